@@ -1,0 +1,123 @@
+# Mamori top-level Makefile. Each subsystem adds its rules in its own fragment
+# (<dir>/*.mk); this file holds the shared variables and the user-facing targets.
+#
+#   make            build build/mamori.efi, build/vmm.elf and the host tools
+#   make image      build/disk.img, the Bochs+OVMF test image
+#   make run        boot the test image in Bochs, guest console on this terminal
+#   make test       unit tests + end-to-end suite (exits non-zero on failure)
+#   make unit       unit tests only (cmocka, host build)
+#   make e2e        end-to-end suite only (Bochs)
+#   make bench      benchmarks, each reported as a ratio against a peer
+#   make fuzz       bounded libFuzzer runs of the parsers
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+BUILD ?= build
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+MAMORI_VERSION := 0.1.0
+GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+HOSTCC ?= gcc
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+
+WARN := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wundef \
+	-Wno-unused-parameter
+GCC_INC := $(shell $(CC) -print-file-name=include)
+
+# Freestanding VMM: a deliberate static PIE (the loader places it anywhere and
+# applies its R_X86_64_RELATIVE relocations); no SSE outside the crypto unit.
+VMM_BASE_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+	-isystem $(GCC_INC) -fpie -fvisibility=hidden -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing -mno-red-zone \
+	-fcf-protection=none \
+	-Ivmm/include -Iarch/x86_64/include -Idrivers/include -Icrypto/include \
+	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' -DMAMORI_GIT_REV='"$(GIT_REV)"' \
+	$(WARN)
+VMM_CFLAGS := $(VMM_BASE_CFLAGS) -mgeneral-regs-only -mno-sse -mno-mmx -mno-avx
+# Only the files a fragment lists in VMM_SIMD_SRCS may use SSE/AES-NI; their callers
+# wrap them in the guest-state save/restore of crypto/ (see docs/architecture.md).
+VMM_SIMD_CFLAGS := $(VMM_BASE_CFLAGS) -msse4.1 -maes -mpclmul
+VMM_ASFLAGS := -Ivmm/include -Iarch/x86_64/include -fpie -D__ASSEMBLY__
+VMM_LDFLAGS := -static -pie --no-dynamic-linker -nostdlib -z noexecstack \
+	-z max-page-size=4096 -T arch/x86_64/vmm.lds
+
+# Host build of the pure-C parts, for unit tests and host tools.
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Ivmm/include -Iarch/x86_64/include \
+	-Idrivers/include -Icrypto/include -Iboot -Imgmt -DMAMORI_HOST_TEST \
+	-fsanitize=address,undefined -fno-omit-frame-pointer
+HOST_LDLIBS := -fsanitize=address,undefined
+
+# Fragments append to these.
+VMM_OBJS :=		# objects linked into build/vmm.elf
+VMM_LIBS :=		# archives linked into build/vmm.elf (after VMM_OBJS)
+VMM_SIMD_SRCS :=	# VMM sources built with VMM_SIMD_CFLAGS
+UNIT_TESTS :=		# host test binaries run by `make unit`
+HOST_TOOLS :=		# host programs built by `make`
+BENCHES :=		# scripts/programs run by `make bench`
+FUZZERS :=		# libFuzzer targets run by `make fuzz`
+
+include $(sort $(wildcard */*.mk */*/*.mk))
+
+.PHONY: all deps image run test unit e2e bench fuzz clean distclean
+all: $(BUILD)/mamori.efi $(BUILD)/vmm.elf $(HOST_TOOLS)
+
+deps:
+	$(Q)tools/deps.sh
+
+$(BUILD)/%.o: %.c | deps-stamp
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(if $(filter $<,$(VMM_SIMD_SRCS)),$(VMM_SIMD_CFLAGS),$(VMM_CFLAGS)) \
+		$(CFLAGS_$(<)) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(VMM_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_CFLAGS_$(<)) -MMD -MP -c $< -o $@
+
+# deps-stamp: dependency check once per build tree (re-run with `make deps`).
+.PHONY: deps-stamp
+deps-stamp: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: tools/deps.sh
+	$(Q)tools/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/vmm.elf: $(VMM_OBJS) $(VMM_LIBS) arch/x86_64/vmm.lds
+	@echo "  LD      $@"
+	$(Q)$(LD) $(VMM_LDFLAGS) -o $@ $(VMM_OBJS) --start-group $(VMM_LIBS) --end-group
+	$(Q)tools/check-vmm-elf.sh $@
+
+unit: $(UNIT_TESTS)
+	$(Q)tools/run-unit.sh $(UNIT_TESTS)
+
+test: all
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory image
+	$(Q)tests/e2e/run-all.sh
+
+e2e: all image
+	$(Q)tests/e2e/run-all.sh
+
+bench: all image $(BENCHES)
+	$(Q)tools/run-benches.sh $(BENCHES)
+
+fuzz: $(FUZZERS)
+	$(Q)tools/run-fuzz.sh $(FUZZERS)
+
+clean:
+	rm -rf $(BUILD)/*.o $(BUILD)/boot $(BUILD)/vmm $(BUILD)/arch $(BUILD)/drivers \
+		$(BUILD)/crypto $(BUILD)/host $(BUILD)/tests $(BUILD)/*.efi $(BUILD)/*.elf
+
+distclean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Mamori loader -> VMM hand-off ABI. Versioned; the VMM refuses a version it
+ * does not know. Every address is physical (UEFI runs identity-mapped).
+ */
+#ifndef MAMORI_BOOT_INFO_H
+#define MAMORI_BOOT_INFO_H
+
+#include <mamori/types.h>
+
+#define BOOT_INFO_MAGIC		0x49424d414d4f4d4dULL	/* "MMOMAMBI" */
+#define BOOT_INFO_VERSION	1
+
+/* Memory map entry types, a copy of the UEFI ones the VMM cares about. */
+enum boot_mem_type {
+	BOOT_MEM_RESERVED = 0,
+	BOOT_MEM_LOADER_CODE = 1,
+	BOOT_MEM_LOADER_DATA = 2,
+	BOOT_MEM_BS_CODE = 3,
+	BOOT_MEM_BS_DATA = 4,
+	BOOT_MEM_RT_CODE = 5,
+	BOOT_MEM_RT_DATA = 6,
+	BOOT_MEM_CONVENTIONAL = 7,
+	BOOT_MEM_UNUSABLE = 8,
+	BOOT_MEM_ACPI_RECLAIM = 9,
+	BOOT_MEM_ACPI_NVS = 10,
+	BOOT_MEM_MMIO = 11,
+	BOOT_MEM_MMIO_PORT = 12,
+	BOOT_MEM_PAL_CODE = 13,
+	BOOT_MEM_PERSISTENT = 14,
+};
+
+/* One memory map range, normalised from EFI_MEMORY_DESCRIPTOR. */
+struct boot_mem_range {
+	u64 base;
+	u64 pages;		/* 4 KiB pages */
+	u32 type;		/* enum boot_mem_type */
+	u32 pad;
+	u64 attr;		/* EFI_MEMORY_* attribute bits */
+};
+
+#define BOOT_MEM_MAX		512
+#define BOOT_OPTIONS_MAX	256
+#define BOOT_CPUS_MAX		64
+
+/* GOP framebuffer, when the firmware has one. */
+struct boot_fb {
+	u64 base;
+	u64 size;
+	u32 width, height, stride;	/* stride in pixels */
+	u32 format;			/* EFI_GRAPHICS_PIXEL_FORMAT */
+};
+
+/*
+ * struct boot_info - everything the loader hands the VMM.
+ * @vmm_base/@vmm_size: the whole reserved region (image + heap + stacks); the
+ *	loader allocated it as EfiReservedMemoryType, so the OS never uses it as RAM.
+ * @image_size: bytes of it the loaded ELF image occupies (page aligned).
+ * @policy/@policy_size: the policy blob as read from the ESP (0 if absent); it
+ *	lies in loader memory the VMM must copy from and wipe.
+ * @cpu_apic_ids: APIC IDs of all processors (boot CPU first), from UEFI MP services.
+ */
+struct boot_info {
+	u64 magic;
+	u32 version;
+	u32 size;			/* sizeof(struct boot_info) */
+	u64 vmm_base;
+	u64 vmm_size;
+	u64 image_size;
+	u64 entry_offset;
+	u64 acpi_rsdp;			/* 0 when the firmware has no ACPI tables */
+	u64 policy;
+	u64 policy_size;
+	u16 uart_port;			/* VMM log/console UART, e.g. 0x2f8 */
+	u16 pad0;
+	u32 cpu_count;
+	u32 cpu_apic_ids[BOOT_CPUS_MAX];
+	u32 fb_present;
+	struct boot_fb fb;
+	u32 mem_count;
+	struct boot_mem_range mem[BOOT_MEM_MAX];
+	char options[BOOT_OPTIONS_MAX];	/* the loader's load options, ASCII */
+};
+
+/* Return codes of the VMM entry; the loader prints vmm_status_str(). */
+enum vmm_status {
+	VMM_OK = 0,
+	VMM_ERR_BOOT_INFO = 1,		/* boot_info missing, wrong magic/version/size */
+	VMM_ERR_SELFTEST = 2,		/* crypto known-answer test failed */
+	VMM_ERR_NO_VMX = 3,		/* CPU lacks VT-x or a required feature */
+	VMM_ERR_VMX_DISABLED = 4,	/* FEATURE_CONTROL locked with VMX off */
+	VMM_ERR_NOMEM = 5,		/* VMM region too small */
+	VMM_ERR_LAUNCH = 6,		/* VMLAUNCH failed */
+	VMM_ERR_POLICY = 7,		/* policy missing, forged, corrupt or rolled back */
+	VMM_ERR_AUTH = 8,		/* unlock failed on the trusted console */
+	VMM_ERR_SMP = 9,		/* an application processor could not be started */
+};
+
+/* The VMM's ELF entry point: sysv ABI, called once on the boot CPU. */
+typedef int (*vmm_entry_fn)(struct boot_info *info);
+
+#endif
