@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Error codes of the VMM. Functions return 0 or a negated code (-ENOMEM).
+ * Values are Linux's, so the host build may include <errno.h> alongside.
+ */
+#ifndef MAMORI_ERRNO_H
+#define MAMORI_ERRNO_H
+
+#ifndef EPERM
+#define EPERM		1	/* operation not permitted */
+#endif
+#ifndef ENOENT
+#define ENOENT		2	/* no such object (e.g. nothing mapped) */
+#endif
+#ifndef EIO
+#define EIO		5	/* hardware or device I/O error */
+#endif
+#ifndef E2BIG
+#define E2BIG		7	/* argument list or object too large */
+#endif
+#ifndef ENOMEM
+#define ENOMEM		12	/* out of memory */
+#endif
+#ifndef EFAULT
+#define EFAULT		14	/* bad (guest) address */
+#endif
+#ifndef EBUSY
+#define EBUSY		16	/* resource busy */
+#endif
+#ifndef EEXIST
+#define EEXIST		17	/* object already exists */
+#endif
+#ifndef EINVAL
+#define EINVAL		22	/* invalid argument */
+#endif
+#ifndef ENOSYS
+#define ENOSYS		38	/* not implemented / not supported by the CPU */
+#endif
+
+#endif
