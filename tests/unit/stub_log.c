@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Host stand-in for the VMM log: messages go to stderr with their level. */
-#include <stdio.h>
+/*
+ * Host stand-in for vmm/log.c, shared by the unit tests: log_printk() and
+ * log_vprintk() print to stderr with a level tag; log_snprintf() and
+ * log_vsnprintf() are libc's vsnprintf (a superset of the VMM's formats).
+ */
 #include <mamori/log.h>
+#include <stdio.h>
 
-static const char *const stub_log_names[] = { "FATAL", "ERR", "WARN", "INFO", "DBG" };
+static const char *const level_tag[] = {
+	[LOG_FATAL] = "FATAL", [LOG_ERR] = "ERR", [LOG_WARN] = "WARN",
+	[LOG_INFO] = "INFO", [LOG_DBG] = "DBG",
+};
 
 void log_vprintk(enum log_level level, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "[%s] ", (unsigned)level < 5 ? stub_log_names[level] : "?");
+	const char *tag = (unsigned)level <= LOG_DBG ? level_tag[level] : "?";
+
+	fprintf(stderr, "[%s] ", tag);
 	vfprintf(stderr, fmt, ap);
 }
 
