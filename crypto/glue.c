@@ -5,6 +5,7 @@
  * its size and its predecessor's size, so free() merges both neighbours.
  * Free payloads are always zero.
  */
+#include <asm/spinlock.h>
 #include <crypto/glue.h>
 #include <mamori/log.h>
 #include <mamori/string.h>
@@ -23,18 +24,7 @@ struct blk {
 static u8 arena[CRYPTO_HEAP_SIZE] __aligned(16);
 static struct crypto_heap_stats stats;
 static bool heap_ready;
-static volatile bool heap_lock;
-
-static void lock(void)
-{
-	while (__atomic_test_and_set(&heap_lock, __ATOMIC_ACQUIRE))
-		asm volatile("pause");
-}
-
-static void unlock(void)
-{
-	__atomic_clear(&heap_lock, __ATOMIC_RELEASE);
-}
+static spinlock_t heap_lock = SPINLOCK_INIT;
 
 static struct blk *next_blk(struct blk *b)
 {
@@ -105,20 +95,18 @@ static struct blk *heap_find(void *p)
 void *crypto_glue_calloc(size_t n, size_t size)
 {
 	size_t bytes;
+	bool fits = !__builtin_mul_overflow(n, size, &bytes) &&
+		    bytes <= sizeof(arena) - HDR;
 	void *p = NULL;
 
-	if (__builtin_mul_overflow(n, size, &bytes) ||
-	    bytes > sizeof(arena) - HDR) {
-		__atomic_add_fetch(&stats.failures, 1, __ATOMIC_RELAXED);
-		return NULL;
-	}
-	lock();
+	spin_lock(&heap_lock);
 	if (!heap_ready)
 		heap_init();
-	p = heap_alloc(bytes ? bytes : 1);
+	if (fits)
+		p = heap_alloc(bytes ? bytes : 1);
 	if (!p)
 		stats.failures++;
-	unlock();
+	spin_unlock(&heap_lock);
 	if (p)
 		memset(p, 0, bytes);
 	return p;
@@ -130,10 +118,10 @@ void crypto_glue_free(void *p)
 
 	if (!p)
 		return;
-	lock();
+	spin_lock(&heap_lock);
 	b = heap_ready ? heap_find(p) : NULL;
 	if (!b) {
-		unlock();
+		spin_unlock(&heap_lock);
 		pr_err("crypto: heap: refused free of %p (not a live block)\n", p);
 		return;
 	}
@@ -148,14 +136,14 @@ void crypto_glue_free(void *p)
 		if (!prev->used)
 			merge_next(prev);
 	}
-	unlock();
+	spin_unlock(&heap_lock);
 }
 
 void crypto_glue_stats(struct crypto_heap_stats *st)
 {
 	struct blk *b;
 
-	lock();
+	spin_lock(&heap_lock);
 	if (!heap_ready)
 		heap_init();
 	*st = stats;
@@ -163,7 +151,7 @@ void crypto_glue_stats(struct crypto_heap_stats *st)
 	for (b = (struct blk *)arena; b; b = next_blk(b))
 		if (!b->used && b->size - HDR > st->largest_free)
 			st->largest_free = b->size - HDR;
-	unlock();
+	spin_unlock(&heap_lock);
 }
 
 void mbedtls_platform_zeroize(void *buf, size_t len)

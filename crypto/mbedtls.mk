@@ -6,8 +6,8 @@
 # writes $(MBEDTLS_VARS), which this file includes (make restarts once after
 # generating it, so every compile sees the headers). `make clean` keeps both.
 #
-# VMM code may include <mbedtls/...> directly: VMM_CFLAGS gets the include path
-# and the config below. Host code uses Debian's libmbedtls-dev instead.
+# VMM code may include <mbedtls/...> directly: VMM_CFLAGS and VMM_SIMD_CFLAGS
+# get the include path and the config below. Host code uses Debian's libmbedtls-dev instead.
 
 MBEDTLS_VARS := $(BUILD)/third_party/mbedtls.vars
 MBEDTLS_CONFIG := crypto/include/mamori_mbedtls_config.h
@@ -30,6 +30,7 @@ $(MBEDTLS_VARS): crypto/fetch-mbedtls.sh | $(BUILD)/.deps-ok
 MBEDTLS_CFLAGS := -isystem $(MBEDTLS_SRC)/include \
 	-DMBEDTLS_CONFIG_FILE='"mamori_mbedtls_config.h"'
 VMM_CFLAGS += $(MBEDTLS_CFLAGS)
+VMM_SIMD_CFLAGS += $(MBEDTLS_CFLAGS)
 
 # Third-party code only: the libc shims. mbedTLS 2.28.3 builds clean under the
 # project's full WARN set (-Werror included), so no warning is relaxed.
@@ -61,13 +62,20 @@ HOST_CFLAGS_tests/unit/test_crypto_selftest.c := $(HOST_MBEDTLS_CFLAGS)
 HOST_CFLAGS_vmm/lib/string.c := -fno-tree-loop-distribute-patterns \
 	$(foreach f,memcpy memmove memset memcmp strlen strnlen strcmp strncmp strchr,-D$(f)=mamori_$(f))
 
-UNIT_TESTS += $(BUILD)/tests/test_string $(BUILD)/tests/test_crypto_selftest
+# test_crypto_vmm runs the same tests on the VMM's own glue.o and selftest.o.
+UNIT_TESTS += $(BUILD)/tests/test_string $(BUILD)/tests/test_crypto_selftest \
+	$(BUILD)/tests/test_crypto_vmm
 $(BUILD)/tests/test_string: $(BUILD)/host/tests/unit/test_string.o \
 		$(BUILD)/host/vmm/lib/string.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 $(BUILD)/tests/test_crypto_selftest: $(BUILD)/host/tests/unit/test_crypto_selftest.o \
 		$(BUILD)/host/crypto/selftest.o $(BUILD)/host/crypto/glue.o \
+		$(BUILD)/host/tests/unit/stub_log.o $(MBEDTLS_LIB)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+$(BUILD)/tests/test_crypto_vmm: $(BUILD)/host/tests/unit/test_crypto_selftest.o \
+		$(BUILD)/crypto/selftest.o $(BUILD)/crypto/glue.o \
 		$(BUILD)/host/tests/unit/stub_log.o $(MBEDTLS_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -10,7 +10,7 @@
  * c=1) and ECDSA P-256 verify (RFC 6979 A.2.5, "sample" with SHA-256, plus a
  * must-fail tampered digest). Each failure is logged with pr_err naming the
  * test. Returns 0, -EIO if an answer was wrong, -ENOMEM if the crypto heap
- * ran dry. Uses about 1 KiB of stack and frees all it allocates.
+ * ran dry. Needs under 4 KiB of stack and frees all it allocates.
  */
 int crypto_selftest(void);
 
