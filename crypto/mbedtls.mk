@@ -4,13 +4,13 @@
 # The source is never committed: crypto/fetch-mbedtls.sh runs `apt-get source`
 # into $(BUILD)/cache and unpacks into $(BUILD)/third_party/mbedtls-<ver>/, then
 # writes $(MBEDTLS_VARS), which this file includes (make restarts once after
-# generating it, so every compile sees the headers). `make clean` keeps both.
+# generating it, so every compile sees the headers). `make clean` keeps the
+# cache and the unpacked tree; delete $(BUILD)/cache to take a newer revision.
 #
 # VMM code may include <mbedtls/...> directly: VMM_CFLAGS and VMM_SIMD_CFLAGS
-# get the include path and the config below. Host code uses Debian's libmbedtls-dev instead.
+# get the include path and the config. Host code uses Debian's libmbedtls-dev.
 
 MBEDTLS_VARS := $(BUILD)/third_party/mbedtls.vars
-MBEDTLS_CONFIG := crypto/include/mamori_mbedtls_config.h
 MBEDTLS_LIB := $(BUILD)/crypto/libmbedcrypto-vmm.a
 
 # Only the modules the config enables (the others would compile to nothing).
