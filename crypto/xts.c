@@ -17,7 +17,7 @@
 #define XTS_NR		XTS_AES256_ROUNDS
 #define xts_inline	inline __attribute__((always_inline))
 
-_Static_assert(XTS_BLOCKS % XTS_WAYS == 0, "sector is whole batches");
+_Static_assert(XTS_BLOCKS % XTS_WAYS == 0, "a sector is whole batches");
 
 bool xts_cpu_supported(void)
 {
@@ -112,15 +112,15 @@ static xts_inline void xts_tweaks(const __m128i *rk, u64 sector,
 {
 	int i, r;
 
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 	for (i = 0; i < n; i++)
 		t[i] = _mm_xor_si128(_mm_set_epi64x(0, (s64)(sector + i)), rk[0]);
 #pragma GCC unroll 16
 	for (r = 1; r < XTS_NR; r++)
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 		for (i = 0; i < n; i++)
 			t[i] = _mm_aesenc_si128(t[i], rk[r]);
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 	for (i = 0; i < n; i++)
 		t[i] = _mm_aesenclast_si128(t[i], rk[XTS_NR]);
 }
@@ -132,25 +132,25 @@ static xts_inline void xts_batch(const __m128i *rk, const __m128i *tw,
 	__m128i b[XTS_WAYS];
 	int i, r;
 
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 	for (i = 0; i < XTS_WAYS; i++)
 		b[i] = _mm_xor_si128(_mm_loadu_si128((const __m128i *)src + i),
 				     _mm_xor_si128(tw[i], rk[0]));
 #pragma GCC unroll 16
 	for (r = 1; r < XTS_NR; r++)
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 		for (i = 0; i < XTS_WAYS; i++)
 			b[i] = enc ? _mm_aesenc_si128(b[i], rk[r]) :
 				     _mm_aesdec_si128(b[i], rk[r]);
 	/* last round key xor tweak: the final whitening for free */
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 	for (i = 0; i < XTS_WAYS; i++) {
 		__m128i kt = _mm_xor_si128(tw[i], rk[XTS_NR]);
 
 		b[i] = enc ? _mm_aesenclast_si128(b[i], kt) :
 			     _mm_aesdeclast_si128(b[i], kt);
 	}
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 	for (i = 0; i < XTS_WAYS; i++)
 		_mm_storeu_si128((__m128i *)dst + i, b[i]);
 }
@@ -163,7 +163,7 @@ static xts_inline void xts_sector(const __m128i *rk, __m128i t, u8 *dst,
 
 	for (j = 0; j < XTS_BLOCKS; j += XTS_WAYS) {
 		tw[0] = t;
-#pragma GCC unroll 8
+#pragma GCC unroll 16
 		for (i = 1; i < XTS_WAYS; i++)
 			tw[i] = xts_mul_alpha(tw[i - 1]);
 		t = xts_mul_alpha(tw[XTS_WAYS - 1]);
@@ -177,22 +177,19 @@ static xts_inline void xts_crypt(const struct xts_key *k, u64 sector,
 	const __m128i *rk = (const __m128i *)(enc ? k->enc : k->dec);
 	const __m128i *tk = (const __m128i *)k->tweak;
 	__m128i t[XTS_WAYS];
-	int i;
 
-	/* Groups of 8 sectors: their tweaks are encrypted in parallel. */
-	for (; n >= XTS_WAYS; n -= XTS_WAYS, sector += XTS_WAYS) {
+	/* Groups of up to 8 sectors: their tweaks are encrypted in parallel. */
+	while (n) {
+		size_t m = MIN(n, (size_t)XTS_WAYS), i;
+
 		xts_tweaks(tk, sector, t, XTS_WAYS);
-		for (i = 0; i < XTS_WAYS; i++) {
+		for (i = 0; i < m; i++) {
 			xts_sector(rk, t[i], dst, src, enc);
 			dst += XTS_SECTOR_SIZE;
 			src += XTS_SECTOR_SIZE;
 		}
-	}
-	for (; n; n--, sector++) {
-		xts_tweaks(tk, sector, t, 1);
-		xts_sector(rk, t[0], dst, src, enc);
-		dst += XTS_SECTOR_SIZE;
-		src += XTS_SECTOR_SIZE;
+		n -= m;
+		sector += m;
 	}
 }
 
