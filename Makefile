@@ -120,4 +120,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/third_party -prune -o -type f -name '*.d' -print 2>/dev/null)

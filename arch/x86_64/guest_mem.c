@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Guest virtual -> guest physical -> host, through the guest's paging and the EPT. */
+#include <asm/processor.h>
+#include <asm/vmx.h>
+#include <mamori/errno.h>
+#include <mamori/hypercall.h>
+#include <mamori/mm.h>
+#include <mamori/string.h>
+#include <mamori/vm.h>
+
+#define PTE_P		BIT(0)
+#define PTE_W		BIT(1)
+#define PTE_PS		BIT(7)
+#define PTE_ADDR	0x000ffffffffff000ULL
+
+/* Host pointer of guest-physical @gpa if the EPT lets the guest access it so. */
+static void *gpa_to_host(struct vm *vm, u64 gpa, u32 need)
+{
+	u64 hpa;
+	u32 perms;
+
+	if (ept_lookup(&vm->arch.ept, gpa, &hpa, &perms, NULL, NULL))
+		return NULL;
+	if ((perms & need) != need)
+		return NULL;
+	if (hpa >= vm->arch.hidden_base && hpa < vm->arch.hidden_base + vm->arch.hidden_size &&
+	    ALIGN_DOWN(hpa, PAGE_SIZE) != virt_to_phys(vm->arch.sink_page))
+		return NULL;
+	return phys_to_virt(hpa);
+}
+
+/* 4-level walk (long mode); without paging the address is physical. */
+static int gva_to_gpa(struct vm *vm, u64 gva, bool write, u64 *gpa)
+{
+	u64 cr0 = vmcs_read(GUEST_CR0), table = vmcs_read(GUEST_CR3) & PTE_ADDR;
+	int level;
+
+	if (!(cr0 & X86_CR0_PG)) {
+		*gpa = gva;
+		return 0;
+	}
+	if (!(vmcs_read(GUEST_IA32_EFER) & EFER_LMA))
+		return -EFAULT;		/* 32-bit paging guests: not supported */
+	for (level = 3; level >= 0; level--) {
+		u64 *t = gpa_to_host(vm, table, EPT_R), e;
+		u32 shift = 12 + 9 * level;
+
+		if (!t)
+			return -EFAULT;
+		e = t[(gva >> shift) & 511];
+		if (!(e & PTE_P) || (write && !(e & PTE_W)))
+			return -EFAULT;
+		if (level && level < 3 && (e & PTE_PS)) {
+			*gpa = (e & PTE_ADDR & ~((1ULL << shift) - 1)) | (gva & ((1ULL << shift) - 1));
+			return 0;
+		}
+		table = e & PTE_ADDR;
+	}
+	*gpa = table | (gva & 0xfff);
+	return 0;
+}
+
+int arch_guest_write(struct vm *vm, u64 gva, const void *buf, u64 len)
+{
+	const u8 *src = buf;
+
+	if (len > HC_COPY_MAX || gva + len < gva)
+		return -EFAULT;
+	while (len) {
+		u64 gpa, chunk = MIN(len, PAGE_SIZE - (gva & 0xfff));
+		u8 *dst;
+
+		if (gva_to_gpa(vm, gva, true, &gpa))
+			return -EFAULT;
+		dst = gpa_to_host(vm, gpa, EPT_R | EPT_W);
+		if (!dst)
+			return -EFAULT;
+		memcpy(dst, src, chunk);
+		gva += chunk;
+		src += chunk;
+		len -= chunk;
+	}
+	return 0;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per-CPU VMM state. Reached through the host GS base (offset 0 holds the
+ * pointer itself), so exit handlers need no lookup. Each CPU touches only its
+ * own struct; shared state has its own lock (docs/architecture.md).
+ */
+#ifndef MAMORI_ASM_PERCPU_H
+#define MAMORI_ASM_PERCPU_H
+
+#ifndef __ASSEMBLY__
+#include <mamori/types.h>
+#include <asm/vmx.h>
+#endif
+
+#define EXIT_STACK_PAGES	4
+#define GDT_ENTRIES		6	/* null, code, data, TSS (2), spare */
+#define HOST_CS			0x08
+#define HOST_DS			0x10
+#define HOST_TR			0x18
+#define PERCPU_FIXUP_RIP	8	/* offsetof(struct per_cpu, fixup_rip), for asm */
+#define PERCPU_LAUNCH_RSP	16	/* offsetof(struct per_cpu, launch_rsp) */
+
+#ifndef __ASSEMBLY__
+struct vm;
+
+/* Guest GPRs as the exit stub pushes them (rsp lives in the VMCS). */
+struct guest_regs {
+	u64 rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct tss64 {
+	u32 rsvd0;
+	u64 rsp[3];
+	u64 rsvd1;
+	u64 ist[7];
+	u64 rsvd2;
+	u16 rsvd3;
+	u16 iomap_base;
+} __packed;
+
+
+struct per_cpu {
+	struct per_cpu *self;		/* must stay first: %gs:0 */
+	volatile u64 fixup_rip;		/* set around instructions that may #GP */
+	u64 launch_rsp;			/* host stack of vmx_launch(), for abort */
+	u32 cpu_id;
+	u32 apic_id;
+	struct vm *vm;
+	u64 vmxon_pa;
+	u64 vmcs_pa;
+	bool launched;
+	u32 pending_nmis;
+	volatile u64 fault_vector;
+	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */
+	u64 gdt[GDT_ENTRIES] __aligned(16);
+	struct tss64 tss __aligned(16);
+	u8 *exit_stack;
+};
+
+static inline struct per_cpu *this_cpu(void)
+{
+	struct per_cpu *p;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+#define PERCPU_MAX	64
+
+/* percpu_alloc - allocate, initialise and register CPU @cpu_id's struct, or NULL. */
+struct per_cpu *percpu_alloc(u32 cpu_id, u32 apic_id);
+/* percpu_get - CPU @cpu_id's struct, or NULL when it has none. */
+struct per_cpu *percpu_get(u32 cpu_id);
+
+#endif /* __ASSEMBLY__ */
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* x86 part of a VM: EPT, I/O and MSR bitmaps shared by its vCPUs. */
+#ifndef MAMORI_ASM_VM_H
+#define MAMORI_ASM_VM_H
+
+#include <asm/ept.h>
+#include <asm/spinlock.h>
+
+struct arch_vm {
+	struct ept ept;
+	spinlock_t ept_lock;		/* serialises EPT changes */
+	u8 *io_bitmap;			/* 2 pages: A (0-0x7fff), B */
+	u8 *msr_bitmap;			/* 1 page */
+	u8 *sink_page;			/* what hidden pages map to once touched */
+	u64 hidden_base, hidden_size;	/* the VMM region */
+	u16 vpid;
+};
+
+struct vm;
+struct boot_info;
+
+/* arch_vm_init - EPT (identity, VMM region hidden), I/O and MSR bitmaps; an enum vmm_status. */
+int arch_vm_init(struct vm *vm, const struct boot_info *bi);
+/* arch_vm_hidden_access - EPT violation inside the hidden region: log once, map the sink. */
+int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual);
+/* arch_msr_owned - whether the VMM owns @msr (every access exits). */
+bool arch_msr_owned(u32 msr);
+
+#endif

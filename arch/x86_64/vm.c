@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* x86 VM set-up: EPT with the VMM region hidden, I/O and MSR bitmaps. */
+#include <asm/mtrr.h>
+#include <asm/processor.h>
+#include <asm/vmx_setup.h>
+#include <mamori/boot_info.h>
+#include <mamori/log.h>
+#include <mamori/mm.h>
+#include <mamori/vm.h>
+
+static void *mm_alloc_page(void *ctx)
+{
+	return page_alloc(1);
+}
+
+static u64 mm_v2p(void *ctx, void *p)
+{
+	return virt_to_phys(p);
+}
+
+static void *mm_p2v(void *ctx, u64 pa)
+{
+	return phys_to_virt(pa);
+}
+
+static const struct ept_mm vmm_ept_mm = {
+	.alloc_page = mm_alloc_page,
+	.virt_to_phys = mm_v2p,
+	.phys_to_virt = mm_p2v,
+};
+
+/* MSRs every access to which exits (the rest pass through). */
+static bool msr_is_owned(u32 msr)
+{
+	return msr == MSR_IA32_FEATURE_CONTROL ||
+	       (msr >= MSR_IA32_VMX_FIRST && msr <= MSR_IA32_VMX_LAST);
+}
+
+bool arch_msr_owned(u32 msr)
+{
+	return msr_is_owned(msr);
+}
+
+static void msr_bitmap_init(u8 *bm)
+{
+	u32 msr;
+
+	/* Low MSRs: read bitmap at 0, write bitmap at 2048 (SDM 25.6.9). */
+	for (msr = 0; msr < 0x2000; msr++) {
+		if (!msr_is_owned(msr))
+			continue;
+		bm[msr / 8] |= 1 << (msr % 8);
+		bm[2048 + msr / 8] |= 1 << (msr % 8);
+	}
+}
+
+void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count)
+{
+	u32 p;
+
+	for (p = port; p < (u32)port + count; p++)
+		vm->arch.io_bitmap[p / 8] |= 1 << (p % 8);
+}
+
+static int build_ept(struct vm *vm, const struct boot_info *bi)
+{
+	struct arch_vm *a = &vm->arch;
+	struct mtrr_state mtrr;
+	int rc;
+
+	mtrr_read(&mtrr);
+	rc = ept_init(&a->ept, &vmm_ept_mm);
+	if (!rc)
+		rc = ept_set_caps(&a->ept, vmx_cfg.ept_cap);
+	if (!rc)
+		rc = ept_build_identity(&a->ept, bi->mem, bi->mem_count, vmx_cfg.phys_bits,
+					bi->vmm_base, bi->vmm_size, &mtrr);
+	if (rc) {
+		pr_err("vm%u: EPT build failed (%d)\n", vm->id, rc);
+		return VMM_ERR_NOMEM;
+	}
+	pr_info("vm%u: EPT identity map of %u phys bits, %u table pages (%u KiB), VMM region 0x%lx+%lu MiB hidden\n",
+		vm->id, vmx_cfg.phys_bits, a->ept.table_pages, a->ept.table_pages * 4,
+		bi->vmm_base, bi->vmm_size >> 20);
+	return VMM_OK;
+}
+
+int arch_vm_init(struct vm *vm, const struct boot_info *bi)
+{
+	struct arch_vm *a = &vm->arch;
+
+	a->io_bitmap = page_alloc(2);
+	a->msr_bitmap = page_alloc(1);
+	a->sink_page = page_alloc(1);
+	if (!a->io_bitmap || !a->msr_bitmap || !a->sink_page)
+		return VMM_ERR_NOMEM;
+	a->hidden_base = bi->vmm_base;
+	a->hidden_size = bi->vmm_size;
+	a->vpid = (u16)(vm->id + 1);
+	msr_bitmap_init(a->msr_bitmap);
+	return build_ept(vm, bi);
+}
+
+int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual)
+{
+	struct arch_vm *a = &vm->arch;
+	u64 page = ALIGN_DOWN(gpa, PAGE_SIZE);
+	int rc;
+
+	pr_warn("vm%u: guest %s of VMM memory at GPA 0x%lx refused (page now maps a blank sink)\n",
+		vm->id, (qual & BIT(1)) ? "write" : (qual & BIT(2)) ? "fetch" : "read", gpa);
+	spin_lock(&a->ept_lock);
+	rc = ept_map_page(&a->ept, page, virt_to_phys(a->sink_page), EPT_R | EPT_W,
+			  EPT_MT_WB);
+	spin_unlock(&a->ept_lock);
+	if (!rc)
+		vmx_invept(INVEPT_ALL_CONTEXT, 0);	/* SMP shootdown: issue 4 */
+	return rc;
+}

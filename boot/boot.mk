@@ -1,0 +1,39 @@
+# boot/: the gnu-efi UEFI loader, build/mamori.efi.
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+EFI_CFLAGS := -std=gnu11 -O2 -ffreestanding -fpic -fshort-wchar -fno-stack-protector \
+	-fno-strict-aliasing -mno-red-zone -maccumulate-outgoing-args -mgeneral-regs-only \
+	-DEFI_FUNCTION_WRAPPER -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ivmm/include -Iboot \
+	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' -DMAMORI_GIT_REV='"$(GIT_REV)"' \
+	$(WARN) -Wno-missing-prototypes
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds
+
+LOADER_SRCS := boot/loader.c boot/loader_util.c boot/boot_info_efi.c \
+	boot/boot_info_build.c boot/elf_check.c
+LOADER_OBJS := $(LOADER_SRCS:%.c=$(BUILD)/efi/%.o)
+
+$(BUILD)/efi/%.o: %.c | deps-stamp
+	@mkdir -p $(@D)
+	@echo "  EFICC   $<"
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/mamori.so: $(LOADER_OBJS)
+	@echo "  EFILD   $@"
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $^ -o $@ \
+		-L$(EFI_LIB) -lefi -lgnuefi
+
+$(BUILD)/mamori.efi: $(BUILD)/mamori.so
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $< $@
+
+UNIT_TESTS += $(BUILD)/tests/test_elf_check $(BUILD)/tests/test_boot_info
+$(BUILD)/tests/test_elf_check: $(BUILD)/host/tests/unit/test_elf_check.o \
+		$(BUILD)/host/boot/elf_check.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+$(BUILD)/tests/test_boot_info: $(BUILD)/host/tests/unit/test_boot_info.o \
+		$(BUILD)/host/boot/boot_info_build.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

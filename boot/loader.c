@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mamori.efi: load \EFI\mamori\vmm.elf, start it, then chainload the next stage
+ * (now running as the VMM's guest). Fail closed: on any error, print and halt.
+ */
+#include <efi.h>
+#include <efilib.h>
+#include <mamori/boot_info.h>
+#include "elf_check.h"
+#include "loader.h"
+
+static EFI_HANDLE self;
+static EFI_LOADED_IMAGE *self_image;
+static EFI_FILE_HANDLE esp_root;
+
+static EFI_STATUS open_esp(void)
+{
+	EFI_FILE_IO_INTERFACE *fs;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(BS->HandleProtocol, 3, self, &LoadedImageProtocol,
+			       (void **)&self_image);
+	if (EFI_ERROR(st))
+		return st;
+	st = uefi_call_wrapper(BS->HandleProtocol, 3, self_image->DeviceHandle,
+			       &FileSystemProtocol, (void **)&fs);
+	if (EFI_ERROR(st))
+		return st;
+	return uefi_call_wrapper(fs->OpenVolume, 2, fs, &esp_root);
+}
+
+EFI_STATUS loader_read_file(const CHAR16 *path, void **buf, UINTN *size)
+{
+	EFI_FILE_HANDLE f;
+	EFI_FILE_INFO *fi;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(esp_root->Open, 5, esp_root, &f, (CHAR16 *)path,
+			       EFI_FILE_MODE_READ, 0);
+	if (EFI_ERROR(st))
+		return st;
+	fi = LibFileInfo(f);
+	if (!fi) {
+		uefi_call_wrapper(f->Close, 1, f);
+		return EFI_DEVICE_ERROR;
+	}
+	*size = fi->FileSize;
+	FreePool(fi);
+	*buf = AllocatePool(*size ? *size : 1);
+	if (!*buf) {
+		uefi_call_wrapper(f->Close, 1, f);
+		return EFI_OUT_OF_RESOURCES;
+	}
+	st = uefi_call_wrapper(f->Read, 3, f, size, *buf);
+	uefi_call_wrapper(f->Close, 1, f);
+	return st;
+}
+
+/* Allocate @size bytes as EfiReservedMemoryType, 2 MiB aligned (EPT large pages). */
+static EFI_STATUS alloc_region(UINTN size, EFI_PHYSICAL_ADDRESS *base)
+{
+	const UINTN align = 2 << 20;
+	UINTN pages = (size + align) / EFI_PAGE_SIZE;
+	EFI_PHYSICAL_ADDRESS raw = 0xffffffff, start, end, raw_end;
+	EFI_STATUS st;
+
+	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress,
+			       EfiReservedMemoryType, pages, &raw);
+	if (EFI_ERROR(st))
+		return st;
+	start = (raw + align - 1) & ~(EFI_PHYSICAL_ADDRESS)(align - 1);
+	end = start + size;
+	raw_end = raw + pages * EFI_PAGE_SIZE;
+	if (start > raw)
+		uefi_call_wrapper(BS->FreePages, 2, raw, (start - raw) / EFI_PAGE_SIZE);
+	if (raw_end > end)
+		uefi_call_wrapper(BS->FreePages, 2, end, (raw_end - end) / EFI_PAGE_SIZE);
+	*base = start;
+	return EFI_SUCCESS;
+}
+
+static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
+{
+	struct elf_image img;
+	EFI_PHYSICAL_ADDRESS base;
+	const char *msg;
+	UINTN size;
+	void *buf;
+	EFI_STATUS st;
+
+	st = loader_read_file(VMM_PATH, &buf, &size);
+	if (EFI_ERROR(st))
+		return loader_fail(L"refused vmm.elf: cannot read " VMM_PATH, st);
+	if (elf_check(buf, size, &img, &msg))
+		return loader_fail_msg(L"refused vmm.elf", msg);
+	if (img.span + VMM_MIN_HEAP > VMM_REGION_SIZE)
+		return loader_fail_msg(L"refused vmm.elf", "image larger than the VMM region");
+	st = alloc_region(VMM_REGION_SIZE, &base);
+	if (EFI_ERROR(st))
+		return loader_fail(L"cannot allocate the VMM region", st);
+	if (elf_load(buf, &img, (void *)base, base, &msg))
+		return loader_fail_msg(L"refused vmm.elf", msg);
+	FreePool(buf);
+	bi->vmm_base = base;
+	bi->vmm_size = VMM_REGION_SIZE;
+	bi->image_size = img.span;
+	bi->entry_offset = img.entry_off;
+	*entry = (vmm_entry_fn)(base + img.entry_off);
+	loader_log(L"loaded vmm.elf: %ld KiB at 0x%lx, region %ld MiB reserved\n",
+		   img.span >> 10, base, (UINTN)VMM_REGION_SIZE >> 20);
+	return 0;
+}
+
+static EFI_STATUS load_next_stage(const CHAR16 *path, EFI_HANDLE *img)
+{
+	EFI_DEVICE_PATH *dp = FileDevicePath(self_image->DeviceHandle, (CHAR16 *)path);
+
+	if (!dp)
+		return EFI_OUT_OF_RESOURCES;
+	return uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, dp, NULL, 0, img);
+}
+
+static void run(void)
+{
+	static struct boot_info bi;
+	static CHAR16 next[LOADER_PATH_MAX];
+	EFI_HANDLE next_img;
+	vmm_entry_fn entry;
+	EFI_STATUS st;
+	int rc;
+
+	st = open_esp();
+	if (EFI_ERROR(st))
+		loader_halt(L"cannot open the loader's own volume", st);
+	loader_options(self_image, &bi, next, LOADER_PATH_MAX);
+	st = load_next_stage(next, &next_img);
+	if (EFI_ERROR(st))
+		loader_halt_path(L"next stage missing or invalid", next, st);
+	if (load_vmm(&bi, &entry))
+		loader_halt(L"the VMM was not started; not booting without protection",
+			    EFI_LOAD_ERROR);
+	if (loader_fill_boot_info(&bi))
+		loader_halt(L"cannot collect boot information", EFI_LOAD_ERROR);
+	loader_log(L"starting the VMM\n");
+	rc = entry(&bi);
+	if (rc != VMM_OK)
+		loader_halt_vmm(rc);
+	loader_log(L"VMM started (status 0); chainloading %s\n", next);
+	st = uefi_call_wrapper(BS->StartImage, 3, next_img, NULL, NULL);
+	loader_halt_path(L"next stage returned", next, st);
+}
+
+EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
+{
+	InitializeLib(image, systab);
+	self = image;
+	loader_log(L"Mamori loader %a (%a)\n", MAMORI_VERSION, MAMORI_GIT_REV);
+	run();
+	return EFI_LOAD_ERROR;	/* not reached: run() halts or chainloads */
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <efi.h>
+#include <efilib.h>
+#include "loader.h"
+
+static const char *const vmm_status_names[] = {
+	[VMM_OK] = "ok",
+	[VMM_ERR_BOOT_INFO] = "bad boot information",
+	[VMM_ERR_SELFTEST] = "crypto self-test failed",
+	[VMM_ERR_NO_VMX] = "CPU lacks VT-x or a required VT-x feature",
+	[VMM_ERR_VMX_DISABLED] = "VT-x disabled and locked by firmware (enable VT-x in firmware setup)",
+	[VMM_ERR_NOMEM] = "VMM region too small",
+	[VMM_ERR_LAUNCH] = "VM launch failed",
+	[VMM_ERR_POLICY] = "policy missing, corrupt, forged or rolled back",
+	[VMM_ERR_AUTH] = "unlock failed on the trusted console",
+	[VMM_ERR_SMP] = "an application processor could not be started",
+};
+
+static inline void outb(u16 port, u8 v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline u8 inb(u16 port)
+{
+	u8 v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void com1_putc(char c)
+{
+	u32 spin = 100000;
+
+	while (!(inb(LOADER_COM1 + 5) & 0x20) && --spin)
+		;
+	outb(LOADER_COM1, (u8)c);
+}
+
+/* COM1 copy of each line, so the test harness sees it without the firmware's
+ * terminal escape sequences. */
+static void com1_puts(const CHAR16 *s)
+{
+	for (; *s; s++) {
+		if (*s == L'\n')
+			com1_putc('\r');
+		com1_putc(*s < 0x80 ? (char)*s : '?');
+	}
+}
+
+void loader_log(const CHAR16 *fmt, ...)
+{
+	CHAR16 line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	VSPrint(line, sizeof(line), (CHAR16 *)fmt, ap);
+	va_end(ap);
+	if (ST->ConOut)
+		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, line);
+	com1_puts(line);
+}
+
+int loader_fail(const CHAR16 *what, EFI_STATUS st)
+{
+	loader_log(L"mamori: %s: %r\n", what, st);
+	return -1;
+}
+
+int loader_fail_msg(const CHAR16 *what, const char *why)
+{
+	loader_log(L"mamori: %s: %a\n", what, why);
+	return -1;
+}
+
+static void __attribute__((noreturn)) halt_forever(void)
+{
+	loader_log(L"mamori: halted (fail-closed; see docs/architecture.md)\n");
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void loader_halt(const CHAR16 *why, EFI_STATUS st)
+{
+	loader_log(L"mamori: %s (%r); halt\n", why, st);
+	halt_forever();
+}
+
+void loader_halt_path(const CHAR16 *why, const CHAR16 *path, EFI_STATUS st)
+{
+	loader_log(L"mamori: %s: %s (%r); halt\n", why, path, st);
+	halt_forever();
+}
+
+void loader_halt_vmm(int rc)
+{
+	const char *name = "unknown status";
+
+	if (rc >= 0 && (UINTN)rc < ARRAY_SIZE(vmm_status_names) && vmm_status_names[rc])
+		name = vmm_status_names[rc];
+	loader_log(L"mamori: the VMM refused to start: %a (status %d); halt\n", name, rc);
+	halt_forever();
+}

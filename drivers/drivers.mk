@@ -1,0 +1,2 @@
+# drivers/: device code the VMM itself drives.
+VMM_OBJS += $(BUILD)/drivers/uart.o

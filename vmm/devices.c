@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Intercepts the core puts on the passthrough guest: the VMM's own console
+ * UART (absent to the guest) and the Bochs/QEMU debug shutdown port (exit
+ * statistics are logged, then the write goes through).
+ */
+#include <drivers/uart.h>
+#include <asm/io.h>
+#include <mamori/console.h>
+#include <mamori/log.h>
+#include <mamori/vm.h>
+
+#define BOCHS_SHUTDOWN_PORT	0x8900
+
+void vmx_log_exit_stats(const char *why);
+
+static int console_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
+{
+	static bool logged;
+
+	if (!logged) {
+		logged = true;
+		pr_warn("console: guest %s port 0x%x of the VMM console: it sees no UART there (logged once)\n",
+			in ? "read" : "wrote", port);
+	}
+	if (in)
+		*val = 0xffffffff;	/* floating bus: no UART */
+	return 0;
+}
+
+static int shutdown_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
+{
+	static u32 matched;
+	const char *word = "Shutdown";
+
+	if (in) {
+		*val = 0xffffffff;
+		return 0;
+	}
+	matched = ((char)*val == word[matched]) ? matched + 1 : ((char)*val == 'S');
+	if (!word[matched]) {
+		vmx_log_exit_stats("guest power-off");
+		matched = 0;
+	}
+	outb(port, (u8)*val);
+	return 0;
+}
+
+int vmm_devices_init(struct vm *vm)
+{
+	int rc;
+
+	rc = vm_register_pio(vm, console_port(), UART_REG_COUNT, "console", console_pio, NULL);
+	if (!rc)
+		rc = vm_register_pio(vm, BOCHS_SHUTDOWN_PORT, 1, "shutdown-port", shutdown_pio,
+				     NULL);
+	return rc;
+}

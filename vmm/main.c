@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* VMM entry and the one explicit boot-phase list. */
+#include <mamori/boot_info.h>
+#include <mamori/console.h>
+#include <mamori/log.h>
+#include <mamori/mm.h>
+#include <mamori/string.h>
+#include <mamori/vmm.h>
+
+static struct boot_info vmm_boot_info;
+
+static const char *const mem_type_names[] = {
+	"reserved", "loader-code", "loader-data", "bs-code", "bs-data", "rt-code",
+	"rt-data", "conventional", "unusable", "acpi-reclaim", "acpi-nvs", "mmio",
+	"mmio-port", "pal-code", "persistent",
+};
+
+static int phase_boot_info(struct boot_info *bi)
+{
+	u64 ram = 0;
+	u32 i;
+
+	for (i = 0; i < bi->mem_count; i++)
+		if (bi->mem[i].type == BOOT_MEM_CONVENTIONAL ||
+		    (bi->mem[i].type >= BOOT_MEM_LOADER_CODE &&
+		     bi->mem[i].type <= BOOT_MEM_BS_DATA))
+			ram += bi->mem[i].pages * PAGE_SIZE;
+	pr_info("boot: region 0x%lx..0x%lx (%lu MiB, image %lu KiB)\n",
+		bi->vmm_base, bi->vmm_base + bi->vmm_size - 1, bi->vmm_size >> 20,
+		bi->image_size >> 10);
+	pr_info("boot: %u memory ranges, %lu MiB usable RAM, %u CPUs, ACPI RSDP 0x%lx\n",
+		bi->mem_count, ram >> 20, bi->cpu_count, bi->acpi_rsdp);
+	for (i = 0; i < bi->mem_count; i++)
+		pr_dbg("  mem 0x%012lx-0x%012lx %s\n", bi->mem[i].base,
+		       bi->mem[i].base + bi->mem[i].pages * PAGE_SIZE - 1,
+		       bi->mem[i].type < ARRAY_SIZE(mem_type_names) ?
+		       mem_type_names[bi->mem[i].type] : "other");
+	if (bi->fb_present)
+		pr_info("boot: framebuffer 0x%lx %ux%u stride %u\n", bi->fb.base,
+			bi->fb.width, bi->fb.height, bi->fb.stride);
+	pr_info("boot: policy %lu bytes, options \"%s\"\n", bi->policy_size, bi->options);
+	return VMM_OK;
+}
+
+static int phase_selftest(struct boot_info *bi)
+{
+	if (crypto_selftest()) {
+		pr_err("crypto: known-answer self-test failed; refusing to start\n");
+		return VMM_ERR_SELFTEST;
+	}
+	pr_info("crypto: mbedTLS known-answer self-test passed\n");
+	return VMM_OK;
+}
+
+/* The boot phases, in order. Each returns VMM_OK or the status the loader reports. */
+static const struct vmm_phase vmm_phases[] = {
+	{ "boot-info", phase_boot_info },
+	{ "selftest", phase_selftest },
+	{ "vmx", arch_vmm_launch },
+};
+
+static bool boot_info_valid(const struct boot_info *bi)
+{
+	return bi && bi->magic == BOOT_INFO_MAGIC && bi->version == BOOT_INFO_VERSION &&
+	       bi->size == sizeof(*bi) && bi->mem_count <= BOOT_MEM_MAX &&
+	       bi->cpu_count <= BOOT_CPUS_MAX;
+}
+
+int vmm_entry(struct boot_info *loader_bi)
+{
+	struct boot_info *bi = &vmm_boot_info;
+	u32 i;
+	int rc;
+
+	if (!boot_info_valid(loader_bi))
+		return VMM_ERR_BOOT_INFO;
+	memcpy(bi, loader_bi, sizeof(*bi));
+	bi->options[BOOT_OPTIONS_MAX - 1] = 0;
+	console_init(bi->uart_port);
+	pr_info("mamori: vmm %s (%s) starting on the boot CPU\n", MAMORI_VERSION,
+		MAMORI_GIT_REV);
+	mm_init(bi->vmm_base, bi->vmm_size, bi->image_size);
+	for (i = 0; i < ARRAY_SIZE(vmm_phases); i++) {
+		rc = vmm_phases[i].run(bi);
+		if (rc != VMM_OK) {
+			pr_err("mamori: phase %s failed (status %d); the loader halts\n",
+			       vmm_phases[i].name, rc);
+			return rc;
+		}
+	}
+	return VMM_OK;
+}
