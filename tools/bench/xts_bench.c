@@ -197,8 +197,9 @@ static void print_cpu(void)
 int main(void)
 {
 	static const size_t reqs[] = { 512, 4096 };
-	double mbs[NIMPL][REPS], med[NIMPL];
-	int below = 0, enc, r;
+	double mbs[NIMPL][REPS], med[NIMPL], best;
+	char sum[4][160];
+	int below = 0, nsum = 0, enc, r;
 	size_t q;
 	enum impl im;
 
@@ -208,9 +209,9 @@ int main(void)
 		return 1;
 	printf("AES-256-XTS aes-xts-plain64, in place, %d KiB working set, "
 	       "median of %d reps, MB/s (10^6 B/s)\n", WSET / 1024, REPS);
-	printf("%-12s %9s %10s %9s %9s %16s %13s %13s\n", "request", "ours",
+	printf("%-12s %7s %9s %7s %7s %15s %12s %12s %12s\n", "request", "ours",
 	       "ours+simd", "openssl", "mbedtls", "openssl-4k-unit",
-	       "ours/openssl", "ours/mbedtls");
+	       "ours/openssl", "ours/mbedtls", "+simd/ossl");
 	for (q = 0; q < 2; q++) {
 		for (enc = 1; enc >= 0; enc--) {
 			for (im = OURS; im < NIMPL; im++)
@@ -222,21 +223,31 @@ int main(void)
 				qsort(mbs[im], REPS, sizeof(double), cmp_double);
 				med[im] = mbs[im][REPS / 2];
 			}
-			printf("%4zu B %-7s %9.0f %10.0f %9.0f %9.0f %16.0f %12.2fx %12.2fx\n",
+			printf("%4zu B %-7s %7.0f %9.0f %7.0f %7.0f %15.0f %11.2fx %11.2fx %11.2fx\n",
 			       reqs[q], enc ? "encrypt" : "decrypt", med[OURS],
 			       med[OURS_SIMD], med[OSSL], med[MBED],
 			       med[OSSL_UNIT], med[OURS] / med[OSSL],
-			       med[OURS] / med[MBED]);
-			if (med[OURS] / med[OSSL] < TARGET) {
+			       med[OURS] / med[MBED], med[OURS_SIMD] / med[OSSL]);
+			snprintf(sum[nsum++], sizeof(sum[0]),
+				 "xts %4zu B %s: %.0f MB/s, %.2fx openssl (%.2fx its 4k unit),"
+				 " %.2fx mbedtls; %.2fx openssl with a SIMD section",
+				 reqs[q], enc ? "enc" : "dec", med[OURS],
+				 med[OURS] / med[OSSL], med[OURS] / med[OSSL_UNIT],
+				 med[OURS] / med[MBED], med[OURS_SIMD] / med[OSSL]);
+			/* the target holds against OpenSSL's better number */
+			best = MAX(med[OSSL], med[OSSL_UNIT]);
+			if (med[OURS] / best < TARGET) {
 				printf("BELOW TARGET: ours/openssl %.2fx < %.2fx at %zu B %s\n",
-				       med[OURS] / med[OSSL], TARGET, reqs[q],
+				       med[OURS] / best, TARGET, reqs[q],
 				       enc ? "encrypt" : "decrypt");
 				below++;
 			}
 		}
 	}
-	printf("target ours/openssl >= %.2fx: %s\n", TARGET,
+	printf("target ours >= %.2fx the better of openssl, openssl-4k-unit: %s\n", TARGET,
 	       below ? "missed" : "met");
+	for (r = 0; r < nsum; r++)
+		printf("SUMMARY: %s\n", sum[r]);
 	xts_key_wipe(&xk);
 	return 0;
 }
