@@ -6,6 +6,9 @@
  * a partial range that could change the type are split in halves.
  */
 #include <asm/mtrr.h>
+#ifndef MAMORI_HOST_TEST
+#include <asm/processor.h>
+#endif
 
 #define MTRR_ADDR_MASK		0x000ffffffffff000ULL	/* bits 51:12 */
 #define MTRR_MIXED		0xff			/* block type: not uniform */
@@ -14,41 +17,51 @@
 
 enum mtrr_cover { MTRR_COVER_NONE, MTRR_COVER_ALL, MTRR_COVER_PART };
 
-void mtrr_read_with(struct mtrr_state *s, mtrr_rdmsr_fn rdmsr, void *ctx)
+void mtrr_read_with(struct mtrr_state *s, mtrr_rdmsr_fn rd, void *ctx)
 {
 	u32 i, n;
 
-	s->cap = rdmsr(ctx, MSR_MTRRCAP);
-	s->def_type = rdmsr(ctx, MSR_MTRR_DEF_TYPE);
+	s->cap = rd(ctx, MSR_MTRRCAP);
+	s->def_type = rd(ctx, MSR_MTRR_DEF_TYPE);
 	for (i = 0; i < MTRR_FIXED_MSRS; i++)
 		s->fixed[i] = 0;
 	if (s->cap & MTRRCAP_FIX) {
-		s->fixed[0] = rdmsr(ctx, MSR_MTRR_FIX64K_00000);
-		s->fixed[1] = rdmsr(ctx, MSR_MTRR_FIX16K_80000);
-		s->fixed[2] = rdmsr(ctx, MSR_MTRR_FIX16K_A0000);
+		s->fixed[0] = rd(ctx, MSR_MTRR_FIX64K_00000);
+		s->fixed[1] = rd(ctx, MSR_MTRR_FIX16K_80000);
+		s->fixed[2] = rd(ctx, MSR_MTRR_FIX16K_A0000);
 		for (i = 3; i < MTRR_FIXED_MSRS; i++)
-			s->fixed[i] = rdmsr(ctx, MSR_MTRR_FIX4K_C0000 + i - 3);
+			s->fixed[i] = rd(ctx, MSR_MTRR_FIX4K_C0000 + i - 3);
 	}
 	n = s->cap & MTRRCAP_VCNT_MASK;
 	s->var_count = MIN(n, (u32)MTRR_VAR_MAX);
 	for (i = 0; i < s->var_count; i++) {
-		s->var[i].base = rdmsr(ctx, MSR_MTRR_PHYSBASE(i));
-		s->var[i].mask = rdmsr(ctx, MSR_MTRR_PHYSMASK(i));
+		s->var[i].base = rd(ctx, MSR_MTRR_PHYSBASE(i));
+		s->var[i].mask = rd(ctx, MSR_MTRR_PHYSMASK(i));
 	}
 }
 
 #ifndef MAMORI_HOST_TEST
 static u64 mtrr_rdmsr(void *ctx, u32 msr)
 {
-	u32 lo, hi;
-
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((u64)hi << 32) | lo;
+	return rdmsr(msr);
 }
 
 void mtrr_read(struct mtrr_state *s)
 {
-	mtrr_read_with(s, mtrr_rdmsr, NULL);
+	struct cpuid_regs r;
+	u32 i;
+
+	cpuid_count(1, 0, &r);
+	if (r.edx & BIT(12)) {
+		mtrr_read_with(s, mtrr_rdmsr, NULL);
+		return;
+	}
+	/* No MTRRs: page-level types alone decide, as with MTRR type WB. */
+	s->cap = 0;
+	s->def_type = MTRR_DEF_E | MTRR_TYPE_WB;
+	s->var_count = 0;
+	for (i = 0; i < MTRR_FIXED_MSRS; i++)
+		s->fixed[i] = 0;
 }
 #endif
 

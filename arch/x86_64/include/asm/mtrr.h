@@ -69,13 +69,17 @@ struct mtrr_state {
 typedef u64 (*mtrr_rdmsr_fn)(void *ctx, u32 msr);
 
 /*
- * mtrr_read_with - fill @s through @rdmsr. Fixed-range MSRs are read only when
+ * mtrr_read_with - fill @s through @rd. Fixed-range MSRs are read only when
  * MTRRCAP.FIX is set (they are zero otherwise).
  */
-void mtrr_read_with(struct mtrr_state *s, mtrr_rdmsr_fn rdmsr, void *ctx);
+void mtrr_read_with(struct mtrr_state *s, mtrr_rdmsr_fn rd, void *ctx);
 
 #ifndef MAMORI_HOST_TEST
-/* mtrr_read - snapshot this CPU's MTRRs with RDMSR (VMM only). */
+/*
+ * mtrr_read - snapshot this CPU's MTRRs with RDMSR (VMM only). A CPU without
+ * MTRRs (CPUID.01H:EDX.MTRR = 0) reads as enabled with default type WB, which
+ * leaves the memory type to the page-level (PAT) attributes, as the CPU does.
+ */
 void mtrr_read(struct mtrr_state *s);
 #endif
 
