@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The VMM's own printf subset (vmm/log.c) and whole-line output. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <mamori/console.h>
+#include <mamori/log.h>
+
+static char last_line[512];
+
+void console_write_line(const char *s)
+{
+	strncpy(last_line, s, sizeof(last_line) - 1);
+}
+
+static void check(const char *want, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	assert_string_equal(buf, want);
+}
+
+static void test_formats(void **state)
+{
+	check("a 42 -7 ff FF", "a %d %i %x %X", 42, -7, 255, 255);
+	check("0000beef|  12", "%08x|%4u", 0xbeef, 12);
+	check("18446744073709551615", "%lu", ~0UL);
+	check("-9223372036854775808", "%ld", (long)(-9223372036854775807L - 1));
+	check("0x1000 s c %", "%p %s %c %%", (void *)0x1000, "s", 'c');
+	check("(null)", "%s", (char *)NULL);
+	check("sz 5", "sz %zu", (size_t)5);
+	check("-05", "%03d", -5);
+}
+
+static void test_truncation(void **state)
+{
+	char buf[8];
+
+	assert_int_equal(log_snprintf(buf, sizeof(buf), "%s", "0123456789"), 10);
+	assert_string_equal(buf, "0123456");
+}
+
+static void test_levels(void **state)
+{
+	pr_err("ata0: refused command 0x%x\n", 0x92);
+	assert_string_equal(last_line, "error: ata0: refused command 0x92\n");
+	pr_info("plain\n");
+	assert_string_equal(last_line, "plain\n");
+	pr_dbg("hidden\n");	/* above the default level: dropped */
+	assert_string_equal(last_line, "plain\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_levels),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMX pure logic on the host: control adjustment, the CPUID filter, and the
+ * exit dispatch table (vmx_exit.c is included so its static handlers are
+ * visible; what it calls is stubbed below and never run).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <stdlib.h>
+#include <asm/vmx_caps.h>
+#include <asm/cpuid_filter.h>
+#include "../../arch/x86_64/vmx_exit.c"
+
+/* Stubs for what vmx_exit.c links against. */
+int rdmsr_safe(u32 msr, u64 *val) { return -1; }
+int wrmsr_safe(u32 msr, u64 val) { return -1; }
+bool arch_msr_owned(u32 msr) { return false; }
+int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual) { return 0; }
+void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val) { }
+s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3) { return 0; }
+u64 vmx_guest_cr0(u64 v) { return v; }
+u64 vmx_guest_cr4(u64 v) { return v; }
+void vmx_dump_guest_state(void) { }
+void vmx_launch_abort(void) { abort(); }
+struct per_cpu *percpu_get(u32 id) { return NULL; }
+
+static void test_adjust_ctls(void **state)
+{
+	u32 out, missing;
+	/* must-be-1: bits 1,2; may-be-1: bits 0-7 */
+	u64 cap = (0xffULL << 32) | 0x06;
+
+	assert_int_equal(vmx_adjust_ctls(cap, 0x81, 0x80, &out, &missing), 0);
+	assert_int_equal(out, 0x87);
+	assert_int_equal(missing, 0);
+	/* bit 9 wanted but not allowed: dropped silently when optional */
+	assert_int_equal(vmx_adjust_ctls(cap, 0x201, 0x1, &out, &missing), 0);
+	assert_int_equal(out, 0x07);
+	/* ... refused when required */
+	assert_int_equal(vmx_adjust_ctls(cap, 0x201, 0x201, &out, &missing), -1);
+	assert_int_equal(missing, 0x200);
+}
+
+static void test_fixed_bits(void **state)
+{
+	assert_int_equal(vmx_fixed_bits(0x1, 0x20, 0xffffffff), 0x21);
+	assert_int_equal(vmx_fixed_bits(0x80000001ULL, 0, 0x7fffffff), 0x1);
+}
+
+static void test_cpuid_leaf1(void **state)
+{
+	struct cpuid_regs r = { 0x906ea, 0x100800, X86_FEATURE_ECX_VMX | X86_FEATURE_ECX_SMX | 1,
+				0xbfebfbff };
+
+	cpuid_filter(1, 0, &r);
+	assert_true(r.ecx & X86_FEATURE_ECX_HYPERVISOR);
+	assert_false(r.ecx & X86_FEATURE_ECX_VMX);
+	assert_false(r.ecx & X86_FEATURE_ECX_SMX);
+	assert_int_equal(r.ecx & 1, 1);		/* SSE3 untouched */
+	assert_int_equal(r.eax, 0x906ea);
+	assert_int_equal(r.edx, 0xbfebfbff);
+}
+
+static void test_cpuid_signature(void **state)
+{
+	struct cpuid_regs r = { 1, 2, 3, 4 };
+	char sig[13];
+
+	cpuid_filter(0x40000000, 0, &r);
+	memcpy(sig, &r.ebx, 4);
+	memcpy(sig + 4, &r.ecx, 4);
+	memcpy(sig + 8, &r.edx, 4);
+	sig[12] = 0;
+	assert_string_equal(sig, "MamoriMamori");
+	assert_int_equal(r.eax, CPUID_HV_MAX);
+	r = (struct cpuid_regs){ 1, 2, 3, 4 };
+	cpuid_filter(0x40000001, 0, &r);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
+static void test_cpuid_passthrough(void **state)
+{
+	struct cpuid_regs r = { 0x11, 0x22, 0x33, 0x44 };
+
+	cpuid_filter(7, 0, &r);
+	assert_int_equal(r.eax, 0x11);
+	assert_int_equal(r.ecx, 0x33);
+	cpuid_filter(0x40000100, 0, &r);	/* past the hypervisor range */
+	assert_int_equal(r.ebx, 0x22);
+}
+
+static void test_exit_table_complete(void **state)
+{
+	u32 i, j;
+
+	for (i = 0; i < VMX_EXIT_REASONS; i++) {
+		assert_non_null(vmx_exit_table[i].fn);
+		assert_non_null(vmx_exit_table[i].name);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(vmx_exit_table[i].name, vmx_exit_table[j].name);
+	}
+	assert_string_equal(vmx_exit_reason_name(EXIT_CPUID), "cpuid");
+	assert_string_equal(vmx_exit_reason_name(EXIT_EPT_VIOLATION), "ept-violation");
+	assert_string_equal(vmx_exit_reason_name(1000), "unknown");
+}
+
+static void test_exit_policy(void **state)
+{
+	/* The handlers the exit policy names. */
+	assert_ptr_equal(vmx_exit_table[EXIT_CPUID].fn, handle_cpuid);
+	assert_ptr_equal(vmx_exit_table[EXIT_VMCALL].fn, handle_vmcall);
+	assert_ptr_equal(vmx_exit_table[EXIT_XSETBV].fn, handle_xsetbv);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVD].fn, handle_invd);
+	assert_ptr_equal(vmx_exit_table[EXIT_TRIPLE_FAULT].fn, handle_triple_fault);
+	assert_ptr_equal(vmx_exit_table[EXIT_INIT].fn, handle_init);
+	assert_ptr_equal(vmx_exit_table[EXIT_EPT_VIOLATION].fn, handle_ept_violation);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVALID_GUEST_STATE].fn, handle_failed_entry);
+	for (u32 r = EXIT_VMCLEAR; r <= EXIT_VMXON; r++)
+		assert_ptr_equal(vmx_exit_table[r].fn, handle_vmx_insn);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVEPT].fn, handle_vmx_insn);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVVPID].fn, handle_vmx_insn);
+	assert_string_equal(vmx_insn_error_name(7), "VM entry with invalid control fields");
+	assert_string_equal(vmx_insn_error_name(99), "unknown VM-instruction error");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_adjust_ctls),
+		cmocka_unit_test(test_fixed_bits),
+		cmocka_unit_test(test_cpuid_leaf1),
+		cmocka_unit_test(test_cpuid_signature),
+		cmocka_unit_test(test_cpuid_passthrough),
+		cmocka_unit_test(test_exit_table_complete),
+		cmocka_unit_test(test_exit_policy),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
