@@ -25,7 +25,7 @@ bool xts_cpu_supported(void)
 
 	if (!__get_cpuid(1, &a, &b, &c, &d))
 		return false;
-	return (c & bit_AES) && (c & bit_SSE4_1) && (c & bit_PCLMUL);
+	return (c & bit_AES) && (c & bit_SSE4_1);
 }
 
 static xts_inline __m128i xts_prefix_xor(__m128i x)

@@ -40,7 +40,7 @@ struct xts_key {
 	u64 tweak[XTS_AES256_ROUNDS + 1][2];
 } __aligned(16);
 
-/* xts_cpu_supported - true if CPUID reports AES-NI, PCLMULQDQ and SSE4.1. */
+/* xts_cpu_supported - true if CPUID reports AES-NI and SSE4.1. */
 bool xts_cpu_supported(void);
 
 /*
