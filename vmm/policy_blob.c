@@ -865,8 +865,7 @@ static int dec_secrets(struct dec *c, const u8 *p, u32 len)
 	s->iterations = rd32(p + 4);
 	memcpy(s->salt, p + 8, POLICY_SALT_LEN);
 	memcpy(s->nonce, p + 24, POLICY_NONCE_LEN);
-	memcpy(s->tag, p + 36, POLICY_TAG_LEN);
-	s->ct_len = rd32(p + 52);
+	s->ct_len = rd32(p + 36);
 	s->origin = c->idx;
 	if (s->kdf != POLICY_KDF_PBKDF2_SHA256)
 		return bad_field(c->d, "kdf", s->kdf, "only PBKDF2-HMAC-SHA256 (1)");
@@ -878,12 +877,14 @@ static int dec_secrets(struct dec *c, const u8 *p, u32 len)
 	if (s->count < 1 || s->count > POLICY_MAX_SECRETS)
 		return bad_field(c->d, "count", s->count, "must be 1..16 secrets");
 	clear = POLICY_SECRETS_FIXED_LEN + s->count * POLICY_SECRET_ENTRY_LEN;
-	if (len < clear || s->ct_len != len - clear)
-		return fail(c->d, POLICY_E_REC_LEN, NULL, len, clear + (u64)s->ct_len, NULL);
+	if (len < clear + POLICY_TAG_LEN || s->ct_len != len - clear - POLICY_TAG_LEN)
+		return fail(c->d, POLICY_E_REC_LEN, NULL, len,
+			    clear + (u64)s->ct_len + POLICY_TAG_LEN, NULL);
 	ret = dec_secret_table(c, p + POLICY_SECRETS_FIXED_LEN, s);
 	if (ret)
 		return ret;
 	memcpy(s->ct, p + clear, s->ct_len);
+	memcpy(s->tag, p + clear + s->ct_len, POLICY_TAG_LEN);
 	s->aad_len = POLICY_REC_HDR_LEN + clear;
 	memcpy(s->aad, p - POLICY_REC_HDR_LEN, s->aad_len);
 	return 0;

@@ -62,7 +62,7 @@
 #define POLICY_NET_LEN			28
 #define POLICY_FILE_LEN			160
 #define POLICY_MONITOR_LEN		12	/* checks4 interval_ms4 action1 rsvd3 */
-#define POLICY_SECRETS_FIXED_LEN	56
+#define POLICY_SECRETS_FIXED_LEN	40	/* then table, ciphertext, tag16 */
 #define POLICY_SECRET_ENTRY_LEN		20	/* name16 kind1 rsvd1 len2 */
 #define POLICY_SIGREC_LEN		100	/* alg1 rsvd3 fpr32 sig64 */
 #define POLICY_SIG_TOTAL		(POLICY_REC_HDR_LEN + POLICY_SIGREC_LEN)
@@ -319,6 +319,15 @@ const struct policy_secret *policy_find_secret(const struct policy_secrets *s,
 
 /* policy_secrets_wipe - zeroize @s. */
 void policy_secrets_wipe(struct policy_secrets *s);
+
+/*
+ * The trusted signer's key, built into vmm.elf from build/gen/policy_pubkey.c
+ * (mgmt/mgmt.mk, `make POLICY_PUBKEY=file`); @policy_pubkey_dev is true for the
+ * generated development key.
+ */
+extern const u8 policy_pubkey[POLICY_PUBKEY_LEN];
+extern const char policy_pubkey_fpr[];
+extern const bool policy_pubkey_dev;
 
 /* ---- shared with the host encoder and text parser ------------------------ */
 /* Semantic checks of one decoded item; on error @d names the field. */
