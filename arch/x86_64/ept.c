@@ -332,24 +332,40 @@ static int ept_map_identity(struct ept *ept, const struct mtrr_state *m,
 	return 0;
 }
 
-/* End of the mapped space: 2^phys_bits or the highest map range, <= 2^48. */
-static u64 ept_identity_top(const struct boot_mem_range *map, u32 count,
-			    u32 phys_bits)
+/* End of the highest @map range (page aligned, <= 2^48). */
+static u64 ept_map_top(const struct boot_mem_range *map, u32 count)
 {
-	u64 top = 1ULL << MIN(phys_bits, (u32)EPT_MAX_GPA_BITS);
+	u64 top = 0;
 	u32 i;
 
-	for (i = 0; i < count; i++) {
-		u64 end = map[i].base + map[i].pages * PAGE_SIZE;
-
-		if (end > top) {
-			pr_warn("ept: map range [0x%llx, 0x%llx) beyond %u-bit physical space\n",
-				(unsigned long long)map[i].base,
-				(unsigned long long)end, phys_bits);
-			top = end;
-		}
-	}
+	for (i = 0; i < count; i++)
+		top = MAX(top, map[i].base + map[i].pages * PAGE_SIZE);
 	return MIN(ALIGN_UP(top, PAGE_SIZE), 1ULL << EPT_MAX_GPA_BITS);
+}
+
+/*
+ * End of the mapped space: 2^phys_bits, or the highest map range if above.
+ * Without 1 GiB leaves each GiB costs a PD page, so then stop at the 1 GiB
+ * boundary above max(RAM map, 4 GiB): MMIO placed higher stays unmapped.
+ */
+static u64 ept_identity_top(const struct ept *ept, const struct boot_mem_range *map,
+			    u32 count, u32 phys_bits)
+{
+	u64 top = 1ULL << MIN(phys_bits, (u32)EPT_MAX_GPA_BITS);
+	u64 map_top = ept_map_top(map, count);
+	u64 cap = ALIGN_UP(MAX(map_top, 1ULL << 32), EPT_SIZE_1G);
+
+	if (map_top > top) {
+		pr_warn("ept: memory map reaches 0x%llx, beyond %u-bit physical space\n",
+			(unsigned long long)map_top, phys_bits);
+		top = map_top;
+	}
+	if (!(ept->page_sizes & EPT_PAGE_1G) && top > cap) {
+		pr_warn("ept: no 1 GiB EPT pages: mapping only [0, 0x%llx) of [0, 0x%llx)\n",
+			(unsigned long long)cap, (unsigned long long)top);
+		top = cap;
+	}
+	return top;
 }
 
 /* Warn when the loader's map does not reserve the VMM region. */
@@ -380,7 +396,7 @@ int ept_build_identity(struct ept *ept, const struct boot_mem_range *map,
 		return -EINVAL;
 	if (phys_bits > EPT_MAX_GPA_BITS)
 		pr_warn("ept: %u physical address bits, mapping only 48\n", phys_bits);
-	top = ept_identity_top(map, count, phys_bits);
+	top = ept_identity_top(ept, map, count, phys_bits);
 	if (!vmm_size)
 		lo = hi = 0;
 	if (hi < lo || hi > top)

@@ -676,19 +676,42 @@ static void test_build_pc_39(void **state)
 		      w.leaves[1]);
 }
 
-/* Without 1 GiB pages the cost is one PD per GiB. */
+/* Without 1 GiB pages: one PD per GiB, so stop above max(RAM, 4G). */
 static void test_build_no_1g(void **state)
 {
+	struct mtrr_state m;
+	struct walk_stats w = { .m = &m, .vmm_lo = OVMF_VMM_BASE,
+				.vmm_hi = OVMF_VMM_BASE + OVMF_VMM_SIZE, .top = 4 * GiB };
+
+	ovmf_mtrr(&m);
+	ept.page_sizes = EPT_PAGE_2M;
+	assert_int_equal(ept_build_identity(&ept, ovmf_map, ARRAY_SIZE(ovmf_map), 39,
+					    OVMF_VMM_BASE, OVMF_VMM_SIZE, &m), 0);
+	walk_check(&w, ept.pml4, 4, 0);
+	assert_int_equal(w.mapped, 4 * GiB - OVMF_VMM_SIZE);
+	check_ram(ovmf_map, ARRAY_SIZE(ovmf_map), OVMF_VMM_BASE,
+		  OVMF_VMM_BASE + OVMF_VMM_SIZE, ovmf_type);
+	assert_map(GiB, GiB, EPT_RWX, WB, 2);
+	assert_map(4 * GiB - 1, 4 * GiB - 1, EPT_RWX, UC, 2);
+	assert_absent(4 * GiB);
+	assert_int_equal(ept.table_pages, 1 + 1 + 4 + 1 + 13);
+}
+
+/* ... and RAM above 4G moves the stop up to the next GiB. */
+static void test_build_no_1g_high_ram(void **state)
+{
+	static const struct boot_mem_range map[] = {
+		R(0, 0x9f000, BOOT_MEM_CONVENTIONAL),
+		R(4 * GiB, 6 * GiB + 2 * MiB, BOOT_MEM_CONVENTIONAL),
+	};
 	struct mtrr_state m;
 
 	ovmf_mtrr(&m);
 	ept.page_sizes = EPT_PAGE_2M;
-	build_and_check(ovmf_map, ARRAY_SIZE(ovmf_map), 36, OVMF_VMM_BASE,
-			OVMF_VMM_SIZE, &m);
-	check_ram(ovmf_map, ARRAY_SIZE(ovmf_map), OVMF_VMM_BASE,
-		  OVMF_VMM_BASE + OVMF_VMM_SIZE, ovmf_type);
-	assert_map(4 * GiB, 4 * GiB, EPT_RWX, WB, 2);
-	assert_int_equal(ept.table_pages, 1 + 1 + 64 + 1 + 13);
+	assert_int_equal(ept_build_identity(&ept, map, ARRAY_SIZE(map), 46, 0, 0, &m), 0);
+	assert_map(7 * GiB - 1, 7 * GiB - 1, EPT_RWX, WB, 2);
+	assert_absent(7 * GiB);
+	assert_int_equal(ept.table_pages, 1 + 1 + 7 + 1);
 }
 
 static void test_build_mtrr_disabled(void **state)
@@ -813,6 +836,7 @@ int main(void)
 		T(test_build_ovmf_46),
 		T(test_build_pc_39),
 		T(test_build_no_1g),
+		T(test_build_no_1g_high_ram),
 		T(test_build_mtrr_disabled),
 		T(test_build_no_vmm_region),
 		T(test_sink_pages),

@@ -167,7 +167,7 @@ int ept_lookup(const struct ept *ept, u64 gpa, u64 *hpa, u32 *perms, u8 *type,
 
 /*
  * ept_build_identity - the passthrough guest's EPT: identity-map [0, 2^@phys_bits)
- * (extended to the end of the highest @map range; capped at 48 bits) RWX,
+ * (extended to the end of the highest @map range; at most 48 bits) RWX,
  * RAM and non-RAM alike (devices live in the holes), except the VMM region
  * [@vmm_base, @vmm_base + @vmm_size) rounded out to 4 KiB, which stays not
  * present with its PT tables preallocated (see ept_prealloc()).
@@ -184,7 +184,9 @@ int ept_lookup(const struct ept *ept, u64 gpa, u64 *hpa, u32 *perms, u8 *type,
  *
  * @ept should be fresh from ept_init() (+ ept_set_caps()). Cost: with 1 GiB
  * pages about 2^(@phys_bits - 39) PDPTs plus a few PD/PTs where types or the
- * VMM region split pages; without 1 GiB pages one PD per GiB mapped.
+ * VMM region split pages (46 bits: ~144 pages, 576 KiB). Without 1 GiB pages
+ * each GiB costs a PD, so the map then stops at the GiB boundary above
+ * max(end of @map, 4 GiB) (logged): MMIO placed above stays unmapped.
  * Returns 0, -EINVAL (bad phys_bits, VMM region beyond the mapped space) or
  * -ENOMEM.
  */
