@@ -1,0 +1,100 @@
+#!/bin/bash
+# Run every tests/e2e/t-*.sh (or those named as arguments), at most
+# E2E_JOBS (default 2) at once, each with its own output directory
+# build/e2e/<name>/. Prints PASS/FAIL per test and a summary line
+# "e2e: N passed, M failed"; exits non-zero when any test fails.
+set -eu
+
+E2E_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$E2E_DIR/../.." && pwd)
+JOBS=${E2E_JOBS:-2}
+# Upper bound per test, on top of the test's own run-bochs --timeout.
+TEST_LIMIT=${E2E_TEST_LIMIT:-1500}
+
+if [ $# -gt 0 ]; then
+	tests=()
+	for t in "$@"; do
+		case "$t" in
+		*/*) tests+=("$t") ;;
+		*) tests+=("$E2E_DIR/${t%.sh}.sh") ;;
+		esac
+	done
+else
+	tests=("$E2E_DIR"/t-*.sh)
+fi
+for t in "${tests[@]}"; do
+	[ -f "$t" ] || { echo "e2e: no test $t" >&2; exit 2; }
+done
+
+declare -A pid_test=()
+declare -A test_start=()
+passed=0
+failed=0
+failures=()
+
+cleanup() {
+	for p in "${!pid_test[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+}
+trap 'cleanup; exit 130' INT TERM
+
+finish() {
+	local p=$1 rc=$2 t name out secs reason
+	t=${pid_test[$p]}
+	unset "pid_test[$p]"
+	name=$(basename "$t" .sh)
+	out=$REPO/build/e2e/$name
+	secs=$(($(date +%s) - ${test_start[$name]}))
+	if [ "$rc" = 0 ]; then
+		passed=$((passed + 1))
+		echo "PASS $name (${secs}s)"
+	else
+		failed=$((failed + 1))
+		reason=$(cat "$out/reason" 2>/dev/null || true)
+		[ -n "$reason" ] || reason="exit status $rc (see test.log)"
+		[ "$rc" != 124 ] || reason="test exceeded ${TEST_LIMIT}s"
+		echo "FAIL $name (${secs}s): $reason"
+		echo "     logs: $out/{test.log,com1.log,com2.log,bochs.log}"
+		failures+=("$name")
+	fi
+}
+
+# Wait for any one running test to end.
+reap_one() {
+	local p rc
+	while :; do
+		for p in "${!pid_test[@]}"; do
+			if ! kill -0 "$p" 2>/dev/null; then
+				rc=0
+				wait "$p" || rc=$?
+				finish "$p" "$rc"
+				return
+			fi
+		done
+		sleep 1
+	done
+}
+
+start=$(date +%s)
+echo "e2e: ${#tests[@]} test(s), up to $JOBS at once; output in build/e2e/"
+for t in "${tests[@]}"; do
+	while [ "${#pid_test[@]}" -ge "$JOBS" ]; do
+		reap_one
+	done
+	name=$(basename "$t" .sh)
+	out=$REPO/build/e2e/$name
+	rm -rf "$out"
+	mkdir -p "$out"
+	test_start[$name]=$(date +%s)
+	E2E_OUT=$out timeout -k 10 "$TEST_LIMIT" "$t" >"$out/test.log" 2>&1 </dev/null &
+	pid_test[$!]=$t
+done
+while [ "${#pid_test[@]}" -gt 0 ]; do
+	reap_one
+done
+
+echo "e2e: total $(($(date +%s) - start))s"
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" = 0 ]

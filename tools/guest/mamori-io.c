@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mamori-io: port I/O for the Mamori test guest (static, no libc).
+ *
+ *   mamori-io shutdown          write "Shutdown" to port 0x8900 (ends Bochs)
+ *   mamori-io outb PORT VALUE   write one byte to an I/O port
+ *   mamori-io inb PORT          read one byte from an I/O port, print it in hex
+ *
+ * Numbers take a 0x prefix for hex. Runs as root in the guest (iopl(3)).
+ */
+#define SYS_write	1
+#define SYS_iopl	172
+#define SYS_exit	60
+
+#define BOCHS_SHUTDOWN_PORT	0x8900
+
+static long sys3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile("syscall"
+		     : "=a"(ret)
+		     : "a"(nr), "D"(a), "S"(b), "d"(c)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void outb(unsigned short port, unsigned char val)
+{
+	asm volatile("outb %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static unsigned char inb(unsigned short port)
+{
+	unsigned char val;
+
+	asm volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
+	return val;
+}
+
+static unsigned long str_len(const char *s)
+{
+	unsigned long n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+static void put(int fd, const char *s)
+{
+	sys3(SYS_write, fd, (long)s, (long)str_len(s));
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* Parse a decimal or 0x-prefixed hex number; returns -1 when malformed. */
+static long parse_num(const char *s)
+{
+	long val = 0;
+	int base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -1;
+		val = val * base + d;
+		if (val > 0xffff)
+			return -1;
+	}
+	return val;
+}
+
+static int usage(void)
+{
+	put(2, "usage: mamori-io shutdown | outb PORT VALUE | inb PORT\n");
+	return 2;
+}
+
+/* Ask for I/O privilege level 3; returns 0 (after saying why) on failure. */
+static int get_io(void)
+{
+	if (sys3(SYS_iopl, 3, 0, 0) == 0)
+		return 1;
+	put(2, "mamori-io: iopl(3) failed (not root?)\n");
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[6];
+	long port, val;
+	const char *p;
+
+	if (argc < 2)
+		return usage();
+	if (str_eq(argv[1], "shutdown") && argc == 2) {
+		if (!get_io())
+			return 1;
+		for (p = "Shutdown"; *p; p++)
+			outb(BOCHS_SHUTDOWN_PORT, (unsigned char)*p);
+		put(2, "mamori-io: shutdown port ignored (not Bochs?)\n");
+		return 1;
+	}
+	if (str_eq(argv[1], "outb") && argc == 4) {
+		port = parse_num(argv[2]);
+		val = parse_num(argv[3]);
+		if (port < 0 || val < 0 || val > 0xff)
+			return usage();
+		if (!get_io())
+			return 1;
+		outb((unsigned short)port, (unsigned char)val);
+		return 0;
+	}
+	if (str_eq(argv[1], "inb") && argc == 3) {
+		port = parse_num(argv[2]);
+		if (port < 0)
+			return usage();
+		if (!get_io())
+			return 1;
+		val = inb((unsigned short)port);
+		buf[0] = '0';
+		buf[1] = 'x';
+		buf[2] = hex[(val >> 4) & 0xf];
+		buf[3] = hex[val & 0xf];
+		buf[4] = '\n';
+		buf[5] = 0;
+		put(1, buf);
+		return 0;
+	}
+	return usage();
+}
+
+void mamori_io_main(long *sp);
+
+void mamori_io_main(long *sp)
+{
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+
+	sys3(SYS_exit, run(argc, argv), 0, 0);
+	for (;;)
+		;
+}
+
+asm(".globl _start\n"
+    "_start:\n"
+    "	mov %rsp, %rdi\n"
+    "	and $-16, %rsp\n"
+    "	call mamori_io_main\n"
+    "	hlt\n");

@@ -1,0 +1,82 @@
+# Test disk image for Bochs+OVMF (docs/testing.md): build/disk.img holds a GPT
+# with a FAT32 ESP (loader, VMM, GRUB, Debian kernel, initramfs) and a small
+# ext4 data partition. `make run` boots it with the guest console here.
+
+GUEST := $(BUILD)/guest
+GUEST_KDIR := $(GUEST)/kernel
+GUEST_CACHE := $(BUILD)/cache
+# Kernel command line: serial console; loglevel=6 keeps notices ("Linux
+# version", warnings, errors) and drops the info-level chatter.
+GUEST_CMDLINE ?= console=ttyS0,115200 loglevel=6
+# Initramfs compression (none|gzip|xz|zstd): see the timings in docs/testing.md.
+GUEST_INITRD_COMPRESS ?= none
+IMAGE_ESP_MIB ?= 34
+IMAGE_DATA_MIB ?= 12
+# `make run`: wall-clock limit of the interactive session, in seconds.
+RUN_TIMEOUT ?= 3600
+RUN_ARGS ?=
+
+GUEST_HELPER_CFLAGS := -std=gnu11 -Os -static -nostdlib -ffreestanding \
+	-fno-tree-loop-distribute-patterns -fno-pie -no-pie -fno-stack-protector \
+	-fcf-protection=none -Wl,--build-id=none -s $(WARN)
+
+$(GUEST_KDIR)/kver: tools/mkimage.sh | deps-stamp
+	@echo "  KERNEL  $(GUEST_KDIR)"
+	$(Q)tools/mkimage.sh kernel $(GUEST_CACHE) $(GUEST_KDIR)
+
+$(GUEST)/mamori-io: tools/guest/mamori-io.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(GUEST_HELPER_CFLAGS) -o $@ $<
+
+$(GUEST)/initrd.img: tools/mkinitramfs.sh tools/guest/init $(GUEST)/mamori-io \
+		$(GUEST_KDIR)/kver tools/image.mk
+	@echo "  INITRD  $@"
+	$(Q)tools/mkinitramfs.sh $(GUEST_KDIR) $$(cat $(GUEST_KDIR)/kver) \
+		tools/guest/init $(GUEST)/mamori-io $@ $(GUEST_INITRD_COMPRESS)
+
+$(GUEST)/vmlinuz: $(GUEST_KDIR)/kver
+	$(Q)cp $(GUEST_KDIR)/boot/vmlinuz-$$(cat $<) $@
+
+$(GUEST)/grubx64.efi: tools/guest/grub.cfg tools/mkimage.sh tools/image.mk | deps-stamp
+	@mkdir -p $(@D)
+	@echo "  GRUB    $@"
+	$(Q)tools/mkimage.sh grub tools/guest/grub.cfg "$(GUEST_CMDLINE)" $@
+
+# An empty cpio (just the trailer): the default \EFI\debian\scenario.cpio.
+$(GUEST)/scenario.cpio:
+	@mkdir -p $(@D)
+	$(Q)cpio -o -H newc --quiet </dev/null >$@
+
+GUEST_FILES := $(GUEST)/grubx64.efi $(GUEST)/vmlinuz $(GUEST)/initrd.img \
+	$(GUEST)/scenario.cpio
+IMAGE_POLICY := $(wildcard $(BUILD)/policy.bin)
+
+$(BUILD)/disk.img: $(BUILD)/mamori.efi $(BUILD)/vmm.elf $(GUEST_FILES) \
+		$(IMAGE_POLICY) tools/mkimage.sh
+	@echo "  IMAGE   $@"
+	$(Q)tools/mkimage.sh disk $@ $(IMAGE_ESP_MIB) $(IMAGE_DATA_MIB) \
+		EFI/BOOT/BOOTX64.EFI=$(BUILD)/mamori.efi \
+		EFI/mamori/vmm.elf=$(BUILD)/vmm.elf \
+		$(if $(IMAGE_POLICY),EFI/mamori/policy.bin=$(IMAGE_POLICY)) \
+		EFI/debian/grubx64.efi=$(GUEST)/grubx64.efi \
+		EFI/debian/vmlinuz=$(GUEST)/vmlinuz \
+		EFI/debian/initrd.img=$(GUEST)/initrd.img \
+		EFI/debian/scenario.cpio=$(GUEST)/scenario.cpio
+
+# The guest part alone (no loader, no VMM): boot it with run-bochs --no-vmm.
+$(BUILD)/disk-guest.img: $(GUEST_FILES) tools/mkimage.sh
+	@echo "  IMAGE   $@"
+	$(Q)tools/mkimage.sh disk $@ $(IMAGE_ESP_MIB) $(IMAGE_DATA_MIB) \
+		EFI/debian/grubx64.efi=$(GUEST)/grubx64.efi \
+		EFI/debian/vmlinuz=$(GUEST)/vmlinuz \
+		EFI/debian/initrd.img=$(GUEST)/initrd.img \
+		EFI/debian/scenario.cpio=$(GUEST)/scenario.cpio
+
+.PHONY: guest-image
+image: $(BUILD)/disk.img
+guest-image: $(BUILD)/disk-guest.img
+
+run: all image
+	$(Q)tools/run-bochs --interactive --timeout $(RUN_TIMEOUT) \
+		--image $(BUILD)/disk.img $(RUN_ARGS)
