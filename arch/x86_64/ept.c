@@ -335,12 +335,17 @@ static int ept_map_identity(struct ept *ept, const struct mtrr_state *m,
 /* End of the highest @map range (page aligned, <= 2^48). */
 static u64 ept_map_top(const struct boot_mem_range *map, u32 count)
 {
-	u64 top = 0;
+	u64 limit = 1ULL << EPT_MAX_GPA_BITS, top = 0;
 	u32 i;
 
-	for (i = 0; i < count; i++)
-		top = MAX(top, map[i].base + map[i].pages * PAGE_SIZE);
-	return MIN(ALIGN_UP(top, PAGE_SIZE), 1ULL << EPT_MAX_GPA_BITS);
+	for (i = 0; i < count; i++) {
+		u64 b = map[i].base, n = map[i].pages;
+
+		if (b >= limit || n > (limit - b) / PAGE_SIZE)
+			return limit;	/* bogus or beyond 48 bits */
+		top = MAX(top, b + n * PAGE_SIZE);
+	}
+	return ALIGN_UP(top, PAGE_SIZE);
 }
 
 /*

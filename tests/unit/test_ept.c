@@ -798,6 +798,21 @@ static void test_build_map_beyond_phys(void **state)
 	assert_absent(65 * GiB);
 }
 
+/* A bogus map entry (wrapping size) cannot wrap the mapped space. */
+static void test_build_bogus_map(void **state)
+{
+	static const struct boot_mem_range map[] = {
+		R(0, 0x9f000, BOOT_MEM_CONVENTIONAL),
+		{ .base = 0x100000, .pages = ~0ULL >> 4, .type = BOOT_MEM_CONVENTIONAL },
+	};
+	struct mtrr_state m;
+
+	ovmf_mtrr(&m);
+	assert_int_equal(ept_build_identity(&ept, map, ARRAY_SIZE(map), 39, 0, 0, &m), 0);
+	assert_map((1ULL << 48) - 1, (1ULL << 48) - 1, EPT_RWX, WB, 3);
+	assert_int_equal(ept.table_pages, 1 + 512 + 1 + 1);
+}
+
 /* The VMM region at an odd place: unaligned size, rounded out to pages. */
 static void test_build_unaligned_vmm(void **state)
 {
@@ -842,6 +857,7 @@ int main(void)
 		T(test_sink_pages),
 		T(test_build_bad_args),
 		T(test_build_map_beyond_phys),
+		T(test_build_bogus_map),
 		T(test_build_unaligned_vmm),
 	};
 
