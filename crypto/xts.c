@@ -108,7 +108,7 @@ static xts_inline __m128i xts_mul_alpha(__m128i t)
 
 /* Encrypt @n (compile-time) plain64 tweaks for sectors @sector.. with Key2. */
 static xts_inline void xts_tweaks(const __m128i *rk, u64 sector,
-				       __m128i *t, int n)
+				  __m128i *t, int n)
 {
 	int i, r;
 
@@ -127,7 +127,7 @@ static xts_inline void xts_tweaks(const __m128i *rk, u64 sector,
 
 /* One batch of XTS_WAYS blocks; @enc is a compile-time constant. */
 static xts_inline void xts_batch(const __m128i *rk, const __m128i *tw,
-				      u8 *dst, const u8 *src, bool enc)
+				 u8 *dst, const u8 *src, bool enc)
 {
 	__m128i b[XTS_WAYS];
 	int i, r;
@@ -156,7 +156,7 @@ static xts_inline void xts_batch(const __m128i *rk, const __m128i *tw,
 }
 
 static xts_inline void xts_sector(const __m128i *rk, __m128i t, u8 *dst,
-				       const u8 *src, bool enc)
+				  const u8 *src, bool enc)
 {
 	__m128i tw[XTS_WAYS];
 	int i, j;
@@ -172,7 +172,7 @@ static xts_inline void xts_sector(const __m128i *rk, __m128i t, u8 *dst,
 }
 
 static xts_inline void xts_crypt(const struct xts_key *k, u64 sector,
-				      u8 *dst, const u8 *src, size_t n, bool enc)
+				 u8 *dst, const u8 *src, size_t n, bool enc)
 {
 	const __m128i *rk = (const __m128i *)(enc ? k->enc : k->dec);
 	const __m128i *tk = (const __m128i *)k->tweak;
