@@ -290,7 +290,7 @@ int policy_check_console(const struct policy_console *c, struct policy_diag *d)
 			return bad_field(d, "port", c->port,
 					 "not an 8-aligned UART base in 0x100..0xfff8");
 		if (c->baud < 300 || c->baud > 115200 || 115200 % c->baud)
-			return bad_field(d, "baud", c->baud, "must divide 115200 (300..115200)");
+			return bad_field(d, "baud", c->baud, "must divide 115200, 300..115200");
 	} else if (c->kind == POLICY_CONSOLE_FB_PS2) {
 		if (c->port || c->baud)
 			return bad_field(d, c->port ? "port" : "baud",
