@@ -113,7 +113,7 @@ static const char *const policy_err_fmt[POLICY_E_COUNT] = {
 	[POLICY_E_REC_TRUNC] = "record header runs past the end ($a bytes left)",
 	[POLICY_E_REC_OVERRUN] = "length $a exceeds blob",
 	[POLICY_E_REC_LEN] = "length $a, expected $b",
-	[POLICY_E_REC_TYPE] = "unknown record type $x (not marked ignorable)",
+	[POLICY_E_REC_TYPE] = "type not known to this build (not marked ignorable)",
 	[POLICY_E_REC_FLAGS] = "reserved flags $x set",
 	[POLICY_E_REC_DUP] = "duplicate section",
 	[POLICY_E_REC_MANY] = "more than $b $w",
@@ -988,6 +988,16 @@ static int parse_records(struct dec *c, size_t len, bool *sig_seen)
 	return 0;
 }
 
+/* Offset of record @idx in a blob parse_records() accepted. */
+static u32 rec_offset(const u8 *blob, size_t len, u32 idx)
+{
+	u32 off = POLICY_HDR_LEN;
+
+	while (idx-- && off + POLICY_REC_HDR_LEN <= len)
+		off += POLICY_REC_HDR_LEN + rd32(blob + off + 4);
+	return off;
+}
+
 int policy_parse(const u8 *blob, size_t len, struct policy *out, struct policy_diag *diag)
 {
 	struct dec c = { .blob = blob, .pol = out, .d = diag };
@@ -1012,7 +1022,10 @@ int policy_parse(const u8 *blob, size_t len, struct policy *out, struct policy_d
 		return fail(diag, POLICY_E_NO_SIG, NULL, 0, 0, "no signature record");
 	if (c.idx != count)
 		return fail(diag, POLICY_E_REC_COUNT, NULL, c.idx, count, NULL);
-	return policy_check_refs(out, diag);
+	ret = policy_check_refs(out, diag);
+	if (ret && diag && diag->rec >= 0)
+		diag->off = rec_offset(blob, len, (u32)diag->rec);
+	return ret;
 }
 
 /* ---- signature ------------------------------------------------------------ */
