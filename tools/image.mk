@@ -9,7 +9,7 @@ GUEST_CACHE := $(BUILD)/cache
 # version", warnings, errors) and drops the info-level chatter.
 GUEST_CMDLINE ?= console=ttyS0,115200 loglevel=6
 # Initramfs compression (none|gzip|xz|zstd): see the timings in docs/testing.md.
-GUEST_INITRD_COMPRESS ?= none
+GUEST_INITRD_COMPRESS ?= zstd
 IMAGE_ESP_MIB ?= 34
 IMAGE_DATA_MIB ?= 12
 # `make run`: wall-clock limit of the interactive session, in seconds.
@@ -19,6 +19,14 @@ RUN_ARGS ?=
 GUEST_HELPER_CFLAGS := -std=gnu11 -Os -static -nostdlib -ffreestanding \
 	-fno-tree-loop-distribute-patterns -fno-pie -no-pie -fno-stack-protector \
 	-fcf-protection=none -Wl,--build-id=none -s $(WARN)
+
+# Settings files that change only when the setting does, so that changing
+# GUEST_CMDLINE or GUEST_INITRD_COMPRESS rebuilds what uses them.
+.PHONY: guest-settings-check
+$(GUEST)/cmdline $(GUEST)/initrd-compress: guest-settings-check
+	@mkdir -p $(@D)
+	@v='$(if $(filter %/cmdline,$@),$(GUEST_CMDLINE),$(GUEST_INITRD_COMPRESS))'; \
+		[ -f $@ ] && [ "$$(cat $@)" = "$$v" ] || echo "$$v" >$@
 
 $(GUEST_KDIR)/kver: tools/mkimage.sh | deps-stamp
 	@echo "  KERNEL  $(GUEST_KDIR)"
@@ -30,18 +38,18 @@ $(GUEST)/mamori-io: tools/guest/mamori-io.c
 	$(Q)$(HOSTCC) $(GUEST_HELPER_CFLAGS) -o $@ $<
 
 $(GUEST)/initrd.img: tools/mkinitramfs.sh tools/guest/init $(GUEST)/mamori-io \
-		$(GUEST_KDIR)/kver tools/image.mk
+		$(GUEST_KDIR)/kver $(GUEST)/initrd-compress
 	@echo "  INITRD  $@"
 	$(Q)tools/mkinitramfs.sh $(GUEST_KDIR) $$(cat $(GUEST_KDIR)/kver) \
-		tools/guest/init $(GUEST)/mamori-io $@ $(GUEST_INITRD_COMPRESS)
+		tools/guest/init $(GUEST)/mamori-io $@ $$(cat $(GUEST)/initrd-compress)
 
 $(GUEST)/vmlinuz: $(GUEST_KDIR)/kver
 	$(Q)cp $(GUEST_KDIR)/boot/vmlinuz-$$(cat $<) $@
 
-$(GUEST)/grubx64.efi: tools/guest/grub.cfg tools/mkimage.sh tools/image.mk | deps-stamp
+$(GUEST)/grubx64.efi: tools/guest/grub.cfg tools/mkimage.sh $(GUEST)/cmdline | deps-stamp
 	@mkdir -p $(@D)
 	@echo "  GRUB    $@"
-	$(Q)tools/mkimage.sh grub tools/guest/grub.cfg "$(GUEST_CMDLINE)" $@
+	$(Q)tools/mkimage.sh grub tools/guest/grub.cfg "$$(cat $(GUEST)/cmdline)" $@
 
 # An empty cpio (just the trailer): the default \EFI\debian\scenario.cpio.
 $(GUEST)/scenario.cpio:

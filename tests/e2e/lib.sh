@@ -16,8 +16,12 @@ mkdir -p "$E2E_OUT"
 rm -f "$E2E_OUT/reason"
 
 fail() {
-	echo "FAIL: $*"
-	echo "$*" >"$E2E_OUT/reason"
+	msg=$*
+	if [ -f "$E2E_OUT/result" ]; then
+		msg="$msg [run: $(sed -n 's/^reason=//p' "$E2E_OUT/result") after $(sed -n 's/^seconds=//p' "$E2E_OUT/result")s, exit $E2E_RC]"
+	fi
+	echo "FAIL: $msg"
+	echo "$msg" >"$E2E_OUT/reason"
 	exit 1
 }
 
