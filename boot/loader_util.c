@@ -38,8 +38,32 @@ static void com1_putc(char c)
 	outb(LOADER_COM1, (u8)c);
 }
 
-/* COM1 copy of each line, so the test harness sees it without the firmware's
- * terminal escape sequences. */
+/*
+ * COM1 copy of each line, for firmware whose console does not already reach
+ * a serial port (OVMF's does: then the copy would print every line twice).
+ */
+static int com1_needed = -1;
+
+static int serial_console_active(void)
+{
+	EFI_HANDLE *handles = NULL;
+	UINTN n = 0, i;
+	int found = 0;
+
+	if (EFI_ERROR(LibLocateHandle(ByProtocol, &TextOutProtocol, NULL, &n, &handles)))
+		return 0;
+	for (i = 0; i < n && !found; i++) {
+		EFI_DEVICE_PATH *dp = DevicePathFromHandle(handles[i]);
+
+		for (; dp && !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp))
+			if (DevicePathType(dp) == MESSAGING_DEVICE_PATH &&
+			    DevicePathSubType(dp) == MSG_UART_DP)
+				found = 1;
+	}
+	FreePool(handles);
+	return found;
+}
+
 static void com1_puts(const CHAR16 *s)
 {
 	for (; *s; s++) {
@@ -57,9 +81,12 @@ void loader_log(const CHAR16 *fmt, ...)
 	va_start(ap, fmt);
 	VSPrint(line, sizeof(line), (CHAR16 *)fmt, ap);
 	va_end(ap);
+	if (com1_needed < 0)
+		com1_needed = !serial_console_active();
 	if (ST->ConOut)
 		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, line);
-	com1_puts(line);
+	if (com1_needed)
+		com1_puts(line);
 }
 
 int loader_fail(const CHAR16 *what, EFI_STATUS st)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* arch_vmm_launch(): the boot CPU goes from firmware context to VMX root + guest. */
 #include <asm/cpu.h>
+#include <asm/fpu.h>
 #include <asm/processor.h>
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
@@ -102,6 +103,10 @@ int arch_vmm_launch(struct boot_info *bi)
 	if (!vmcs_setup_guest_from_ctx(&boot_ctx))
 		return launch_failed(-3);
 	fw_state_save(&fw_state);
+	if (fpu_init()) {	/* host CR4.OSXSAVE: XSETBV and XSAVE in VMX root */
+		pr_err("cpu0: no FXSAVE/XSAVE support; cannot protect guest SIMD state\n");
+		return launch_failed(-3);
+	}
 	host_cpu_load(pc, cr3);
 	if (!vmcs_setup_host(pc, cr3) || !vmcs_setup_controls(pc))
 		return launch_failed(-3);

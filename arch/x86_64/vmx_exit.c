@@ -2,6 +2,7 @@
 /* VM-exit dispatch and the handlers. Every reason has a named entry below. */
 #include <asm/cpu.h>
 #include <asm/cpuid_filter.h>
+#include <asm/fpu.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/vmx_exit.h>
@@ -296,16 +297,31 @@ static void handle_ept_misconfig(struct per_cpu *pc, struct guest_regs *r)
 	platform_reset("EPT misconfiguration");
 }
 
-static void handle_xsetbv(struct per_cpu *pc, struct guest_regs *r)
+/* The SDM's XSETBV #GP conditions for XCR0, against what CPUID says is supported. */
+static bool xcr0_architecturally_valid(u64 v)
 {
 	struct cpuid_regs c;
-	u64 v = (r->rdx << 32) | (u32)r->rax, ok_bits;
+	u64 supported;
 
 	cpuid_count(0xd, 0, &c);
-	ok_bits = ((u64)c.edx << 32) | c.eax;
-	if ((u32)r->rcx != 0 || guest_cpl() || !(v & 1) || (v & ~ok_bits) ||
-	    ((v & 4) && !(v & 2)) || (((v >> 3) & 3) == 1 || ((v >> 3) & 3) == 2) ||
-	    ((v & 0xe0) && (v & 0xe0) != 0xe0) || ((v & 0xe0) && !(v & 4))) {
+	supported = ((u64)c.edx << 32) | c.eax;
+	if (!(v & 1) || (v & ~supported))
+		return false;		/* x87 must stay set; only supported bits */
+	if ((v & 4) && !(v & 2))
+		return false;		/* AVX needs SSE */
+	if (((v >> 3) & 3) == 1 || ((v >> 3) & 3) == 2)
+		return false;		/* MPX: BNDREGS and BNDCSR together */
+	if ((v & 0xe0) && ((v & 0xe0) != 0xe0 || !(v & 4)))
+		return false;		/* AVX-512: all three, with AVX */
+	return true;
+}
+
+static void handle_xsetbv(struct per_cpu *pc, struct guest_regs *r)
+{
+	u64 v = (r->rdx << 32) | (u32)r->rax;
+
+	if ((u32)r->rcx != 0 || guest_cpl() || !xcr0_architecturally_valid(v) ||
+	    !fpu_xcr0_ok(v)) {
 		pr_warn("cpu%u: guest XSETBV(%u, 0x%lx) invalid: #GP\n", pc->cpu_id,
 			(u32)r->rcx, v);
 		inject_gp();
@@ -449,7 +465,12 @@ void vmx_handle_exit(struct guest_regs *r)
 	struct per_cpu *pc = this_cpu();
 	u32 full = (u32)vmcs_read(VM_EXIT_REASON), reason = full & 0xffff;
 
-	pc->exits[MIN(reason, (u32)VMX_EXIT_REASONS)]++;
+	u64 n = ++pc->exits[MIN(reason, (u32)VMX_EXIT_REASONS)];
+
+	if ((n & (n - 1)) == 0)
+		pr_info("cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n", pc->cpu_id,
+			vmx_exit_reason_name(reason), n,
+			vmcs_read(GUEST_RIP), vmcs_read(EXIT_QUALIFICATION));
 	if (full & VMX_EXIT_REASON_FAILED_ENTRY) {
 		handle_failed_entry(pc, r);
 		return;

@@ -6,6 +6,7 @@
 #include <mamori/types.h>
 
 #define UART_REG_COUNT	8	/* I/O ports a 16550 occupies */
+#define UART_LSR_OFFSET	5	/* line status register */
 
 /* uart_init - 115200 8N1, FIFOs on, interrupts off. */
 void uart_init(u16 port);
