@@ -9,11 +9,21 @@ static u32 sig_word(u32 i)
 	       (u32)(u8)s[i * 4 + 2] << 16 | (u32)(u8)s[i * 4 + 3] << 24;
 }
 
-void cpuid_filter(u32 leaf, u32 subleaf, struct cpuid_regs *r)
+static u32 mirror_bit(u32 reg, u32 bit, bool on)
+{
+	return on ? reg | bit : reg & ~bit;
+}
+
+void cpuid_filter(u32 leaf, u32 subleaf, u64 guest_cr4, struct cpuid_regs *r)
 {
 	if (leaf == 1) {
 		r->ecx |= X86_FEATURE_ECX_HYPERVISOR;
 		r->ecx &= ~(X86_FEATURE_ECX_VMX | X86_FEATURE_ECX_SMX);
+		r->ecx = mirror_bit(r->ecx, X86_FEATURE_ECX_OSXSAVE,
+				    (r->ecx & X86_FEATURE_ECX_XSAVE) && (guest_cr4 & X86_CR4_OSXSAVE));
+	} else if (leaf == 7 && subleaf == 0) {
+		r->ecx = mirror_bit(r->ecx, X86_FEATURE_7_ECX_OSPKE,
+				    (r->ecx & X86_FEATURE_7_ECX_PKU) && (guest_cr4 & X86_CR4_PKE));
 	} else if (leaf == CPUID_HV_BASE) {
 		r->eax = CPUID_HV_MAX;
 		r->ebx = sig_word(0);

@@ -126,7 +126,7 @@ static void handle_cpuid(struct per_cpu *pc, struct guest_regs *r)
 	u32 leaf = (u32)r->rax, sub = (u32)r->rcx;
 
 	cpuid_count(leaf, sub, &c);
-	cpuid_filter(leaf, sub, &c);
+	cpuid_filter(leaf, sub, vmcs_read(GUEST_CR4), &c);
 	r->rax = c.eax;
 	r->rbx = c.ebx;
 	r->rcx = c.ecx;
@@ -467,10 +467,12 @@ void vmx_handle_exit(struct guest_regs *r)
 
 	u64 n = ++pc->exits[MIN(reason, (u32)VMX_EXIT_REASONS)];
 
+	/* First of each reason at info, then every power of two at debug. */
 	if ((n & (n - 1)) == 0)
-		pr_info("cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n", pc->cpu_id,
-			vmx_exit_reason_name(reason), n,
-			vmcs_read(GUEST_RIP), vmcs_read(EXIT_QUALIFICATION));
+		log_printk(n == 1 ? LOG_INFO : LOG_DBG,
+			   "cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n",
+			   pc->cpu_id, vmx_exit_reason_name(reason), n, vmcs_read(GUEST_RIP),
+			   vmcs_read(EXIT_QUALIFICATION));
 	if (full & VMX_EXIT_REASON_FAILED_ENTRY) {
 		handle_failed_entry(pc, r);
 		return;

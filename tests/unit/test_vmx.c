@@ -56,7 +56,7 @@ static void test_cpuid_leaf1(void **state)
 	struct cpuid_regs r = { 0x906ea, 0x100800, X86_FEATURE_ECX_VMX | X86_FEATURE_ECX_SMX | 1,
 				0xbfebfbff };
 
-	cpuid_filter(1, 0, &r);
+	cpuid_filter(1, 0, X86_CR4_OSXSAVE, &r);
 	assert_true(r.ecx & X86_FEATURE_ECX_HYPERVISOR);
 	assert_false(r.ecx & X86_FEATURE_ECX_VMX);
 	assert_false(r.ecx & X86_FEATURE_ECX_SMX);
@@ -65,12 +65,31 @@ static void test_cpuid_leaf1(void **state)
 	assert_int_equal(r.edx, 0xbfebfbff);
 }
 
+static void test_cpuid_cr4_mirrors(void **state)
+{
+	struct cpuid_regs r = { 0, 0, X86_FEATURE_ECX_XSAVE | X86_FEATURE_ECX_OSXSAVE, 0 };
+
+	/* The host has CR4.OSXSAVE; a guest that turned XSAVE off must see 0. */
+	cpuid_filter(1, 0, 0, &r);
+	assert_false(r.ecx & X86_FEATURE_ECX_OSXSAVE);
+	cpuid_filter(1, 0, X86_CR4_OSXSAVE, &r);
+	assert_true(r.ecx & X86_FEATURE_ECX_OSXSAVE);
+	r = (struct cpuid_regs){ 0, 0, X86_FEATURE_ECX_OSXSAVE, 0 };	/* no XSAVE */
+	cpuid_filter(1, 0, X86_CR4_OSXSAVE, &r);
+	assert_false(r.ecx & X86_FEATURE_ECX_OSXSAVE);
+	r = (struct cpuid_regs){ 0, 0, X86_FEATURE_7_ECX_PKU, 0 };
+	cpuid_filter(7, 0, X86_CR4_PKE, &r);
+	assert_true(r.ecx & X86_FEATURE_7_ECX_OSPKE);
+	cpuid_filter(7, 0, 0, &r);
+	assert_false(r.ecx & X86_FEATURE_7_ECX_OSPKE);
+}
+
 static void test_cpuid_signature(void **state)
 {
 	struct cpuid_regs r = { 1, 2, 3, 4 };
 	char sig[13];
 
-	cpuid_filter(0x40000000, 0, &r);
+	cpuid_filter(0x40000000, 0, X86_CR4_OSXSAVE, &r);
 	memcpy(sig, &r.ebx, 4);
 	memcpy(sig + 4, &r.ecx, 4);
 	memcpy(sig + 8, &r.edx, 4);
@@ -78,7 +97,7 @@ static void test_cpuid_signature(void **state)
 	assert_string_equal(sig, "MamoriMamori");
 	assert_int_equal(r.eax, CPUID_HV_MAX);
 	r = (struct cpuid_regs){ 1, 2, 3, 4 };
-	cpuid_filter(0x40000001, 0, &r);
+	cpuid_filter(0x40000001, 0, X86_CR4_OSXSAVE, &r);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
@@ -86,10 +105,10 @@ static void test_cpuid_passthrough(void **state)
 {
 	struct cpuid_regs r = { 0x11, 0x22, 0x33, 0x44 };
 
-	cpuid_filter(7, 0, &r);
+	cpuid_filter(6, 0, X86_CR4_OSXSAVE, &r);
 	assert_int_equal(r.eax, 0x11);
 	assert_int_equal(r.ecx, 0x33);
-	cpuid_filter(0x40000100, 0, &r);	/* past the hypervisor range */
+	cpuid_filter(0x40000100, 0, X86_CR4_OSXSAVE, &r);	/* past the hypervisor range */
 	assert_int_equal(r.ebx, 0x22);
 }
 
@@ -133,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_adjust_ctls),
 		cmocka_unit_test(test_fixed_bits),
 		cmocka_unit_test(test_cpuid_leaf1),
+		cmocka_unit_test(test_cpuid_cr4_mirrors),
 		cmocka_unit_test(test_cpuid_signature),
 		cmocka_unit_test(test_cpuid_passthrough),
 		cmocka_unit_test(test_exit_table_complete),

@@ -5,6 +5,10 @@
  *   mamori-io shutdown          write "Shutdown" to port 0x8900 (ends Bochs)
  *   mamori-io outb PORT VALUE   write one byte to an I/O port
  *   mamori-io inb PORT          read one byte from an I/O port, print it in hex
+ *   mamori-io cpuid LEAF        print EAX EBX ECX EDX of CPUID(LEAF, 0) in hex, and
+ *                               EBX ECX EDX as text (the hypervisor signature)
+ *   mamori-io vmcall NR         execute VMCALL with RAX = NR from user mode: Mamori
+ *                               must refuse it with #UD, so this dies of SIGILL
  *
  * Numbers take a 0x prefix for hex. Runs as root in the guest (iopl(3)).
  */
@@ -85,7 +89,7 @@ static long parse_num(const char *s)
 		else
 			return -1;
 		val = val * base + d;
-		if (val > 0xffff)
+		if (val > 0xffffffffL)
 			return -1;
 	}
 	return val;
@@ -93,8 +97,52 @@ static long parse_num(const char *s)
 
 static int usage(void)
 {
-	put(2, "usage: mamori-io shutdown | outb PORT VALUE | inb PORT\n");
+	put(2, "usage: mamori-io shutdown | outb PORT VALUE | inb PORT | cpuid LEAF | vmcall NR\n");
 	return 2;
+}
+
+static void put_hex32(unsigned int v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[12];
+	int i;
+
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < 8; i++)
+		buf[2 + i] = hex[(v >> (28 - 4 * i)) & 0xf];
+	buf[10] = ' ';
+	buf[11] = 0;
+	put(1, buf);
+}
+
+static int do_cpuid(long leaf)
+{
+	unsigned int r[4], i;
+	char sig[14];
+
+	asm volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+		     : "a"((unsigned int)leaf), "c"(0));
+	for (i = 0; i < 4; i++)
+		put_hex32(r[i]);
+	for (i = 0; i < 12; i++) {
+		char c = (char)(r[1 + i / 4] >> (8 * (i % 4)));
+
+		sig[i] = c >= 0x20 && c < 0x7f ? c : '.';
+	}
+	sig[12] = '\n';
+	sig[13] = 0;
+	put(1, sig);
+	return 0;
+}
+
+static int do_vmcall(long nr)
+{
+	long ret = nr;
+
+	asm volatile("vmcall" : "+a"(ret) : : "memory");
+	put(1, "mamori-io: VMCALL from user mode returned: NOT refused\n");
+	return 1;
 }
 
 /* Ask for I/O privilege level 3; returns 0 (after saying why) on failure. */
@@ -126,16 +174,24 @@ static int run(int argc, char **argv)
 	if (str_eq(argv[1], "outb") && argc == 4) {
 		port = parse_num(argv[2]);
 		val = parse_num(argv[3]);
-		if (port < 0 || val < 0 || val > 0xff)
+		if (port < 0 || port > 0xffff || val < 0 || val > 0xff)
 			return usage();
 		if (!get_io())
 			return 1;
 		outb((unsigned short)port, (unsigned char)val);
 		return 0;
 	}
+	if (str_eq(argv[1], "cpuid") && argc == 3) {
+		val = parse_num(argv[2]);
+		return val < 0 ? usage() : do_cpuid(val);
+	}
+	if (str_eq(argv[1], "vmcall") && argc == 3) {
+		val = parse_num(argv[2]);
+		return val < 0 ? usage() : do_vmcall(val);
+	}
 	if (str_eq(argv[1], "inb") && argc == 3) {
 		port = parse_num(argv[2]);
-		if (port < 0)
+		if (port < 0 || port > 0xffff)
 			return usage();
 		if (!get_io())
 			return 1;

@@ -14,7 +14,9 @@
  * the guest's: leaf 1 gains the hypervisor-present bit and loses VMX and SMX;
  * leaves 0x40000000..0x400000ff describe Mamori (0x40000000: max leaf and the
  * "MamoriMamori" signature; the rest read as zero); all else passes through.
+ * CPUID runs in VMX root, so the bits that mirror CR4 (leaf 1 OSXSAVE, leaf 7
+ * OSPKE) are recomputed from the guest's @guest_cr4, not the host's.
  */
-void cpuid_filter(u32 leaf, u32 subleaf, struct cpuid_regs *r);
+void cpuid_filter(u32 leaf, u32 subleaf, u64 guest_cr4, struct cpuid_regs *r);
 
 #endif

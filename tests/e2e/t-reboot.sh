@@ -1,0 +1,13 @@
+#!/bin/sh
+# Issue 3: a guest `reboot -f` resets the platform; the machine boots again,
+# Mamori starts again beneath the firmware, and Linux comes back up.
+. "$(dirname "$0")/lib.sh"
+
+e2e_boot --scenario "$E2E_DIR/scenarios/reboot.sh" --timeout 1200 --until 'mamori: halted'
+expect_log com1 'E2E-REBOOT-FIRST-BOOT' "the first boot never reached the scenario"
+expect_order com1 'E2E-REBOOT-FIRST-BOOT' 'E2E-REBOOT-SECOND-BOOT'
+expect_rc 0
+launches=$(grep -ac 'vmx: launching the firmware as guest' "$E2E_OUT/com2.log" || true)
+[ "$launches" = 2 ] || fail "the VMM launched $launches times, want 2 (once per boot)"
+expect_no_log com2 'FATAL' "the VMM hit a fatal error"
+pass

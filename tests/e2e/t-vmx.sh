@@ -1,0 +1,25 @@
+#!/bin/sh
+# Issue 3: Linux runs beneath Mamori; CPUID shows the hypervisor, VMX is hidden;
+# user-mode hypercalls and the VMM console are refused; root's /dev/mem reads
+# of the VMM region see no VMM byte, its writes land in a sink, and the VMM
+# logs each first access and keeps running.
+. "$(dirname "$0")/lib.sh"
+
+e2e_boot --scenario "$E2E_DIR/scenarios/vmx.sh" --timeout 900 --until 'mamori: halted'
+expect_log com2 'vmx: launching the firmware as guest' "the VMM never launched"
+expect_log com1 'E2E-VMX: cpuid 0x40000000 = .*MamoriMamori' "no hypervisor signature"
+expect_log com1 'E2E-VMX-OK' "the scenario's checks did not pass"
+expect_rc 0
+expect_log com2 'hypercall 1 from CPL 3 refused' "the VMM did not log the user-mode VMCALL"
+
+# The VMM region from the VMM's own log; the guest must have read its first page.
+base=$(sed -n 's/.*boot: region \(0x[0-9a-f]*\)\.\..*/\1/p' "$E2E_OUT/com2.log" | head -n1)
+[ -n "$base" ] || fail "no 'boot: region' line in com2.log"
+expect_log com1 "E2E-VMX-READ $base 0{64}" "the guest's read of the VMM base $base was not all zeros"
+expect_log com2 "guest read of VMM memory at GPA $base refused" "no log line for the read of $base"
+expect_log com2 "guest write of VMM memory at GPA $(printf 0x%x $((base + 0x3000))) refused" \
+	"no log line for the write into the VMM region"
+# The VMM kept running after the attack: it logged the exit statistics at power-off.
+expect_order com2 "guest read of VMM memory at GPA $base" 'stats: [0-9]+ VM exits at guest power-off'
+expect_no_log com2 'FATAL' "the VMM hit a fatal error"
+pass
