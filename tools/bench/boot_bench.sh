@@ -1,0 +1,41 @@
+#!/bin/bash
+# Boot time beneath Mamori against the same image booted without it (--no-vmm),
+# both runs at once so they share the machine's load, with the VM exits by
+# reason during the boot. Reported as a ratio (see docs/testing.md).
+# BOOT_BENCH_CPUS="1" selects CPU counts (more once SMP lands).
+set -eu
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=${BOOT_BENCH_OUT:-$repo/build/bench/boot}
+image=$repo/build/disk.img
+scenario=$out/scenario.sh
+rm -rf "$out" && mkdir -p "$out"
+printf '#!/bin/sh\necho BOOT-BENCH-UP\nexit 0\n' >"$scenario"
+chmod +x "$scenario"
+
+# milestone DIR PATTERN: seconds from Bochs start to the first PATTERN (timings.txt).
+milestone() {
+	awk -v p="$2" '$0 ~ p { print $1; exit }' "$1/timings.txt"
+}
+
+for cpus in ${BOOT_BENCH_CPUS:-1}; do
+	"$repo/tools/run-bochs" --image "$image" --cpus "$cpus" --timeout 900 \
+		--scenario "$scenario" --out "$out/vmm-$cpus" >"$out/vmm-$cpus.out" 2>&1 &
+	a=$!
+	"$repo/tools/run-bochs" --image "$image" --cpus "$cpus" --timeout 900 --no-vmm \
+		--scenario "$scenario" --out "$out/native-$cpus" >"$out/native-$cpus.out" 2>&1 &
+	b=$!
+	rc=0
+	wait $a || rc=$?
+	wait $b || rc=$((rc | $?))
+	[ $rc -eq 0 ] || { echo "boot_bench: a run failed (see $out)"; exit 1; }
+	for m in "Linux version" "MAMORI-SCENARIO-START"; do
+		v=$(milestone "$out/vmm-$cpus" "$m")
+		n=$(milestone "$out/native-$cpus" "$m")
+		[ -n "$v" ] && [ -n "$n" ] || { echo "boot_bench: no '$m' milestone"; exit 1; }
+		r=$(awk -v v="$v" -v n="$n" 'BEGIN { printf "%.2f", v / n }')
+		echo "boot ($cpus CPU): to '$m': ${v}s with Mamori, ${n}s without: ratio ${r}x"
+	done
+	echo "SUMMARY: boot to scenario with $cpus CPU: ${r}x the time without Mamori (${v}s vs ${n}s, Bochs)"
+	echo "VM exits by reason during the boot (firmware + GRUB + Linux to power-off):"
+	sed -n 's/^.*stats:   /  /p; s/^.*\(stats: [0-9]* VM exits.*\)/  \1/p' "$out/vmm-$cpus/com2.log"
+done
