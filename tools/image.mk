@@ -88,3 +88,6 @@ guest-image: $(BUILD)/disk-guest.img
 run: all image
 	$(Q)tools/run-bochs --interactive --timeout $(RUN_TIMEOUT) \
 		--image $(BUILD)/disk.img $(RUN_ARGS)
+
+# Boot time with and without the VMM (tools/bench/boot_bench.sh).
+BENCHES += tools/bench/boot_bench.sh
