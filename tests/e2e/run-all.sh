@@ -8,6 +8,9 @@ set -eu
 E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$E2E_DIR/../.." && pwd)
 JOBS=${E2E_JOBS:-2}
+# Where each test's directory goes (another tree's build/, or a private one
+# when two people share a checkout).
+E2E_ROOT=${E2E_ROOT:-$REPO/build/e2e}
 # Upper bound per test, on top of the test's own run-bochs --timeout.
 TEST_LIMIT=${E2E_TEST_LIMIT:-1500}
 
@@ -45,11 +48,13 @@ finish() {
 	t=${pid_test[$p]}
 	unset "pid_test[$p]"
 	name=$(basename "$t" .sh)
-	out=$REPO/build/e2e/$name
+	out=$E2E_ROOT/$name
 	secs=$(($(date +%s) - ${test_start[$name]}))
 	if [ "$rc" = 0 ]; then
 		passed=$((passed + 1))
 		echo "PASS $name (${secs}s)"
+		# The image copy is kept only for post-mortems of failures.
+		rm -f "$out/disk.img"
 	else
 		failed=$((failed + 1))
 		reason=$(cat "$out/reason" 2>/dev/null || true)
@@ -78,13 +83,13 @@ reap_one() {
 }
 
 start=$(date +%s)
-echo "e2e: ${#tests[@]} test(s), up to $JOBS at once; output in build/e2e/"
+echo "e2e: ${#tests[@]} test(s), up to $JOBS at once; output in $E2E_ROOT/"
 for t in "${tests[@]}"; do
 	while [ "${#pid_test[@]}" -ge "$JOBS" ]; do
 		reap_one
 	done
 	name=$(basename "$t" .sh)
-	out=$REPO/build/e2e/$name
+	out=$E2E_ROOT/$name
 	rm -rf "$out"
 	mkdir -p "$out"
 	test_start[$name]=$(date +%s)
