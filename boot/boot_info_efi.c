@@ -85,6 +85,19 @@ static void fill_cpus(struct boot_info *bi)
 	}
 }
 
+/* A reserved page below 1 MiB for the VMM's AP start-up code (SIPI target). */
+static void fill_trampoline(struct boot_info *bi)
+{
+	EFI_PHYSICAL_ADDRESS page = 0x9f000;
+
+	if (bi->cpu_count < 2)
+		return;
+	if (EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress,
+					EfiReservedMemoryType, 1, &page)))
+		return;
+	bi->ap_trampoline = page;
+}
+
 static void fill_policy(struct boot_info *bi)
 {
 	void *buf;
@@ -116,6 +129,7 @@ int loader_fill_boot_info(struct boot_info *bi)
 	fill_acpi(bi);
 	fill_gop(bi);
 	fill_cpus(bi);
+	fill_trampoline(bi);
 	fill_policy(bi);
 	if (fill_memmap(bi))
 		return loader_fail(L"memory map unusable", EFI_LOAD_ERROR);

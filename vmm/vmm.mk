@@ -1,3 +1,3 @@
 # vmm/: the arch-neutral core.
-VMM_OBJS += $(addprefix $(BUILD)/vmm/, main.o log.o console.o mm.o vm.o devices.o \
+VMM_OBJS += $(addprefix $(BUILD)/vmm/, main.o log.o console.o mm.o vm.o devices.o smp.o \
 	hypercall.o)

@@ -4,6 +4,7 @@
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/string.h>
+#include <mamori/vm.h>
 
 _Static_assert(__builtin_offsetof(struct per_cpu, fixup_rip) == PERCPU_FIXUP_RIP,
 	       "PERCPU_FIXUP_RIP out of date");
@@ -146,6 +147,12 @@ void host_exception(struct host_exc_frame *f)
 	struct per_cpu *pc = this_cpu();
 
 	if (f->vector == X86_VEC_NMI) {
+		if (pc->nmi_kicks) {	/* an EPT shootdown kick from another CPU */
+			__atomic_sub_fetch(&pc->nmi_kicks, 1, __ATOMIC_SEQ_CST);
+			if (pc->vm)
+				arch_vm_ept_sync(pc->vm);
+			return;
+		}
 		pc->pending_nmis++;
 		return;
 	}

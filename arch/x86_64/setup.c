@@ -6,6 +6,7 @@
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/smp.h>
 #include <mamori/vm.h>
 #include <mamori/vmm.h>
 
@@ -110,8 +111,14 @@ int arch_vmm_launch(struct boot_info *bi)
 	host_cpu_load(pc, cr3);
 	if (!vmcs_setup_host(pc, cr3) || !vmcs_setup_controls(pc))
 		return launch_failed(-3);
+	rc = arch_smp_start_aps(bi, cr3);
+	if (rc) {
+		launch_failed(-3);
+		return rc;
+	}
 	pr_info("vmx: launching the firmware as guest (rip 0x%lx), VMM uses %lu KiB of %lu MiB\n",
 		vmcs_read(GUEST_RIP), mm_used_bytes() >> 10, bi->vmm_size >> 20);
+	cpu_event(pc, CPU_EV_LAUNCHED);
 	rc = vmx_launch(&boot_ctx);
 	return launch_failed(rc);
 }

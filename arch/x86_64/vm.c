@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* x86 VM set-up: EPT with the VMM region hidden, I/O and MSR bitmaps. */
+#include <asm/apic.h>
 #include <asm/mtrr.h>
+#include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/vmx_setup.h>
 #include <mamori/boot_info.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/smp.h>
 #include <mamori/vm.h>
 
 static void *mm_alloc_page(void *ctx)
@@ -114,6 +117,40 @@ int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual)
 			  EPT_MT_WB);
 	spin_unlock(&a->ept_lock);
 	if (!rc)
-		vmx_invept(INVEPT_ALL_CONTEXT, 0);	/* SMP shootdown: issue 4 */
+		arch_vm_ept_changed(vm);
 	return rc;
+}
+
+void arch_vm_ept_sync(struct vm *vm)
+{
+	struct per_cpu *pc = this_cpu();
+	u64 gen = vm->arch.ept_gen;
+
+	if (pc->ept_gen_seen != gen) {
+		vmx_invept(INVEPT_ALL_CONTEXT, 0);
+		pc->ept_gen_seen = gen;
+	}
+}
+
+void arch_vm_ept_changed(struct vm *vm)
+{
+	struct per_cpu *me = this_cpu(), *pc;
+	u64 gen = __atomic_add_fetch(&vm->arch.ept_gen, 1, __ATOMIC_SEQ_CST);
+	u32 c, spin;
+
+	arch_vm_ept_sync(vm);
+	for (c = 0; c < PERCPU_MAX; c++) {
+		pc = percpu_get(c);
+		/* Only running CPUs can hold stale translations in use; the others
+		 * sync on their next exit (SIPI) before running guest code. */
+		if (!pc || pc == me || pc->vm != vm || pc->state != CPU_RUNNING)
+			continue;
+		__atomic_add_fetch(&pc->nmi_kicks, 1, __ATOMIC_SEQ_CST);
+		apic_send_ipi(pc->apic_id, APIC_DM_NMI | APIC_LEVEL_ASSERT);
+		for (spin = 0; pc->ept_gen_seen < gen && spin < 100000000; spin++)
+			cpu_relax();
+		if (pc->ept_gen_seen < gen)
+			pr_err("vm%u: cpu%u did not acknowledge the EPT shootdown\n", vm->id,
+			       pc->cpu_id);
+	}
 }

@@ -32,7 +32,7 @@ static int feature_control(void)
 		return VMM_ERR_VMX_DISABLED;
 	}
 	wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FEATURE_CONTROL_VMX | FEATURE_CONTROL_LOCKED);
-	pr_info("vmx: IA32_FEATURE_CONTROL was unlocked; set VMX-outside-SMX and locked it\n");
+	pr_info("vmx: IA32_FEATURE_CONTROL of this CPU was unlocked; set VMX-outside-SMX and locked it\n");
 	return VMM_OK;
 }
 
@@ -124,6 +124,10 @@ int vmx_cpu_on(struct per_cpu *pc)
 {
 	u64 *vmxon = vmx_region(), *vmcs = vmx_region();
 
+	int rc = feature_control();	/* per CPU: each has its own MSR */
+
+	if (rc)
+		return rc;
 	if (!vmxon || !vmcs)
 		return VMM_ERR_NOMEM;
 	pc->vmxon_pa = virt_to_phys(vmxon);

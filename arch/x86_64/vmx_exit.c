@@ -9,6 +9,7 @@
 #include <asm/vmx_setup.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
+#include <mamori/smp.h>
 #include <mamori/vm.h>
 
 void vmx_inject(u32 vector, u32 type, bool has_err, u32 err)
@@ -93,7 +94,10 @@ static void handle_exception_nmi(struct per_cpu *pc, struct guest_regs *r)
 	u32 info = (u32)vmcs_read(VM_EXIT_INTR_INFO);
 
 	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
-		pc->pending_nmis++;
+		if (pc->nmi_kicks)	/* the VMM's own shootdown kick: synced below */
+			__atomic_sub_fetch(&pc->nmi_kicks, 1, __ATOMIC_SEQ_CST);
+		else
+			pc->pending_nmis++;
 		return;
 	}
 	/* Not in the exception bitmap; reflect whatever arrived unchanged. */
@@ -107,12 +111,29 @@ static void handle_triple_fault(struct per_cpu *pc, struct guest_regs *r)
 	platform_reset("guest triple fault");
 }
 
+/* INIT: the boot CPU resets the platform; an AP goes back to wait-for-SIPI. */
 static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 {
 	if (pc->cpu_id == 0)
 		platform_reset("INIT on the boot CPU");
-	pr_warn("cpu%u: INIT ignored (application processors: not yet virtualised)\n",
-		pc->cpu_id);
+	if (!vmcs_setup_guest_init(GUEST_ACTIVITY_WAIT_SIPI))
+		platform_reset("cannot reset a vCPU after INIT");
+	pc->pending_nmis = 0;
+	cpu_event(pc, CPU_EV_INIT);
+}
+
+/* SIPI in wait-for-SIPI: start the guest's real-mode code at vector:0000. */
+static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
+{
+	u8 vector = (u8)vmcs_read(EXIT_QUALIFICATION);
+
+	if (cpu_event(pc, CPU_EV_SIPI))
+		return;
+	log_printk(pc->sipis++ < 2 ? LOG_INFO : LOG_DBG,
+		   "cpu%u: SIPI vector 0x%x: guest code starts at 0x%x\n", pc->cpu_id, vector,
+		   (u32)vector << 12);
+	if (!vmcs_guest_sipi(vector))
+		platform_reset("cannot start a vCPU after SIPI");
 }
 
 static void handle_nmi_window(struct per_cpu *pc, struct guest_regs *r)
@@ -347,7 +368,7 @@ const struct vmx_exit_handler vmx_exit_table[VMX_EXIT_REASONS] = {
 	H(EXIT_EXTERNAL_INTERRUPT, "external-interrupt", handle_unexpected),
 	H(EXIT_TRIPLE_FAULT, "triple-fault", handle_triple_fault),
 	H(EXIT_INIT, "init", handle_init),
-	H(EXIT_SIPI, "sipi", handle_unexpected),
+	H(EXIT_SIPI, "sipi", handle_sipi),
 	H(EXIT_IO_SMI, "io-smi", handle_unexpected),
 	H(EXIT_OTHER_SMI, "other-smi", handle_unexpected),
 	H(EXIT_INTERRUPT_WINDOW, "interrupt-window", handle_unexpected),
@@ -478,6 +499,7 @@ void vmx_handle_exit(struct guest_regs *r)
 		return;
 	}
 	pc->launched = true;
+	arch_vm_ept_sync(pc->vm);
 	requeue_idt_vectoring();
 	if (reason < VMX_EXIT_REASONS)
 		vmx_exit_table[reason].fn(pc, r);

@@ -146,3 +146,68 @@ void vmx_dump_guest_state(void)
 		pr_err("vmx:   guest %s = 0x%lx\n", dump_fields[i].name,
 		       vmcs_read(dump_fields[i].field));
 }
+
+/* Guest state after INIT (SDM Vol. 3A Table 10-1), in @activity. */
+bool vmcs_setup_guest_init(u32 activity)
+{
+	static const struct seg_fields *const data_segs[] = {
+		&seg_es, &seg_ss, &seg_ds, &seg_fs, &seg_gs,
+	};
+	u64 cr0 = 0x60000010;		/* CD | NW | ET */
+	bool ok = true;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(data_segs); i++) {
+		ok &= vmw(data_segs[i]->sel, 0);
+		ok &= vmw(data_segs[i]->base, 0);
+		ok &= vmw(data_segs[i]->limit, 0xffff);
+		ok &= vmw(data_segs[i]->ar, 0x93);
+	}
+	ok &= vmw(GUEST_CS_SELECTOR, 0xf000);
+	ok &= vmw(GUEST_CS_BASE, 0xffff0000);
+	ok &= vmw(GUEST_CS_LIMIT, 0xffff);
+	ok &= vmw(GUEST_CS_AR, 0x9b);
+	ok &= vmw(GUEST_LDTR_SELECTOR, 0);
+	ok &= vmw(GUEST_LDTR_BASE, 0);
+	ok &= vmw(GUEST_LDTR_LIMIT, 0xffff);
+	ok &= vmw(GUEST_LDTR_AR, 0x82);
+	ok &= vmw(GUEST_TR_SELECTOR, 0);
+	ok &= vmw(GUEST_TR_BASE, 0);
+	ok &= vmw(GUEST_TR_LIMIT, 0xffff);
+	ok &= vmw(GUEST_TR_AR, 0x8b);
+	ok &= vmw(GUEST_GDTR_BASE, 0);
+	ok &= vmw(GUEST_GDTR_LIMIT, 0xffff);
+	ok &= vmw(GUEST_IDTR_BASE, 0);
+	ok &= vmw(GUEST_IDTR_LIMIT, 0xffff);
+	ok &= vmw(CR0_READ_SHADOW, cr0);
+	ok &= vmw(GUEST_CR0, vmx_guest_cr0(cr0));
+	ok &= vmw(CR4_READ_SHADOW, 0);
+	ok &= vmw(GUEST_CR4, vmx_guest_cr4(X86_CR4_VMXE));
+	ok &= vmw(GUEST_CR3, 0);
+	ok &= vmw(GUEST_DR7, 0x400);
+	ok &= vmw(GUEST_RSP, 0);
+	ok &= vmw(GUEST_RIP, 0xfff0);
+	ok &= vmw(GUEST_RFLAGS, X86_RFLAGS_RESERVED1);
+	ok &= vmw(GUEST_IA32_EFER, 0);
+	ok &= vmw(GUEST_IA32_PAT, 0x0007040600070406ULL);
+	ok &= vmw(GUEST_IA32_DEBUGCTL, 0);
+	ok &= vmw(GUEST_SYSENTER_CS, 0);
+	ok &= vmw(GUEST_SYSENTER_ESP, 0);
+	ok &= vmw(GUEST_SYSENTER_EIP, 0);
+	ok &= vmw(VMCS_LINK_POINTER, ~0ULL);
+	ok &= vmw(GUEST_INTERRUPTIBILITY_INFO, 0);
+	ok &= vmw(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	ok &= vmw(VM_ENTRY_INTR_INFO, 0);
+	ok &= vmw(VM_ENTRY_CONTROLS, vmx_cfg.entry);
+	return ok & vmw(GUEST_ACTIVITY_STATE, activity);
+}
+
+bool vmcs_guest_sipi(u8 vector)
+{
+	bool ok = true;
+
+	ok &= vmw(GUEST_CS_SELECTOR, (u64)vector << 8);
+	ok &= vmw(GUEST_CS_BASE, (u64)vector << 12);
+	ok &= vmw(GUEST_RIP, 0);
+	return ok & vmw(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+}

@@ -10,3 +10,8 @@ $(BUILD)/tests/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o \
 $(BUILD)/tests/test_log: $(BUILD)/host/tests/unit/test_log.o $(BUILD)/host/vmm/log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+UNIT_TESTS += $(BUILD)/tests/test_smp
+$(BUILD)/tests/test_smp: $(BUILD)/host/tests/unit/test_smp.o $(BUILD)/host/vmm/smp.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

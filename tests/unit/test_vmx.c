@@ -27,6 +27,10 @@ u64 vmx_guest_cr4(u64 v) { return v; }
 void vmx_dump_guest_state(void) { }
 void vmx_launch_abort(void) { abort(); }
 struct per_cpu *percpu_get(u32 id) { return NULL; }
+int cpu_event(struct per_cpu *pc, int ev) { return 0; }
+bool vmcs_setup_guest_init(u32 activity) { return true; }
+bool vmcs_guest_sipi(u8 vector) { return true; }
+void arch_vm_ept_sync(struct vm *vm) { }
 
 static void test_adjust_ctls(void **state)
 {
@@ -136,6 +140,7 @@ static void test_exit_policy(void **state)
 	assert_ptr_equal(vmx_exit_table[EXIT_INVD].fn, handle_invd);
 	assert_ptr_equal(vmx_exit_table[EXIT_TRIPLE_FAULT].fn, handle_triple_fault);
 	assert_ptr_equal(vmx_exit_table[EXIT_INIT].fn, handle_init);
+	assert_ptr_equal(vmx_exit_table[EXIT_SIPI].fn, handle_sipi);
 	assert_ptr_equal(vmx_exit_table[EXIT_EPT_VIOLATION].fn, handle_ept_violation);
 	assert_ptr_equal(vmx_exit_table[EXIT_INVALID_GUEST_STATE].fn, handle_failed_entry);
 	for (u32 r = EXIT_VMCLEAR; r <= EXIT_VMXON; r++)

@@ -59,6 +59,15 @@ struct boot_fb {
  * @policy/@policy_size: the policy blob as read from the ESP (0 if absent); it
  *	lies in loader memory the VMM must copy from and wipe.
  * @cpu_apic_ids: APIC IDs of all processors (boot CPU first), from UEFI MP services.
+ * @ap_trampoline: where the VMM puts the real-mode code that brings the other
+ *	processors under it (SIPI vectors must point below 1 MiB).
+ * @self: the loader's own copy of this struct; the VMM writes its results
+ *	(@policy_accepted_version) there before it launches the guest.
+ * @policy_highest_version: the highest policy version accepted before, from
+ *	the boot-services-only UEFI variable (docs/policy.md, "Boot"); the VMM
+ *	refuses a blob with a lower version.
+ * @policy_accepted_version: the version of the policy the VMM accepted and
+ *	unlocked; the loader records it in the variable when it is higher.
  */
 struct boot_info {
 	u64 magic;
@@ -75,11 +84,15 @@ struct boot_info {
 	u16 pad0;
 	u32 cpu_count;
 	u32 cpu_apic_ids[BOOT_CPUS_MAX];
+	u64 ap_trampoline;		/* one reserved 4 KiB page below 1 MiB, 0 if none */
 	u32 fb_present;
 	struct boot_fb fb;
 	u32 mem_count;
 	struct boot_mem_range mem[BOOT_MEM_MAX];
 	char options[BOOT_OPTIONS_MAX];	/* the loader's load options, ASCII */
+	u64 self;			/* this struct in loader memory, for results */
+	u64 policy_highest_version;	/* in: anti-rollback variable, 0 if unset */
+	u64 policy_accepted_version;	/* out: the VMM writes it at @self on accept */
 };
 
 /* Return codes of the VMM entry; the loader prints vmm_status_str(). */

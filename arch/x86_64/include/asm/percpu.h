@@ -50,6 +50,10 @@ struct per_cpu {
 	u64 vmxon_pa;
 	u64 vmcs_pa;
 	bool launched;
+	volatile u32 state;		/* enum cpu_state (mamori/smp.h) */
+	volatile u32 nmi_kicks;		/* NMIs sent by the VMM itself: not the guest's */
+	volatile u64 ept_gen_seen;	/* EPT generation this CPU has invalidated */
+	u32 sipis;
 	u32 pending_nmis;
 	volatile u64 fault_vector;
 	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */
@@ -72,6 +76,8 @@ static inline struct per_cpu *this_cpu(void)
 struct per_cpu *percpu_alloc(u32 cpu_id, u32 apic_id);
 /* percpu_get - CPU @cpu_id's struct, or NULL when it has none. */
 struct per_cpu *percpu_get(u32 cpu_id);
+/* cpu_event - apply @ev to @pc's bring-up state (mamori/smp.h); -1 and a log line if refused. */
+int cpu_event(struct per_cpu *pc, int ev);
 
 #endif /* __ASSEMBLY__ */
 

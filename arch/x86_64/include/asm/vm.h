@@ -14,6 +14,7 @@ struct arch_vm {
 	u8 *sink_page;			/* what hidden pages map to once touched */
 	u64 hidden_base, hidden_size;	/* the VMM region */
 	u16 vpid;
+	volatile u64 ept_gen;		/* bumped on every EPT change (shootdown) */
 };
 
 struct vm;
@@ -23,6 +24,14 @@ struct boot_info;
 int arch_vm_init(struct vm *vm, const struct boot_info *bi);
 /* arch_vm_hidden_access - EPT violation inside the hidden region: log once, map the sink. */
 int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual);
+/*
+ * arch_vm_ept_changed - after an EPT change: INVEPT here, and make every other
+ * CPU running @vm's guest invalidate before it runs guest code again (NMI kick,
+ * waits for each to acknowledge).
+ */
+void arch_vm_ept_changed(struct vm *vm);
+/* arch_vm_ept_sync - called on every VM exit: INVEPT if this CPU is behind. */
+void arch_vm_ept_sync(struct vm *vm);
 /* arch_msr_owned - whether the VMM owns @msr (every access exits). */
 bool arch_msr_owned(u32 msr);
 

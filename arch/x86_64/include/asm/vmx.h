@@ -116,6 +116,11 @@ enum vmcs_field {
 #define GUEST_INTR_STI			BIT(0)
 #define GUEST_INTR_MOV_SS		BIT(1)
 #define GUEST_INTR_NMI			BIT(3)
+/* Guest activity states */
+#define GUEST_ACTIVITY_ACTIVE		0
+#define GUEST_ACTIVITY_HLT		1
+#define GUEST_ACTIVITY_WAIT_SIPI	3
+#define VMX_MISC_WAIT_SIPI		BIT(8)	/* IA32_VMX_MISC */
 /* Segment access rights */
 #define VMX_AR_UNUSABLE			BIT(16)
 

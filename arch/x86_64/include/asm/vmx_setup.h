@@ -32,6 +32,14 @@ bool vmcs_setup_controls(struct per_cpu *pc);
 /* vmcs_setup_guest_from_ctx - guest state = the loader's context (boot CPU). */
 bool vmcs_setup_guest_from_ctx(const struct boot_ctx *ctx);
 
+/* vmcs_setup_guest_init - guest state after INIT, in activity state @activity. */
+bool vmcs_setup_guest_init(u32 activity);
+/* vmcs_guest_sipi - start the vCPU in real mode at @vector:0000 (after a SIPI exit). */
+bool vmcs_guest_sipi(u8 vector);
+
+/* arch_smp_start_aps - bring every other processor under the VMM (wait-for-SIPI). */
+int arch_smp_start_aps(const struct boot_info *bi, u64 host_cr3);
+
 int vmx_launch(const struct boot_ctx *ctx);
 void vmx_launch_abort(void) __noreturn;
 /* vmx_dump_guest_state - log the guest-state fields (after a failed entry). */
