@@ -58,7 +58,9 @@ $(GUEST)/scenario.cpio:
 
 GUEST_FILES := $(GUEST)/grubx64.efi $(GUEST)/vmlinuz $(GUEST)/initrd.img \
 	$(GUEST)/scenario.cpio
-IMAGE_POLICY := $(wildcard $(BUILD)/policy.bin)
+# The policy goes in when mgmt/ builds one (it lists it in HOST_TOOLS when a
+# signing key is set up) or when one is already there.
+IMAGE_POLICY := $(or $(filter $(BUILD)/policy.bin,$(HOST_TOOLS)),$(wildcard $(BUILD)/policy.bin))
 
 $(BUILD)/disk.img: $(BUILD)/mamori.efi $(BUILD)/vmm.elf $(GUEST_FILES) \
 		$(IMAGE_POLICY) tools/mkimage.sh
