@@ -9,7 +9,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -ffreestanding -fpic -fshort-wchar -fno-stack-prote
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds
 
 LOADER_SRCS := boot/loader.c boot/loader_util.c boot/boot_info_efi.c \
-	boot/boot_info_build.c boot/elf_check.c
+	boot/boot_info_build.c boot/elf_check.c boot/policy_var.c
 LOADER_OBJS := $(LOADER_SRCS:%.c=$(BUILD)/efi/%.o)
 
 $(BUILD)/efi/%.o: %.c | deps-stamp

@@ -141,10 +141,12 @@ static void run(void)
 			    EFI_LOAD_ERROR);
 	if (loader_fill_boot_info(&bi))
 		loader_halt(L"cannot collect boot information", EFI_LOAD_ERROR);
+	policy_var_read(&bi);
 	loader_log(L"starting the VMM\n");
 	rc = entry(&bi);
 	if (rc != VMM_OK)
 		loader_halt_vmm(rc);
+	policy_var_commit(&bi);
 	loader_log(L"VMM started (status 0); chainloading %s\n", next);
 	st = uefi_call_wrapper(BS->StartImage, 3, next_img, NULL, NULL);
 	loader_halt_path(L"next stage returned", next, st);

@@ -39,4 +39,11 @@ void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, U
  * taken last so it shows the VMM region as reserved. */
 int loader_fill_boot_info(struct boot_info *bi);
 
+/* policy_var_read - @bi->policy_highest_version from the anti-rollback
+ * variable (0 when unset), and @bi->self; halts when it cannot be read. */
+void policy_var_read(struct boot_info *bi);
+/* policy_var_commit - after the VMM started: record
+ * @bi->policy_accepted_version when it is higher; halts when that fails. */
+void policy_var_commit(const struct boot_info *bi);
+
 #endif

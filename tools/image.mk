@@ -15,6 +15,9 @@ IMAGE_DATA_MIB ?= 12
 # `make run`: wall-clock limit of the interactive session, in seconds.
 RUN_TIMEOUT ?= 3600
 RUN_ARGS ?=
+# `make run`: typed at the VMM's passphrase prompt on COM2 (the development
+# policy's; README). Override for another policy, e.g. with RUN_ARGS=--policy=FILE.
+RUN_PASSPHRASE ?= mamori-dev
 
 GUEST_HELPER_CFLAGS := -std=gnu11 -Os -static -nostdlib -ffreestanding \
 	-fno-tree-loop-distribute-patterns -fno-pie -no-pie -fno-stack-protector \
@@ -89,7 +92,7 @@ guest-image: $(BUILD)/disk-guest.img
 
 run: all image
 	$(Q)tools/run-bochs --interactive --timeout $(RUN_TIMEOUT) \
-		--image $(BUILD)/disk.img $(RUN_ARGS)
+		--image $(BUILD)/disk.img --passphrase '$(RUN_PASSPHRASE)' $(RUN_ARGS)
 
 # Boot time with and without the VMM (tools/bench/boot_bench.sh).
 BENCHES += tools/bench/boot_bench.sh

@@ -4,6 +4,7 @@
 #include <mamori/console.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/policy_boot.h>
 #include <mamori/string.h>
 #include <mamori/vmm.h>
 
@@ -56,6 +57,7 @@ static int phase_selftest(struct boot_info *bi)
 static const struct vmm_phase vmm_phases[] = {
 	{ "boot-info", phase_boot_info },
 	{ "selftest", phase_selftest },
+	{ "policy", policy_boot_phase },
 	{ "vmx", arch_vmm_launch },
 };
 

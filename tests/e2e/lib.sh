@@ -30,9 +30,17 @@ pass() {
 	exit 0
 }
 
+# The development policy's passphrase (mgmt/dev-policy.txt), typed on COM2 at
+# each VMM prompt unless a test passes its own --passphrase.
+E2E_PASSPHRASE=${E2E_PASSPHRASE:-mamori-dev}
+
 # e2e_boot RUN-BOCHS-OPTIONS...: one boot; sets E2E_RC to run-bochs's status.
 e2e_boot() {
 	[ -f "$E2E_IMAGE" ] || fail "image $E2E_IMAGE missing (make image)"
+	case " $* " in
+	*" --passphrase "*|*" --passphrase="*) ;;
+	*) set -- --passphrase "$E2E_PASSPHRASE" "$@" ;;
+	esac
 	echo "boot: tools/run-bochs --image $E2E_IMAGE --out $E2E_OUT $*"
 	E2E_RC=0
 	"$REPO/tools/run-bochs" --image "$E2E_IMAGE" --out "$E2E_OUT" "$@" || E2E_RC=$?

@@ -19,6 +19,7 @@ milestone() {
 
 for cpus in ${BOOT_BENCH_CPUS:-1}; do
 	"$repo/tools/run-bochs" --image "$image" --cpus "$cpus" --timeout 900 \
+		--passphrase "${BOOT_BENCH_PASSPHRASE:-mamori-dev}" \
 		--scenario "$scenario" --out "$out/vmm-$cpus" >"$out/vmm-$cpus.out" 2>&1 &
 	a=$!
 	"$repo/tools/run-bochs" --image "$image" --cpus "$cpus" --timeout 900 --no-vmm \

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The `policy` boot phase: verify the signed policy, check it against the
+ * highest version accepted before, unlock its secrets on the trusted console.
+ */
+#include <mamori/console.h>
+#include <mamori/log.h>
+#include <mamori/mm.h>
+#include <mamori/policy_boot.h>
+#include <mamori/string.h>
+
+#define POLICY_PROMPT	"mamori: enter the policy passphrase: "
+
+/* The accepted policy and its secrets: VMM memory only, for later features. */
+static struct policy pol_active;
+static struct policy_secrets pol_secrets;
+static bool pol_ready;
+
+const struct policy *policy_active(void)
+{
+	return pol_ready ? &pol_active : NULL;
+}
+
+const struct policy_secrets *policy_secrets(void)
+{
+	return pol_ready ? &pol_secrets : NULL;
+}
+
+static int refuse(const struct policy_diag *diag)
+{
+	char why[160];
+
+	policy_diag_format(diag, why, sizeof(why));
+	pr_err("policy: refused: %s\n", why);
+	return VMM_ERR_POLICY;
+}
+
+/* Copy the blob into VMM memory and wipe the loader's (guest-visible) copy. */
+static int policy_take_blob(struct boot_info *bi, u8 **blob)
+{
+	u8 *src = phys_to_virt(bi->policy);
+	u64 size = bi->policy_size;
+
+	if (!bi->policy || !size) {
+		pr_err("policy: no policy blob (\\EFI\\mamori\\policy.bin missing); "
+		       "refusing to start without one\n");
+		return VMM_ERR_POLICY;
+	}
+	if (size > POLICY_MAX_BLOB_SIZE) {
+		memset(src, 0, size);
+		pr_err("policy: refused: blob of %lu bytes exceeds the %u-byte limit\n",
+		       size, POLICY_MAX_BLOB_SIZE);
+		return VMM_ERR_POLICY;
+	}
+	*blob = page_alloc((u32)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE));
+	if (!*blob) {
+		pr_err("policy: no VMM memory for a %lu-byte blob\n", size);
+		return VMM_ERR_NOMEM;
+	}
+	memcpy(*blob, src, size);
+	memset(src, 0, size);
+	return VMM_OK;
+}
+
+/* Say which sections this build validated but does not act on yet. */
+static void policy_report_sections(const struct policy *pol, u16 console_port)
+{
+	static const u16 later[] = {
+		POLICY_REC_DISK, POLICY_REC_NETWORK, POLICY_REC_FILE, POLICY_REC_MONITOR,
+	};
+	u32 i;
+
+	if (pol->sections & BIT(POLICY_REC_CONSOLE)) {
+		if (pol->console.kind != POLICY_CONSOLE_UART ||
+		    pol->console.port != console_port)
+			pr_warn("policy: section console names %s 0x%x; this build prompts on "
+				"the VMM console 0x%x only\n",
+				pol->console.kind == POLICY_CONSOLE_UART ? "uart" :
+				"the framebuffer", pol->console.port, console_port);
+		pr_warn("policy: section console present but not enforced by this build "
+			"beyond the unlock prompt\n");
+	}
+	for (i = 0; i < ARRAY_SIZE(later); i++)
+		if (pol->sections & BIT(later[i]))
+			pr_warn("policy: section %s present but not enforced by this build\n",
+				policy_section_name(later[i]));
+	if (pol->ignored)
+		pr_warn("policy: %u unknown optional record(s) skipped\n", pol->ignored);
+}
+
+static int console_source(void *ctx)
+{
+	int c = console_getc();
+
+	return c < 0 ? POLICY_GETC_NONE : c;
+}
+
+/* Drop what was typed before the prompt, so no stale input is taken as an answer. */
+static void console_drain(void)
+{
+	u32 n = 0;
+
+	while (console_getc() >= 0 && ++n < 4096)
+		;
+}
+
+/* Up to POLICY_UNLOCK_TRIES passphrases; 0, VMM_ERR_AUTH or VMM_ERR_POLICY. */
+static int policy_unlock(const struct policy *pol, struct policy_secrets *out)
+{
+	static char pass[POLICY_PASS_MAX + 1];
+	struct policy_diag diag;
+	size_t len;
+	u32 attempt;
+	int rc, ret;
+
+	for (attempt = 1; attempt <= POLICY_UNLOCK_TRIES; attempt++) {
+		console_drain();
+		console_write_line(POLICY_PROMPT);
+		rc = policy_read_line(console_source, NULL, pass, sizeof(pass), &len);
+		console_write_line("\n");
+		if (rc == POLICY_LINE_TOO_LONG) {
+			pr_warn("policy: passphrase longer than %u bytes, not tried "
+				"(attempt %u of %u)\n", POLICY_PASS_MAX, attempt,
+				POLICY_UNLOCK_TRIES);
+			continue;
+		}
+		ret = policy_unseal(pol, (const u8 *)pass, len, out, &diag);
+		policy_wipe(pass, sizeof(pass));
+		if (!ret) {
+			pr_info("policy: secrets unlocked (%u secret(s), attempt %u of %u)\n",
+				out->count, attempt, POLICY_UNLOCK_TRIES);
+			return VMM_OK;
+		}
+		if (ret != -POLICY_E_UNSEAL)
+			return refuse(&diag);
+		pr_warn("policy: wrong passphrase (attempt %u of %u)\n", attempt,
+			POLICY_UNLOCK_TRIES);
+	}
+	pr_err("policy: %u wrong passphrases; not starting the OS\n", POLICY_UNLOCK_TRIES);
+	return VMM_ERR_AUTH;
+}
+
+/* Hand the accepted version back to the loader, which records it. */
+static void policy_report_version(struct boot_info *bi, u64 version)
+{
+	struct boot_info *loader_bi = phys_to_virt(bi->self);
+
+	bi->policy_accepted_version = version;
+	if (loader_bi && loader_bi->magic == BOOT_INFO_MAGIC)
+		loader_bi->policy_accepted_version = version;
+}
+
+int policy_boot_phase(struct boot_info *bi)
+{
+	struct policy_diag diag;
+	u8 *blob = NULL;
+	int rc;
+
+	rc = policy_take_blob(bi, &blob);
+	if (rc)
+		return rc;
+	rc = policy_load(blob, bi->policy_size, policy_pubkey, POLICY_PUBKEY_LEN,
+			 bi->policy_highest_version, &pol_active, &diag);
+	memset(blob, 0, bi->policy_size);
+	if (rc) {
+		memset(&pol_active, 0, sizeof(pol_active));
+		return refuse(&diag);
+	}
+	pr_info("policy: version %lu from key %s verified (%u bytes; highest accepted "
+		"before: %lu)\n", pol_active.version, policy_pubkey_fpr, pol_active.size,
+		bi->policy_highest_version);
+	policy_report_sections(&pol_active, console_port());
+	if (pol_active.sections & BIT(POLICY_REC_SECRETS)) {
+		rc = policy_unlock(&pol_active, &pol_secrets);
+		if (rc) {
+			policy_secrets_wipe(&pol_secrets);
+			return rc;
+		}
+	} else {
+		pr_info("policy: no sealed secrets; no passphrase needed\n");
+	}
+	pol_ready = true;
+	policy_report_version(bi, pol_active.version);
+	return VMM_OK;
+}

@@ -1,0 +1,9 @@
+# vmm/: the `policy` boot phase (verify, anti-rollback, unlock on the trusted
+# console; docs/policy.md "Boot") and its unit test.
+VMM_OBJS += $(BUILD)/vmm/policy.o $(BUILD)/vmm/policy_line.o
+
+UNIT_TESTS += $(BUILD)/tests/test_policy_line
+$(BUILD)/tests/test_policy_line: $(BUILD)/host/tests/unit/test_policy_line.o \
+		$(BUILD)/host/vmm/policy_line.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
