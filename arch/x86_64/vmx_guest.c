@@ -204,7 +204,9 @@ bool vmcs_setup_guest_init(u32 activity)
 
 bool vmcs_guest_sipi(u8 vector)
 {
-	bool ok = true;
+	/* The CPU saved its own post-INIT state at the SIPI exit (Bochs: CS as a
+	 * data segment, CR0 without fixed bits): start again from the INIT state. */
+	bool ok = vmcs_setup_guest_init(GUEST_ACTIVITY_ACTIVE);
 
 	ok &= vmw(GUEST_CS_SELECTOR, (u64)vector << 8);
 	ok &= vmw(GUEST_CS_BASE, (u64)vector << 12);

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Hypercall dispatch (vmm/hypercall.c) with the arch side stubbed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <mamori/errno.h>
+#include <mamori/hypercall.h>
+#include <mamori/vm.h>
+
+static u8 guest_buf[HC_COPY_MAX];
+static u64 last_gva, last_len;
+static int fail_write;
+
+int arch_guest_write(struct vm *vm, u64 gva, const void *buf, u64 len)
+{
+	if (fail_write)
+		return -EFAULT;
+	last_gva = gva;
+	last_len = len;
+	memcpy(guest_buf, buf, len);
+	return 0;
+}
+
+u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
+{
+	u32 i, n = reasons < 71 ? reasons : 71;
+
+	*total = 0;
+	for (i = 0; i < n; i++) {
+		out[i] = i == 10 ? 3052 : i == 18 ? 1 : 0;	/* cpuid, vmcall */
+		*total += out[i];
+	}
+	return n;
+}
+
+static struct vm vm;
+
+static void test_version(void **state)
+{
+	assert_int_equal(hypercall_dispatch(&vm, HC_VERSION, 0, 0, 0, 0),
+			 ((s64)HC_ABI_MAJOR << 32) | (HC_ABI_MINOR << 16) | HC_ABI_PATCH);
+}
+
+static void test_exit_stats(void **state)
+{
+	const struct hc_exit_stats *st = (const void *)guest_buf;
+	s64 n;
+
+	fail_write = 0;
+	n = hypercall_dispatch(&vm, HC_EXIT_STATS, 0x7000, 4096, 0, 0);
+	assert_int_equal(n, 16 + 71 * 8);
+	assert_int_equal(last_gva, 0x7000);
+	assert_int_equal(last_len, (u64)n);
+	assert_int_equal(st->reasons, 71);
+	assert_int_equal(st->total, 3053);
+	assert_int_equal(st->count[10], 3052);
+	assert_int_equal(st->count[18], 1);
+}
+
+static void test_exit_stats_small_buffer(void **state)
+{
+	const struct hc_exit_stats *st = (const void *)guest_buf;
+
+	fail_write = 0;
+	/* room for the header and 4 counters only: no more is written */
+	assert_int_equal(hypercall_dispatch(&vm, HC_EXIT_STATS, 0x7000, 16 + 4 * 8 + 7, 0, 0),
+			 16 + 4 * 8);
+	assert_int_equal(st->reasons, 4);
+	assert_int_equal(last_len, 16 + 4 * 8);
+}
+
+static void test_exit_stats_refusals(void **state)
+{
+	fail_write = 0;
+	assert_int_equal(hypercall_dispatch(&vm, HC_EXIT_STATS, 0x7000, 8, 0, 0), -EINVAL);
+	assert_int_equal(hypercall_dispatch(&vm, HC_EXIT_STATS, 0x7000, 4097, 0, 0), -EINVAL);
+	fail_write = 1;
+	assert_int_equal(hypercall_dispatch(&vm, HC_EXIT_STATS, 0x7000, 4096, 0, 0), -EFAULT);
+}
+
+static void test_unknown(void **state)
+{
+	assert_int_equal(hypercall_dispatch(&vm, HC_COUNT, 0, 0, 0, 0), -ENOSYS);
+	assert_int_equal(hypercall_dispatch(&vm, ~0ULL, 0, 0, 0, 0), -ENOSYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_exit_stats),
+		cmocka_unit_test(test_exit_stats_small_buffer),
+		cmocka_unit_test(test_exit_stats_refusals),
+		cmocka_unit_test(test_unknown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
