@@ -116,6 +116,16 @@ static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 {
 	if (pc->cpu_id == 0)
 		platform_reset("INIT on the boot CPU");
+	/*
+	 * An INIT that arrived during wait-for-SIPI is held pending and
+	 * delivered on the entry after the SIPI, before the vCPU runs anything.
+	 * Natively it is redundant (the CPU is already in the INIT state); acting
+	 * on it would swallow the start-up the SIPI asked for.
+	 */
+	if (pc->sipi_fresh && vmcs_read(GUEST_RIP) == 0) {
+		pr_dbg("cpu%u: INIT held during wait-for-SIPI dropped\n", pc->cpu_id);
+		return;
+	}
 	if (!vmcs_setup_guest_init(GUEST_ACTIVITY_WAIT_SIPI))
 		platform_reset("cannot reset a vCPU after INIT");
 	pc->pending_nmis = 0;
@@ -134,6 +144,7 @@ static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 		   (u32)vector << 12);
 	if (!vmcs_guest_sipi(vector))
 		platform_reset("cannot start a vCPU after SIPI");
+	pc->sipi_fresh = true;
 }
 
 static void handle_nmi_window(struct per_cpu *pc, struct guest_regs *r)
@@ -501,10 +512,14 @@ void vmx_handle_exit(struct guest_regs *r)
 	pc->launched = true;
 	arch_vm_ept_sync(pc->vm);
 	requeue_idt_vectoring();
+	if (reason != EXIT_SIPI && reason != EXIT_INIT)
+		pc->sipi_fresh = false;
 	if (reason < VMX_EXIT_REASONS)
 		vmx_exit_table[reason].fn(pc, r);
 	else
 		handle_unexpected(pc, r);
+	if (reason == EXIT_INIT)
+		pc->sipi_fresh = false;
 	inject_pending_nmi(pc);
 }
 

@@ -54,6 +54,7 @@ struct per_cpu {
 	volatile u32 nmi_kicks;		/* NMIs sent by the VMM itself: not the guest's */
 	volatile u64 ept_gen_seen;	/* EPT generation this CPU has invalidated */
 	u32 sipis;
+	bool sipi_fresh;		/* no exit since the SIPI exit yet */
 	u32 pending_nmis;
 	volatile u64 fault_vector;
 	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */
