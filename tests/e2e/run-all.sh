@@ -29,6 +29,17 @@ for t in "${tests[@]}"; do
 	[ -f "$t" ] || { echo "e2e: no test $t" >&2; exit 2; }
 done
 
+# Longest first (durations of the last run in $E2E_ROOT/durations; unknown
+# tests count as long): with 2 at once this ends the suite soonest.
+mkdir -p "$E2E_ROOT"
+DURATIONS=$E2E_ROOT/durations
+touch "$DURATIONS"
+mapfile -t tests < <(for t in "${tests[@]}"; do
+	d=$(awk -v n="$(basename "$t" .sh)" '$1 == n { d = $2 } END { print d + 0 }' "$DURATIONS")
+	[ "$d" != 0 ] || d=100000
+	echo "$d $t"
+done | sort -k1,1nr -k2 | cut -d' ' -f2-)
+
 declare -A pid_test=()
 declare -A test_start=()
 passed=0
@@ -50,6 +61,7 @@ finish() {
 	name=$(basename "$t" .sh)
 	out=$E2E_ROOT/$name
 	secs=$(($(date +%s) - ${test_start[$name]}))
+	echo "$name $secs" >>"$DURATIONS"
 	if [ "$rc" = 0 ]; then
 		passed=$((passed + 1))
 		echo "PASS $name (${secs}s)"
@@ -100,6 +112,7 @@ while [ "${#pid_test[@]}" -gt 0 ]; do
 	reap_one
 done
 
+tail -n 500 "$DURATIONS" >"$DURATIONS.tmp" && mv "$DURATIONS.tmp" "$DURATIONS"
 echo "e2e: total $(($(date +%s) - start))s"
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" = 0 ]
