@@ -35,16 +35,17 @@ $(GUEST_KDIR)/kver: tools/mkimage.sh | deps-stamp
 	@echo "  KERNEL  $(GUEST_KDIR)"
 	$(Q)tools/mkimage.sh kernel $(GUEST_CACHE) $(GUEST_KDIR)
 
-$(GUEST)/mamori-io: tools/guest/mamori-io.c
+$(GUEST)/mamori-io $(GUEST)/smp-stress: $(GUEST)/%: tools/guest/%.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(GUEST_HELPER_CFLAGS) -o $@ $<
 
 $(GUEST)/initrd.img: tools/mkinitramfs.sh tools/guest/init $(GUEST)/mamori-io \
-		$(GUEST_KDIR)/kver $(GUEST)/initrd-compress
+		$(GUEST)/smp-stress $(GUEST_KDIR)/kver $(GUEST)/initrd-compress
 	@echo "  INITRD  $@"
 	$(Q)tools/mkinitramfs.sh $(GUEST_KDIR) $$(cat $(GUEST_KDIR)/kver) \
-		tools/guest/init $(GUEST)/mamori-io $@ $$(cat $(GUEST)/initrd-compress)
+		tools/guest/init $(GUEST)/mamori-io $@ $$(cat $(GUEST)/initrd-compress) \
+		$(GUEST)/smp-stress
 
 $(GUEST)/vmlinuz: $(GUEST_KDIR)/kver
 	$(Q)cp $(GUEST_KDIR)/boot/vmlinuz-$$(cat $<) $@

@@ -4,14 +4,16 @@
 # with their dependencies (resolved by kmod's modprobe from the kernel's own
 # modules.dep/softdeps) under lib/modules/<ver>/ with a fresh modules.dep.
 #
-# usage: mkinitramfs.sh KROOT KVER INIT HELPER OUT [none|gzip|xz|zstd|lz4]
+# usage: mkinitramfs.sh KROOT KVER INIT HELPER OUT [none|gzip|xz|zstd|lz4 [BIN...]]
 #   KROOT  tree of the unpacked linux-image .deb, with modules.dep (depmod -b)
+#   BIN    more static test programs, copied to /usr/bin/ (e.g. smp-stress)
 set -eu
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
 
-[ $# -ge 5 ] || die "usage: $0 KROOT KVER INIT HELPER OUT [none|gzip|xz|zstd|lz4]"
+[ $# -ge 5 ] || die "usage: $0 KROOT KVER INIT HELPER OUT [none|gzip|xz|zstd|lz4 [BIN...]]"
 KROOT=$1 KVER=$2 INIT=$3 HELPER=$4 OUT=$5 COMP=${6:-none}
+shift $(($# < 6 ? $# : 6))
 [ -d "$KROOT" ] || die "$KROOT: no such directory"
 KROOT=$(cd "$KROOT" && pwd)
 
@@ -46,6 +48,10 @@ done
 cp "$INIT" "$STAGE/init"
 chmod 755 "$STAGE/init"
 cp "$HELPER" "$STAGE/usr/bin/mamori-io"
+for bin in "$@"; do
+	[ -x "$bin" ] || die "$bin missing"
+	cp "$bin" "$STAGE/usr/bin/$(basename "$bin")"
+done
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$STAGE/etc/passwd"
 printf 'root:x:0:\n' >"$STAGE/etc/group"
 
