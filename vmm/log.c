@@ -2,7 +2,11 @@
 #include <mamori/log.h>
 #include <mamori/console.h>
 
-static enum log_level log_level_max = LOG_INFO;
+#ifndef LOG_LEVEL_DEFAULT
+#define LOG_LEVEL_DEFAULT LOG_INFO
+#endif
+
+static enum log_level log_level_max = LOG_LEVEL_DEFAULT;
 static const char *const level_tag[] = {
 	[LOG_FATAL] = "FATAL: ", [LOG_ERR] = "error: ", [LOG_WARN] = "warning: ",
 	[LOG_INFO] = "", [LOG_DBG] = "debug: ",

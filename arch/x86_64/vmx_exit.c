@@ -120,12 +120,18 @@ static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 	 * An INIT that arrived during wait-for-SIPI is held pending and
 	 * delivered on the entry after the SIPI, before the vCPU runs anything.
 	 * Natively it is redundant (the CPU is already in the INIT state); acting
-	 * on it would swallow the start-up the SIPI asked for.
+	 * on it would swallow the start-up the SIPI asked for. Bochs raises it
+	 * twice; a few in a row are dropped, then INIT acts again.
 	 */
-	if (pc->sipi_fresh && vmcs_read(GUEST_RIP) == 0) {
+	if (pc->sipi_fresh && vmcs_read(GUEST_RIP) == 0 && pc->held_inits < 4) {
+		pc->held_inits++;
 		pr_dbg("cpu%u: INIT held during wait-for-SIPI dropped\n", pc->cpu_id);
+		/* The exit saved the post-INIT state: start from the SIPI again. */
+		if (!vmcs_guest_sipi(pc->sipi_vector))
+			platform_reset("cannot restart a vCPU after a held INIT");
 		return;
 	}
+	pc->sipi_fresh = false;
 	if (!vmcs_setup_guest_init(GUEST_ACTIVITY_WAIT_SIPI))
 		platform_reset("cannot reset a vCPU after INIT");
 	pc->pending_nmis = 0;
@@ -145,6 +151,8 @@ static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 	if (!vmcs_guest_sipi(vector))
 		platform_reset("cannot start a vCPU after SIPI");
 	pc->sipi_fresh = true;
+	pc->sipi_vector = vector;
+	pc->held_inits = 0;
 }
 
 static void handle_nmi_window(struct per_cpu *pc, struct guest_regs *r)
@@ -518,8 +526,6 @@ void vmx_handle_exit(struct guest_regs *r)
 		vmx_exit_table[reason].fn(pc, r);
 	else
 		handle_unexpected(pc, r);
-	if (reason == EXIT_INIT)
-		pc->sipi_fresh = false;
 	inject_pending_nmi(pc);
 }
 

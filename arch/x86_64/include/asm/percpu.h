@@ -55,6 +55,8 @@ struct per_cpu {
 	volatile u64 ept_gen_seen;	/* EPT generation this CPU has invalidated */
 	u32 sipis;
 	bool sipi_fresh;		/* no exit since the SIPI exit yet */
+	u8 sipi_vector;			/* of the last SIPI */
+	u8 held_inits;			/* INITs dropped since that SIPI */
 	u32 pending_nmis;
 	volatile u64 fault_vector;
 	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */
