@@ -6,6 +6,14 @@
 e2e_boot --scenario "$E2E_DIR/scenarios/boot.sh" --timeout 900 --until 'mamori: halted'
 expect_log com1 'Mamori loader' "no loader banner on COM1"
 expect_log com2 'mamori: vmm' "no VMM banner ('mamori: vmm') on COM2"
+# Issue 5: the development policy is verified and unlocked with the right passphrase.
+expect_log com2 'policy: version [0-9]+ from key sha256:[0-9a-f]{64} .*verified' \
+	"the VMM did not verify the policy"
+expect_log com2 'policy: secrets unlocked \(.*attempt 1 of 3\)' "the passphrase did not unlock the policy"
+expect_no_log com2 'mamori-dev' "the passphrase appears in the VMM log"
+expect_log com1 'policy: version [0-9]+ recorded as the highest accepted' \
+	"the loader did not record the accepted version"
+expect_order com2 'policy: secrets unlocked' 'vmx: launching the firmware as guest'
 expect_log com1 'Linux version' "Linux never started"
 expect_order com1 'Mamori loader' 'Linux version'
 expect_log com1 'MAMORI-GUEST-UP' "the guest's /init never ran"
