@@ -28,7 +28,7 @@ static int setup(void **state)
 				      facs, FACS_PHYS, sizeof(facs) };
 	cfg = (struct acpi_shim_cfg){ .cpu_count = 2, .apic_ids = { 0, 1 }, .ioapic_id = 2,
 				      .ioapic_addr = 0xfec00000, .pm_base = 0xb000,
-				      .sci_irq = 9 };
+				      .sci_irq = 9, .pci_mem_base = 0x20000000 };
 	return 0;
 }
 
@@ -147,26 +147,97 @@ static void test_fadt(void **state)
 	assert_int_equal(rd32(facs_t + 4), 64);
 }
 
+/* An AML PkgLength at @p: its value (counting itself); *@n = its size. */
+static u32 aml_pkglen(const u8 *p, u32 *n)
+{
+	u32 follow = p[0] >> 6, len = p[0] & (follow ? 0xf : 0x3f), i;
+
+	for (i = 0; i < follow; i++)
+		len |= (u32)p[1 + i] << (4 + 8 * i);
+	*n = 1 + follow;
+	return len;
+}
+
+/* The resource descriptor of @tag in a _CRS buffer, the @index'th one. */
+static const u8 *crs_find(const u8 *res, u32 len, u8 tag, u8 type, u32 index)
+{
+	u32 off = 0;
+
+	while (off < len) {
+		const u8 *r = res + off;
+		u32 size = r[0] & 0x80 ? 3u + rd16(r + 1) : 1u + (r[0] & 7u);
+
+		if (r[0] == tag && (!(tag & 0x80) || r[3] == type) && index-- == 0)
+			return r;
+		if (r[0] == 0x79)
+			break;
+		off += size;
+	}
+	fail_msg("no resource descriptor 0x%x type %u", tag, type);
+	return NULL;
+}
+
 static void test_dsdt_declares_pci0(void **state)
 {
 	static const u8 pnp0a03[] = { 0x0c, 0x41, 0xd0, 0x0a, 0x03 };
-	const u8 *d;
-	u32 len;
+	const u8 *d, *aml, *crs, *r;
+	u32 len, n, plen, off, crs_len;
 
 	build_ok();
 	d = table(out.dsdt, "DSDT");
 	len = rd32(d + 4);
+	aml = d + 36;
 	assert_int_equal(d[8], 2);			/* 64-bit AML integers */
-	/* ScopeOp whose PkgLength covers the whole body exactly */
-	assert_int_equal(d[36], 0x10);
-	assert_int_equal(d[37], len - 37);
-	assert_memory_equal(d + 38, "\\_SB_", 5);
-	assert_int_equal(d[43], 0x5b);
-	assert_int_equal(d[44], 0x82);
-	assert_int_equal(d[45], len - 45);
-	assert_memory_equal(d + 46, "PCI0", 4);
-	assert_non_null(memmem(d + 36, len - 36, "_HID", 4));
-	assert_non_null(memmem(d + 36, len - 36, pnp0a03, sizeof(pnp0a03)));
+	/* Scope (\_SB) covering the whole body */
+	assert_int_equal(aml[0], 0x10);
+	assert_int_equal(aml_pkglen(aml + 1, &n), len - 37);
+	off = 1 + n;
+	assert_memory_equal(aml + off, "\\_SB_", 5);
+	off += 5;
+	/* Device (PCI0) covering the rest */
+	assert_int_equal(aml[off], 0x5b);
+	assert_int_equal(aml[off + 1], 0x82);
+	assert_int_equal(aml_pkglen(aml + off + 2, &n), len - 36 - off - 2);
+	off += 2 + n;
+	assert_memory_equal(aml + off, "PCI0", 4);
+	assert_non_null(memmem(aml, len - 36, "_HID", 4));
+	assert_non_null(memmem(aml, len - 36, pnp0a03, sizeof(pnp0a03)));
+	/* Name (_CRS, Buffer) at the end, its descriptors in bounds */
+	crs = memmem(aml, len - 36, "_CRS", 4);
+	assert_non_null(crs);
+	assert_int_equal(crs[-1], 0x08);
+	assert_int_equal(crs[4], 0x11);
+	plen = aml_pkglen(crs + 5, &n);
+	assert_ptr_equal(crs + 5 + plen, d + len);
+	assert_int_equal(crs[5 + n], 0x0a);
+	crs_len = crs[6 + n];
+	crs += 7 + n;
+	assert_ptr_equal(crs + crs_len, d + len);
+	assert_int_equal(crs[crs_len - 2], 0x79);	/* EndTag */
+	r = crs_find(crs, crs_len, 0x88, 2, 0);		/* bus numbers 0-255 */
+	assert_int_equal(rd16(r + 8), 0);
+	assert_int_equal(rd16(r + 10), 0xff);
+	assert_int_equal(rd16(r + 14), 0x100);
+	r = crs_find(crs, crs_len, 0x47, 0, 0);		/* config ports */
+	assert_int_equal(rd16(r + 2), 0xcf8);
+	assert_int_equal(r[7], 8);
+	r = crs_find(crs, crs_len, 0x88, 1, 0);		/* I/O below 0xcf8: IDE, PM */
+	assert_int_equal(rd16(r + 8), 0);
+	assert_int_equal(rd16(r + 10), 0xcf7);
+	assert_int_equal(rd16(r + 14), 0xcf8);
+	r = crs_find(crs, crs_len, 0x88, 1, 1);		/* I/O above: BARs at 0xc000 */
+	assert_int_equal(rd16(r + 8), 0xd00);
+	assert_int_equal(rd16(r + 10), 0xffff);
+	assert_int_equal(rd16(r + 14), 0xf300);
+	r = crs_find(crs, crs_len, 0x87, 0, 0);		/* legacy VGA memory */
+	assert_int_equal(rd32(r + 10), 0xa0000);
+	assert_int_equal(rd32(r + 14), 0xbffff);
+	assert_int_equal(rd32(r + 22), 0x20000);
+	r = crs_find(crs, crs_len, 0x87, 0, 1);		/* the PCI hole */
+	assert_int_equal(rd32(r + 10), 0x20000000);
+	assert_int_equal(rd32(r + 14), 0xfebfffff);
+	assert_int_equal(rd32(r + 22), 0xfebfffff - 0x20000000 + 1);
+	assert_true(r[5] & 1);				/* read-write */
 }
 
 /* The MADT's entries, in order; returns how many of @type were seen. */
@@ -275,6 +346,11 @@ static void test_refused(void **state)
 	assert_int_equal(acpi_shim_build(&cfg, &mem, &out), -1);
 	cfg = good;
 	cfg.pm_base = 0;
+	assert_int_equal(acpi_shim_build(&cfg, &mem, &out), -1);
+	cfg = good;
+	cfg.pci_mem_base = 0x20000800;			/* not 1 MiB aligned */
+	assert_int_equal(acpi_shim_build(&cfg, &mem, &out), -1);
+	cfg.pci_mem_base = 0xfec00000;			/* no window left */
 	assert_int_equal(acpi_shim_build(&cfg, &mem, &out), -1);
 	cfg = good;
 	m = mem;

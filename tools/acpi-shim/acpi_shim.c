@@ -110,6 +110,31 @@ static u16 pm_base(void)
 	return pmba ? (u16)pmba : PM_BASE_DEFAULT;
 }
 
+/* The PCI memory window starts above the highest RAM below 4 GiB (1 MiB aligned). */
+static u32 pci_mem_base(void)
+{
+	UINTN entries, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map, *d;
+	u64 top = 0x100000, end;
+	UINTN i;
+
+	map = LibMemoryMap(&entries, &key, &dsize, &dver);
+	if (!map)
+		shim_halt(L"cannot read the memory map", EFI_OUT_OF_RESOURCES);
+	for (i = 0; i < entries; i++) {
+		d = (EFI_MEMORY_DESCRIPTOR *)((u8 *)map + i * dsize);
+		if (d->Type == EfiReservedMemoryType || d->Type == EfiUnusableMemory ||
+		    d->Type >= EfiMemoryMappedIO)
+			continue;
+		end = d->PhysicalStart + d->NumberOfPages * EFI_PAGE_SIZE;
+		if (end <= 0xfec00000ULL && end > top)
+			top = end;
+	}
+	FreePool(map);
+	return (u32)ALIGN_UP(top, 0x100000);
+}
+
 static int have_acpi(void)
 {
 	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
@@ -134,6 +159,7 @@ static void install_tables(void)
 	find_cpus(&cfg);
 	cfg.ioapic_id = ioapic_id();
 	cfg.pm_base = pm_base();
+	cfg.pci_mem_base = pci_mem_base();
 	st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress,
 			       EfiACPIReclaimMemory, 2, &tables);
 	if (!EFI_ERROR(st))
@@ -152,8 +178,8 @@ static void install_tables(void)
 	Print(L"acpi-shim: RSDP 0x%lx: MADT %d CPUs (APIC IDs", out.rsdp, cfg.cpu_count);
 	for (i = 0; i < cfg.cpu_count; i++)
 		Print(L" %d", cfg.apic_ids[i]);
-	Print(L"), IOAPIC %d at 0x%x, FADT PM 0x%x SCI %d, DSDT PCI0\r\n",
-	      cfg.ioapic_id, cfg.ioapic_addr, cfg.pm_base, cfg.sci_irq);
+	Print(L"), IOAPIC %d at 0x%x, FADT PM 0x%x SCI %d, DSDT PCI0 memory from 0x%x\r\n",
+	      cfg.ioapic_id, cfg.ioapic_addr, cfg.pm_base, cfg.sci_irq, cfg.pci_mem_base);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)

@@ -33,18 +33,8 @@
 #define PIIX_RESET_HARD		0x06
 #define CMOS_CENTURY		0x32
 
-/*
- * DSDT body: Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
- * Name (_UID, Zero) } }. Linux enumerates PCI only below an ACPI host bridge
- * once ACPI handles IRQ routing; without _PRT it routes INTx by the firmware's
- * Interrupt Line register (PIIX PIRQ lines reach the same IOAPIC pins).
- */
-static const u8 dsdt_aml[] = {
-	0x10, 0x1d, '\\', '_', 'S', 'B', '_',		/* ScopeOp, PkgLength 29 */
-	0x5b, 0x82, 0x15, 'P', 'C', 'I', '0',		/* DeviceOp, PkgLength 21 */
-	0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,	/* PNP0A03 */
-	0x08, '_', 'U', 'I', 'D', 0x00,
-};
+#define PCI_MEM_END	0xfebfffffu	/* below the IOAPIC */
+#define AML_MAX		192
 
 u8 acpi_sum(const void *p, u32 len)
 {
@@ -125,6 +115,108 @@ static void gas(u8 *p, u32 off, u8 space, u8 bits, u8 access, u64 addr)
 	put8(p, off + 2, 0);
 	put8(p, off + 3, access);
 	put64(p, off + 4, addr);
+}
+
+/* AML PkgLength in its 2-byte form (lengths below 4096): patched in last. */
+static void pkglen(u8 *a, u32 at, u32 end)
+{
+	u32 len = end - at;
+
+	a[at] = (u8)(0x40 | (len & 0xf));
+	a[at + 1] = (u8)(len >> 4);
+}
+
+/* Word (bus, I/O) or DWord (memory) address space descriptor, producer,
+ * min and max fixed. @type: 0 memory, 1 I/O, 2 bus numbers. */
+static u32 res_addr(u8 *a, u32 off, u8 type, u8 tflags, u32 min, u32 max)
+{
+	int dword = type == 0;
+
+	put8(a, off, dword ? 0x87 : 0x88);
+	put16(a, off + 1, dword ? 23 : 13);
+	put8(a, off + 3, type);
+	put8(a, off + 4, 0x0c);			/* min fixed, max fixed */
+	put8(a, off + 5, tflags);
+	off += 6;
+	if (dword) {
+		put32(a, off, 0);		/* granularity */
+		put32(a, off + 4, min);
+		put32(a, off + 8, max);
+		put32(a, off + 12, 0);		/* translation */
+		put32(a, off + 16, max - min + 1);
+		return off + 20;
+	}
+	put16(a, off, 0);
+	put16(a, off + 2, (u16)min);
+	put16(a, off + 4, (u16)max);
+	put16(a, off + 6, 0);
+	put16(a, off + 8, (u16)(max - min + 1));
+	return off + 10;
+}
+
+/*
+ * The DSDT body:
+ *   Scope (\_SB) { Device (PCI0) {
+ *     Name (_HID, EisaId ("PNP0A03")) Name (_UID, Zero)
+ *     Name (_CRS, ResourceTemplate () { bus 0-255, I/O 0xcf8-0xcff (config),
+ *       I/O windows 0-0xcf7 and 0xd00-0xffff, memory windows 0xa0000-0xbffff
+ *       and pci_mem_base-0xfebfffff }) } }
+ * Linux enumerates PCI only below an ACPI host bridge once ACPI routes IRQs,
+ * and claims BARs only inside its _CRS windows. Without _PRT it routes INTx
+ * by the firmware's Interrupt Line (PIIX PIRQs reach the same IOAPIC pins).
+ */
+static u32 build_dsdt_aml(u8 *a, u32 pci_mem_base)
+{
+	u32 off = 0, scope, dev, buf, size;
+
+	put8(a, off++, 0x10);			/* ScopeOp */
+	scope = off;
+	off += 2;
+	put_str(a, off, "\\_SB_", 5);
+	off += 5;
+	put8(a, off++, 0x5b);			/* DeviceOp */
+	put8(a, off++, 0x82);
+	dev = off;
+	off += 2;
+	put_str(a, off, "PCI0", 4);
+	off += 4;
+	put8(a, off++, 0x08);			/* NameOp _HID DWordConst */
+	put_str(a, off, "_HID", 4);
+	off += 4;
+	put8(a, off++, 0x0c);
+	put32(a, off, 0x030ad041);		/* EisaId ("PNP0A03") */
+	off += 4;
+	put8(a, off++, 0x08);			/* NameOp _UID Zero */
+	put_str(a, off, "_UID", 4);
+	off += 4;
+	put8(a, off++, 0x00);
+	put8(a, off++, 0x08);			/* NameOp _CRS BufferOp */
+	put_str(a, off, "_CRS", 4);
+	off += 4;
+	put8(a, off++, 0x11);
+	buf = off;
+	off += 2;
+	put8(a, off++, 0x0a);			/* BytePrefix: buffer size */
+	size = off++;
+	off = res_addr(a, off, 2, 0, 0, 0xff);
+	put8(a, off, 0x47);			/* IO (Decode16, 0xcf8, 0xcf8, 1, 8) */
+	put8(a, off + 1, 1);
+	put16(a, off + 2, 0xcf8);
+	put16(a, off + 4, 0xcf8);
+	put8(a, off + 6, 1);
+	put8(a, off + 7, 8);
+	off += 8;
+	off = res_addr(a, off, 1, 3, 0, 0xcf7);
+	off = res_addr(a, off, 1, 3, 0xd00, 0xffff);
+	off = res_addr(a, off, 0, 3, 0xa0000, 0xbffff);		/* cacheable, RW */
+	off = res_addr(a, off, 0, 1, pci_mem_base, PCI_MEM_END);	/* RW */
+	put8(a, off++, 0x79);			/* EndTag, checksum 0 */
+	put8(a, off++, 0);
+	put8(a, size, (u8)(off - size - 1));
+	pkglen(a, buf, off);
+	pkglen(a, dev, off);
+	pkglen(a, scope, off);
+	return off;
 }
 
 static u32 madt_len(u32 cpus)
@@ -218,7 +310,8 @@ static int cfg_ok(const struct acpi_shim_cfg *cfg)
 	u32 i, j;
 
 	if (!cfg->cpu_count || cfg->cpu_count > ACPI_SHIM_CPUS_MAX || !cfg->pm_base ||
-	    cfg->sci_irq > 15 || cfg->pm_base > 0xffff - 12)
+	    cfg->sci_irq > 15 || cfg->pm_base > 0xffff - 12 || !cfg->pci_mem_base ||
+	    cfg->pci_mem_base & 0xfffff || cfg->pci_mem_base > PCI_MEM_END)
 		return 0;
 	for (i = 0; i < cfg->cpu_count; i++) {
 		if (cfg->apic_ids[i] == 0xff)
@@ -233,7 +326,8 @@ static int cfg_ok(const struct acpi_shim_cfg *cfg)
 int acpi_shim_build(const struct acpi_shim_cfg *cfg, const struct acpi_shim_mem *mem,
 		    struct acpi_shim_out *out)
 {
-	u32 xsdt, rsdt, fadt, madt, dsdt, end, i;
+	u32 xsdt, rsdt, fadt, madt, dsdt, end, aml_len, i;
+	u8 aml[AML_MAX];
 	u8 *t = mem->tables;
 	u64 base = mem->tables_phys;
 
@@ -245,16 +339,17 @@ int acpi_shim_build(const struct acpi_shim_cfg *cfg, const struct acpi_shim_mem 
 	fadt = ALIGN_UP(rsdt + HDR_LEN + 2 * 4, 16);
 	madt = ALIGN_UP(fadt + FADT_LEN, 16);
 	dsdt = ALIGN_UP(madt + madt_len(cfg->cpu_count), 16);
-	end = dsdt + HDR_LEN + (u32)sizeof(dsdt_aml);
+	aml_len = build_dsdt_aml(aml, cfg->pci_mem_base);
+	end = dsdt + HDR_LEN + aml_len;
 	if (end > mem->tables_size || base + end > BIT(32))
 		return -1;
 	zero(t, end);
 
 	build_facs(mem->facs);
 	build_madt(t + madt, cfg);
-	header(t + dsdt, "DSDT", HDR_LEN + sizeof(dsdt_aml), 2);
-	for (i = 0; i < sizeof(dsdt_aml); i++)
-		t[dsdt + HDR_LEN + i] = dsdt_aml[i];
+	header(t + dsdt, "DSDT", HDR_LEN + aml_len, 2);
+	for (i = 0; i < aml_len; i++)
+		t[dsdt + HDR_LEN + i] = aml[i];
 	seal(t + dsdt);
 	build_fadt(t + fadt, cfg, mem->facs_phys, base + dsdt);
 

@@ -33,6 +33,8 @@ struct acpi_shim_cfg {
 	u32 ioapic_addr;		/* 0xfec00000 on Bochs */
 	u16 pm_base;			/* PIIX4 PMBA (0xb000 under OVMF) */
 	u8 sci_irq;			/* 9 on PIIX4 */
+	u32 pci_mem_base;		/* PCI memory window start (above RAM,
+					 * 1 MiB aligned); it ends at 0xfebfffff */
 };
 
 /* What was built: the RSDP to install and each table's physical address. */
@@ -43,11 +45,12 @@ struct acpi_shim_out {
 
 /**
  * acpi_shim_build() - write RSDP (revision 2), XSDT, RSDT, FADT (revision 3),
- * FACS, DSDT (a \_SB.PCI0 PNP0A03 host bridge) and MADT (one Processor Local
- * APIC per CPU, the IOAPIC with GSI base 0, ISA overrides IRQ0->GSI2 and
+ * FACS, DSDT (a \_SB.PCI0 PNP0A03 host bridge with its _CRS windows) and
+ * MADT (one Processor Local APIC per CPU, the IOAPIC with GSI base 0, ISA overrides IRQ0->GSI2 and
  * IRQ9 level/active-high, LINT1 NMI for all CPUs) into @mem, checksums set.
  * Return: 0, or -1 when the configuration or the memory is unusable (no CPU,
- * too many, an APIC ID of 0xff, a buffer too small, unaligned or above 4 GiB).
+ * too many, an APIC ID of 0xff, a bad PCI window, a buffer too small,
+ * unaligned or above 4 GiB).
  */
 int acpi_shim_build(const struct acpi_shim_cfg *cfg, const struct acpi_shim_mem *mem,
 		    struct acpi_shim_out *out);
