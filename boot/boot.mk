@@ -3,7 +3,7 @@ EFI_INC := /usr/include/efi
 EFI_LIB := /usr/lib
 EFI_CFLAGS := -std=gnu11 -O2 -ffreestanding -fpic -fshort-wchar -fno-stack-protector \
 	-fno-strict-aliasing -mno-red-zone -maccumulate-outgoing-args -mgeneral-regs-only \
-	-DEFI_FUNCTION_WRAPPER -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ivmm/include -Iboot \
+	-DEFI_FUNCTION_WRAPPER -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ivmm/include -Iarch/x86_64/include -Iboot \
 	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' -DMAMORI_GIT_REV='"$(GIT_REV)"' \
 	$(WARN) -Wno-missing-prototypes
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds

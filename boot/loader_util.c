@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <efi.h>
 #include <efilib.h>
+#include <asm/io.h>
 #include "loader.h"
 
 static const char *const vmm_status_names[] = {
@@ -15,19 +16,6 @@ static const char *const vmm_status_names[] = {
 	[VMM_ERR_AUTH] = "unlock failed on the trusted console",
 	[VMM_ERR_SMP] = "an application processor could not be started",
 };
-
-static inline void outb(u16 port, u8 v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline u8 inb(u16 port)
-{
-	u8 v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static void com1_putc(char c)
 {
