@@ -113,6 +113,10 @@ static int policy_unlock(const struct policy *pol, struct policy_secrets *out)
 	u32 attempt;
 	int rc, ret;
 
+	if (!console_port()) {
+		pr_err("policy: no trusted console to ask for the passphrase on\n");
+		return VMM_ERR_AUTH;
+	}
 	for (attempt = 1; attempt <= POLICY_UNLOCK_TRIES; attempt++) {
 		console_drain();
 		console_write_line(POLICY_PROMPT);

@@ -3,7 +3,7 @@
 # (now a guest of Mamori) -> /init -> the scenario, whose exit code comes back.
 . "$(dirname "$0")/lib.sh"
 
-e2e_boot --scenario "$E2E_DIR/scenarios/boot.sh" --timeout 900 --until 'mamori: halted'
+e2e_boot --scenario "$E2E_DIR/scenarios/boot.sh" --timeout 1050 --until 'mamori: halted'
 expect_log com1 'Mamori loader' "no loader banner on COM1"
 expect_log com2 'mamori: vmm' "no VMM banner ('mamori: vmm') on COM2"
 # Issue 5: the development policy is verified and unlocked with the right passphrase.

@@ -3,7 +3,7 @@
 # Mamori starts again beneath the firmware, and Linux comes back up.
 . "$(dirname "$0")/lib.sh"
 
-e2e_boot --scenario "$E2E_DIR/scenarios/reboot.sh" --timeout 1200 --until 'mamori: halted'
+e2e_boot --scenario "$E2E_DIR/scenarios/reboot.sh" --timeout 1400 --until 'mamori: halted'
 expect_log com1 'E2E-REBOOT-FIRST-BOOT' "the first boot never reached the scenario"
 expect_order com1 'E2E-REBOOT-FIRST-BOOT' 'E2E-REBOOT-SECOND-BOOT'
 expect_rc 0

@@ -5,7 +5,7 @@
 # logs each first access and keeps running.
 . "$(dirname "$0")/lib.sh"
 
-e2e_boot --scenario "$E2E_DIR/scenarios/vmx.sh" --timeout 900 --until 'mamori: halted'
+e2e_boot --scenario "$E2E_DIR/scenarios/vmx.sh" --timeout 1050 --until 'mamori: halted'
 expect_log com2 'vmx: launching the firmware as guest' "the VMM never launched"
 expect_log com1 'E2E-VMX: cpuid 0x40000000 = .*MamoriMamori' "no hypervisor signature"
 expect_log com1 'E2E-VMX-OK' "the scenario's checks did not pass"
