@@ -37,6 +37,11 @@ for cpus in ${BOOT_BENCH_CPUS:-1}; do
 		echo "boot ($cpus CPU): to '$m': ${v}s with Mamori, ${n}s without: ratio ${r}x"
 	done
 	echo "SUMMARY: boot to scenario with $cpus CPU: ${r}x the time without Mamori (${v}s vs ${n}s, Bochs)"
+	# Part of the Mamori boot is the policy unlock (PBKDF2 at the passphrase prompt).
+	p=$(milestone "$out/vmm-$cpus" "com2:passphrase:")
+	u=$(milestone "$out/vmm-$cpus" "com2:policy: secrets unlocked")
+	[ -z "$p" ] || [ -z "$u" ] ||
+		echo "boot ($cpus CPU): of which the policy unlock (prompt to unlocked): $(awk -v p="$p" -v u="$u" 'BEGIN { printf "%.1f", u - p }')s"
 	echo "VM exits by reason during the boot (firmware + GRUB + Linux to power-off):"
 	sed -n 's/^.*stats:   /  /p; s/^.*\(stats: [0-9]* VM exits.*\)/  \1/p' "$out/vmm-$cpus/com2.log"
 done
