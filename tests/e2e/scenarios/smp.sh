@@ -89,10 +89,12 @@ res=$(irqs RES)
 tlb=$(irqs TLB)
 cal=$(irqs CAL)
 echo "E2E-SMP: IPIs per CPU: RES$res / CAL$cal / TLB$tlb"
-for v in $res; do
-	[ "$v" -gt 0 ] || fail "a CPU received no rescheduling IPI: RES$res"
-done
 [ "$(echo $res | wc -w)" = "$CPUS" ] || fail "RES counts for $(echo $res | wc -w) CPUs, want $CPUS"
+if [ "$CPUS" -gt 1 ]; then	# one CPU sends itself no IPIs
+	for v in $res; do
+		[ "$v" -gt 0 ] || fail "a CPU received no rescheduling IPI: RES$res"
+	done
+fi
 
 # Offline and online each secondary CPU through sysfs; it must come back
 # beneath Mamori (INIT-SIPI-SIPI again).
