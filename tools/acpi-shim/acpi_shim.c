@@ -32,7 +32,7 @@ struct mp_services {
 	EFI_STATUS (EFIAPI *get_info)(struct mp_services *, UINTN, struct mp_cpu_info *);
 };
 
-static void __attribute__((noreturn)) shim_halt(const CHAR16 *why, EFI_STATUS st)
+static __noreturn void shim_halt(const CHAR16 *why, EFI_STATUS st)
 {
 	Print(L"acpi-shim: %s: %r\r\nacpi-shim: halted\r\n", why, st);
 	for (;;)
