@@ -16,7 +16,6 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/gcm.h>
 #include <mbedtls/md.h>
-#include <mbedtls/pkcs5.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 
@@ -1129,21 +1128,108 @@ int policy_load(const u8 *blob, size_t len, const u8 *pubkey, size_t pubkey_len,
 }
 
 /* ---- secrets -------------------------------------------------------------- */
+/*
+ * HMAC-SHA256 with the ipad/opad states computed once: PBKDF2 then costs two
+ * SHA-256 compressions per iteration instead of the four of mbedTLS's generic
+ * loop, which redoes the key set-up every time (the unlock runs under Bochs).
+ */
+struct hmac_sha256_pre {
+	mbedtls_sha256_context in, out;
+};
+
+static int hmac_pre_init(struct hmac_sha256_pre *h, const u8 *key, size_t key_len)
+{
+	u8 k[64] = { 0 }, pad[64];
+	int i, ret;
+
+	if (key_len > sizeof(k))
+		ret = mbedtls_sha256_ret(key, key_len, k, 0);
+	else
+		ret = (memcpy(k, key, key_len), 0);
+	mbedtls_sha256_init(&h->in);
+	mbedtls_sha256_init(&h->out);
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	if (!ret)
+		ret = mbedtls_sha256_starts_ret(&h->in, 0);
+	if (!ret)
+		ret = mbedtls_sha256_update_ret(&h->in, pad, sizeof(pad));
+	for (i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	if (!ret)
+		ret = mbedtls_sha256_starts_ret(&h->out, 0);
+	if (!ret)
+		ret = mbedtls_sha256_update_ret(&h->out, pad, sizeof(pad));
+	mbedtls_platform_zeroize(k, sizeof(k));
+	mbedtls_platform_zeroize(pad, sizeof(pad));
+	return ret;
+}
+
+/* HMAC of @a || @b (@b may be NULL) into @mac (32 bytes). */
+static int hmac_pre_mac(const struct hmac_sha256_pre *h, const u8 *a, size_t a_len,
+			const u8 *b, size_t b_len, u8 *mac)
+{
+	mbedtls_sha256_context c;
+	u8 inner[32];
+	int ret;
+
+	mbedtls_sha256_init(&c);
+	mbedtls_sha256_clone(&c, &h->in);
+	ret = mbedtls_sha256_update_ret(&c, a, a_len);
+	if (!ret && b)
+		ret = mbedtls_sha256_update_ret(&c, b, b_len);
+	if (!ret)
+		ret = mbedtls_sha256_finish_ret(&c, inner);
+	mbedtls_sha256_clone(&c, &h->out);
+	if (!ret)
+		ret = mbedtls_sha256_update_ret(&c, inner, sizeof(inner));
+	if (!ret)
+		ret = mbedtls_sha256_finish_ret(&c, mac);
+	mbedtls_sha256_free(&c);
+	mbedtls_platform_zeroize(inner, sizeof(inner));
+	return ret;
+}
+
+/* One PBKDF2 block: T_i = U_1 ^ ... ^ U_c, U_1 = HMAC(salt || INT(i)). */
+static int pbkdf2_block(const struct hmac_sha256_pre *h, const u8 *salt, size_t salt_len,
+			u32 iterations, u32 block, u8 t[32])
+{
+	u8 u[32], be[4] = { block >> 24, block >> 16, block >> 8, block };
+	u32 n, j;
+	int ret = hmac_pre_mac(h, salt, salt_len, be, sizeof(be), u);
+
+	memcpy(t, u, sizeof(u));
+	for (n = 1; !ret && n < iterations; n++) {
+		ret = hmac_pre_mac(h, u, sizeof(u), NULL, 0, u);
+		for (j = 0; j < sizeof(u); j++)
+			t[j] ^= u[j];
+	}
+	mbedtls_platform_zeroize(u, sizeof(u));
+	return ret;
+}
+
 int policy_kdf(const u8 *pass, size_t pass_len, const u8 *salt, size_t salt_len,
 	       u32 iterations, u8 *out, size_t out_len)
 {
-	const mbedtls_md_info_t *info = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-	mbedtls_md_context_t md;
+	struct hmac_sha256_pre h;
+	u8 t[32];
+	u32 block = 1;
 	int ret;
 
-	if (!info || !pass || !salt || !out || out_len > 0xffffffffu)
+	if (!pass || !salt || !out || out_len > 0xffffffffu || !iterations)
 		return -POLICY_E_ARG;
-	mbedtls_md_init(&md);
-	ret = mbedtls_md_setup(&md, info, 1);
-	if (!ret)
-		ret = mbedtls_pkcs5_pbkdf2_hmac(&md, pass, pass_len, salt, salt_len,
-						iterations, (u32)out_len, out);
-	mbedtls_md_free(&md);
+	ret = hmac_pre_init(&h, pass, pass_len);
+	while (!ret && out_len) {
+		size_t n = out_len < sizeof(t) ? out_len : sizeof(t);
+
+		ret = pbkdf2_block(&h, salt, salt_len, iterations, block++, t);
+		memcpy(out, t, n);
+		out += n;
+		out_len -= n;
+	}
+	mbedtls_sha256_free(&h.in);
+	mbedtls_sha256_free(&h.out);
+	mbedtls_platform_zeroize(t, sizeof(t));
 	return ret ? -POLICY_E_CRYPTO : 0;
 }
 
