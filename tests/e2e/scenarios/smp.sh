@@ -16,8 +16,10 @@ want="0-$last"
 SYS=/sys/devices/system/cpu
 if [ "${NATIVE:-0}" = 1 ]; then
 	want_h=0 want_v=1 flags="each with vmx, none with hypervisor (native baseline)"
+	where="natively (baseline)"
 else
 	want_h=1 want_v=0 flags="each with hypervisor, none with vmx"
+	where="beneath Mamori"
 fi
 
 online=$(cat $SYS/online)
@@ -50,7 +52,7 @@ for c in $(seq 0 $last); do
 	check_cpuid "$c"
 done
 if [ -n "${THEN:-}" ]; then
-	echo "E2E-SMP: $CPUS CPUs online beneath Mamori; now $THEN"
+	echo "E2E-SMP: $CPUS CPUs online $where; now $THEN"
 	exec sh "$THEN"
 fi
 
