@@ -29,8 +29,13 @@
 #define MPS_ACTIVE_HIGH		0x1
 #define MPS_LEVEL		(0x3 << 2)
 
+/*
+ * 0xcf9 := 4 resets the CPUs (Bochs: Reset(SOFTWARE), as the 8042 pulse does).
+ * Not 6 (hard): after a Bochs hardware reset PIIX4's PM base is 0 and OVMF
+ * polls a PM timer at port 0x0008 forever (seen: 120 million bochs.log lines).
+ */
 #define PIIX_RESET_PORT		0xcf9
-#define PIIX_RESET_HARD		0x06
+#define PIIX_RESET_VALUE	0x04
 #define CMOS_CENTURY		0x32
 
 #define PCI_MEM_END	0xfebfffffu	/* below the IOAPIC */
@@ -292,7 +297,7 @@ static void build_fadt(u8 *t, const struct acpi_shim_cfg *cfg, u64 facs, u64 dsd
 	put32(t, 112, FADT_WBINVD | FADT_PROC_C1 | FADT_PWR_BUTTON | FADT_SLP_BUTTON |
 	      FADT_RESET_REG_SUP);
 	gas(t, 116, 1, 8, 1, PIIX_RESET_PORT);
-	put8(t, 128, PIIX_RESET_HARD);
+	put8(t, 128, PIIX_RESET_VALUE);
 	put64(t, 140, dsdt);			/* X_DSDT; X_ PM blocks left 0 */
 	seal(t);
 }
