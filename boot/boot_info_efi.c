@@ -4,21 +4,9 @@
 #include <efilib.h>
 #include "boot_info_build.h"
 #include "loader.h"
+#include "efi_mp.h"
 
-/* EFI_MP_SERVICES_PROTOCOL (PI spec vol 2, 13.4); gnu-efi does not define it. */
-static EFI_GUID mp_services_guid = { 0x3fdda605, 0xa76e, 0x4f46,
-	{ 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } };
-
-struct mp_cpu_info {
-	UINT64 processor_id;
-	UINT32 status_flag;
-	UINT32 package, core, thread;
-};
-
-struct mp_services {
-	EFI_STATUS (EFIAPI *get_count)(struct mp_services *, UINTN *, UINTN *);
-	EFI_STATUS (EFIAPI *get_info)(struct mp_services *, UINTN, struct mp_cpu_info *);
-};
+static EFI_GUID mp_services_guid = EFI_MP_SERVICES_GUID;
 
 void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, UINTN max)
 {

@@ -9,6 +9,7 @@
 #include <efi.h>
 #include <efilib.h>
 #include "acpi_tables.h"
+#include "efi_mp.h"	/* boot/ (EFI_CFLAGS has -Iboot) */
 
 #define NEXT_PATH	L"\\EFI\\mamori\\mamori.efi"
 #define IOAPIC_BASE	0xfec00000u
@@ -17,20 +18,7 @@
 #define PM_BASE_DEFAULT	0xb000			/* OVMF's PcdAcpiPmBaseAddress */
 #define MP_CPU_ENABLED	0x2
 
-/* EFI_MP_SERVICES_PROTOCOL (PI spec vol 2, 13.4); gnu-efi does not define it. */
-static EFI_GUID mp_services_guid = { 0x3fdda605, 0xa76e, 0x4f46,
-	{ 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08 } };
-
-struct mp_cpu_info {
-	UINT64 processor_id;
-	UINT32 status_flag;
-	UINT32 package, core, thread;
-};
-
-struct mp_services {
-	EFI_STATUS (EFIAPI *get_count)(struct mp_services *, UINTN *, UINTN *);
-	EFI_STATUS (EFIAPI *get_info)(struct mp_services *, UINTN, struct mp_cpu_info *);
-};
+static EFI_GUID mp_services_guid = EFI_MP_SERVICES_GUID;
 
 static __noreturn void shim_halt(const CHAR16 *why, EFI_STATUS st)
 {
