@@ -182,9 +182,12 @@ static void handle_invd(struct per_cpu *pc, struct guest_regs *r)
 
 static void handle_vmcall(struct per_cpu *pc, struct guest_regs *r)
 {
+	static u32 refused;
+
 	if (guest_cpl() != 0) {
-		pr_warn("cpu%u: hypercall %lu from CPL %u refused (#UD)\n", pc->cpu_id,
-			r->rax, guest_cpl());
+		if (log_ratelimit(&refused))
+			pr_warn("cpu%u: hypercall %lu from CPL %u refused (#UD; %u so far)\n",
+				pc->cpu_id, r->rax, guest_cpl(), refused);
 		inject_ud();
 		return;
 	}
@@ -359,11 +362,13 @@ static bool xcr0_architecturally_valid(u64 v)
 static void handle_xsetbv(struct per_cpu *pc, struct guest_regs *r)
 {
 	u64 v = (r->rdx << 32) | (u32)r->rax;
+	static u32 refused;
 
 	if ((u32)r->rcx != 0 || guest_cpl() || !xcr0_architecturally_valid(v) ||
 	    !fpu_xcr0_ok(v)) {
-		pr_warn("cpu%u: guest XSETBV(%u, 0x%lx) invalid: #GP\n", pc->cpu_id,
-			(u32)r->rcx, v);
+		if (log_ratelimit(&refused))
+			pr_warn("cpu%u: guest XSETBV(%u, 0x%lx) invalid: #GP\n", pc->cpu_id,
+				(u32)r->rcx, v);
 		inject_gp();
 		return;
 	}

@@ -56,12 +56,23 @@ static void test_levels(void **state)
 	assert_string_equal(last_line, "plain\n");
 }
 
+static void test_ratelimit(void **state)
+{
+	u32 n = 0, logged = 0, i;
+
+	for (i = 0; i < 5000; i++)
+		logged += log_ratelimit(&n);
+	assert_int_equal(n, 5000);
+	assert_int_equal(logged, 10 + 4);	/* 1..10, 1024, 2048, 3072, 4096 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_ratelimit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,18 @@ int log_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int log_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/*
+ * log_ratelimit - whether the @n-th occurrence of a guest-triggerable event
+ * should be logged: the first 10, then every 1024th (so a guest loop cannot
+ * flood the trusted console). Increments *@n.
+ */
+static inline bool log_ratelimit(u32 *n)
+{
+	u32 k = ++*n;
+
+	return k <= 10 || (k & 1023) == 0;
+}
+
 #define pr_fatal(...)	log_printk(LOG_FATAL, __VA_ARGS__)
 #define pr_err(...)	log_printk(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)	log_printk(LOG_WARN, __VA_ARGS__)
