@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VM-exit dispatch and the handlers. Every reason has a named entry below. */
 #include <asm/cpu.h>
+#include <asm/apic.h>
 #include <asm/cpuid_filter.h>
 #include <asm/fpu.h>
 #include <asm/io.h>
@@ -81,9 +82,15 @@ void platform_reset(const char *why)
 {
 	pr_warn("platform: reset (%s)\n", why);
 	vmx_log_exit_stats("reset");
+	/*
+	 * Keyboard-controller reset pulse first: on Bochs a 0xcf9 hard reset
+	 * clears the PIIX4 PM base and OVMF then spins on its PM timer forever.
+	 * Then the PIIX reset control register for platforms without an 8042.
+	 */
+	outb(0x64, 0xfe);
+	udelay(50000);
 	outb(0xcf9, 0x02);
-	outb(0xcf9, 0x06);	/* PIIX reset control: hard reset */
-	outb(0x64, 0xfe);	/* fallback: keyboard controller pulse */
+	outb(0xcf9, 0x06);
 	cpu_halt_forever();
 }
 

@@ -31,6 +31,7 @@ int cpu_event(struct per_cpu *pc, int ev) { return 0; }
 bool vmcs_setup_guest_init(u32 activity) { return true; }
 bool vmcs_guest_sipi(u8 vector) { return true; }
 void arch_vm_ept_sync(struct vm *vm) { }
+void udelay(u32 us) { }
 
 static void test_adjust_ctls(void **state)
 {
