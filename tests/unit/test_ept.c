@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <asm/ept.h>
+#include "mtrr_fixture.h"
 
 #define GiB		(1ULL << 30)
 #define MiB		(1ULL << 20)
@@ -419,23 +420,6 @@ static const struct boot_mem_range ovmf_map[] = {
 	R(0xfee00000, 0xfee01000, BOOT_MEM_MMIO),	/* local APIC */
 	R(0xffe00000, 0x100000000ULL, BOOT_MEM_MMIO),	/* OVMF flash */
 };
-
-static void st_fixed(struct mtrr_state *s, u64 lo, u64 hi, u8 type)
-{
-	for (u64 pa = lo; pa < hi; pa += PG) {
-		u32 msr, byte;
-
-		if (pa < 0x80000) {
-			msr = 0; byte = pa >> 16;
-		} else if (pa < 0xc0000) {
-			msr = 1 + ((pa - 0x80000) >> 17); byte = ((pa - 0x80000) >> 14) & 7;
-		} else {
-			msr = 3 + ((pa - 0xc0000) >> 15); byte = ((pa - 0xc0000) >> 12) & 7;
-		}
-		s->fixed[msr] &= ~(0xffULL << (8 * byte));
-		s->fixed[msr] |= (u64)type << (8 * byte);
-	}
-}
 
 static void st_var(struct mtrr_state *s, u32 n, u64 base, u64 size, u8 type)
 {

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <asm/mtrr.h>
+#include "mtrr_fixture.h"
 
 #define GiB		(1ULL << 30)
 #define MiB		(1ULL << 20)
@@ -33,24 +34,6 @@ static void st_var(struct mtrr_state *s, u32 n, u64 base, u64 size, u8 type)
 	s->var[n].base = base | type;
 	s->var[n].mask = (~(size - 1) & ((1ULL << 46) - 1) & ~0xfffULL) |
 			 MTRR_PHYSMASK_VALID;
-}
-
-/* Set every fixed sub-range in [lo, hi) (< 1 MiB) to @type. */
-static void st_fixed(struct mtrr_state *s, u64 lo, u64 hi, u8 type)
-{
-	for (u64 pa = lo; pa < hi; pa += 4 * KiB) {
-		u32 msr, byte;
-
-		if (pa < 0x80000) {
-			msr = 0; byte = pa >> 16;
-		} else if (pa < 0xc0000) {
-			msr = 1 + ((pa - 0x80000) >> 17); byte = ((pa - 0x80000) >> 14) & 7;
-		} else {
-			msr = 3 + ((pa - 0xc0000) >> 15); byte = ((pa - 0xc0000) >> 12) & 7;
-		}
-		s->fixed[msr] &= ~(0xffULL << (8 * byte));
-		s->fixed[msr] |= (u64)type << (8 * byte);
-	}
 }
 
 static u8 uni(const struct mtrr_state *s, u64 base, u64 size)
