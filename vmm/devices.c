@@ -9,10 +9,9 @@
 #include <mamori/console.h>
 #include <mamori/log.h>
 #include <mamori/vm.h>
+#include <mamori/vmm.h>
 
 #define BOCHS_SHUTDOWN_PORT	0x8900
-
-void vmx_log_exit_stats(const char *why);
 
 static int console_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
@@ -45,7 +44,7 @@ static int shutdown_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	}
 	matched = ((char)*val == word[matched]) ? matched + 1 : ((char)*val == 'S');
 	if (!word[matched]) {
-		vmx_log_exit_stats("guest power-off");
+		arch_log_exit_stats("guest power-off");
 		matched = 0;
 	}
 	outb(port, (u8)*val);

@@ -12,6 +12,7 @@
 #include <mamori/log.h>
 #include <mamori/smp.h>
 #include <mamori/vm.h>
+#include <mamori/vmm.h>
 
 void vmx_inject(u32 vector, u32 type, bool has_err, u32 err)
 {
@@ -66,7 +67,7 @@ u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
 	return n;
 }
 
-void vmx_log_exit_stats(const char *why)
+void arch_log_exit_stats(const char *why)
 {
 	u64 count[VMX_EXIT_REASONS + 1], total;
 	u32 i;
@@ -81,7 +82,7 @@ void vmx_log_exit_stats(const char *why)
 void platform_reset(const char *why)
 {
 	pr_warn("platform: reset (%s)\n", why);
-	vmx_log_exit_stats("reset");
+	arch_log_exit_stats("reset");
 	/*
 	 * Keyboard-controller reset pulse first: on Bochs a 0xcf9 hard reset
 	 * clears the PIIX4 PM base and OVMF then spins on its PM timer forever.

@@ -24,6 +24,9 @@ int vmm_entry(struct boot_info *bi);
  */
 int arch_vmm_launch(struct boot_info *bi);
 
+/* arch_log_exit_stats - log the VM exits per reason, summed over CPUs, tagged @why. */
+void arch_log_exit_stats(const char *why);
+
 /* crypto_selftest - known-answer tests of the linked mbedTLS (crypto/selftest.c). */
 int crypto_selftest(void);
 

@@ -24,8 +24,6 @@ void vmx_resume_failed(void) __noreturn;
 void vmx_inject(u32 vector, u32 type, bool has_err, u32 err);
 /* vmx_skip_instruction - advance guest RIP past the exiting instruction. */
 void vmx_skip_instruction(void);
-/* vmx_log_exit_stats - one log line per exit reason seen, all CPUs. */
-void vmx_log_exit_stats(const char *why);
 /* platform_reset - log @why and the exit statistics, then reset the machine. */
 void platform_reset(const char *why) __noreturn;
 
