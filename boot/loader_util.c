@@ -15,6 +15,7 @@ static const char *const vmm_status_names[] = {
 	[VMM_ERR_POLICY] = "policy missing, corrupt, forged or rolled back",
 	[VMM_ERR_AUTH] = "unlock failed on the trusted console",
 	[VMM_ERR_SMP] = "an application processor could not be started",
+	[VMM_ERR_DISK] = "a disk rule of the policy cannot be enforced",
 };
 
 static void com1_putc(char c)

@@ -9,7 +9,7 @@
 #include <mamori/types.h>
 
 #define BOOT_INFO_MAGIC		0x49424d414d4f4d4dULL	/* "MMOMAMBI" */
-#define BOOT_INFO_VERSION	1
+#define BOOT_INFO_VERSION	2
 
 /* Memory map entry types, a copy of the UEFI ones the VMM cares about. */
 enum boot_mem_type {
@@ -42,6 +42,39 @@ struct boot_mem_range {
 #define BOOT_MEM_MAX		512
 #define BOOT_OPTIONS_MAX	256
 #define BOOT_CPUS_MAX		64
+
+#define BOOT_DISKS_MAX		32
+
+enum boot_disk_kind { BOOT_DISK_ATA = 1, BOOT_DISK_AHCI = 2, BOOT_DISK_NVME = 3 };
+
+/*
+ * struct boot_disk - one disk, or one GPT partition of it, as the firmware
+ * exposes it (its device path and, for the model/serial, EFI_DISK_INFO's
+ * IDENTIFY data). The VMM resolves the policy's disk rules against these
+ * once at boot; the guest's later edits of the GPT change nothing.
+ * @kind: enum boot_disk_kind.
+ * @pci_bus/@pci_dev/@pci_fn: the controller.
+ * @port: ATA channel (0/1) or AHCI HBA port; 0 for NVMe.
+ * @unit: ATA device (0 master, 1 slave), NVMe namespace ID; 0 for AHCI.
+ * @part_index: 1-based GPT entry, or 0 for the whole disk.
+ * @part_guid: the partition's unique GUID in GPT on-disk byte order (0 for a disk).
+ * @lba_start/@lba_count: 512-byte sectors; the whole disk starts at 0.
+ * @model/@serial: trimmed ASCII from IDENTIFY, "" when unknown.
+ */
+struct boot_disk {
+	u8 kind;
+	u8 pci_bus, pci_dev, pci_fn;
+	u16 port;
+	u16 pad;
+	u32 unit;
+	u32 part_index;
+	u8 part_guid[16];
+	u64 lba_start;
+	u64 lba_count;
+	char model[41];
+	char serial[21];
+	u8 pad1[2];
+};
 
 /* GOP framebuffer, when the firmware has one. */
 struct boot_fb {
@@ -93,6 +126,9 @@ struct boot_info {
 	u64 self;			/* this struct in loader memory, for results */
 	u64 policy_highest_version;	/* in: anti-rollback variable, 0 if unset */
 	u64 policy_accepted_version;	/* out: the VMM writes it at @self on accept */
+	u32 disk_count;
+	u32 pad2;
+	struct boot_disk disks[BOOT_DISKS_MAX];	/* disks first, then partitions */
 };
 
 /* Return codes of the VMM entry; the loader prints vmm_status_str(). */
@@ -107,6 +143,7 @@ enum vmm_status {
 	VMM_ERR_POLICY = 7,		/* policy missing, forged, corrupt or rolled back */
 	VMM_ERR_AUTH = 8,		/* unlock failed on the trusted console */
 	VMM_ERR_SMP = 9,		/* an application processor could not be started */
+	VMM_ERR_DISK = 10,		/* a disk rule of the policy cannot be enforced */
 };
 
 /* The VMM's ELF entry point: sysv ABI, called once on the boot CPU. */

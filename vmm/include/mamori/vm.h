@@ -23,6 +23,30 @@ struct vcpu;
 typedef int (*pio_handler_fn)(struct vm *vm, void *priv, u16 port, u32 size, bool in,
 			      u32 *val);
 
+/*
+ * mmio_handler_fn - emulate one guest access of @size bytes (1, 2, 4, 8) at
+ * guest-physical @gpa inside a registered MMIO region. For reads, store the
+ * value in *@val. Return 0, or a negative errno to refuse (the core logs it;
+ * a read then returns all ones, a write is dropped).
+ */
+typedef int (*mmio_handler_fn)(struct vm *vm, void *priv, u64 gpa, u32 size, bool write,
+			       u64 *val);
+
+#define VM_MMIO_MAX	8
+
+/* MMIO region flags: which guest accesses exit (the others go to the device). */
+#define MMIO_TRAP_WRITE	BIT(0)
+#define MMIO_TRAP_READ	BIT(1)
+
+struct mmio_intercept {
+	u64 gpa;
+	u64 size;
+	u32 flags;
+	const char *name;
+	mmio_handler_fn handler;
+	void *priv;
+};
+
 struct pio_intercept {
 	u16 port;
 	u16 count;
@@ -36,6 +60,8 @@ struct vm {
 	const char *name;
 	u32 npio;
 	struct pio_intercept pio[VM_PIO_MAX];
+	u32 nmmio;
+	struct mmio_intercept mmio[VM_MMIO_MAX];
 	struct arch_vm arch;
 };
 
@@ -52,6 +78,27 @@ int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
 
 /* vm_pio_dispatch - called by the arch exit handler for an intercepted port. */
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val);
+
+/**
+ * vm_register_mmio() - make guest accesses to [@gpa, @gpa + @size) (page
+ * aligned) that @flags names exit to @handler; the others reach the device
+ * directly. Usable before and after launch (the EPT change is invalidated on
+ * every CPU). Return: 0, -EINVAL, -EBUSY on overlap, -E2BIG when full.
+ */
+int vm_register_mmio(struct vm *vm, u64 gpa, u64 size, u32 flags, const char *name,
+		     mmio_handler_fn handler, void *priv);
+
+/* vm_unregister_mmio() - undo vm_register_mmio() of the region at @gpa (BAR moved). */
+int vm_unregister_mmio(struct vm *vm, u64 gpa);
+
+/*
+ * guest_phys_read/guest_phys_write - copy between VMM memory and the VM's
+ * guest-physical memory, through its EPT: refused (-EFAULT) for addresses the
+ * VM may not access that way, the VMM's own region included. For DMA
+ * descriptors and the buffers they name.
+ */
+int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len);
+int guest_phys_write(struct vm *vm, u64 gpa, const void *buf, u64 len);
 
 /* arch_vm_intercept_pio - make guest accesses to the ports exit (I/O bitmap). */
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Encrypted disk ranges: the policy's disk rules, resolved once at boot
+ * against the disks the loader found (struct boot_disk), and the in-place
+ * sector transform the device intercepts (drivers/ata.c, ahci.c) call on
+ * their VMM-owned bounce buffers. Format: dm-crypt aes-xts-plain64, 512-byte
+ * sectors, IV = sector - range start + iv_offset (docs/disk.md).
+ */
+#ifndef MAMORI_DISK_H
+#define MAMORI_DISK_H
+
+#include <mamori/types.h>
+#include <mamori/boot_info.h>
+
+#define DISK_MAX		8
+#define DISK_RANGES_MAX		16
+#define DISK_SECTOR		512
+
+struct policy;
+struct policy_secrets;
+struct xts_key;
+
+/* One encrypted range [start, end) and its key; IV of sector s = s - start + iv_offset. */
+struct disk_range {
+	u64 start, end;
+	u64 iv_offset;
+	const struct xts_key *key;
+	u32 rule;			/* policy rule index, for log lines */
+};
+
+/*
+ * struct disk - one physical disk with at least one encrypted range.
+ * @kind/@bus/@dev/@fn/@port/@unit: as struct boot_disk; @controller is the
+ * index of the controller among those of its kind in PCI order.
+ */
+struct disk {
+	u8 kind;
+	u8 bus, dev, fn;
+	u16 controller;
+	u16 port;
+	u32 unit;
+	char name[24];			/* e.g. "ata0.0.0", for log lines */
+	u32 nranges;
+	struct disk_range range[DISK_RANGES_MAX];
+};
+
+/*
+ * disk_init - resolve every disk rule of @p against @bi->disks and expand
+ * the keys from @s. A rule whose disk is absent is logged and inactive; a
+ * rule whose disk is present but whose partition is not, or a key that does
+ * not expand, fails closed. Return 0, -ENOENT, -EINVAL or -ENOMEM.
+ */
+int disk_init(const struct boot_info *bi, const struct policy *p,
+	      const struct policy_secrets *s);
+
+/* disk_find - the disk at this controller position, or NULL (pass-through). */
+const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit);
+
+/* disk_touches - true if any of @nsect sectors from @lba lies in an encrypted range. */
+bool disk_touches(const struct disk *d, u64 lba, u64 nsect);
+
+/*
+ * disk_crypt - encrypt (@encrypt) or decrypt in place the sectors of the
+ * @nsect at @lba in @buf that lie in encrypted ranges; others stay as they
+ * are. Opens its own SIMD section. Return 0, or -EIO if the SIMD section
+ * could not be opened (the caller must then fail the I/O, never pass it).
+ */
+int disk_crypt(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt);
+
+#endif
