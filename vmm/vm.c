@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <mamori/string.h>
 #include <mamori/vm.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
@@ -26,31 +27,85 @@ int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
 	}
 	if (vm->npio == VM_PIO_MAX)
 		return -E2BIG;
-	vm->pio[vm->npio++] = (struct pio_intercept){ port, count, name, handler, priv };
+	vm->pio[vm->npio++] = (struct pio_intercept){
+		.port = port, .count = count, .name = name, .handler = handler, .priv = priv };;
 	arch_vm_intercept_pio(vm, port, count);
 	return 0;
 }
 
-void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
+static struct pio_intercept *pio_find(struct vm *vm, u16 port)
 {
 	u32 i;
-	int rc;
 
-	for (i = 0; i < vm->npio; i++) {
-		const struct pio_intercept *p = &vm->pio[i];
+	for (i = 0; i < vm->npio; i++)
+		if (port >= vm->pio[i].port && port < vm->pio[i].port + vm->pio[i].count)
+			return &vm->pio[i];
+	return NULL;
+}
 
-		if (port < p->port || port >= p->port + p->count)
-			continue;
+int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn)
+{
+	struct pio_intercept *p = pio_find(vm, port);
+
+	if (!p)
+		return -ENOENT;
+	p->string = fn;
+	return 0;
+}
+
+static void pio_refused(struct vm *vm, const struct pio_intercept *p, u16 port, bool in, int rc)
+{
+	static u32 n;
+
+	if (log_ratelimit(&n))
+		pr_warn("vm%u: %s: refused %s of port 0x%x (%d)\n", vm->id, p->name,
+			in ? "read" : "write", port, rc);
+}
+
+static void pio_unclaimed(struct vm *vm, u16 port, bool in)
+{
+	static u32 n;
+
+	if (log_ratelimit(&n))
+		pr_err("vm%u: I/O exit on port 0x%x with no intercept; %s\n", vm->id, port,
+		       in ? "read as all ones" : "write dropped");
+}
+
+void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
+{
+	const struct pio_intercept *p = pio_find(vm, port);
+	int rc = -ENODEV;
+
+	if (p)
 		rc = p->handler(vm, p->priv, port, size, in, val);
-		if (rc)
-			pr_warn("vm%u: %s: refused %s of port 0x%x (%d)\n", vm->id, p->name,
-				in ? "read" : "write", port, rc);
-		if (rc && in)
-			*val = 0xffffffff;
-		return;
-	}
-	pr_err("vm%u: I/O exit on port 0x%x with no intercept; %s\n", vm->id, port,
-	       in ? "read as all ones" : "write dropped");
-	if (in)
+	if (!p)
+		pio_unclaimed(vm, port, in);
+	else if (rc)
+		pio_refused(vm, p, port, in, rc);
+	if (rc && in)
 		*val = 0xffffffff;
+}
+
+void vm_pio_dispatch_string(struct vm *vm, u16 port, u32 size, bool in, u8 *buf, u32 count)
+{
+	const struct pio_intercept *p = pio_find(vm, port);
+	u32 i, v;
+	int rc = -ENODEV;
+
+	if (p && p->string) {
+		rc = p->string(vm, p->priv, port, size, in, buf, count);
+	} else if (p) {
+		for (i = 0, rc = 0; i < count && !rc; i++) {
+			memcpy(&v, buf + i * size, size);
+			rc = p->handler(vm, p->priv, port, size, in, &v);
+			if (in)
+				memcpy(buf + i * size, &v, size);
+		}
+	}
+	if (!p)
+		pio_unclaimed(vm, port, in);
+	else if (rc)
+		pio_refused(vm, p, port, in, rc);
+	if (rc && in)
+		memset(buf, 0xff, (u64)count * size);
 }

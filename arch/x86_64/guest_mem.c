@@ -82,3 +82,61 @@ int arch_guest_write(struct vm *vm, u64 gva, const void *buf, u64 len)
 	}
 	return 0;
 }
+
+int arch_guest_read(struct vm *vm, u64 gva, void *buf, u64 len)
+{
+	u8 *dst = buf;
+
+	if (len > HC_COPY_MAX || gva + len < gva)
+		return -EFAULT;
+	while (len) {
+		u64 gpa, chunk = MIN(len, PAGE_SIZE - (gva & 0xfff));
+		const u8 *src;
+
+		if (gva_to_gpa(vm, gva, false, &gpa))
+			return -EFAULT;
+		src = gpa_to_host(vm, gpa, EPT_R);
+		if (!src)
+			return -EFAULT;
+		memcpy(dst, src, chunk);
+		gva += chunk;
+		dst += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int guest_phys_copy(struct vm *vm, u64 gpa, u8 *buf, u64 len, bool write)
+{
+	const struct arch_vm *a = &vm->arch;
+
+	if (gpa + len < gpa)
+		return -EFAULT;
+	if (gpa < a->hidden_base + a->hidden_size && gpa + len > a->hidden_base)
+		return -EFAULT;		/* the VMM's region, even where the sink page stands in */
+	while (len) {
+		u64 chunk = MIN(len, PAGE_SIZE - (gpa & 0xfff));
+		u8 *host = gpa_to_host(vm, gpa, write ? EPT_R | EPT_W : EPT_R);
+
+		if (!host)
+			return -EFAULT;
+		if (write)
+			memcpy(host, buf, chunk);
+		else
+			memcpy(buf, host, chunk);
+		gpa += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len)
+{
+	return guest_phys_copy(vm, gpa, buf, len, false);
+}
+
+int guest_phys_write(struct vm *vm, u64 gpa, const void *buf, u64 len)
+{
+	return guest_phys_copy(vm, gpa, (u8 *)buf, len, true);
+}

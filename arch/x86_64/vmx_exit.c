@@ -265,27 +265,6 @@ static void handle_cr_access(struct per_cpu *pc, struct guest_regs *r)
 	vmx_skip_instruction();
 }
 
-static void handle_io(struct per_cpu *pc, struct guest_regs *r)
-{
-	u64 q = vmcs_read(EXIT_QUALIFICATION);
-	u32 size = (q & 7) + 1, val = (u32)r->rax;
-	bool in = q & BIT(3);
-	u16 port = (u16)(q >> 16);
-
-	if (q & BIT(4)) {	/* string I/O to an intercepted port */
-		pr_warn("cpu%u: string I/O on port 0x%x refused (skipped)\n", pc->cpu_id, port);
-		vmx_skip_instruction();
-		return;
-	}
-	vm_pio_dispatch(pc->vm, port, size, in, &val);
-	if (in) {
-		u64 mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
-
-		r->rax = size == 4 ? val : (r->rax & ~mask) | (val & mask);
-	}
-	vmx_skip_instruction();
-}
-
 static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)
 {
 	u32 msr = (u32)r->rcx;
@@ -426,7 +405,7 @@ const struct vmx_exit_handler vmx_exit_table[VMX_EXIT_REASONS] = {
 	H(EXIT_VMXON, "vmxon", handle_vmx_insn),
 	H(EXIT_CR_ACCESS, "cr-access", handle_cr_access),
 	H(EXIT_DR_ACCESS, "dr-access", handle_unexpected),
-	H(EXIT_IO_INSTRUCTION, "io", handle_io),
+	H(EXIT_IO_INSTRUCTION, "io", vmx_handle_io),
 	H(EXIT_RDMSR, "rdmsr", handle_rdmsr),
 	H(EXIT_WRMSR, "wrmsr", handle_wrmsr),
 	H(EXIT_INVALID_GUEST_STATE, "entry-invalid-guest-state", handle_failed_entry),

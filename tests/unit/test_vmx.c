@@ -21,6 +21,7 @@ bool arch_msr_owned(u32 msr) { return false; }
 int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual) { return 0; }
 bool fpu_xcr0_ok(u64 x) { return x & 1; }
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val) { }
+void vmx_handle_io(struct per_cpu *pc, struct guest_regs *r) { }
 s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3) { return 0; }
 u64 vmx_guest_cr0(u64 v) { return v; }
 u64 vmx_guest_cr4(u64 v) { return v; }

@@ -32,6 +32,7 @@
 #endif
 #ifndef EINVAL
 #define EINVAL		22	/* invalid argument */
+#define ENODEV		19	/* no such device */
 #endif
 #ifndef ENOSYS
 #define ENOSYS		38	/* not implemented / not supported by the CPU */

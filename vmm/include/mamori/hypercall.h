@@ -36,6 +36,8 @@ s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3);
  * unmapped, read-only or hidden pages. At most HC_COPY_MAX bytes.
  */
 int arch_guest_write(struct vm *vm, u64 gva, const void *buf, u64 len);
+/* arch_guest_read() - the reverse of arch_guest_write(), same rules. */
+int arch_guest_read(struct vm *vm, u64 gva, void *buf, u64 len);
 #define HC_COPY_MAX	4096
 
 /* arch_exit_stats - fill @out (@reasons slots) with exit counts summed over CPUs. */

@@ -47,11 +47,21 @@ struct mmio_intercept {
 	void *priv;
 };
 
+/*
+ * pio_string_fn - move @count units of @size bytes between the device at
+ * @port and @buf (IN: device to @buf), for one chunk of a guest INS/OUTS.
+ * Optional: without it the core calls the pio_handler_fn once per unit.
+ * Return 0 or a negative errno (IN then reads all ones, OUT is dropped).
+ */
+typedef int (*pio_string_fn)(struct vm *vm, void *priv, u16 port, u32 size, bool in,
+			     u8 *buf, u32 count);
+
 struct pio_intercept {
 	u16 port;
 	u16 count;
 	const char *name;
 	pio_handler_fn handler;
+	pio_string_fn string;
 	void *priv;
 };
 
@@ -76,8 +86,20 @@ struct vm *vm_guest(void);
 int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
 		    pio_handler_fn handler, void *priv);
 
+/**
+ * vm_register_pio_string() - give the intercept that covers @port a string
+ * handler for INS/OUTS. Return: 0, -ENOENT when no intercept covers @port.
+ */
+int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn);
+
 /* vm_pio_dispatch - called by the arch exit handler for an intercepted port. */
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val);
+
+/*
+ * vm_pio_dispatch_string - one chunk of an INS/OUTS: @count units of @size
+ * bytes, @buf holding the guest's data for OUTS and receiving it for IN.
+ */
+void vm_pio_dispatch_string(struct vm *vm, u16 port, u32 size, bool in, u8 *buf, u32 count);
 
 /**
  * vm_register_mmio() - make guest accesses to [@gpa, @gpa + @size) (page

@@ -101,6 +101,7 @@ enum vmcs_field {
 #define ENTRY_LOAD_IA32_EFER		BIT(15)
 
 /* IA32_VMX_BASIC */
+#define VMX_BASIC_IO_INFO		BIT(54)	/* instruction information for INS/OUTS */
 #define VMX_BASIC_TRUE_CTLS		BIT(55)
 /* IA32_VMX_EPT_VPID_CAP: EPT bits in <asm/ept.h> */
 #define VPID_CAP_INVVPID		BIT(32)

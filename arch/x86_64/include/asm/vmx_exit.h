@@ -24,6 +24,8 @@ void vmx_resume_failed(void) __noreturn;
 void vmx_inject(u32 vector, u32 type, bool has_err, u32 err);
 /* vmx_skip_instruction - advance guest RIP past the exiting instruction. */
 void vmx_skip_instruction(void);
+/* vmx_handle_io - the I/O-instruction exit (arch/x86_64/vmx_io.c), string forms included. */
+void vmx_handle_io(struct per_cpu *pc, struct guest_regs *r);
 /* platform_reset - log @why and the exit statistics, then reset the machine. */
 void platform_reset(const char *why) __noreturn;
 
