@@ -59,6 +59,14 @@ typedef void (*pci_cfg_watch_fn)(void *priv, u16 bdf, u16 off);
 /* pci_watch - call @fn after guest config writes to @bdf. Return 0 or -E2BIG. */
 int pci_watch(u16 bdf, pci_cfg_watch_fn fn, void *priv);
 
+/*
+ * pci_lock_bars - from now on the guest cannot move @bdf's BARs: writes of
+ * all ones (sizing) read back the size mask, a write of the current address
+ * restores it, any other address is refused and logged. For controllers
+ * whose registers the VMM intercepts at fixed addresses. Return 0 or -E2BIG.
+ */
+int pci_lock_bars(u16 bdf, const char *owner);
+
 /* pci_intercept_init - intercept the guest's 0xcf8/0xcfc..0xcff accesses. */
 int pci_intercept_init(struct vm *vm);
 
