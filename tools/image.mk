@@ -35,17 +35,24 @@ $(GUEST_KDIR)/kver: tools/mkimage.sh | deps-stamp
 	@echo "  KERNEL  $(GUEST_KDIR)"
 	$(Q)tools/mkimage.sh kernel $(GUEST_CACHE) $(GUEST_KDIR)
 
-$(GUEST)/mamori-io $(GUEST)/smp-stress: $(GUEST)/%: tools/guest/%.c
+$(GUEST)/mamori-io $(GUEST)/smp-stress $(GUEST)/mamori-ata: $(GUEST)/%: tools/guest/%.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(GUEST_HELPER_CFLAGS) -o $@ $<
 
+# Test-only module: /proc/mamori-exits (HC_EXIT_STATS), for the disk benches.
+$(GUEST)/mamori_exits.ko: tools/guest/mamori_exits.c tools/guest/mkmodule.sh \
+		$(GUEST_KDIR)/kver
+	@echo "  KMOD    $@"
+	$(Q)tools/guest/mkmodule.sh $(GUEST_CACHE) $$(cat $(GUEST_KDIR)/kver) $< $@
+
 $(GUEST)/initrd.img: tools/mkinitramfs.sh tools/guest/init $(GUEST)/mamori-io \
-		$(GUEST)/smp-stress $(GUEST_KDIR)/kver $(GUEST)/initrd-compress
+		$(GUEST)/smp-stress $(GUEST)/mamori-ata $(GUEST)/mamori_exits.ko \
+		$(GUEST_KDIR)/kver $(GUEST)/initrd-compress
 	@echo "  INITRD  $@"
 	$(Q)tools/mkinitramfs.sh $(GUEST_KDIR) $$(cat $(GUEST_KDIR)/kver) \
 		tools/guest/init $(GUEST)/mamori-io $@ $$(cat $(GUEST)/initrd-compress) \
-		$(GUEST)/smp-stress
+		$(GUEST)/smp-stress $(GUEST)/mamori-ata $(GUEST)/mamori_exits.ko
 
 $(GUEST)/vmlinuz: $(GUEST_KDIR)/kver
 	$(Q)cp $(GUEST_KDIR)/boot/vmlinuz-$$(cat $<) $@

@@ -1,12 +1,15 @@
 #!/bin/sh
 # Build the test guest's initramfs (cpio newc): busybox-static and its applet
-# links, /init, the mamori-io helper, and the kernel modules later tests need
-# with their dependencies (resolved by kmod's modprobe from the kernel's own
-# modules.dep/softdeps) under lib/modules/<ver>/ with a fresh modules.dep.
+# links, /init, the mamori-io helper, e2fsprogs' mke2fs (busybox has no ext4
+# mkfs) with its shared libraries and ld.so from the build host, and the kernel
+# modules later tests need with their dependencies (resolved by kmod's modprobe
+# from the kernel's own modules.dep/softdeps) under lib/modules/<ver>/ with a
+# fresh modules.dep.
 #
 # usage: mkinitramfs.sh KROOT KVER INIT HELPER OUT [none|gzip|xz|zstd|lz4 [BIN...]]
 #   KROOT  tree of the unpacked linux-image .deb, with modules.dep (depmod -b)
-#   BIN    more static test programs, copied to /usr/bin/ (e.g. smp-stress)
+#   BIN    more static test programs, copied to /usr/bin/ (e.g. smp-stress);
+#          a NAME.ko goes to lib/modules/<ver>/extra/ (modprobe NAME)
 set -eu
 
 die() { echo "mkinitramfs: $*" >&2; exit 1; }
@@ -49,8 +52,33 @@ cp "$INIT" "$STAGE/init"
 chmod 755 "$STAGE/init"
 cp "$HELPER" "$STAGE/usr/bin/mamori-io"
 for bin in "$@"; do
+	case "$bin" in
+	*.ko)
+		[ -f "$bin" ] || die "$bin missing"
+		mkdir -p "$STAGE/lib/modules/$KVER/extra"
+		cp "$bin" "$STAGE/lib/modules/$KVER/extra/"
+		continue
+		;;
+	esac
 	[ -x "$bin" ] || die "$bin missing"
 	cp "$bin" "$STAGE/usr/bin/$(basename "$bin")"
+done
+
+# mke2fs (e2fsprogs, dynamic) replaces busybox's mke2fs applet, with the
+# libraries ldd names, the dynamic loader and the host's mke2fs.conf.
+MKE2FS=$(command -v mke2fs || echo /sbin/mke2fs)
+[ -x "$MKE2FS" ] || die "mke2fs not found (apt-get install e2fsprogs)"
+rm -f "$STAGE/sbin/mke2fs"
+cp "$MKE2FS" "$STAGE/sbin/mke2fs"
+for fs in mkfs.ext2 mkfs.ext4; do
+	rm -f "$STAGE/sbin/$fs"
+	ln -s mke2fs "$STAGE/sbin/$fs"
+done
+[ ! -f /etc/mke2fs.conf ] || cp /etc/mke2fs.conf "$STAGE/etc/"
+for lib in $(ldd "$MKE2FS" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+		$1 ~ /^\// { print $1 }'); do
+	mkdir -p "$STAGE$(dirname "$lib")"
+	cp -L "$lib" "$STAGE$lib"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$STAGE/etc/passwd"
 printf 'root:x:0:\n' >"$STAGE/etc/group"

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mamori_exits: test-guest module that reads Mamori's VM-exit counters
+ * (HC_EXIT_STATS, docs/hypercalls.md) from CPL 0 and shows them in
+ * /proc/mamori-exits as "total N" then "REASON N" for each non-zero reason.
+ * Without Mamori's CPUID signature the file reads -ENODEV (no VMCALL).
+ */
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <asm/processor.h>
+
+#define HC_EXIT_STATS	1
+#define STATS_BYTES	4096
+
+struct hc_exit_stats {
+	u32 reasons;
+	u32 reserved;
+	u64 total;
+	u64 count[];
+};
+
+static bool mamori_present(void)
+{
+	u32 eax, sig[3];
+
+	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
+		return false;
+	cpuid(0x40000000, &eax, &sig[0], &sig[1], &sig[2]);
+	return !memcmp(sig, "MamoriMamori", 12);
+}
+
+static long hc_exit_stats(void *buf, unsigned long size)
+{
+	long ret = HC_EXIT_STATS;
+
+	asm volatile("vmcall"
+		     : "+a"(ret)
+		     : "b"(buf), "c"(size)
+		     : "memory");
+	return ret;
+}
+
+static int exits_show(struct seq_file *m, void *v)
+{
+	struct hc_exit_stats *st;
+	long ret;
+	u32 i;
+
+	if (!mamori_present())
+		return -ENODEV;
+	st = kzalloc(STATS_BYTES, GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ret = hc_exit_stats(st, STATS_BYTES);
+	if (ret < 0) {
+		kfree(st);
+		return (int)ret;
+	}
+	seq_printf(m, "total %llu\n", st->total);
+	for (i = 0; i < st->reasons && i < (STATS_BYTES - sizeof(*st)) / 8; i++)
+		if (st->count[i])
+			seq_printf(m, "%u %llu\n", i, st->count[i]);
+	kfree(st);
+	return 0;
+}
+
+static int __init mamori_exits_init(void)
+{
+	if (!proc_create_single("mamori-exits", 0400, NULL, exits_show))
+		return -ENOMEM;
+	return 0;
+}
+
+static void __exit mamori_exits_exit(void)
+{
+	remove_proc_entry("mamori-exits", NULL);
+}
+
+module_init(mamori_exits_init);
+module_exit(mamori_exits_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Mamori VM-exit counters for the test guest");
