@@ -14,11 +14,58 @@
 #define APIC_DM_SIPI	0x600
 #define APIC_LEVEL_ASSERT 0x4000
 
+#define APIC_ICR_DM_MASK	0x700
+#define APIC_ICR_LOGICAL	BIT(11)
+#define APIC_ICR_SHORTHAND(lo)	(((lo) >> 18) & 3)
+#define APIC_SH_NONE		0
+#define APIC_SH_SELF		1
+#define APIC_SH_ALL		2
+#define APIC_SH_OTHERS		3
+
+/* What the VMM does with a guest ICR write (apic_icr.c, pure, host-tested). */
+enum apic_icr_action {
+	APIC_ICR_FORWARD,	/* to the physical ICR unchanged (SIPI, fixed, NMI...) */
+	APIC_ICR_INIT,		/* INIT level assert: emulated, never reaches a CPU */
+	APIC_ICR_DROP,		/* INIT level de-assert: no effect on modern CPUs */
+};
+
+/*
+ * struct apic_target - what decides whether an IPI reaches one vCPU: its APIC
+ * ID and, for logical destinations, its LDR and DFR (xAPIC: as the guest last
+ * wrote them on that CPU; x2APIC: apic_x2apic_ldr(), DFR unused).
+ */
+struct apic_target {
+	u32 apic_id;
+	u32 ldr;
+	u32 dfr;
+};
+
+/* apic_icr_classify - the action for a guest ICR write of @icr_lo. */
+enum apic_icr_action apic_icr_classify(u32 icr_lo);
+/*
+ * apic_icr_hits - whether an IPI with @icr_lo and destination @dest (xAPIC:
+ * ICR bits 63:56, i.e. ICR-high >> 24; x2APIC: ICR bits 63:32) sent by a CPU
+ * reaches @t; @self: @t is the sender. Shorthands, physical and logical
+ * (flat, cluster, x2APIC cluster) destinations and broadcasts, per SDM Vol. 3A
+ * 11.6.2 and 11.12.10.
+ */
+bool apic_icr_hits(u32 icr_lo, u32 dest, bool x2apic, bool self, const struct apic_target *t);
+/* apic_x2apic_ldr - the x2APIC logical ID the hardware derives from @apic_id. */
+u32 apic_x2apic_ldr(u32 apic_id);
+
 /* apic_send_ipi - send @icr_low (delivery mode | vector) to @apic_id; -1 if the ICR stays busy. */
 int apic_send_ipi(u32 apic_id, u32 icr_low);
 /* apic_start_cpu - INIT, 10 ms, SIPI, 200 us, SIPI with @vector (page number < 0x100). */
 int apic_start_cpu(u32 apic_id, u8 vector);
 /* udelay - busy-wait @us microseconds on PIT channel 2 (boot time only). */
 void udelay(u32 us);
+/*
+ * apic_soft_init - this CPU's local APIC as an INIT leaves it, as far as
+ * software can: every LVT masked, timer stopped, TPR 0, in-service
+ * interrupts ended, LDR 0 and DFR flat, then software-disabled (SVR 0xff).
+ */
+void apic_soft_init(void);
+/* apic_x2apic_mode - whether this CPU's APIC is in x2APIC mode. */
+bool apic_x2apic_mode(void);
 
 #endif

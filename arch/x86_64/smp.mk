@@ -1,0 +1,14 @@
+# Guest INIT emulation (ICR intercept), the MMIO intercept core and its
+# instruction decoder; the pure parts are host-tested.
+VMM_OBJS += $(addprefix $(BUILD)/arch/x86_64/, insn.o apic_icr.o)
+
+UNIT_TESTS += $(BUILD)/tests/test_insn $(BUILD)/tests/test_apic_icr
+
+$(BUILD)/tests/test_insn: $(BUILD)/host/tests/unit/test_insn.o $(BUILD)/host/arch/x86_64/insn.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+$(BUILD)/tests/test_apic_icr: $(BUILD)/host/tests/unit/test_apic_icr.o \
+		$(BUILD)/host/arch/x86_64/apic_icr.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
