@@ -2,8 +2,11 @@
 /*
  * Intercepts the core puts on the passthrough guest: the VMM's own console
  * UART (absent to the guest) and the Bochs/QEMU debug shutdown port (exit
- * statistics are logged, then the write goes through).
+ * statistics are logged, then the write goes through), PCI configuration
+ * space and the disk controllers (drivers/pci.c, drivers/ata.c).
  */
+#include <drivers/ata.h>
+#include <drivers/pci.h>
 #include <drivers/uart.h>
 #include <asm/io.h>
 #include <mamori/console.h>
@@ -59,5 +62,9 @@ int vmm_devices_init(struct vm *vm)
 	if (!rc)
 		rc = vm_register_pio(vm, BOCHS_SHUTDOWN_PORT, 1, "shutdown-port", shutdown_pio,
 				     NULL);
+	if (!rc)
+		rc = pci_intercept_init(vm);
+	if (!rc)
+		rc = ata_init(vm);
 	return rc;
 }

@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <drivers/ata.h>
+#include <drivers/pci.h>
+#include <asm/io.h>
+#include <asm/spinlock.h>
+#include <mamori/disk.h>
+#include <mamori/errno.h>
+#include <mamori/log.h>
+#include <mamori/mm.h>
+#include <mamori/string.h>
+#include <mamori/vm.h>
+
+#define ATA_DATA	0
+#define ATA_ERROR	1
+#define ATA_DEVICE	6
+#define ATA_COMMAND	7
+#define ATA_CTL_NIEN	0x02
+#define ATA_CTL_SRST	0x04
+#define ATA_DEV_LBA	0x40
+#define ATA_ST_ERR	0x01
+#define ATA_ST_BSY	0x80
+#define ATA_NOP		0x00		/* always aborts: how a refused command ends */
+
+#define BM_CMD		0
+#define BM_STATUS	2
+#define BM_PRD		4
+#define BM_START	0x01
+#define BM_TO_MEMORY	0x08		/* device -> memory (a read) */
+#define BM_ST_ACTIVE	0x01
+#define BM_ST_ERR	0x02
+#define BM_ST_IRQ	0x04
+
+#define ATA_BOUNCE	(256 * 1024)	/* per channel; larger commands run in chunks */
+#define ATA_CHUNK_SECT	(ATA_BOUNCE / DISK_SECTOR)
+#define ATA_PRD_SPAN	0x10000		/* one PRD entry: 64 KiB, not crossing 64 KiB */
+#define ATA_PRD_MAX	8192		/* a 64 KiB guest PRD table */
+#define ATA_PRD_EOT	0x80000000u
+#define ATA_POLL_MAX	50000000u
+
+static const u16 legacy_cmd[2] = { 0x1f0, 0x170 }, legacy_ctl[2] = { 0x3f6, 0x376 };
+
+struct ata_chan {
+	spinlock_t lock;
+	u8 idx;
+	u16 cmd, ctl, bm;
+	struct ata_taskfile tf;
+	u8 ctl_val;			/* the guest's device control (nIEN) */
+	const struct disk *disk[2];
+	/* the command in progress */
+	u8 proto;			/* enum ata_proto, ATA_REFUSED when idle */
+	u8 opcode;
+	bool sectors, lba48, held;
+	const struct disk *d;
+	u64 lba;
+	u32 nsect, done, pos;
+	u8 sect[DISK_SECTOR] __aligned(16);
+	/* bus master: the guest's view and the shadow */
+	u32 guest_prd;
+	u8 guest_bmcmd;
+	u8 *bounce;
+	u32 *prd;
+};
+
+static struct ata_chan chans[2];
+
+/* ---- allowlist ------------------------------------------------------------ */
+
+#define C(op, p, s, l, n)	[op] = { .proto = p, .sectors = s, .lba48 = l, .name = n }
+static const struct ata_cmd_info ata_cmds[256] = {
+	C(0x00, ATA_NODATA, false, false, "NOP"),
+	C(0x08, ATA_NODATA, false, false, "DEVICE RESET"),
+	C(0x10, ATA_NODATA, false, false, "RECALIBRATE"),
+	C(0x20, ATA_PIO_IN, true, false, "READ SECTORS"),
+	C(0x21, ATA_PIO_IN, true, false, "READ SECTORS (retry)"),
+	C(0x24, ATA_PIO_IN, true, true, "READ SECTORS EXT"),
+	C(0x25, ATA_DMA_IN, true, true, "READ DMA EXT"),
+	C(0x27, ATA_NODATA, false, true, "READ NATIVE MAX ADDRESS EXT"),
+	C(0x29, ATA_PIO_IN, true, true, "READ MULTIPLE EXT"),
+	C(0x2f, ATA_PIO_IN, false, true, "READ LOG EXT"),
+	C(0x30, ATA_PIO_OUT, true, false, "WRITE SECTORS"),
+	C(0x31, ATA_PIO_OUT, true, false, "WRITE SECTORS (retry)"),
+	C(0x34, ATA_PIO_OUT, true, true, "WRITE SECTORS EXT"),
+	C(0x35, ATA_DMA_OUT, true, true, "WRITE DMA EXT"),
+	C(0x39, ATA_PIO_OUT, true, true, "WRITE MULTIPLE EXT"),
+	C(0x3d, ATA_DMA_OUT, true, true, "WRITE DMA FUA EXT"),
+	C(0x40, ATA_NODATA, false, false, "READ VERIFY SECTORS"),
+	C(0x41, ATA_NODATA, false, false, "READ VERIFY SECTORS (retry)"),
+	C(0x42, ATA_NODATA, false, true, "READ VERIFY SECTORS EXT"),
+	C(0x47, ATA_DMA_IN, false, true, "READ LOG DMA EXT"),
+	C(0x70, ATA_NODATA, false, false, "SEEK"),
+	C(0x90, ATA_NODATA, false, false, "EXECUTE DEVICE DIAGNOSTIC"),
+	C(0x91, ATA_NODATA, false, false, "INITIALIZE DEVICE PARAMETERS"),
+	C(0xa0, ATA_PACKET, false, false, "PACKET"),
+	C(0xa1, ATA_PIO_IN, false, false, "IDENTIFY PACKET DEVICE"),
+	C(0xb0, ATA_NODATA, false, false, "SMART"),
+	C(0xc4, ATA_PIO_IN, true, false, "READ MULTIPLE"),
+	C(0xc5, ATA_PIO_OUT, true, false, "WRITE MULTIPLE"),
+	C(0xc6, ATA_NODATA, false, false, "SET MULTIPLE MODE"),
+	C(0xc8, ATA_DMA_IN, true, false, "READ DMA"),
+	C(0xc9, ATA_DMA_IN, true, false, "READ DMA (retry)"),
+	C(0xca, ATA_DMA_OUT, true, false, "WRITE DMA"),
+	C(0xcb, ATA_DMA_OUT, true, false, "WRITE DMA (retry)"),
+	C(0xce, ATA_PIO_OUT, true, true, "WRITE MULTIPLE FUA EXT"),
+	C(0xda, ATA_NODATA, false, false, "GET MEDIA STATUS"),
+	C(0xde, ATA_NODATA, false, false, "MEDIA LOCK"),
+	C(0xdf, ATA_NODATA, false, false, "MEDIA UNLOCK"),
+	C(0xe0, ATA_NODATA, false, false, "STANDBY IMMEDIATE"),
+	C(0xe1, ATA_NODATA, false, false, "IDLE IMMEDIATE"),
+	C(0xe2, ATA_NODATA, false, false, "STANDBY"),
+	C(0xe3, ATA_NODATA, false, false, "IDLE"),
+	C(0xe4, ATA_PIO_IN, false, false, "READ BUFFER"),
+	C(0xe5, ATA_NODATA, false, false, "CHECK POWER MODE"),
+	C(0xe6, ATA_NODATA, false, false, "SLEEP"),
+	C(0xe7, ATA_NODATA, false, false, "FLUSH CACHE"),
+	C(0xea, ATA_NODATA, false, true, "FLUSH CACHE EXT"),
+	C(0xec, ATA_PIO_IN, false, false, "IDENTIFY DEVICE"),
+	C(0xef, ATA_NODATA, false, false, "SET FEATURES"),
+	C(0xf8, ATA_NODATA, false, false, "READ NATIVE MAX ADDRESS"),
+};
+#undef C
+
+/* Names of refused commands, for the log line (everything unlisted is refused too). */
+static const char *ata_refused_name(u8 op)
+{
+	switch (op) {
+	case 0x06: return "DATA SET MANAGEMENT (TRIM)";
+	case 0x22: case 0x23: return "READ LONG";
+	case 0x32: case 0x33: return "WRITE LONG";
+	case 0x37: case 0xf9: return "SET MAX ADDRESS";
+	case 0x3f: case 0x57: return "WRITE LOG (SCT transport)";
+	case 0x45: return "WRITE UNCORRECTABLE EXT";
+	case 0x5c: case 0x5d: case 0x5e: case 0x5f: return "TRUSTED SEND/RECEIVE";
+	case 0x92: case 0x93: return "DOWNLOAD MICROCODE";
+	case 0xb1: return "DEVICE CONFIGURATION OVERLAY";
+	case 0xb4: return "SANITIZE";
+	case 0xe8: return "WRITE BUFFER";
+	case 0xf1: return "SECURITY SET PASSWORD";
+	case 0xf2: return "SECURITY UNLOCK";
+	case 0xf3: return "SECURITY ERASE PREPARE";
+	case 0xf4: return "SECURITY ERASE UNIT";
+	case 0xf5: return "SECURITY FREEZE LOCK";
+	case 0xf6: return "SECURITY DISABLE PASSWORD";
+	}
+	if ((op >= 0x80 && op <= 0x8f) || op == 0x9a || (op >= 0xc0 && op <= 0xc3) ||
+	    op == 0xf0 || op == 0xf7 || op >= 0xfa)
+		return "vendor specific";
+	return "unknown";
+}
+
+/* SMART: the read and control subcommands only (WRITE LOG carries SCT writes). */
+static int ata_smart_lookup(u8 feature, struct ata_cmd_info *ci)
+{
+	switch (feature) {
+	case 0xd0: case 0xd5:		/* READ DATA, READ LOG */
+		ci->proto = ATA_PIO_IN;
+		return 0;
+	case 0xd1: case 0xd2: case 0xd3: case 0xd4: case 0xd8: case 0xd9: case 0xda:
+		return 0;
+	}
+	ci->proto = ATA_REFUSED;
+	ci->name = "SMART (subcommand not allowed)";
+	return -EPERM;
+}
+
+int ata_cmd_lookup(u8 opcode, u8 feature, struct ata_cmd_info *ci)
+{
+	*ci = ata_cmds[opcode];
+	if (ci->proto == ATA_REFUSED) {
+		ci->name = ata_refused_name(opcode);
+		return -EPERM;
+	}
+	if (opcode == 0xb0)
+		return ata_smart_lookup(feature, ci);
+	return 0;
+}
+
+/* ---- taskfile --------------------------------------------------------------- */
+
+void ata_tf_write(struct ata_taskfile *tf, u32 reg, u8 val)
+{
+	u8 *r[] = { NULL, tf->feature, tf->count, tf->lbal, tf->lbam, tf->lbah };
+
+	if (reg == ATA_DEVICE) {
+		tf->dev = val;
+	} else if (reg >= 1 && reg <= 5) {
+		r[reg][1] = r[reg][0];
+		r[reg][0] = val;
+	}
+}
+
+void ata_tf_decode(const struct ata_taskfile *tf, bool lba48, u64 *lba, u32 *nsect)
+{
+	if (lba48) {
+		*lba = (u64)tf->lbah[1] << 40 | (u64)tf->lbam[1] << 32 | (u64)tf->lbal[1] << 24 |
+		       (u64)tf->lbah[0] << 16 | (u64)tf->lbam[0] << 8 | tf->lbal[0];
+		*nsect = (u32)tf->count[1] << 8 | tf->count[0];
+		if (!*nsect)
+			*nsect = 65536;
+	} else {
+		*lba = (u64)(tf->dev & 0xf) << 24 | (u64)tf->lbah[0] << 16 |
+		       (u64)tf->lbam[0] << 8 | tf->lbal[0];
+		*nsect = tf->count[0] ? tf->count[0] : 256;
+	}
+}
+
+#ifndef MAMORI_HOST_TEST
+/* ---- commands ------------------------------------------------------------- */
+
+static void ata_idle(struct ata_chan *c)
+{
+	c->proto = ATA_REFUSED;
+	c->sectors = false;
+	c->d = NULL;
+	c->held = false;
+	c->pos = 0;
+	c->done = 0;
+}
+
+/* The device aborts NOP with ERR/ABRT and an interrupt, exactly as a refused command should end. */
+static void ata_refuse(struct ata_chan *c, u8 op, const char *name, const char *why)
+{
+	static u32 n;
+
+	if (log_ratelimit(&n))
+		pr_warn("ata%u.%u: refused command 0x%02x (%s): %s; the guest sees an ATA abort\n",
+			c->idx, (c->tf.dev >> 4) & 1, op, name, why);
+	ata_idle(c);
+	outb(c->cmd + ATA_COMMAND, ATA_NOP);
+}
+
+static void ata_command(struct ata_chan *c, u8 op)
+{
+	struct ata_cmd_info ci;
+	const struct disk *d = c->disk[(c->tf.dev >> 4) & 1];
+
+	ata_idle(c);
+	if (ata_cmd_lookup(op, c->tf.feature[0], &ci))
+		return ata_refuse(c, op, ci.name, "not on the command allowlist");
+	if (d && ci.sectors && !(c->tf.dev & ATA_DEV_LBA))
+		return ata_refuse(c, op, ci.name, "CHS addressing on a disk with encrypted ranges");
+	if (d && ci.proto == ATA_PACKET)
+		return ata_refuse(c, op, ci.name, "PACKET to a disk with encrypted ranges");
+	c->proto = ci.proto;
+	c->opcode = op;
+	c->sectors = ci.sectors;
+	c->lba48 = ci.lba48;
+	c->d = ci.sectors ? d : NULL;
+	ata_tf_decode(&c->tf, ci.lba48, &c->lba, &c->nsect);
+	if (ci.proto == ATA_DMA_IN || ci.proto == ATA_DMA_OUT) {
+		c->held = true;		/* issued by ata_dma_run() at the bus-master start */
+		return;
+	}
+	outb(c->cmd + ATA_COMMAND, op);
+}
+
+/* ---- PIO data ------------------------------------------------------------- */
+
+static void ata_data_raw(struct ata_chan *c, bool in, u8 *buf, u32 len, u32 size)
+{
+	u32 i, v;
+
+	if (size == 2) {
+		if (in)
+			insw(c->cmd, buf, len / 2);
+		else
+			outsw(c->cmd, buf, len / 2);
+		return;
+	}
+	for (i = 0; i + size <= len; i += size) {
+		if (in) {
+			v = port_in(c->cmd, size);
+			memcpy(buf + i, &v, size);
+		} else {
+			memcpy(&v, buf + i, size);
+			port_out(c->cmd, size, v);
+		}
+	}
+}
+
+/* Sector data of a PIO command: a whole sector moves to or from the device at once. */
+static int ata_data_sectors(struct ata_chan *c, bool in, u8 *buf, u32 len)
+{
+	u32 n;
+	int rc = 0;
+
+	while (len && c->done < c->nsect) {
+		if (in && !c->pos) {
+			insw(c->cmd, c->sect, DISK_SECTOR / 2);
+			if (c->d)
+				rc = disk_crypt(c->d, c->lba + c->done, c->sect, 1, false);
+		}
+		n = MIN(len, DISK_SECTOR - c->pos);
+		if (in)
+			memcpy(buf, c->sect + c->pos, n);
+		else
+			memcpy(c->sect + c->pos, buf, n);
+		c->pos += n;
+		buf += n;
+		len -= n;
+		if (c->pos < DISK_SECTOR)
+			continue;
+		if (!in) {
+			if (c->d)
+				rc = disk_crypt(c->d, c->lba + c->done, c->sect, 1, true);
+			if (!rc)
+				outsw(c->cmd, c->sect, DISK_SECTOR / 2);
+		}
+		c->pos = 0;
+		c->done++;
+		if (rc)
+			break;
+	}
+	if (rc) {
+		memset(c->sect, 0, sizeof(c->sect));
+		pr_err("ata%u: sector %lu: encryption unavailable (%d): transfer stopped\n",
+		       c->idx, c->lba + c->done, rc);
+		ata_idle(c);
+	}
+	return rc;
+}
+
+static int ata_data(struct ata_chan *c, bool in, u8 *buf, u32 len, u32 size)
+{
+	bool pio_sectors = c->sectors &&
+			   (c->proto == (in ? ATA_PIO_IN : ATA_PIO_OUT)) && c->done < c->nsect;
+
+	if (pio_sectors)
+		return ata_data_sectors(c, in, buf, len);
+	if (c->d || (c->sectors && c->proto != ATA_PIO_IN && c->proto != ATA_PIO_OUT)) {
+		static u32 n;
+
+		if (log_ratelimit(&n))
+			pr_warn("ata%u: data-port %s outside a PIO sector transfer refused\n",
+				c->idx, in ? "read" : "write");
+		return -EPERM;
+	}
+	ata_data_raw(c, in, buf, len, size);
+	return 0;
+}
+
+/* ---- bus-master DMA through the shadow PRD table ---------------------------- */
+
+struct prd_cursor {
+	u32 entry;			/* next guest PRD entry */
+	u64 addr;			/* of the current entry's remaining bytes */
+	u32 left;
+	bool eot;
+};
+
+static int prd_next(struct vm *vm, struct ata_chan *c, struct prd_cursor *p)
+{
+	u32 e[2];
+
+	if (p->eot || p->entry >= ATA_PRD_MAX)
+		return -EINVAL;
+	if (guest_phys_read(vm, c->guest_prd + 8ULL * p->entry++, e, sizeof(e)))
+		return -EFAULT;
+	p->addr = e[0] & ~1u;
+	p->left = (e[1] & 0xffff) ? (e[1] & 0xfffe) : 0x10000;
+	p->eot = e[1] & ATA_PRD_EOT;
+	return 0;
+}
+
+/* Copy @len bytes between the bounce buffer and the guest buffers the PRDs name. */
+static int prd_copy(struct vm *vm, struct ata_chan *c, struct prd_cursor *p, u8 *buf,
+		    u32 len, bool to_guest)
+{
+	u32 n;
+	int rc;
+
+	while (len) {
+		if (!p->left && (rc = prd_next(vm, c, p)))
+			return rc;
+		n = MIN(len, p->left);
+		rc = to_guest ? guest_phys_write(vm, p->addr, buf, n) :
+				guest_phys_read(vm, p->addr, buf, n);
+		if (rc)
+			return rc;
+		p->addr += n;
+		p->left -= n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* The guest's taskfile, with the chunk's LBA and count, replayed to the device. */
+static void ata_tf_issue(struct ata_chan *c, u64 lba, u32 n, bool chunked)
+{
+	struct ata_taskfile tf = c->tf;
+	u32 i;
+
+	if (chunked && c->lba48) {
+		tf.lbal[1] = lba >> 24; tf.lbam[1] = lba >> 32; tf.lbah[1] = lba >> 40;
+		tf.count[1] = n >> 8;
+	}
+	if (chunked) {
+		tf.lbal[0] = lba; tf.lbam[0] = lba >> 8; tf.lbah[0] = lba >> 16;
+		tf.count[0] = n;
+		if (!c->lba48)
+			tf.dev = (tf.dev & 0xf0) | ((lba >> 24) & 0xf);
+	}
+	for (i = 0; c->lba48 && i < 5; i++)
+		outb(c->cmd + 1 + i, (&tf.feature[1])[i * 2]);
+	for (i = 0; i < 5; i++)
+		outb(c->cmd + 1 + i, (&tf.feature[0])[i * 2]);
+	outb(c->cmd + ATA_DEVICE, tf.dev);
+	outb(c->cmd + ATA_COMMAND, c->opcode);
+}
+
+/* Run one chunk to completion; 0, or -EIO with the device's error left for the guest. */
+static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool last)
+{
+	bool to_mem = c->proto == ATA_DMA_IN;
+	u32 i, st = 0;
+
+	if (chunked)
+		outb(c->ctl, last ? c->ctl_val : c->ctl_val | ATA_CTL_NIEN);
+	outb(c->bm + BM_CMD, to_mem ? BM_TO_MEMORY : 0);
+	outl(c->bm + BM_PRD, (u32)virt_to_phys(c->prd));
+	outb(c->bm + BM_STATUS, inb(c->bm + BM_STATUS) | BM_ST_IRQ | BM_ST_ERR);
+	ata_tf_issue(c, lba, n, chunked);
+	outb(c->bm + BM_CMD, (to_mem ? BM_TO_MEMORY : 0) | BM_START);
+	for (i = 0; i < ATA_POLL_MAX; i++) {
+		st = inb(c->bm + BM_STATUS);
+		if ((st & (BM_ST_IRQ | BM_ST_ERR)) || !(st & BM_ST_ACTIVE))
+			break;
+		__asm__ volatile("pause");
+	}
+	outb(c->bm + BM_CMD, to_mem ? BM_TO_MEMORY : 0);
+	for (i = 0; i < ATA_POLL_MAX && (inb(c->ctl) & ATA_ST_BSY); i++)
+		__asm__ volatile("pause");
+	if ((st & BM_ST_ERR) || (inb(c->ctl) & (ATA_ST_ERR | ATA_ST_BSY))) {
+		pr_err("ata%u: DMA %s of %u sectors at %lu failed (bus master 0x%x, status 0x%x)\n",
+		       c->idx, to_mem ? "read" : "write", n, lba, st, inb(c->ctl));
+		return -EIO;
+	}
+	if (!last)
+		inb(c->cmd + ATA_COMMAND);	/* acknowledge the chunk's completion */
+	return 0;
+}
+
+static int ata_dma_run(struct vm *vm, struct ata_chan *c)
+{
+	bool to_mem = c->proto == ATA_DMA_IN, chunked = c->nsect > ATA_CHUNK_SECT;
+	struct prd_cursor p = { 0 };
+	u32 n, left = c->nsect;
+	u64 lba = c->lba;
+	int rc = 0;
+
+	while (left && !rc) {
+		n = MIN(left, ATA_CHUNK_SECT);
+		if (!to_mem)
+			rc = prd_copy(vm, c, &p, c->bounce, n * DISK_SECTOR, false);
+		if (!rc && !to_mem && c->d)
+			rc = disk_crypt(c->d, lba, c->bounce, n, true);
+		if (!rc)
+			rc = ata_dma_chunk(c, lba, n, chunked, n == left);
+		if (!rc && to_mem && c->d)
+			rc = disk_crypt(c->d, lba, c->bounce, n, false);
+		if (!rc && to_mem)
+			rc = prd_copy(vm, c, &p, c->bounce, n * DISK_SECTOR, true);
+		lba += n;
+		left -= n;
+	}
+	memset(c->bounce, 0, MIN((u64)c->nsect * DISK_SECTOR, ATA_BOUNCE));
+	return rc;
+}
+
+static void ata_dma_start(struct vm *vm, struct ata_chan *c)
+{
+	static u32 n;
+	int rc;
+
+	if (!c->held) {
+		if (log_ratelimit(&n))
+			pr_warn("ata%u: bus-master start without a DMA command refused\n", c->idx);
+		return;
+	}
+	c->held = false;
+	rc = ata_dma_run(vm, c);
+	if (rc == -EFAULT || rc == -EINVAL) {
+		if (log_ratelimit(&n))
+			pr_warn("ata%u: DMA command 0x%02x refused: its PRD table at 0x%x %s\n",
+				c->idx, c->opcode, c->guest_prd, rc == -EFAULT ?
+				"names memory the guest may not use" : "is shorter than the transfer");
+		ata_refuse(c, c->opcode, "DMA", "bad PRD table");
+	}
+	c->proto = ATA_REFUSED;
+}
+
+/* ---- port handlers ---------------------------------------------------------- */
+
+static int ata_cmd_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
+{
+	struct ata_chan *c = priv;
+	u32 reg = port - c->cmd;
+	int rc = 0;
+
+	spin_lock(&c->lock);
+	if (reg == ATA_DATA) {
+		rc = ata_data(c, in, (u8 *)val, size, size);
+	} else if (in) {
+		*val = port_in(port, size);
+	} else if (reg == ATA_COMMAND) {
+		ata_command(c, (u8)*val);
+	} else {
+		ata_tf_write(&c->tf, reg, (u8)*val);
+		outb(port, (u8)*val);
+	}
+	spin_unlock(&c->lock);
+	return rc;
+}
+
+static int ata_data_string(struct vm *vm, void *priv, u16 port, u32 size, bool in, u8 *buf,
+			   u32 count)
+{
+	struct ata_chan *c = priv;
+	int rc;
+
+	if (port != c->cmd) {
+		static u32 n;
+
+		if (log_ratelimit(&n))
+			pr_warn("ata%u: string I/O on taskfile port 0x%x refused\n", c->idx, port);
+		return -EPERM;
+	}
+	spin_lock(&c->lock);
+	rc = ata_data(c, in, buf, count * size, size);
+	spin_unlock(&c->lock);
+	return rc;
+}
+
+static int ata_ctl_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
+{
+	struct ata_chan *c = priv;
+
+	spin_lock(&c->lock);
+	if (in) {
+		*val = inb(port);
+	} else {
+		c->ctl_val = (u8)*val & ~ATA_CTL_SRST;
+		if (*val & ATA_CTL_SRST)
+			ata_idle(c);
+		outb(port, (u8)*val);
+	}
+	spin_unlock(&c->lock);
+	return 0;
+}
+
+static int ata_bm_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
+{
+	struct ata_chan *c = priv;
+	u32 off = port - c->bm, shift = (off & 3) * 8;
+	u32 mask = size == 4 ? ~0u : ((1u << (size * 8)) - 1) << shift;
+
+	spin_lock(&c->lock);
+	if (off >= BM_PRD) {
+		if (in)
+			*val = c->guest_prd >> shift;
+		else
+			c->guest_prd = (c->guest_prd & ~mask) | ((*val << shift) & mask);
+	} else if (off == BM_CMD && in) {
+		*val = c->guest_bmcmd;
+	} else if (off == BM_CMD) {
+		bool start = (*val & BM_START) && !(c->guest_bmcmd & BM_START);
+
+		c->guest_bmcmd = (u8)*val;
+		if (start)
+			ata_dma_start(vm, c);
+		else if (!(*val & BM_START))
+			outb(port, (u8)*val & BM_TO_MEMORY);
+	} else if (in) {
+		*val = port_in(port, size);
+	} else {
+		port_out(port, size, *val);
+	}
+	spin_unlock(&c->lock);
+	return 0;
+}
+
+/* ---- discovery --------------------------------------------------------------- */
+
+static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 i)
+{
+	struct ata_chan *c = &chans[i];
+	bool native = pd->prog_if & (1u << (2 * i));
+	u64 bm = pci_bar(pd->bdf, 4);
+	u8 *mem;
+	u32 u;
+	int rc;
+
+	c->idx = i;
+	c->cmd = native ? (u16)pci_bar(pd->bdf, 2 * i) : legacy_cmd[i];
+	c->ctl = native ? (u16)pci_bar(pd->bdf, 2 * i + 1) + 2 : legacy_ctl[i];
+	c->bm = bm ? (u16)(bm + 8 * i) : 0;
+	c->ctl_val = ATA_CTL_NIEN;
+	for (u = 0; u < 2; u++)
+		c->disk[u] = disk_find(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
+				       PCI_FN(pd->bdf), i, u);
+	mem = page_alloc((ATA_BOUNCE + ATA_PRD_SPAN) / PAGE_SIZE + 1);
+	if (!mem)
+		return -ENOMEM;
+	c->bounce = (u8 *)ALIGN_UP((u64)mem, ATA_PRD_SPAN);
+	c->prd = (u32 *)(c->bounce + ATA_BOUNCE);
+	if (virt_to_phys(c->prd) + PAGE_SIZE > 0x100000000ULL)
+		return -ENOMEM;		/* the PRD table and buffers must lie below 4 GiB */
+	for (u = 0; u < ATA_BOUNCE / ATA_PRD_SPAN; u++) {
+		c->prd[2 * u] = (u32)virt_to_phys(c->bounce + u * ATA_PRD_SPAN);
+		c->prd[2 * u + 1] = 0;	/* 0: 64 KiB */
+	}
+	c->prd[2 * u - 1] |= ATA_PRD_EOT;
+	rc = vm_register_pio(vm, c->cmd, 8, "ata-cmd", ata_cmd_pio, c);
+	if (!rc)
+		rc = vm_register_pio_string(vm, c->cmd, ata_data_string);
+	if (!rc)
+		rc = vm_register_pio(vm, c->ctl, 1, "ata-ctl", ata_ctl_pio, c);
+	if (!rc && c->bm)
+		rc = vm_register_pio(vm, c->bm, 8, "ata-bm", ata_bm_pio, c);
+	if (!rc)
+		pr_info("ata%u: controller %u (%02x:%02x.%x) channel %u at 0x%x/0x%x, bus master 0x%x; "
+			"encrypted ranges: master %s, slave %s\n", i, ctrl, PCI_BUS(pd->bdf),
+			PCI_DEV(pd->bdf), PCI_FN(pd->bdf), i, c->cmd, c->ctl, c->bm,
+			c->disk[0] ? "yes" : "no", c->disk[1] ? "yes" : "no");
+	return rc;
+}
+
+int ata_init(struct vm *vm)
+{
+	struct pci_dev pd;
+	int rc;
+	u32 i;
+
+	if (pci_find(PCI_CLASS_IDE, -1, 0, &pd))
+		return 0;
+	if (!pci_find(PCI_CLASS_IDE, -1, 1, &pd))
+		pr_warn("ata: a second IDE controller is present and NOT intercepted\n");
+	pci_find(PCI_CLASS_IDE, -1, 0, &pd);
+	rc = pci_lock_bars(pd.bdf, "the ata intercept");
+	for (i = 0; i < 2 && !rc; i++)
+		rc = ata_chan_init(vm, &pd, 0, i);
+	if (rc)
+		pr_err("ata: controller %02x:%02x.%x: intercept setup failed (%d)\n",
+		       PCI_BUS(pd.bdf), PCI_DEV(pd.bdf), PCI_FN(pd.bdf), rc);
+	return rc;
+}
+#endif
