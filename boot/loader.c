@@ -141,6 +141,7 @@ static void run(void)
 			    EFI_LOAD_ERROR);
 	if (loader_fill_boot_info(&bi))
 		loader_halt(L"cannot collect boot information", EFI_LOAD_ERROR);
+	loader_fill_disks(&bi);
 	policy_var_read(&bi);
 	loader_log(L"starting the VMM\n");
 	rc = entry(&bi);

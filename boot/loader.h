@@ -39,6 +39,10 @@ void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, U
  * taken last so it shows the VMM region as reserved. */
 int loader_fill_boot_info(struct boot_info *bi);
 
+/* loader_fill_disks - @bi->disks: every BlockIo disk and GPT partition with
+ * 512-byte sectors on an ATA, AHCI or NVMe controller (boot/disk_info.c). */
+void loader_fill_disks(struct boot_info *bi);
+
 /* policy_var_read - @bi->policy_highest_version from the anti-rollback
  * variable (0 when unset), and @bi->self; halts when it cannot be read. */
 void policy_var_read(struct boot_info *bi);

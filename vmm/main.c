@@ -2,6 +2,7 @@
 /* VMM entry and the one explicit boot-phase list. */
 #include <mamori/boot_info.h>
 #include <mamori/console.h>
+#include <mamori/disk.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/policy_boot.h>
@@ -53,11 +54,24 @@ static int phase_selftest(struct boot_info *bi)
 	return VMM_OK;
 }
 
+/* Resolve the policy's disk rules; any rule that cannot be enforced stops the boot. */
+static int phase_disk(struct boot_info *bi)
+{
+	int ret = disk_init(bi, policy_active(), policy_secrets());
+
+	if (ret) {
+		pr_err("disk: the policy's disk rules cannot be enforced (error %d)\n", ret);
+		return VMM_ERR_DISK;
+	}
+	return VMM_OK;
+}
+
 /* The boot phases, in order. Each returns VMM_OK or the status the loader reports. */
 static const struct vmm_phase vmm_phases[] = {
 	{ "boot-info", phase_boot_info },
 	{ "selftest", phase_selftest },
 	{ "policy", policy_boot_phase },
+	{ "disk", phase_disk },
 	{ "vmx", arch_vmm_launch },
 };
 
@@ -65,7 +79,7 @@ static bool boot_info_valid(const struct boot_info *bi)
 {
 	return bi && bi->magic == BOOT_INFO_MAGIC && bi->version == BOOT_INFO_VERSION &&
 	       bi->size == sizeof(*bi) && bi->mem_count <= BOOT_MEM_MAX &&
-	       bi->cpu_count <= BOOT_CPUS_MAX;
+	       bi->cpu_count <= BOOT_CPUS_MAX && bi->disk_count <= BOOT_DISKS_MAX;
 }
 
 int vmm_entry(struct boot_info *loader_bi)

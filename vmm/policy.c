@@ -66,7 +66,7 @@ static int policy_take_blob(struct boot_info *bi, u8 **blob)
 static void policy_report_sections(const struct policy *pol, u16 console_port)
 {
 	static const u16 later[] = {
-		POLICY_REC_DISK, POLICY_REC_NETWORK, POLICY_REC_FILE, POLICY_REC_MONITOR,
+		POLICY_REC_NETWORK, POLICY_REC_FILE, POLICY_REC_MONITOR,
 	};
 	u32 i;
 

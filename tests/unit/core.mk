@@ -21,3 +21,16 @@ $(BUILD)/tests/test_hypercall: $(BUILD)/host/tests/unit/test_hypercall.o \
 		$(BUILD)/host/vmm/hypercall.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# vmm/disk.c with a fake pci_find() and page_alloc() (in the test), checked against OpenSSL.
+UNIT_TESTS += $(BUILD)/tests/test_disk
+$(BUILD)/tests/test_disk: $(BUILD)/host/tests/unit/test_disk.o $(BUILD)/host/vmm/disk.o \
+		$(BUILD)/host/crypto/xts.o $(BUILD)/host/arch/x86_64/fpu.o \
+		$(BUILD)/host/vmm/policy_blob.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(POLICY_LIBS) $(HOST_LDLIBS)
+
+UNIT_TESTS += $(BUILD)/tests/test_ata
+$(BUILD)/tests/test_ata: $(BUILD)/host/tests/unit/test_ata.o $(BUILD)/host/drivers/ata.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

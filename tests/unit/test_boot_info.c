@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 #include "boot_info_build.h"
+#include "disk_info_parse.h"
 
 struct efi_desc {
 	u32 type, pad;
@@ -109,6 +110,254 @@ static void test_options_malformed(void **state)
 	assert_int_equal(bi_set_options(&bi, opts, bytes, next, 8), -1);
 }
 
+/* ---- disk table: device paths built by hand, as OVMF reports them ---------- */
+struct dp_buf {
+	u8 b[256];
+	u32 len;
+};
+
+static void dp_node(struct dp_buf *p, u8 type, u8 sub, const void *body, u16 blen)
+{
+	u16 len = 4 + blen;
+
+	p->b[p->len] = type;
+	p->b[p->len + 1] = sub;
+	p->b[p->len + 2] = (u8)len;
+	p->b[p->len + 3] = (u8)(len >> 8);
+	if (blen)
+		memcpy(p->b + p->len + 4, body, blen);
+	p->len += len;
+}
+
+static void dp_end(struct dp_buf *p)
+{
+	dp_node(p, DP_END, DP_END_ENTIRE, NULL, 0);
+}
+
+static void dp_pci_root(struct dp_buf *p, u8 dev, u8 fn)
+{
+	const u8 acpi[8] = { 0xd0, 0x41, 0x03, 0x0a, 0, 0, 0, 0 };	/* PNP0A03, UID 0 */
+	const u8 pci[2] = { fn, dev };
+
+	p->len = 0;
+	dp_node(p, DP_ACPI, 0x01, acpi, sizeof(acpi));
+	dp_node(p, DP_HW, DP_HW_PCI, pci, sizeof(pci));
+}
+
+static void dp_ata(struct dp_buf *p, u8 channel, u8 device)
+{
+	const u8 ata[4] = { channel, device, 0, 0 };
+
+	dp_node(p, DP_MSG, DP_MSG_ATAPI, ata, sizeof(ata));
+}
+
+static void dp_hd(struct dp_buf *p, u32 part, u64 start, u64 size, u8 mbr_type, u8 sig_type)
+{
+	u8 hd[38] = { 0 };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		hd[i] = (u8)(part >> (8 * i));
+	for (i = 0; i < 8; i++) {
+		hd[4 + i] = (u8)(start >> (8 * i));
+		hd[12 + i] = (u8)(size >> (8 * i));
+	}
+	for (i = 0; i < 16; i++)
+		hd[20 + i] = (u8)(0xa0 + i);
+	hd[36] = mbr_type;
+	hd[37] = sig_type;
+	dp_node(p, DP_MEDIA, DP_MEDIA_HD, hd, sizeof(hd));
+}
+
+static void test_disk_path_ata(void **state)
+{
+	struct dp_buf p;
+	struct boot_disk d;
+	u32 pci;
+	int i;
+
+	dp_pci_root(&p, 1, 1);
+	dp_ata(&p, 0, 1);
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_OK);
+	assert_int_equal(d.kind, BOOT_DISK_ATA);
+	assert_int_equal(pci, 1);
+	assert_int_equal(d.pci_bus, 0);
+	assert_int_equal(d.pci_dev, 1);
+	assert_int_equal(d.pci_fn, 1);
+	assert_int_equal(d.port, 0);
+	assert_int_equal(d.unit, 1);
+	assert_int_equal(d.part_index, 0);
+
+	dp_pci_root(&p, 1, 1);
+	dp_ata(&p, 1, 0);
+	dp_hd(&p, 2, 24576, 49152 - 24576, DP_HD_GPT, DP_HD_SIG_GUID);
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_OK);
+	assert_int_equal(d.port, 1);
+	assert_int_equal(d.unit, 0);
+	assert_int_equal(d.part_index, 2);
+	assert_int_equal(d.lba_start, 24576);
+	assert_int_equal(d.lba_count, 24576);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(d.part_guid[i], 0xa0 + i);
+}
+
+static void test_disk_path_sata_nvme(void **state)
+{
+	const u8 sata[6] = { 3, 0, 0xff, 0xff, 0, 0 };		/* port 3, no multiplier */
+	const u8 sata_pm[6] = { 3, 0, 2, 0, 0, 0 };		/* behind multiplier port 2 */
+	const u8 nvme[12] = { 1, 0, 0, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88 };
+	const u8 bridge[2] = { 0, 0 };
+	struct dp_buf p;
+	struct boot_disk d;
+	u32 pci;
+
+	dp_pci_root(&p, 0x1f, 2);
+	dp_node(&p, DP_MSG, DP_MSG_SATA, sata, sizeof(sata));
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_OK);
+	assert_int_equal(d.kind, BOOT_DISK_AHCI);
+	assert_int_equal(d.pci_dev, 0x1f);
+	assert_int_equal(d.pci_fn, 2);
+	assert_int_equal(d.port, 3);
+	assert_int_equal(d.unit, 0);
+
+	dp_pci_root(&p, 0x1f, 2);
+	dp_node(&p, DP_MSG, DP_MSG_SATA, sata_pm, sizeof(sata_pm));
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_SKIP);
+
+	/* Behind a bridge: the last PCI node is the controller; the bus is unknown. */
+	dp_pci_root(&p, 0x1c, 0);
+	dp_node(&p, DP_HW, DP_HW_PCI, bridge, sizeof(bridge));
+	dp_node(&p, DP_MSG, DP_MSG_NVME, nvme, sizeof(nvme));
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_OK);
+	assert_int_equal(d.kind, BOOT_DISK_NVME);
+	assert_int_equal(pci, 2);
+	assert_int_equal(d.pci_dev, 0);
+	assert_int_equal(d.pci_fn, 0);
+	assert_int_equal(d.unit, 1);
+}
+
+static void test_disk_path_skipped(void **state)
+{
+	const u8 usb[2] = { 1, 0 };
+	const u8 cdrom[20] = { 0 };
+	struct dp_buf p;
+	struct boot_disk d;
+	u32 pci;
+
+	dp_pci_root(&p, 1, 2);					/* USB stick */
+	dp_node(&p, DP_MSG, 0x05, usb, sizeof(usb));
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_SKIP);
+
+	dp_pci_root(&p, 1, 1);					/* MBR partition */
+	dp_ata(&p, 0, 0);
+	dp_hd(&p, 1, 2048, 100, 0x01, 0x01);
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_SKIP);
+
+	dp_pci_root(&p, 1, 1);					/* El Torito image */
+	dp_ata(&p, 1, 0);
+	dp_node(&p, DP_MEDIA, 0x02, cdrom, sizeof(cdrom));
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_SKIP);
+
+	p.len = 0;						/* no controller */
+	dp_ata(&p, 0, 0);
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_SKIP);
+}
+
+static void test_disk_path_malformed(void **state)
+{
+	struct dp_buf p;
+	struct boot_disk d;
+	u32 pci;
+
+	dp_pci_root(&p, 1, 1);
+	dp_ata(&p, 0, 0);
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_BAD);	/* no end */
+	dp_end(&p);
+	assert_int_equal(disk_path_parse(p.b, p.len - 1, &d, &pci), DISK_PATH_BAD);
+	p.b[2] = 2;						/* node shorter than its header */
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_BAD);
+	p.b[2] = 0xff;						/* node past the end */
+	assert_int_equal(disk_path_parse(p.b, p.len, &d, &pci), DISK_PATH_BAD);
+}
+
+/* IDENTIFY strings: two characters per word, the first in the high byte. */
+static void put_ident(u16 *id, u32 first, const char *s, u32 nwords)
+{
+	u32 i;
+
+	for (i = 0; i < nwords; i++)
+		id[first + i] = (u16)((u8)s[2 * i] << 8 | (u8)s[2 * i + 1]);
+}
+
+static void test_disk_ident(void **state)
+{
+	u16 id[256] = { 0 };
+	char model[41], serial[21], small[5];
+
+	put_ident(id, ATA_ID_MODEL, "QEMU HARDDISK                           ", 20);
+	put_ident(id, ATA_ID_SERIAL, "      QM00001       ", 10);
+	disk_ident_string(model, sizeof(model), id, ATA_ID_MODEL, 20);
+	disk_ident_string(serial, sizeof(serial), id, ATA_ID_SERIAL, 10);
+	assert_string_equal(model, "QEMU HARDDISK");
+	assert_string_equal(serial, "QM00001");
+	disk_ident_string(small, sizeof(small), id, ATA_ID_MODEL, 20);
+	assert_string_equal(small, "QEMU");
+	id[ATA_ID_SERIAL] = 0x4101;	/* "A\x01" */
+	id[ATA_ID_SERIAL + 1] = 0x0042;	/* "\0B" */
+	disk_ident_string(serial, sizeof(serial), id, ATA_ID_SERIAL, 2);
+	assert_string_equal(serial, "A? B");
+	memset(id, 0, sizeof(id));
+	disk_ident_string(model, sizeof(model), id, ATA_ID_MODEL, 20);
+	assert_string_equal(model, "");
+}
+
+static void test_disk_table(void **state)
+{
+	struct boot_disk disk = { .kind = BOOT_DISK_ATA, .pci_dev = 1, .pci_fn = 1,
+				  .lba_count = 1000 };
+	struct boot_disk part = disk, other = disk;
+	u32 i;
+
+	strcpy(disk.model, "QEMU HARDDISK");
+	strcpy(disk.serial, "QM00001");
+	part.part_index = 2;
+	part.lba_start = 10;
+	part.lba_count = 20;
+	other.unit = 1;
+	bi_init(&bi);
+	assert_int_equal(disk_info_add(&bi, &part), 0);
+	assert_int_equal(disk_info_add(&bi, &disk), 0);
+	assert_int_equal(disk_info_add(&bi, &other), 0);
+	assert_int_equal(bi.disk_count, 3);
+	assert_int_equal(bi.disks[0].part_index, 0);
+	assert_int_equal(bi.disks[1].part_index, 0);
+	assert_int_equal(bi.disks[2].part_index, 2);
+	disk_info_finish(&bi);
+	assert_string_equal(bi.disks[2].model, "QEMU HARDDISK");
+	assert_string_equal(bi.disks[2].serial, "QM00001");
+	assert_string_equal(bi.disks[1].model, "");	/* other has no identity */
+
+	/* Full: a whole disk displaces the last partition; a partition is dropped. */
+	for (i = 3; i < BOOT_DISKS_MAX; i++)
+		assert_int_equal(disk_info_add(&bi, &part), 0);
+	assert_int_equal(disk_info_add(&bi, &part), -1);
+	other.unit = 5;
+	assert_int_equal(disk_info_add(&bi, &other), -1);
+	assert_int_equal(bi.disk_count, BOOT_DISKS_MAX);
+	assert_int_equal(bi.disks[2].unit, 5);
+	assert_int_equal(bi.disks[2].part_index, 0);
+	assert_int_equal(bi.disks[3].part_index, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +367,12 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_options_absent_keep_default),
 		cmocka_unit_test(test_options_malformed),
+		cmocka_unit_test(test_disk_path_ata),
+		cmocka_unit_test(test_disk_path_sata_nvme),
+		cmocka_unit_test(test_disk_path_skipped),
+		cmocka_unit_test(test_disk_path_malformed),
+		cmocka_unit_test(test_disk_ident),
+		cmocka_unit_test(test_disk_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
