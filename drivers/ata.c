@@ -37,31 +37,6 @@
 #define ATA_PRD_EOT	0x80000000u
 #define ATA_POLL_MAX	50000000u
 
-static const u16 legacy_cmd[2] = { 0x1f0, 0x170 }, legacy_ctl[2] = { 0x3f6, 0x376 };
-
-struct ata_chan {
-	spinlock_t lock;
-	u8 idx;
-	u16 cmd, ctl, bm;
-	struct ata_taskfile tf;
-	u8 ctl_val;			/* the guest's device control (nIEN) */
-	const struct disk *disk[2];
-	/* the command in progress */
-	u8 proto;			/* enum ata_proto, ATA_REFUSED when idle */
-	u8 opcode;
-	bool sectors, lba48, held;
-	const struct disk *d;
-	u64 lba;
-	u32 nsect, done, pos;
-	u8 sect[DISK_SECTOR] __aligned(16);
-	/* bus master: the guest's view and the shadow */
-	u32 guest_prd;
-	u8 guest_bmcmd;
-	u8 *bounce;
-	u32 *prd;
-};
-
-static struct ata_chan chans[2];
 
 /* ---- allowlist ------------------------------------------------------------ */
 
@@ -204,6 +179,32 @@ void ata_tf_decode(const struct ata_taskfile *tf, bool lba48, u64 *lba, u32 *nse
 }
 
 #ifndef MAMORI_HOST_TEST
+static const u16 legacy_cmd[2] = { 0x1f0, 0x170 }, legacy_ctl[2] = { 0x3f6, 0x376 };
+
+struct ata_chan {
+	spinlock_t lock;
+	u8 idx;
+	u16 cmd, ctl, bm;
+	struct ata_taskfile tf;
+	u8 ctl_val;			/* the guest's device control (nIEN) */
+	const struct disk *disk[2];
+	/* the command in progress */
+	u8 proto;			/* enum ata_proto, ATA_REFUSED when idle */
+	u8 opcode;
+	bool sectors, lba48, held;
+	const struct disk *d;
+	u64 lba;
+	u32 nsect, done, pos;
+	u8 sect[DISK_SECTOR] __aligned(16);
+	/* bus master: the guest's view and the shadow */
+	u32 guest_prd;
+	u8 guest_bmcmd;
+	u8 *bounce;
+	u32 *prd;
+};
+
+static struct ata_chan chans[2];
+
 /* ---- commands ------------------------------------------------------------- */
 
 static void ata_idle(struct ata_chan *c)
