@@ -104,3 +104,5 @@ run: all image
 
 # Boot time with and without the VMM (tools/bench/boot_bench.sh).
 BENCHES += tools/bench/boot_bench.sh
+# VM exits per MiB of PIO and DMA disk I/O (tools/bench/disk_exits.sh).
+BENCHES += tools/bench/disk_exits.sh

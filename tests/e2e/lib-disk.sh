@@ -1,0 +1,111 @@
+# Helpers for the disk-encryption tests tests/e2e/t-disk-*.sh (sourced after
+# lib.sh; see docs/disk.md "Tests and measurements").
+#
+# The development policy encrypts GPT partition 2 of ATA channel 0 master with
+# key disk0 (dm-crypt aes-xts-plain64). disk_check.py is the independent host
+# side: it decrypts, encrypts and searches that partition.
+#
+# DISK_NATIVE=1 (by hand) boots --no-vmm and treats the partition as plaintext
+# on the host: the baseline showing the guest side works, and that the raw
+# image checks do fail when nothing encrypts.
+DISK_CHECK="$E2E_DIR/disk_check.py"
+DISK_NATIVE=${DISK_NATIVE:-0}
+# The scenario's markers (scenarios/disk.sh), as hex for disk_check.py.
+DISK_MARK_HEX=$(printf 'MAMORI-DISKPAT!\n' | od -An -tx1 | tr -d ' \n')
+DISK_BENCH_HEX=$(printf 'MAMORI-BENCHPT!\n' | od -An -tx1 | tr -d ' \n')
+DISK_CUT_HEX=$(printf 'MAMORI-PWRCUT!!\n' | od -An -tx1 | tr -d ' \n')
+DISK_IN_SHA=
+
+# disk_prepare_image: E2E_IMAGE := a private copy of the image whose partition 2
+# holds an ext4 with /in.bin (256 KiB of random bytes, its sha256 in
+# DISK_IN_SHA), encrypted with the policy's key.
+disk_prepare_image() {
+	src=$E2E_IMAGE
+	[ -f "$src" ] || fail "image $src missing (make image)"
+	need_file "$REPO/build/keys/dev-secrets.txt"
+	set -- $("$DISK_CHECK" part "$src") || fail "no partition 2 in $src"
+	mkdir -p "$E2E_OUT/in"
+	head -c 262144 /dev/urandom >"$E2E_OUT/in/in.bin"
+	DISK_IN_SHA=$(sha256sum "$E2E_OUT/in/in.bin" | cut -d' ' -f1)
+	rm -f "$E2E_OUT/in.ext4"
+	truncate -s $(($2 * 512)) "$E2E_OUT/in.ext4"
+	mke2fs -q -t ext4 -L mamori-in -d "$E2E_OUT/in" "$E2E_OUT/in.ext4" \
+		$(($2 / 2)) || fail "mke2fs -d of the host file system failed"
+	cp --sparse=always "$src" "$E2E_OUT/input.img"
+	if [ "$DISK_NATIVE" = 1 ]; then
+		dd if="$E2E_OUT/in.ext4" of="$E2E_OUT/input.img" bs=512 seek="$1" \
+			conv=notrunc status=none || fail "writing the plaintext partition"
+	else
+		"$DISK_CHECK" encrypt "$E2E_OUT/input.img" "$E2E_OUT/in.ext4" ||
+			fail "encrypting the host file system into partition 2"
+	fi
+	rm -rf "$E2E_OUT/in" "$E2E_OUT/in.ext4"
+	E2E_IMAGE=$E2E_OUT/input.img
+	echo "disk: partition 2 at sector $1 ($2 sectors) holds in.bin sha256 $DISK_IN_SHA"
+}
+
+# disk_boot MODE STEPS [RUN-BOCHS-OPTIONS...]: one boot of scenarios/disk.sh.
+disk_boot() {
+	printf 'MODE=%s\nSTEPS="%s"\n' "$1" "$2" >"$E2E_OUT/mamori-disk.conf"
+	shift 2
+	[ "$DISK_NATIVE" != 1 ] || set -- --no-vmm "$@"
+	e2e_boot --scenario "$E2E_DIR/scenarios/disk.sh" \
+		--guest-put "$E2E_OUT/mamori-disk.conf=/etc/mamori-disk.conf" "$@"
+	[ "$E2E_IMAGE" != "$E2E_OUT/input.img" ] || rm -f "$E2E_OUT/input.img"
+}
+
+# disk_expect_ciphertext HEX WHAT: the raw partition 2 of the run's image holds
+# no copy of the 16 bytes HEX (with DISK_NATIVE=1: it must hold some).
+disk_expect_ciphertext() {
+	n=$("$DISK_CHECK" find "$E2E_OUT/disk.img" "$1") || true
+	echo "disk: raw partition 2 holds $n copies of the $2 marker"
+	case "$DISK_NATIVE:$n" in
+	0:0|1:[1-9]*) ;;
+	0:*) fail "plaintext of the $2 on the raw disk ($n copies of its marker in partition 2)" ;;
+	*) fail "native baseline: the $2 is not on the raw disk (\"$n\")" ;;
+	esac
+}
+
+# disk_decrypt OUT: partition 2 of the run's image, decrypted with the policy key.
+disk_decrypt() {
+	if [ "$DISK_NATIVE" = 1 ]; then
+		set -- "$1" $("$DISK_CHECK" part "$E2E_OUT/disk.img")
+		dd if="$E2E_OUT/disk.img" of="$1" bs=512 skip="$2" count="$3" status=none
+	else
+		"$DISK_CHECK" decrypt "$E2E_OUT/disk.img" "$1"
+	fi || fail "cannot decrypt partition 2"
+}
+
+# disk_count_decrypted HEX: copies of the 16 bytes HEX in the decrypted partition.
+disk_count_decrypted() {
+	if [ "$DISK_NATIVE" = 1 ]; then
+		"$DISK_CHECK" find "$E2E_OUT/disk.img" "$1"
+	else
+		"$DISK_CHECK" find --decrypt "$E2E_OUT/disk.img" "$1"
+	fi || true
+}
+
+# disk_expect_pattern_file: the decrypted partition is an ext4 whose
+# /pattern.bin (debugfs) is exactly the scenario's pattern.
+disk_expect_pattern_file() {
+	disk_decrypt "$E2E_OUT/part2.ext4"
+	"$DISK_CHECK" pattern "$DISK_MARK_HEX" 1048576 "$E2E_OUT/pattern.want"
+	debugfs -R 'cat /pattern.bin' "$E2E_OUT/part2.ext4" >"$E2E_OUT/pattern.got" \
+		2>"$E2E_OUT/debugfs.err" || fail "debugfs cannot read the decrypted ext4 ($(head -c 200 "$E2E_OUT/debugfs.err"))"
+	cmp -s "$E2E_OUT/pattern.want" "$E2E_OUT/pattern.got" ||
+		fail "/pattern.bin in the decrypted partition is not the pattern ($(wc -c <"$E2E_OUT/pattern.got") bytes; debugfs: $(head -c 200 "$E2E_OUT/debugfs.err"))"
+	echo "disk: decrypted partition 2: ext4 with /pattern.bin = the 1 MiB pattern"
+	rm -f "$E2E_OUT/part2.ext4" "$E2E_OUT/pattern.want" "$E2E_OUT/pattern.got"
+}
+
+# disk_expect_read: the guest read /in.bin with the host's checksum.
+disk_expect_read() {
+	expect_log com1 'DISK-READ-OK' "the guest could not read the host-encrypted ext4 (see DISK-FAIL)"
+	expect_log com1 "DISK-READ: in.bin sha256 $DISK_IN_SHA" \
+		"the guest read /in.bin with a different sha256 than the host wrote ($(grep -a 'DISK-READ:' "$E2E_OUT/com1.log" | tr -d '\r'))"
+}
+
+# disk_report_exits: copy the DISK-EXITS lines into the test log.
+disk_report_exits() {
+	grep -a 'DISK-EXITS' "$E2E_OUT/com1.log" | tr -d '\r' | sed 's/^/disk: /' || true
+}

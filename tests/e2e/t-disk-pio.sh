@@ -1,0 +1,39 @@
+#!/bin/sh
+# t-disk-pio: disk encryption on the PIO path and the ATA command filter
+# (issue 6). As t-disk-dma, with the guest's libata loaded with dma=0, so
+# every sector moves through the data port; in the same boot the guest sends
+# ATA commands through SG_IO pass-through (mamori-ata): CHECK POWER MODE and
+# IDENTIFY complete, DOWNLOAD MICROCODE and SECURITY FREEZE LOCK / ERASE
+# PREPARE come back aborted (ABRT), the VMM log names them, they never reach
+# the drive (bochs.log), and the disk keeps working. DISK_NATIVE=1: --no-vmm.
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/lib-disk.sh"
+
+disk_prepare_image
+disk_boot pio "read refused exits write" --timeout 1500
+[ "$DISK_NATIVE" = 1 ] || expect_log com2 'mamori: vmm' "no VMM banner"
+expect_log com1 'DISK-MODE: pio: .*PIO' "the guest's disk is not in PIO mode (see DISK-MODE)"
+disk_expect_read
+expect_log com1 'mamori-ata: check-power \(0xe5\).*: ok' "CHECK POWER MODE did not complete"
+expect_log com1 'mamori-ata: identify \(0xec\).*: ok' "IDENTIFY via pass-through did not complete"
+for c in 'microcode \(0x92\)' 'freeze-lock \(0xf5\)' 'erase-prepare \(0xf3\)'; do
+	expect_log com1 "mamori-ata: $c: sense .* error 0x.[4-7c-f]: aborted" \
+		"$(echo "$c" | tr -d '\\') was not aborted ($(grep -a 'mamori-ata:' "$E2E_OUT/com1.log" | tr -d '\r' | tr '\n' ';'))"
+done
+expect_log com1 'DISK-REFUSED-OK' "the ATA command checks failed (see DISK-REFUSED)"
+if [ "$DISK_NATIVE" != 1 ]; then
+	for c in '0x92|microcode' '0xf5|freeze' '0xf3|erase'; do
+		grep -aiE 'refus|denied|block' "$E2E_OUT/com2.log" | grep -aiqE "$c" ||
+			fail "no VMM log line refusing ATA command $c"
+	done
+fi
+disk_report_exits
+expect_log com1 'DISK-EXITS-OK' "the raw O_DIRECT write/read failed (see DISK-FAIL)"
+expect_log com1 'DISK-WRITE-OK' "mkfs.ext4 or writing /pattern.bin failed (see DISK-FAIL)"
+expect_log com1 'DISK-OK' "the scenario did not finish"
+expect_no_log com2 'FATAL|panic' "the VMM reported a fatal error"
+expect_rc 0
+disk_expect_ciphertext "$DISK_MARK_HEX" "file pattern"
+disk_expect_ciphertext "$DISK_BENCH_HEX" "raw O_DIRECT pattern"
+disk_expect_pattern_file
+pass
