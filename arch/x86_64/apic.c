@@ -9,6 +9,24 @@
 #define APIC_ICR_BUSY		BIT(12)
 #define MSR_X2APIC_ICR		0x830
 #define PIT_HZ			1193182
+#define MSR_X2APIC_BASE		0x800
+#define APIC_VERSION		0x30
+#define APIC_TPR		0x80
+#define APIC_EOI		0xb0
+#define APIC_LDR		0xd0
+#define APIC_DFR		0xe0
+#define APIC_SVR		0xf0
+#define APIC_ISR		0x100
+#define APIC_ESR		0x280
+#define APIC_LVT_CMCI		0x2f0
+#define APIC_LVT_TIMER		0x320
+#define APIC_LVT_THERMAL	0x330
+#define APIC_LVT_PERF		0x340
+#define APIC_LVT_LINT0		0x350
+#define APIC_LVT_LINT1		0x360
+#define APIC_LVT_ERROR		0x370
+#define APIC_TMICT		0x380
+#define APIC_LVT_MASKED		BIT(16)
 
 static volatile u32 *xapic_reg(u32 off)
 {
@@ -17,19 +35,82 @@ static volatile u32 *xapic_reg(u32 off)
 	return (volatile u32 *)(base + off);
 }
 
+bool apic_x2apic_mode(void)
+{
+	return rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC;
+}
+
+/* ICR-high is the guest's too: it may have written it just before this exit. */
 int apic_send_ipi(u32 apic_id, u32 icr_low)
 {
-	u32 spin = 1000000;
+	u32 spin = 1000000, guest_hi;
 
-	if (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC) {
+	if (apic_x2apic_mode()) {
 		wrmsr(MSR_X2APIC_ICR, ((u64)apic_id << 32) | icr_low);
 		return 0;
 	}
+	guest_hi = *xapic_reg(APIC_ICR_HI);
 	*xapic_reg(APIC_ICR_HI) = apic_id << 24;
 	*xapic_reg(APIC_ICR_LO) = icr_low;
 	while ((*xapic_reg(APIC_ICR_LO) & APIC_ICR_BUSY) && --spin)
 		cpu_relax();
+	*xapic_reg(APIC_ICR_HI) = guest_hi;
 	return spin ? 0 : -1;
+}
+
+static u32 apic_read(u32 off)
+{
+	if (apic_x2apic_mode())
+		return (u32)rdmsr(MSR_X2APIC_BASE + off / 16);
+	return *xapic_reg(off);
+}
+
+static void apic_write(u32 off, u32 val)
+{
+	if (apic_x2apic_mode())
+		wrmsr(MSR_X2APIC_BASE + off / 16, val);
+	else
+		*xapic_reg(off) = val;
+}
+
+/* End every in-service interrupt (at most 256 EOIs). */
+static void apic_drain_isr(void)
+{
+	u32 n, i, any;
+
+	for (n = 0; n < 256; n++) {
+		for (i = 0, any = 0; i < 8; i++)
+			any |= apic_read(APIC_ISR + i * 0x10);
+		if (!any)
+			return;
+		apic_write(APIC_EOI, 0);
+	}
+}
+
+void apic_soft_init(void)
+{
+	u32 max_lvt = (apic_read(APIC_VERSION) >> 16) & 0xff;
+
+	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+	apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+	if (max_lvt >= 4)
+		apic_write(APIC_LVT_PERF, APIC_LVT_MASKED);
+	if (max_lvt >= 5)
+		apic_write(APIC_LVT_THERMAL, APIC_LVT_MASKED);
+	if (max_lvt >= 6)
+		apic_write(APIC_LVT_CMCI, APIC_LVT_MASKED);
+	apic_write(APIC_TPR, 0);
+	apic_drain_isr();
+	apic_write(APIC_ESR, 0);
+	apic_write(APIC_ESR, 0);
+	if (!apic_x2apic_mode()) {
+		apic_write(APIC_DFR, 0xffffffff);
+		apic_write(APIC_LDR, 0);
+	}
+	apic_write(APIC_SVR, 0xff);
 }
 
 /* One PIT channel 2 one-shot of at most 65535 ticks (~54.9 ms). */

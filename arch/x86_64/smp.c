@@ -10,6 +10,7 @@
 #include <asm/cpu.h>
 #include <asm/fpu.h>
 #include <asm/processor.h>
+#include <asm/vapic.h>
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -37,6 +38,8 @@ int cpu_event(struct per_cpu *pc, int ev)
 		return -1;
 	}
 	pc->state = (u32)next;
+	if (ev == CPU_EV_LAUNCHED)	/* from now on EPT changes need a shootdown */
+		pc->vm->arch.ept_live = true;
 	return 0;
 }
 
@@ -99,6 +102,7 @@ static int start_ap(const struct boot_info *bi, u32 i)
 	if (!pc)
 		return VMM_ERR_NOMEM;
 	pc->vm = vm_guest();
+	vapic_cpu_reset(pc);
 	stack = (u64)pc->exit_stack + EXIT_STACK_PAGES * PAGE_SIZE;
 	tramp_put(phys_to_virt(bi->ap_trampoline), tr_stack, &stack, 8);
 	tramp_put(phys_to_virt(bi->ap_trampoline), tr_cpu, &i, 4);
@@ -134,6 +138,8 @@ int arch_smp_start_aps(const struct boot_info *bi, u64 host_cr3)
 		pr_err("smp: no start-up page below 1 MiB from the loader\n");
 		return VMM_ERR_SMP;
 	}
+	if (vapic_init(vm_guest()))
+		return VMM_ERR_SMP;
 	smp_host_cr3 = host_cr3;
 	tramp_install(bi->ap_trampoline);
 	for (i = 1; i < bi->cpu_count; i++) {

@@ -1,6 +1,7 @@
 # Guest INIT emulation (ICR intercept), the MMIO intercept core and its
 # instruction decoder; the pure parts are host-tested.
-VMM_OBJS += $(addprefix $(BUILD)/arch/x86_64/, insn.o apic_icr.o)
+VMM_OBJS += $(addprefix $(BUILD)/arch/x86_64/, insn.o apic_icr.o vapic.o vmx_mmio.o) \
+	$(BUILD)/vmm/vm_mmio.o
 
 UNIT_TESTS += $(BUILD)/tests/test_insn $(BUILD)/tests/test_apic_icr
 

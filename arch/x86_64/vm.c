@@ -8,6 +8,8 @@
 #include <mamori/boot_info.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/mmio.h>
+#include <mamori/errno.h>
 #include <mamori/smp.h>
 #include <mamori/vm.h>
 
@@ -57,6 +59,12 @@ static void msr_bitmap_init(u8 *bm)
 	}
 }
 
+void arch_vm_intercept_msr_write(struct vm *vm, u32 msr)
+{
+	if (msr < 0x2000)
+		vm->arch.msr_bitmap[2048 + msr / 8] |= 1 << (msr % 8);
+}
+
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count)
 {
 	u32 p;
@@ -68,16 +76,15 @@ void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count)
 static int build_ept(struct vm *vm, const struct boot_info *bi)
 {
 	struct arch_vm *a = &vm->arch;
-	struct mtrr_state mtrr;
 	int rc;
 
-	mtrr_read(&mtrr);
+	mtrr_read(&a->mtrr);
 	rc = ept_init(&a->ept, &vmm_ept_mm);
 	if (!rc)
 		rc = ept_set_caps(&a->ept, vmx_cfg.ept_cap);
 	if (!rc)
 		rc = ept_build_identity(&a->ept, bi->mem, bi->mem_count, vmx_cfg.phys_bits,
-					bi->vmm_base, bi->vmm_size, &mtrr);
+					bi->vmm_base, bi->vmm_size, &a->mtrr);
 	if (rc) {
 		pr_err("vm%u: EPT build failed (%d)\n", vm->id, rc);
 		return VMM_ERR_NOMEM;
@@ -121,6 +128,33 @@ int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual)
 	return rc;
 }
 
+/* One page of an MMIO region: identity, read-only for write traps, absent for read traps. */
+static int mmio_protect_page(struct arch_vm *a, u64 gpa, u32 flags)
+{
+	u8 type = mtrr_type_at(&a->mtrr, gpa);
+
+	if (flags & MMIO_TRAP_READ)
+		return ept_unmap_range(&a->ept, gpa, PAGE_SIZE);
+	return ept_map_page(&a->ept, gpa, gpa, (flags & MMIO_TRAP_WRITE) ? EPT_R | EPT_X :
+			    EPT_RWX, type);
+}
+
+int arch_vm_mmio_protect(struct vm *vm, u64 gpa, u64 size, u32 flags)
+{
+	struct arch_vm *a = &vm->arch;
+	u64 off;
+	int rc = 0;
+
+	if (gpa < a->hidden_base + a->hidden_size && gpa + size > a->hidden_base)
+		return -EINVAL;		/* the VMM's own region is no device */
+	spin_lock(&a->ept_lock);
+	for (off = 0; off < size && !rc; off += PAGE_SIZE)
+		rc = mmio_protect_page(a, gpa + off, flags);
+	spin_unlock(&a->ept_lock);
+	arch_vm_ept_changed(vm);
+	return rc;
+}
+
 void arch_vm_ept_sync(struct vm *vm)
 {
 	struct per_cpu *pc = this_cpu();
@@ -138,6 +172,8 @@ void arch_vm_ept_changed(struct vm *vm)
 	u64 gen = __atomic_add_fetch(&vm->arch.ept_gen, 1, __ATOMIC_SEQ_CST);
 	u32 c, spin;
 
+	if (!vm->arch.ept_live)
+		return;		/* before the boot CPU's launch no CPU caches it */
 	arch_vm_ept_sync(vm);
 	for (c = 0; c < PERCPU_MAX; c++) {
 		pc = percpu_get(c);

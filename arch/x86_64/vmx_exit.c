@@ -6,6 +6,7 @@
 #include <asm/fpu.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/vapic.h>
 #include <asm/vmx_exit.h>
 #include <asm/vmx_setup.h>
 #include <mamori/hypercall.h>
@@ -122,8 +123,14 @@ static void handle_triple_fault(struct per_cpu *pc, struct guest_regs *r)
 /* INIT: the boot CPU resets the platform; an AP goes back to wait-for-SIPI. */
 static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 {
+	static u32 seen;
+
 	if (pc->cpu_id == 0)
 		platform_reset("INIT on the boot CPU");
+	/* The guest's INIT IPIs are emulated (vapic.c): this one came from elsewhere. */
+	if (log_ratelimit(&seen))
+		pr_warn("cpu%u: physical INIT exit at rip 0x%lx (not a guest ICR write)\n",
+			pc->cpu_id, vmcs_read(GUEST_RIP));
 	/*
 	 * An INIT that arrived during wait-for-SIPI is held pending and
 	 * delivered on the entry after the SIPI, before the vCPU runs anything.
@@ -289,6 +296,11 @@ static void handle_wrmsr(struct per_cpu *pc, struct guest_regs *r)
 	if (msr == MSR_IA32_FEATURE_CONTROL) {
 		pr_warn("cpu%u: guest write 0x%lx to IA32_FEATURE_CONTROL ignored\n",
 			pc->cpu_id, v);
+	} else if (msr == MSR_X2APIC_ICR) {
+		if (vapic_x2apic_icr_write(pc, v)) {
+			inject_gp();
+			return;
+		}
 	} else if (arch_msr_owned(msr) || wrmsr_safe(msr, v)) {
 		inject_gp();
 		return;
@@ -313,6 +325,8 @@ static void handle_ept_violation(struct per_cpu *pc, struct guest_regs *r)
 	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS), q = vmcs_read(EXIT_QUALIFICATION);
 	struct arch_vm *a = &pc->vm->arch;
 
+	if (vmx_mmio_exit(pc, r, gpa, q))
+		return;
 	if (gpa < a->hidden_base || gpa >= a->hidden_base + a->hidden_size)
 		pr_warn("cpu%u: EPT violation at GPA 0x%lx outside the hidden region (rip 0x%lx)\n",
 			pc->cpu_id, gpa, vmcs_read(GUEST_RIP));
@@ -518,6 +532,8 @@ void vmx_handle_exit(struct guest_regs *r)
 		vmx_exit_table[reason].fn(pc, r);
 	else
 		handle_unexpected(pc, r);
+	if (pc->init_pending)
+		vapic_apply_init(pc);
 	inject_pending_nmi(pc);
 }
 

@@ -57,6 +57,8 @@ struct per_cpu {
 	bool sipi_fresh;		/* no exit since the SIPI exit yet */
 	u8 sipi_vector;			/* of the last SIPI */
 	u8 held_inits;			/* INITs dropped since that SIPI */
+	volatile bool init_pending;	/* emulated INIT to apply; cleared = acknowledged */
+	u32 guest_ldr, guest_dfr;	/* xAPIC LDR/DFR the guest last wrote on this CPU */
 	u32 pending_nmis;
 	volatile u64 fault_vector;
 	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */

@@ -4,6 +4,7 @@
 #define MAMORI_ASM_VM_H
 
 #include <asm/ept.h>
+#include <asm/mtrr.h>
 #include <asm/spinlock.h>
 
 struct arch_vm {
@@ -15,6 +16,8 @@ struct arch_vm {
 	u64 hidden_base, hidden_size;	/* the VMM region */
 	u16 vpid;
 	volatile u64 ept_gen;		/* bumped on every EPT change (shootdown) */
+	bool ept_live;			/* a CPU may use the EPT (the boot CPU launched) */
+	struct mtrr_state mtrr;		/* the boot CPU's MTRRs: identity memory types */
 };
 
 struct vm;
@@ -32,6 +35,8 @@ int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual);
 void arch_vm_ept_changed(struct vm *vm);
 /* arch_vm_ept_sync - called on every VM exit: INVEPT if this CPU is behind. */
 void arch_vm_ept_sync(struct vm *vm);
+/* arch_vm_intercept_msr_write - make guest WRMSR to @msr exit (reads pass through). */
+void arch_vm_intercept_msr_write(struct vm *vm, u32 msr);
 /* arch_msr_owned - whether the VMM owns @msr (every access exits). */
 bool arch_msr_owned(u32 msr);
 

@@ -26,6 +26,13 @@ void vmx_inject(u32 vector, u32 type, bool has_err, u32 err);
 void vmx_skip_instruction(void);
 /* vmx_handle_io - the I/O-instruction exit (arch/x86_64/vmx_io.c), string forms included. */
 void vmx_handle_io(struct per_cpu *pc, struct guest_regs *r);
+/*
+ * vmx_mmio_exit - an EPT violation at @gpa (qualification @q) inside a
+ * registered MMIO region: decode the guest's instruction, call the region's
+ * handler, advance RIP (undecodable: #GP, logged). False when @gpa is in no
+ * region (nothing done).
+ */
+bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q);
 /* platform_reset - log @why and the exit statistics, then reset the machine. */
 void platform_reset(const char *why) __noreturn;
 

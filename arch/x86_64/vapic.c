@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The guest's ICR writes: INIT emulated, everything else passed on (asm/vapic.h). */
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/processor.h>
+#include <asm/vapic.h>
+#include <asm/vmx_exit.h>
+#include <asm/vmx_setup.h>
+#include <mamori/errno.h>
+#include <mamori/log.h>
+#include <mamori/mm.h>
+#include <mamori/smp.h>
+#include <mamori/vm.h>
+
+#define APIC_REG_LDR		0xd0
+#define APIC_REG_DFR		0xe0
+#define APIC_REG_ICR_LO		0x300
+#define APIC_REG_ICR_HI		0x310
+#define VAPIC_KICK_SPINS	2000000		/* between NMI kicks of a slow target */
+#define VAPIC_KICKS		50
+
+static void vapic_target(const struct per_cpu *t, bool x2apic, struct apic_target *out)
+{
+	out->apic_id = t->apic_id;
+	out->ldr = x2apic ? apic_x2apic_ldr(t->apic_id) : t->guest_ldr;
+	out->dfr = x2apic ? 0 : t->guest_dfr;
+}
+
+/*
+ * Wait for @t to apply the INIT. An NMI that reaches @t while it is in the
+ * VMM already is consumed there without an exit, so kick again now and then.
+ * Stop early if another CPU INITs this one meanwhile (both would wait).
+ */
+static bool vapic_wait_init(struct per_cpu *pc, struct per_cpu *t)
+{
+	u32 kick, spin;
+
+	for (kick = 0; kick < VAPIC_KICKS; kick++) {
+		__atomic_add_fetch(&t->nmi_kicks, 1, __ATOMIC_SEQ_CST);
+		apic_send_ipi(t->apic_id, APIC_DM_NMI | APIC_LEVEL_ASSERT);
+		for (spin = 0; spin < VAPIC_KICK_SPINS; spin++) {
+			if (!__atomic_load_n(&t->init_pending, __ATOMIC_SEQ_CST) ||
+			    pc->init_pending)
+				return true;
+			cpu_relax();
+		}
+	}
+	return false;
+}
+
+static void vapic_init_cpu(struct per_cpu *pc, struct per_cpu *t)
+{
+	static u32 failed;
+
+	if (t->cpu_id == 0)
+		platform_reset("guest INIT to the boot CPU");
+	/* Wait-for-SIPI is the INIT state already; other states run no guest. */
+	if (t->state != CPU_RUNNING)
+		return;
+	__atomic_store_n(&t->init_pending, true, __ATOMIC_SEQ_CST);
+	if (t == pc)
+		return;		/* applied on the way back into the guest */
+	if (!vapic_wait_init(pc, t) && log_ratelimit(&failed))
+		pr_err("cpu%u: INIT to cpu%u (APIC %u) not acknowledged; it keeps running\n",
+		       pc->cpu_id, t->cpu_id, t->apic_id);
+}
+
+static void vapic_send_init(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
+{
+	struct apic_target tgt;
+	struct per_cpu *t;
+	u32 c;
+
+	for (c = 0; c < PERCPU_MAX; c++) {
+		t = percpu_get(c);
+		if (!t || t->vm != pc->vm)
+			continue;
+		vapic_target(t, x2apic, &tgt);
+		if (apic_icr_hits(icr_lo, dest, x2apic, t == pc, &tgt))
+			vapic_init_cpu(pc, t);
+	}
+}
+
+static volatile u32 *vapic_reg(u64 gpa)
+{
+	return phys_to_virt(gpa);
+}
+
+/* xAPIC page, write-trapped: ICR-low decides; every other write goes on as is. */
+static int vapic_mmio(struct vm *vm, void *priv, u64 gpa, u32 size, bool write, u64 *val)
+{
+	struct per_cpu *pc = this_cpu();
+	u64 base = gpa & ~0xfffULL;
+	u32 off = gpa & 0xfff;
+
+	if (size != 4 || (off & 3))
+		return -EINVAL;		/* APIC registers are 32-bit aligned dwords */
+	if (!write) {
+		*val = *vapic_reg(gpa);	/* the read half of an XCHG */
+		return 0;
+	}
+	if (off == APIC_REG_LDR)
+		pc->guest_ldr = (u32)*val;
+	else if (off == APIC_REG_DFR)
+		pc->guest_dfr = (u32)*val;
+	if (off == APIC_REG_ICR_LO) {
+		switch (apic_icr_classify((u32)*val)) {
+		case APIC_ICR_INIT:
+			vapic_send_init(pc, (u32)*val, *vapic_reg(base + APIC_REG_ICR_HI) >> 24,
+					false);
+			return 0;
+		case APIC_ICR_DROP:
+			return 0;
+		default:
+			break;
+		}
+	}
+	*vapic_reg(gpa) = (u32)*val;
+	return 0;
+}
+
+int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val)
+{
+	switch (apic_icr_classify((u32)val)) {
+	case APIC_ICR_INIT:
+		vapic_send_init(pc, (u32)val, (u32)(val >> 32), true);
+		return 0;
+	case APIC_ICR_DROP:
+		return 0;
+	default:
+		return wrmsr_safe(MSR_X2APIC_ICR, val) ? -EINVAL : 0;
+	}
+}
+
+void vapic_cpu_reset(struct per_cpu *pc)
+{
+	pc->guest_ldr = 0;
+	pc->guest_dfr = 0xffffffff;
+}
+
+void vapic_apply_init(struct per_cpu *pc)
+{
+	apic_soft_init();
+	vapic_cpu_reset(pc);
+	if (!vmcs_setup_guest_init(GUEST_ACTIVITY_WAIT_SIPI))
+		platform_reset("cannot reset a vCPU after INIT");
+	pc->pending_nmis = 0;
+	pc->sipi_fresh = false;
+	cpu_event(pc, CPU_EV_INIT);
+	pr_dbg("cpu%u: guest INIT emulated; waiting for SIPI\n", pc->cpu_id);
+	__atomic_store_n(&pc->init_pending, false, __ATOMIC_SEQ_CST);
+}
+
+int vapic_init(struct vm *vm)
+{
+	u64 base = rdmsr(MSR_IA32_APIC_BASE) & 0x000ffffffffff000ULL;
+	int rc;
+
+	vapic_cpu_reset(this_cpu());
+	arch_vm_intercept_msr_write(vm, MSR_X2APIC_ICR);
+	rc = vm_register_mmio(vm, base, PAGE_SIZE, MMIO_TRAP_WRITE, "xapic", vapic_mmio, NULL);
+	if (rc)
+		pr_err("vm%u: cannot intercept the local APIC page at 0x%lx (%d)\n", vm->id,
+		       base, rc);
+	return rc;
+}
