@@ -7,7 +7,6 @@
  */
 #include <mamori/errno.h>
 #include <mamori/log.h>
-#include <mamori/mm.h>
 #include <mamori/mmio.h>
 #include <mamori/string.h>
 

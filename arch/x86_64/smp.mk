@@ -13,3 +13,9 @@ $(BUILD)/tests/test_apic_icr: $(BUILD)/host/tests/unit/test_apic_icr.o \
 		$(BUILD)/host/arch/x86_64/apic_icr.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+UNIT_TESTS += $(BUILD)/tests/test_mmio
+$(BUILD)/tests/test_mmio: $(BUILD)/host/tests/unit/test_mmio.o $(BUILD)/host/vmm/vm_mmio.o \
+		$(BUILD)/host/vmm/lib/string.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
