@@ -72,9 +72,10 @@ static void disk_log(const struct boot_disk *d)
 			   kind_names[d->kind], d->pci_bus, d->pci_dev, d->pci_fn, d->port,
 			   d->unit, d->part_index, d->lba_start, d->lba_count);
 	else
-		loader_log(L"disk: %a %d:%d.%d port %d unit %d, %ld sectors, model \"%a\" serial \"%a\"\n",
-			   kind_names[d->kind], d->pci_bus, d->pci_dev, d->pci_fn, d->port,
-			   d->unit, d->lba_count, d->model, d->serial);
+		loader_log(L"disk: %a %d:%d.%d port %d unit %d, %ld sectors, "
+			   L"model \"%a\" serial \"%a\"\n", kind_names[d->kind], d->pci_bus,
+			   d->pci_dev, d->pci_fn, d->port, d->unit, d->lba_count, d->model,
+			   d->serial);
 }
 
 /* One BlockIo handle into @d; 0 when it is a disk or GPT partition to record. */

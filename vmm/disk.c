@@ -13,7 +13,8 @@
 #endif
 
 #define DISK_FPU_CPUS		BOOT_CPUS_MAX
-#define DISK_FPU_PAGES		((u32)(ALIGN_UP(sizeof(struct fpu_area), PAGE_SIZE) / PAGE_SIZE))
+#define DISK_FPU_PAGES		((u32)(ALIGN_UP(sizeof(struct fpu_area), PAGE_SIZE) / \
+				       PAGE_SIZE))
 #define DISK_PCI_SCAN_MAX	256
 
 static struct disk disks[DISK_MAX];
@@ -24,7 +25,8 @@ static u32 nkeys;
 /* One SIMD save area per CPU (12 KiB each: too big for an exit stack). */
 static struct fpu_area *disk_fpu[DISK_FPU_CPUS];
 
-_Static_assert((int)POLICY_DISK_ATA == BOOT_DISK_ATA && (int)POLICY_DISK_AHCI == BOOT_DISK_AHCI &&
+_Static_assert((int)POLICY_DISK_ATA == BOOT_DISK_ATA &&
+	       (int)POLICY_DISK_AHCI == BOOT_DISK_AHCI &&
 	       (int)POLICY_DISK_NVME == BOOT_DISK_NVME, "policy and boot_info disk kinds differ");
 
 static const struct {
