@@ -3,8 +3,9 @@
  * Bringing the other processors under the VMM. The boot CPU copies the
  * trampoline below 1 MiB and starts each AP with INIT-SIPI-SIPI; the AP comes
  * up in long mode on the VMM's page tables, enters VMX and VM-enters its guest
- * in the wait-for-SIPI state. From then on the guest's own INIT and SIPI
- * (firmware wake-ups, the OS bringing CPUs up and back online) are VM exits.
+ * in the wait-for-SIPI state. From then on the guest's own SIPIs (firmware
+ * wake-ups, the OS bringing CPUs up and back online) are SIPI exits, and its
+ * INITs are emulated (vapic.c), never delivered.
  */
 #include <asm/apic.h>
 #include <asm/cpu.h>

@@ -506,6 +506,21 @@ static void requeue_idt_vectoring(void)
 		vmx_vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 }
 
+/*
+ * Blocking by SMI is valid only for an entry to SMM, which Mamori never does.
+ * Bochs 2.7 saves it set on every exit of an AP that it started from
+ * wait-for-SIPI, and the next VM entry then fails: clear it.
+ */
+#define GUEST_INTR_SMI	BIT(2)
+
+static void clear_smi_blocking(void)
+{
+	u64 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (intr & GUEST_INTR_SMI)
+		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr & ~(u64)GUEST_INTR_SMI);
+}
+
 void vmx_handle_exit(struct guest_regs *r)
 {
 	struct per_cpu *pc = this_cpu();
@@ -526,6 +541,7 @@ void vmx_handle_exit(struct guest_regs *r)
 	pc->launched = true;
 	arch_vm_ept_sync(pc->vm);
 	requeue_idt_vectoring();
+	clear_smi_blocking();
 	if (reason != EXIT_SIPI && reason != EXIT_INIT)
 		pc->sipi_fresh = false;
 	if (reason < VMX_EXIT_REASONS)
