@@ -247,6 +247,8 @@ static void ata_command(struct ata_chan *c, u8 op)
 	c->lba48 = ci.lba48;
 	c->d = ci.sectors ? d : NULL;
 	ata_tf_decode(&c->tf, ci.lba48, &c->lba, &c->nsect);
+	pr_dbg("ata%u: command 0x%02x (%s) lba %lu count %u dev 0x%02x\n", c->idx, op, ci.name,
+	       c->lba, c->nsect, c->tf.dev);
 	if (ci.proto == ATA_DMA_IN || ci.proto == ATA_DMA_OUT) {
 		c->held = true;		/* issued by ata_dma_run() at the bus-master start */
 		return;
@@ -409,6 +411,24 @@ static void ata_tf_issue(struct ata_chan *c, u64 lba, u32 n, bool chunked)
 	outb(c->cmd + ATA_COMMAND, c->opcode);
 }
 
+/*
+ * Point the shadow PRD table at exactly @bytes of the bounce buffer: a device
+ * may treat a table longer than the transfer as an error (Bochs does).
+ */
+static void ata_prd_build(struct ata_chan *c, u32 bytes)
+{
+	u32 i = 0, n;
+
+	do {
+		n = MIN(bytes, ATA_PRD_SPAN);
+		c->prd[2 * i] = (u32)virt_to_phys(c->bounce + i * ATA_PRD_SPAN);
+		c->prd[2 * i + 1] = n & 0xffff;		/* 0: 64 KiB */
+		bytes -= n;
+		i++;
+	} while (bytes);
+	c->prd[2 * i - 1] |= ATA_PRD_EOT;
+}
+
 /* Run one chunk to completion; 0, or -EIO with the device's error left for the guest. */
 static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool last)
 {
@@ -417,6 +437,7 @@ static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool 
 
 	if (chunked)
 		outb(c->ctl, last ? c->ctl_val : c->ctl_val | ATA_CTL_NIEN);
+	ata_prd_build(c, n * DISK_SECTOR);
 	outb(c->bm + BM_CMD, to_mem ? BM_TO_MEMORY : 0);
 	outl(c->bm + BM_PRD, (u32)virt_to_phys(c->prd));
 	outb(c->bm + BM_STATUS, inb(c->bm + BM_STATUS) | BM_ST_IRQ | BM_ST_ERR);
@@ -424,7 +445,7 @@ static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool 
 	outb(c->bm + BM_CMD, (to_mem ? BM_TO_MEMORY : 0) | BM_START);
 	for (i = 0; i < ATA_POLL_MAX; i++) {
 		st = inb(c->bm + BM_STATUS);
-		if ((st & (BM_ST_IRQ | BM_ST_ERR)) || !(st & BM_ST_ACTIVE))
+		if ((st & BM_ST_ERR) || !(st & BM_ST_ACTIVE))
 			break;
 		__asm__ volatile("pause");
 	}
@@ -436,6 +457,8 @@ static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool 
 		       c->idx, to_mem ? "read" : "write", n, lba, st, inb(c->ctl));
 		return -EIO;
 	}
+	pr_dbg("ata%u: DMA %s %u sectors at %lu done after %u polls (bus master 0x%x)\n", c->idx,
+	       to_mem ? "read" : "write", n, lba, i, st);
 	if (!last)
 		inb(c->cmd + ATA_COMMAND);	/* acknowledge the chunk's completion */
 	return 0;
@@ -487,7 +510,7 @@ static void ata_dma_start(struct vm *vm, struct ata_chan *c)
 				"names memory the guest may not use" : "is shorter than the transfer");
 		ata_refuse(c, c->opcode, "DMA", "bad PRD table");
 	}
-	c->proto = ATA_REFUSED;
+	ata_idle(c);
 }
 
 /* ---- port handlers ---------------------------------------------------------- */
@@ -606,11 +629,6 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	c->prd = (u32 *)(c->bounce + ATA_BOUNCE);
 	if (virt_to_phys(c->prd) + PAGE_SIZE > 0x100000000ULL)
 		return -ENOMEM;		/* the PRD table and buffers must lie below 4 GiB */
-	for (u = 0; u < ATA_BOUNCE / ATA_PRD_SPAN; u++) {
-		c->prd[2 * u] = (u32)virt_to_phys(c->bounce + u * ATA_PRD_SPAN);
-		c->prd[2 * u + 1] = 0;	/* 0: 64 KiB */
-	}
-	c->prd[2 * u - 1] |= ATA_PRD_EOT;
 	rc = vm_register_pio(vm, c->cmd, 8, "ata-cmd", ata_cmd_pio, c);
 	if (!rc)
 		rc = vm_register_pio_string(vm, c->cmd, ata_data_string);
