@@ -17,7 +17,7 @@ disk_expect_read
 expect_log com1 'mamori-ata: check-power \(0xe5\).*: ok' "CHECK POWER MODE did not complete"
 expect_log com1 'mamori-ata: identify \(0xec\).*: ok' "IDENTIFY via pass-through did not complete"
 for c in 'microcode \(0x92\)' 'freeze-lock \(0xf5\)' 'erase-prepare \(0xf3\)'; do
-	expect_log com1 "mamori-ata: $c: sense .* error 0x.[4-7c-f]: aborted" \
+	expect_log com1 "mamori-ata: $c: key .* error 0x..: aborted" \
 		"$(echo "$c" | tr -d '\\') was not aborted ($(grep -a 'mamori-ata:' "$E2E_OUT/com1.log" | tr -d '\r' | tr '\n' ';'))"
 done
 expect_log com1 'DISK-REFUSED-OK' "the ATA command checks failed (see DISK-REFUSED)"

@@ -13,9 +13,10 @@
  *   freeze-lock     SECURITY FREEZE LOCK (0xf5), non-data
  *   erase-prepare   SECURITY ERASE PREPARE (0xf3), non-data
  *
- * Every command is sent with CK_COND, so the kernel returns the ATA registers in
- * an ATA Status Return sense descriptor (descriptor format, code 0x09). Prints
- *   mamori-ata: NAME (0xCC): sense KEY/ASC/ASCQ status 0xSS error 0xEE: RESULT
+ * Every command is sent with CK_COND, so the kernel returns the ATA registers
+ * in the sense data: an ATA Status Return descriptor (descriptor format) or the
+ * INFORMATION field (fixed format). Prints the raw sense bytes, then
+ *   mamori-ata: NAME (0xCC): key 0xKK status 0xSS error 0xEE: RESULT
  * where RESULT is "ok" (no ERR), "aborted" (ERR with ABRT) or "error".
  * Exit status: 0 ok, 10 aborted, 11 other ATA error, 1 the ioctl failed or no
  * registers came back, 2 usage.
@@ -124,20 +125,41 @@ static void put_model(const unsigned char *id)
 	put(1, "\"\n");
 }
 
-/* The ATA Status Return descriptor (0x09) in descriptor-format sense, or 0. */
-static const unsigned char *ata_descriptor(const unsigned char *sb, int len)
+/*
+ * The sense key, ASC, ASCQ and the ATA status and error registers from @sb:
+ * descriptor format (0x72) with an ATA Status Return descriptor (0x09), or
+ * fixed format (0x70) whose INFORMATION field holds ERROR, STATUS, DEVICE,
+ * COUNT (SAT; libata uses it for failed commands unless D_SENSE is set).
+ * Returns 0 without registers.
+ */
+static int parse_sense(const unsigned char *sb, int len, unsigned char *key,
+		       unsigned char *status, unsigned char *error)
 {
 	int off = 8, end;
 
-	if (len < 8 || (sb[0] & 0x7f) != 0x72)
+	*key = 0;
+	if (len >= 4 && (sb[0] & 0x7e) == 0x72) {
+		*key = sb[1] & 0xf;
+		end = 8 + sb[7];
+		if (end > len)
+			end = len;
+		for (; off + 14 <= end; off += 2 + sb[off + 1]) {
+			if (sb[off] == 0x09) {
+				*error = sb[off + 3];
+				*status = sb[off + 13];
+				return 1;
+			}
+		}
 		return 0;
-	end = 8 + sb[7];
-	if (end > len)
-		end = len;
-	while (off + 14 <= end) {
-		if (sb[off] == 0x09)
-			return sb + off;
-		off += 2 + sb[off + 1];
+	}
+	if (len >= 14 && (sb[0] & 0x7e) == 0x70) {
+		/* Linux before 6.10 leaves VALID clear and puts them at byte 8. */
+		const unsigned char *info = sb[0] & 0x80 ? sb + 3 : sb + 8;
+
+		*key = sb[2] & 0xf;
+		*error = info[0];
+		*status = info[1];
+		return 1;
 	}
 	return 0;
 }
@@ -160,33 +182,39 @@ static void build_cdb(unsigned char *cdb, const struct ata_cmd *c)
 static int report(const struct ata_cmd *c, const unsigned char *sb, int sb_len,
 		  const unsigned char *data)
 {
-	const unsigned char *d = ata_descriptor(sb, sb_len);
+	unsigned char key, status = 0, error = 0;
+	int i, regs = parse_sense(sb, sb_len, &key, &status, &error);
 
 	put(1, "mamori-ata: ");
 	put(1, c->name);
 	put(1, " (");
 	put_hex8(c->command);
-	put(1, "): sense ");
-	put_hex8(sb_len >= 4 ? sb[1] & 0xf : 0);
-	put(1, "/");
-	put_hex8(sb_len >= 4 ? sb[2] : 0);
-	put(1, "/");
-	put_hex8(sb_len >= 4 ? sb[3] : 0);
-	if (!d) {
+	put(1, "): sense");
+	for (i = 0; i < sb_len && i < 22; i++) {
+		put(1, " ");
+		put_hex8(sb[i]);
+	}
+	put(1, "\nmamori-ata: ");
+	put(1, c->name);
+	put(1, " (");
+	put_hex8(c->command);
+	put(1, "): key ");
+	put_hex8(key);
+	if (!regs) {
 		put(1, ": no ATA registers returned\n");
 		return 1;
 	}
 	put(1, " status ");
-	put_hex8(d[13]);
+	put_hex8(status);
 	put(1, " error ");
-	put_hex8(d[3]);
-	if (!(d[13] & ATA_STAT_ERR)) {
+	put_hex8(error);
+	if (!(status & ATA_STAT_ERR)) {
 		put(1, ": ok\n");
 		if (data)
 			put_model(data);
 		return 0;
 	}
-	if (d[3] & ATA_ERR_ABRT) {
+	if (error & ATA_ERR_ABRT) {
 		put(1, ": aborted\n");
 		return 10;
 	}

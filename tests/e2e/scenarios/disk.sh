@@ -58,11 +58,14 @@ setup() {
 		i=$((i + 1))
 	done
 	[ -b /dev/sda2 ] || fail "no /dev/sda2"
-	xfer=$(dmesg | sed -n 's/.*ata1\.00: configured for \([^ ]*\).*/\1/p' | tail -n 1)
-	echo "DISK-MODE: $MODE: ata1.00 configured for ${xfer:-?}"
+	xfer=$(cat /sys/class/ata_device/dev1.0/xfer_mode 2>/dev/null)
+	echo "DISK-MODE: $MODE: ata1.00 xfer_mode ${xfer:-?}"
 	case "$MODE:$xfer" in
-	pio:PIO*|dma:*DMA*) ;;
-	*) fail "transfer mode $xfer is not $MODE" ;;
+	pio:*PIO*|dma:*DMA*) ;;
+	*)
+		dmesg | grep -a 'ata[0-9]' | tail -n 8
+		fail "transfer mode ${xfer:-unknown} is not $MODE"
+		;;
 	esac
 }
 
