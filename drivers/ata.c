@@ -186,6 +186,7 @@ struct ata_chan {
 	u8 idx;
 	u16 cmd, ctl, bm;
 	struct ata_taskfile tf;
+	struct ata_taskfile cmd_tf;	/* as at the command write: what a held DMA replays */
 	u8 ctl_val;			/* the guest's device control (nIEN) */
 	const struct disk *disk[2];
 	/* the command in progress */
@@ -250,6 +251,7 @@ static void ata_command(struct ata_chan *c, u8 op)
 	pr_dbg("ata%u: command 0x%02x (%s) lba %lu count %u dev 0x%02x\n", c->idx, op, ci.name,
 	       c->lba, c->nsect, c->tf.dev);
 	if (ci.proto == ATA_DMA_IN || ci.proto == ATA_DMA_OUT) {
+		c->cmd_tf = c->tf;	/* later register writes cannot move the transfer */
 		c->held = true;		/* issued by ata_dma_run() at the bus-master start */
 		return;
 	}
@@ -390,7 +392,7 @@ static int prd_copy(struct vm *vm, struct ata_chan *c, struct prd_cursor *p, u8 
 /* The guest's taskfile, with the chunk's LBA and count, replayed to the device. */
 static void ata_tf_issue(struct ata_chan *c, u64 lba, u32 n, bool chunked)
 {
-	struct ata_taskfile tf = c->tf;
+	struct ata_taskfile tf = c->cmd_tf;
 	u32 i;
 
 	if (chunked && c->lba48) {
@@ -515,6 +517,12 @@ static void ata_dma_start(struct vm *vm, struct ata_chan *c)
 
 /* ---- port handlers ---------------------------------------------------------- */
 
+static bool ata_pio_busy(const struct ata_chan *c)
+{
+	return (c->proto == ATA_PIO_IN || c->proto == ATA_PIO_OUT) && c->sectors &&
+	       c->done < c->nsect;
+}
+
 static int ata_cmd_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
 	struct ata_chan *c = priv;
@@ -528,6 +536,8 @@ static int ata_cmd_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u
 		*val = port_in(port, size);
 	} else if (reg == ATA_COMMAND) {
 		ata_command(c, (u8)*val);
+	} else if (reg == ATA_DEVICE && ata_pio_busy(c) && ((*val ^ c->tf.dev) & 0x10)) {
+		rc = -EBUSY;	/* the data port must not change disks mid-transfer */
 	} else {
 		ata_tf_write(&c->tf, reg, (u8)*val);
 		outb(port, (u8)*val);
