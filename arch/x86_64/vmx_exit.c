@@ -153,6 +153,28 @@ static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 	cpu_event(pc, CPU_EV_INIT);
 }
 
+/*
+ * An IRET to the next instruction, in VMX root: ends NMI blocking. Bochs 2.7
+ * masks NMIs when it enters wait-for-SIPI and unmasks them only on a native
+ * SIPI, not on a SIPI exit; until an IRET the CPU would never see the NMI
+ * kicks of EPT shootdowns and INIT emulation. Harmless on hardware.
+ */
+static void nmi_unblock_iret(void)
+{
+	__asm__ volatile("mov %%rsp, %%rcx\n\t"
+			 "mov %%ss, %%eax\n\t"
+			 "pushq %%rax\n\t"
+			 "pushq %%rcx\n\t"
+			 "pushfq\n\t"
+			 "mov %%cs, %%eax\n\t"
+			 "pushq %%rax\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "iretq\n"
+			 "1:"
+			 ::: "rax", "rcx", "memory", "cc");
+}
+
 /* SIPI in wait-for-SIPI: start the guest's real-mode code at vector:0000. */
 static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 {
@@ -165,6 +187,7 @@ static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 		   (u32)vector << 12);
 	if (!vmcs_guest_sipi(vector))
 		platform_reset("cannot start a vCPU after SIPI");
+	nmi_unblock_iret();
 	pc->sipi_fresh = true;
 	pc->sipi_vector = vector;
 	pc->held_inits = 0;
