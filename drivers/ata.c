@@ -178,7 +178,7 @@ void ata_tf_decode(const struct ata_taskfile *tf, bool lba48, u64 *lba, u32 *nse
 	}
 }
 
-#ifndef MAMORI_HOST_TEST
+#if !defined(MAMORI_HOST_TEST) || defined(ATA_HW_MODEL)
 static const u16 legacy_cmd[2] = { 0x1f0, 0x170 }, legacy_ctl[2] = { 0x3f6, 0x376 };
 
 struct ata_chan {
@@ -389,6 +389,30 @@ static int prd_copy(struct vm *vm, struct ata_chan *c, struct prd_cursor *p, u8 
 	return 0;
 }
 
+/*
+ * Before the device sees the command: the PRD table must cover the transfer
+ * with memory the guest may use (every page of it probed).
+ */
+static int prd_check(struct vm *vm, struct ata_chan *c, u64 bytes)
+{
+	struct prd_cursor p = { 0 };
+	u64 a;
+	u8 b;
+	int rc;
+
+	while (bytes) {
+		if ((rc = prd_next(vm, c, &p)))
+			return rc;
+		for (a = p.addr; a < p.addr + p.left; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE)
+			if (guest_phys_read(vm, a, &b, 1))
+				return -EFAULT;
+		if (guest_phys_read(vm, p.addr + p.left - 1, &b, 1))
+			return -EFAULT;
+		bytes -= MIN(bytes, p.left);
+	}
+	return 0;
+}
+
 /* The guest's taskfile, with the chunk's LBA and count, replayed to the device. */
 static void ata_tf_issue(struct ata_chan *c, u64 lba, u32 n, bool chunked)
 {
@@ -472,7 +496,7 @@ static int ata_dma_run(struct vm *vm, struct ata_chan *c)
 	struct prd_cursor p = { 0 };
 	u32 n, left = c->nsect;
 	u64 lba = c->lba;
-	int rc = 0;
+	int rc = prd_check(vm, c, (u64)c->nsect * DISK_SECTOR);
 
 	while (left && !rc) {
 		n = MIN(left, ATA_CHUNK_SECT);

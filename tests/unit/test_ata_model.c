@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * drivers/ata.c against a device model of a PIIX channel with one disk: the
+ * same code the VMM runs, with port I/O, guest memory, the page allocator and
+ * the disk transform replaced. The transform is a stand-in (XOR with a
+ * per-sector byte, sectors [100, 200) only); XTS itself is tested in
+ * test_disk/test_xts. What is checked here is the intercept: where data
+ * goes, which sector numbers it is transformed with, what reaches the device.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <drivers/ata.h>
+#include "ata_model/asm/io.h"
+#include <drivers/pci.h>
+#include <mamori/disk.h>
+#include <mamori/errno.h>
+#include <mamori/mm.h>
+#include <mamori/vm.h>
+
+#define SECT		512
+#define DISK_SECTS	4096
+#define ENC_START	100
+#define ENC_END		200
+#define GMEM		(4u << 20)	/* guest-physical [0, 4 MiB) */
+#define VMM_LO		0x300000	/* guest_phys_* refuse [VMM_LO, VMM_HI) */
+#define VMM_HI		0x310000
+#define CMD		0x1f0
+#define CTL		0x3f6
+#define BM		0xc020
+
+/* ---- the device model ----------------------------------------------------- */
+
+static struct model {
+	u8 disk[DISK_SECTS * SECT];
+	u8 reg[2][8];			/* [0] current, [1] previous (HOB) */
+	u8 status, error, ctl, cmd;
+	u64 lba;
+	u32 left, pos;
+	bool pio_in, pio_out, dma_pending, dma_in;
+	u8 bm_cmd, bm_st;
+	u32 bm_prd;
+	u8 cmds[64];
+	u32 ncmds;
+	u64 cmd_lba[64];
+	u32 cmd_count[64];
+	u8 cmd_ctl[64];
+	u32 dma_outside;		/* DMA to addresses outside VMM allocations */
+} m;
+
+static u8 *arena;			/* page_alloc()'s memory, below 4 GiB */
+static u32 arena_used;
+static u8 gmem[GMEM];			/* guest-physical memory */
+
+static bool is_lba48(u8 c)
+{
+	return c == 0x24 || c == 0x25 || c == 0x34 || c == 0x35 || c == 0x29 || c == 0x39;
+}
+
+static void model_command(u8 c)
+{
+	bool l48 = is_lba48(c);
+	u32 n = l48 ? (u32)m.reg[1][2] << 8 | m.reg[0][2] : m.reg[0][2];
+
+	m.lba = l48 ? (u64)m.reg[1][5] << 40 | (u64)m.reg[1][4] << 32 | (u64)m.reg[1][3] << 24 |
+		      m.reg[0][5] << 16 | m.reg[0][4] << 8 | m.reg[0][3] :
+		      (u64)(m.reg[0][6] & 0xf) << 24 | m.reg[0][5] << 16 | m.reg[0][4] << 8 | m.reg[0][3];
+	m.left = n ? n : (l48 ? 65536 : 256);
+	m.pos = 0;
+	m.cmd = c;
+	m.cmds[m.ncmds] = c;
+	m.cmd_lba[m.ncmds] = m.lba;
+	m.cmd_count[m.ncmds] = m.left;
+	m.cmd_ctl[m.ncmds++] = m.ctl;
+	m.pio_in = c == 0x20 || c == 0x24 || c == 0xc4;
+	m.pio_out = c == 0x30 || c == 0x34 || c == 0xc5;
+	m.dma_pending = c == 0xc8 || c == 0x25 || c == 0xca || c == 0x35;
+	m.dma_in = c == 0xc8 || c == 0x25;
+	m.status = m.pio_in || m.pio_out ? 0x58 : 0x50;
+	m.error = 0;
+	if (!m.pio_in && !m.pio_out && !m.dma_pending && c != 0xe7) {
+		m.status = 0x51;	/* NOP and anything unmodelled: aborted */
+		m.error = 0x04;
+	}
+}
+
+static void model_pio(u8 *buf, u32 bytes, bool in)
+{
+	assert_true(in ? m.pio_in : m.pio_out);
+	while (bytes) {
+		u32 n = bytes < SECT - m.pos ? bytes : SECT - m.pos;
+		u8 *d = m.disk + m.lba * SECT + m.pos;
+
+		if (in)
+			memcpy(buf, d, n);
+		else
+			memcpy(d, buf, n);
+		buf += n;
+		bytes -= n;
+		m.pos += n;
+		if (m.pos == SECT) {
+			m.pos = 0;
+			m.lba++;
+			if (!--m.left) {
+				m.pio_in = m.pio_out = false;
+				m.status = 0x50;
+			}
+		}
+	}
+}
+
+/* Bus-master DMA: the model insists on a PRD table exactly as long as the transfer. */
+static void model_dma(void)
+{
+	u32 *prd = (u32 *)(uintptr_t)m.bm_prd, total = m.left * SECT, done = 0;
+
+	for (;; prd += 2) {
+		u32 n = (prd[1] & 0xffff) ? (prd[1] & 0xfffe) : 0x10000;
+		u8 *a = (u8 *)(uintptr_t)prd[0];
+
+		if (a < arena || a + n > arena + arena_used)
+			m.dma_outside++;
+		assert_true(done + n <= total);
+		if (m.dma_in)
+			memcpy(a, m.disk + m.lba * SECT + done, n);
+		else
+			memcpy(m.disk + m.lba * SECT + done, a, n);
+		done += n;
+		if (prd[1] & 0x80000000u)
+			break;
+	}
+	assert_int_equal(done, total);
+	m.dma_pending = false;
+	m.bm_st = (m.bm_st & ~1) | 0x04;
+	m.status = 0x50;
+}
+
+void outb(u16 port, u8 v)
+{
+	if (port > CMD && port < CMD + 7) {
+		m.reg[1][port - CMD] = m.reg[0][port - CMD];
+		m.reg[0][port - CMD] = v;
+	} else if (port == CMD + 7) {
+		model_command(v);
+	} else if (port == CTL) {
+		m.ctl = v;
+	} else if (port == BM) {
+		m.bm_cmd = v;
+		if ((v & 1) && m.dma_pending) {
+			assert_int_equal(!!(v & 8), m.dma_in);
+			m.bm_st |= 1;
+			model_dma();
+		}
+	} else if (port == BM + 2) {
+		m.bm_st &= ~(v & 0x06);
+	}
+}
+
+u8 inb(u16 port)
+{
+	if (port == CMD + 7 || port == CTL)
+		return m.status;
+	if (port == CMD + 1)
+		return m.error;
+	if (port == BM + 2)
+		return m.bm_st;
+	if (port == BM)
+		return m.bm_cmd;
+	return port > CMD && port < CMD + 7 ? m.reg[0][port - CMD] : 0xff;
+}
+
+void outl(u16 port, u32 v)
+{
+	assert_int_equal(port, BM + 4);
+	m.bm_prd = v;
+}
+
+u32 port_in(u16 port, u32 size)
+{
+	return inb(port);
+}
+
+void port_out(u16 port, u32 size, u32 v)
+{
+	outb(port, (u8)v);
+}
+
+void insw(u16 port, void *buf, u32 count)
+{
+	assert_int_equal(port, CMD);
+	model_pio(buf, count * 2, true);
+}
+
+void outsw(u16 port, const void *buf, u32 count)
+{
+	assert_int_equal(port, CMD);
+	model_pio((u8 *)buf, count * 2, false);
+}
+
+/* ---- the VMM around it ------------------------------------------------------ */
+
+static struct disk enc_disk = { .kind = BOOT_DISK_ATA, .name = "model" };
+static struct vm test_vm;
+static struct { u16 port, count; pio_handler_fn fn; pio_string_fn str; void *priv; } pio[8];
+static u32 npio;
+
+void *page_alloc(u32 n)
+{
+	void *p = arena + arena_used;
+
+	arena_used += n * 4096;
+	assert_true(arena_used <= (8u << 20));
+	return p;
+}
+
+int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
+		    pio_handler_fn handler, void *priv)
+{
+	pio[npio].port = port;
+	pio[npio].count = count;
+	pio[npio].fn = handler;
+	pio[npio++].priv = priv;
+	return 0;
+}
+
+int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn)
+{
+	u32 i;
+
+	for (i = 0; i < npio; i++)
+		if (pio[i].port == port)
+			pio[i].str = fn;
+	return 0;
+}
+
+static int guest_copy(u64 gpa, u64 len)
+{
+	if (gpa + len > GMEM || (gpa < VMM_HI && gpa + len > VMM_LO))
+		return -EFAULT;
+	return 0;
+}
+
+int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len)
+{
+	if (guest_copy(gpa, len))
+		return -EFAULT;
+	memcpy(buf, gmem + gpa, len);
+	return 0;
+}
+
+int guest_phys_write(struct vm *vm, u64 gpa, const void *buf, u64 len)
+{
+	if (guest_copy(gpa, len))
+		return -EFAULT;
+	memcpy(gmem + gpa, buf, len);
+	return 0;
+}
+
+int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out)
+{
+	if (index)
+		return -ENOENT;
+	*out = (struct pci_dev){ .bdf = PCI_BDF(0, 1, 1), .prog_if = 0x80, .class = class };
+	return 0;
+}
+
+u64 pci_bar(u16 bdf, u32 n)
+{
+	return n == 4 ? BM : 0;
+}
+
+int pci_lock_bars(u16 bdf, const char *owner)
+{
+	return 0;
+}
+
+const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
+{
+	return port == 0 && unit == 0 ? &enc_disk : NULL;
+}
+
+static u8 key_byte(u64 lba)
+{
+	return (u8)(lba * 7 + 0x5a);
+}
+
+int disk_crypt(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt)
+{
+	u64 s;
+	u32 i;
+
+	for (s = 0; s < nsect; s++, lba++)
+		for (i = 0; i < SECT && lba >= ENC_START && lba < ENC_END; i++)
+			buf[s * SECT + i] ^= key_byte(lba);
+	return 0;
+}
+
+/* ---- the guest's side ----------------------------------------------------------- */
+
+static int io(u16 port, u32 size, bool in, u32 *val)
+{
+	u32 i;
+
+	for (i = 0; i < npio; i++)
+		if (port >= pio[i].port && port < pio[i].port + pio[i].count)
+			return pio[i].fn(&test_vm, pio[i].priv, port, size, in, val);
+	fail_msg("port 0x%x not intercepted", port);
+	return -1;
+}
+
+static void out8(u16 port, u32 v)
+{
+	assert_int_equal(io(port, 1, false, &v), 0);
+}
+
+static u32 in8(u16 port)
+{
+	u32 v = 0;
+
+	io(port, 1, true, &v);
+	return v & 0xff;
+}
+
+static int rep_io(bool in, u8 *buf, u32 words)
+{
+	u32 i;
+
+	for (i = 0; i < npio; i++)
+		if (pio[i].port == CMD)
+			return pio[i].str(&test_vm, pio[i].priv, CMD, 2, in, buf, words);
+	return -1;
+}
+
+static void taskfile(u64 lba, u32 count, bool lba48)
+{
+	if (lba48) {
+		out8(CMD + 2, count >> 8);
+		out8(CMD + 3, lba >> 24);
+		out8(CMD + 4, lba >> 32);
+		out8(CMD + 5, lba >> 40);
+	}
+	out8(CMD + 2, count & 0xff);
+	out8(CMD + 3, lba & 0xff);
+	out8(CMD + 4, (lba >> 8) & 0xff);
+	out8(CMD + 5, (lba >> 16) & 0xff);
+	out8(CMD + 6, lba48 ? 0x40 : 0xe0 | ((lba >> 24) & 0xf));
+}
+
+static void fill(u8 *p, u32 n, u8 seed)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (u8)(seed + i * 13 + (i >> 9));
+}
+
+/* One PRD table at gpa 0x1000; entries split the buffer at @split. */
+static void guest_prd(u32 buf, u32 bytes, u32 split)
+{
+	u32 *prd = (u32 *)(gmem + 0x1000);
+
+	if (split && split < bytes) {
+		prd[0] = buf;
+		prd[1] = split;
+		prd[2] = buf + split + 0x800;	/* scattered: a gap between the pieces */
+		prd[3] = (bytes - split) | 0x80000000u;
+	} else {
+		prd[0] = buf;
+		prd[1] = (bytes & 0xffff) | 0x80000000u;
+	}
+	out8(BM + 4, 0x00);
+	io(BM + 4, 4, false, &(u32){ 0x1000 });
+}
+
+static void dma(u8 opcode, u64 lba, u32 count, bool lba48, bool to_mem)
+{
+	taskfile(lba, count, lba48);
+	out8(BM, to_mem ? 0x08 : 0);
+	out8(CMD + 7, opcode);
+	out8(BM, (to_mem ? 0x08 : 0) | 1);
+	out8(BM, to_mem ? 0x08 : 0);
+}
+
+static int setup(void **state)
+{
+	memset(&m, 0, sizeof(m));
+	memset(gmem, 0, sizeof(gmem));
+	npio = 0;
+	if (!arena) {
+		arena = mmap(NULL, 8u << 20, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		assert_true(arena != MAP_FAILED);
+	}
+	arena_used = 0;
+	assert_int_equal(ata_init(&test_vm), 0);
+	return 0;
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+static void test_pio_write_read_encrypted(void **state)
+{
+	u8 plain[2 * SECT], back[2 * SECT];
+	u32 i;
+
+	fill(plain, sizeof(plain), 1);
+	taskfile(150, 2, false);
+	out8(CMD + 7, 0x30);
+	assert_int_equal(rep_io(false, plain, SECT), 0);	/* both sectors, one REP OUTSW */
+	for (i = 0; i < 2 * SECT; i++)
+		assert_int_equal(m.disk[150 * SECT + i], plain[i] ^ key_byte(150 + i / SECT));
+	taskfile(150, 2, false);
+	out8(CMD + 7, 0x20);
+	assert_int_equal(rep_io(true, back, 256), 0);		/* a sector per REP INSW, */
+	assert_int_equal(rep_io(true, back + SECT, 100), 0);	/* or in pieces */
+	assert_int_equal(rep_io(true, back + SECT + 200, 156), 0);
+	assert_memory_equal(back, plain, sizeof(plain));
+}
+
+static void test_pio_outside_range_is_plain(void **state)
+{
+	u8 plain[SECT];
+
+	fill(plain, sizeof(plain), 2);
+	taskfile(20, 1, false);
+	out8(CMD + 7, 0x30);
+	assert_int_equal(rep_io(false, plain, 256), 0);
+	assert_memory_equal(m.disk + 20 * SECT, plain, SECT);
+}
+
+static void test_dma_write_read_scattered(void **state)
+{
+	u8 plain[3 * SECT];
+	u32 i;
+
+	fill(plain, sizeof(plain), 3);
+	memcpy(gmem + 0x10000, plain, 1000);
+	memcpy(gmem + 0x10000 + 1000 + 0x800, plain + 1000, sizeof(plain) - 1000);
+	guest_prd(0x10000, sizeof(plain), 1000);
+	dma(0xca, 198, 3, false, false);	/* 198, 199 encrypted; 200 not */
+	assert_int_equal(m.dma_outside, 0);
+	for (i = 0; i < sizeof(plain); i++) {
+		u64 lba = 198 + i / SECT;
+
+		assert_int_equal(m.disk[198 * SECT + i], lba < ENC_END ? plain[i] ^ key_byte(lba) : plain[i]);
+	}
+	memset(gmem + 0x10000, 0, 0x2000);
+	dma(0xc8, 198, 3, false, true);
+	assert_int_equal(m.dma_outside, 0);
+	assert_memory_equal(gmem + 0x10000, plain, 1000);
+	assert_memory_equal(gmem + 0x10000 + 1000 + 0x800, plain + 1000, sizeof(plain) - 1000);
+	assert_int_equal(in8(BM + 2) & 0x05, 0x04);	/* the guest sees the completion */
+}
+
+static void test_dma_large_command_in_chunks(void **state)
+{
+	u32 n = 1100, bytes = n * SECT, i;
+	u32 *prd = (u32 *)(gmem + 0x1000);
+
+	out8(CTL, 0x08);
+	for (i = 0; i * 0x10000 < bytes; i++) {	/* 64 KiB entries */
+		u32 left = bytes - i * 0x10000;
+
+		prd[2 * i] = 0x100000 + i * 0x10000;
+		prd[2 * i + 1] = (left >= 0x10000 ? 0 : left) | (left <= 0x10000 ? 0x80000000u : 0);
+	}
+	io(BM + 4, 4, false, &(u32){ 0x1000 });
+	fill(gmem + 0x100000, bytes, 4);
+	dma(0x35, 0, n, true, false);
+	assert_int_equal(m.ncmds, 3);			/* 512 + 512 + 76 sectors */
+	assert_int_equal(m.cmd_lba[1], 512);
+	assert_int_equal(m.cmd_count[2], 76);
+	assert_int_equal(m.cmd_ctl[0] & 0x02, 0x02);	/* no interrupt for the first chunks */
+	assert_int_equal(m.cmd_ctl[2] & 0x02, 0);	/* the guest's setting for the last */
+	for (i = 0; i < bytes; i++) {
+		u64 lba = i / SECT;
+		u8 want = gmem[0x100000 + i] ^ (lba >= ENC_START && lba < ENC_END ? key_byte(lba) : 0);
+
+		if (m.disk[i] != want)
+			fail_msg("byte %u (sector %lu) differs", i, (unsigned long)lba);
+	}
+	assert_int_equal(m.dma_outside, 0);
+}
+
+static void test_refused_command_never_reaches_device(void **state)
+{
+	static const u8 refused[] = { 0x92, 0xf2, 0xf4, 0x06, 0xf9, 0x80 };
+	u32 i;
+
+	for (i = 0; i < sizeof(refused); i++) {
+		m.ncmds = 0;
+		taskfile(150, 1, false);
+		out8(CMD + 7, refused[i]);
+		assert_int_equal(m.ncmds, 1);
+		assert_int_equal(m.cmds[0], 0x00);	/* NOP: the device aborts it */
+		assert_int_equal(in8(CMD + 7) & 0x01, 0x01);
+		assert_int_equal(in8(CMD + 1), 0x04);	/* ABRT */
+	}
+}
+
+static void test_taskfile_change_after_command_does_not_move_dma(void **state)
+{
+	u8 plain[SECT];
+
+	fill(plain, sizeof(plain), 5);
+	memcpy(gmem + 0x20000, plain, SECT);
+	guest_prd(0x20000, SECT, 0);
+	taskfile(10, 1, false);				/* outside the range: no transform */
+	out8(BM, 0);
+	out8(CMD + 7, 0xca);
+	taskfile(150, 1, false);			/* then aim into the encrypted range */
+	out8(BM, 1);
+	assert_memory_equal(m.disk + 10 * SECT, plain, SECT);
+	assert_int_equal(m.disk[150 * SECT], 0);	/* nothing reached sector 150 */
+	assert_int_equal(m.cmd_lba[m.ncmds - 1], 10);
+}
+
+static void test_prd_into_vmm_memory_refused(void **state)
+{
+	memset(m.disk + 150 * SECT, 0xaa, SECT);
+	guest_prd(VMM_LO, SECT, 0);
+	m.ncmds = 0;
+	dma(0xc8, 150, 1, false, true);
+	assert_int_equal(m.ncmds, 1);
+	assert_int_equal(m.cmds[0], 0x00);		/* aborted, not read */
+	assert_int_equal(in8(CMD + 7) & 0x01, 0x01);
+}
+
+static void test_short_prd_table_refused(void **state)
+{
+	guest_prd(0x10000, SECT, 0);			/* one sector of buffer for two */
+	m.ncmds = 0;
+	dma(0xca, 150, 2, false, false);
+	assert_int_equal(m.cmds[0], 0x00);
+	assert_int_equal(m.disk[150 * SECT], 0);
+}
+
+static void test_bm_start_without_command(void **state)
+{
+	guest_prd(0x10000, SECT, 0);
+	out8(BM, 1);
+	assert_int_equal(m.bm_cmd & 1, 0);		/* never forwarded */
+	assert_int_equal(m.ncmds, 0);
+	assert_int_equal(in8(BM) & 1, 1);		/* the guest sees its own value */
+}
+
+static void test_device_switch_mid_pio_refused(void **state)
+{
+	u32 v = 0xf0;
+
+	taskfile(150, 1, false);
+	out8(CMD + 7, 0x30);
+	assert_int_equal(io(CMD + 6, 1, false, &v), -EBUSY);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_pio_write_read_encrypted, setup),
+		cmocka_unit_test_setup(test_pio_outside_range_is_plain, setup),
+		cmocka_unit_test_setup(test_dma_write_read_scattered, setup),
+		cmocka_unit_test_setup(test_dma_large_command_in_chunks, setup),
+		cmocka_unit_test_setup(test_refused_command_never_reaches_device, setup),
+		cmocka_unit_test_setup(test_taskfile_change_after_command_does_not_move_dma, setup),
+		cmocka_unit_test_setup(test_prd_into_vmm_memory_refused, setup),
+		cmocka_unit_test_setup(test_short_prd_table_refused, setup),
+		cmocka_unit_test_setup(test_bm_start_without_command, setup),
+		cmocka_unit_test_setup(test_device_switch_mid_pio_refused, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
