@@ -372,6 +372,16 @@ static void log_guest(struct ahci_hba *h, u32 off, const char *what)
 
 /* ---- bounce chunks ---- */
 
+/* hweight32 - set bits of @v (no libgcc in the VMM for __builtin_popcount). */
+static u32 hweight32(u32 v)
+{
+	u32 n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
 static u8 *chunk_ptr(struct ahci_hba *h, u8 idx)
 {
 	return h->bounce + (u64)idx * AHCI_CHUNK_SIZE;
@@ -381,7 +391,7 @@ static bool chunks_get(struct ahci_hba *h, struct ahci_slot *sl)
 {
 	u32 need = (sl->bytes + AHCI_CHUNK_SIZE - 1) / AHCI_CHUNK_SIZE, i;
 
-	if ((u32)__builtin_popcount(h->free_chunks) < need)
+	if (hweight32(h->free_chunks) < need)
 		return false;
 	for (i = 0; i < need; i++) {
 		sl->chunk[i] = __builtin_ctz(h->free_chunks);
@@ -1145,7 +1155,7 @@ int ahci_init(struct vm *vm)
 		}
 		pr_info("ahci %02x:%02x.%x: intercepted, %u ports, %u KiB bounce\n",
 			PCI_BUS(pd.bdf), PCI_DEV(pd.bdf), PCI_FN(pd.bdf),
-			(u32)__builtin_popcount(h->pi), AHCI_BOUNCE_SIZE / 1024);
+			hweight32(h->pi), AHCI_BOUNCE_SIZE / 1024);
 	}
 	return 0;
 }
