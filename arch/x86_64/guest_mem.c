@@ -60,50 +60,38 @@ static int gva_to_gpa(struct vm *vm, u64 gva, bool write, u64 *gpa)
 	return 0;
 }
 
-int arch_guest_write(struct vm *vm, u64 gva, const void *buf, u64 len)
+static int guest_virt_copy(struct vm *vm, u64 gva, u8 *buf, u64 len, bool write)
 {
-	const u8 *src = buf;
-
 	if (len > HC_COPY_MAX || gva + len < gva)
 		return -EFAULT;
 	while (len) {
 		u64 gpa, chunk = MIN(len, PAGE_SIZE - (gva & 0xfff));
-		u8 *dst;
+		u8 *host;
 
-		if (gva_to_gpa(vm, gva, true, &gpa))
+		if (gva_to_gpa(vm, gva, write, &gpa))
 			return -EFAULT;
-		dst = gpa_to_host(vm, gpa, EPT_R | EPT_W);
-		if (!dst)
+		host = gpa_to_host(vm, gpa, write ? EPT_R | EPT_W : EPT_R);
+		if (!host)
 			return -EFAULT;
-		memcpy(dst, src, chunk);
+		if (write)
+			memcpy(host, buf, chunk);
+		else
+			memcpy(buf, host, chunk);
 		gva += chunk;
-		src += chunk;
+		buf += chunk;
 		len -= chunk;
 	}
 	return 0;
 }
 
+int arch_guest_write(struct vm *vm, u64 gva, const void *buf, u64 len)
+{
+	return guest_virt_copy(vm, gva, (u8 *)buf, len, true);
+}
+
 int arch_guest_read(struct vm *vm, u64 gva, void *buf, u64 len)
 {
-	u8 *dst = buf;
-
-	if (len > HC_COPY_MAX || gva + len < gva)
-		return -EFAULT;
-	while (len) {
-		u64 gpa, chunk = MIN(len, PAGE_SIZE - (gva & 0xfff));
-		const u8 *src;
-
-		if (gva_to_gpa(vm, gva, false, &gpa))
-			return -EFAULT;
-		src = gpa_to_host(vm, gpa, EPT_R);
-		if (!src)
-			return -EFAULT;
-		memcpy(dst, src, chunk);
-		gva += chunk;
-		dst += chunk;
-		len -= chunk;
-	}
-	return 0;
+	return guest_virt_copy(vm, gva, buf, len, false);
 }
 
 static int guest_phys_copy(struct vm *vm, u64 gpa, u8 *buf, u64 len, bool write)
