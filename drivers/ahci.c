@@ -18,6 +18,7 @@
 #define AHCI_CHUNK_SECT		(AHCI_CHUNK_SIZE / DISK_SECTOR)
 #define AHCI_PRD_BATCH		16
 #define AHCI_STOP_POLL		1000000u
+#define AHCI_CI_POLL		1000u	/* PxCI reads after a final FIS, at most */
 #define ATA_NOP			0x00	/* always aborts: how a refused command ends */
 #define ATA_DEV_LBA		0x40
 #define PMP_CTRL		15
@@ -48,6 +49,7 @@ struct ahci_port {
 	u32 ncq;			/* in-flight slots that are queued commands */
 	u32 gsact;			/* the guest's view of PxSACT */
 	u32 drain_chunks;		/* chunks of dropped slots, freed once CR is 0 */
+	u32 seen_is;			/* PxIS bits the guest has been shown */
 	struct ahci_cmd_hdr *cl;	/* shadow command list */
 	u8 *ct;				/* shadow command tables */
 	struct ahci_slot slot[AHCI_SLOTS];
@@ -792,6 +794,20 @@ static void shadow_clb(struct ahci_port *pt)
 	hw_wr(pt->hba, px(pt, PX_CLBU), pa >> 32);
 }
 
+/*
+ * port_wait_ci - a new D2H or PIO Setup FIS interrupt: the non-queued slot
+ * it ends may still be in PxCI for a moment (the HBA sets the two apart), and
+ * a guest like OVMF takes the interrupt bit alone as completion. Wait briefly.
+ */
+static void port_wait_ci(struct ahci_port *pt)
+{
+	u32 busy = pt->inflight & ~pt->ncq, i;
+
+	for (i = 0; busy && i < AHCI_CI_POLL; i++)
+		if ((hw_rd(pt->hba, px(pt, PX_CI)) & busy) != busy)
+			return;
+}
+
 static u32 port_read(struct ahci_port *pt, u32 reg)
 {
 	struct ahci_hba *h = pt->hba;
@@ -804,6 +820,9 @@ static u32 port_read(struct ahci_port *pt, u32 reg)
 		return pt->gclb >> 32;
 	case PX_IS:
 		v = hw_rd(h, px(pt, PX_IS));
+		if (v & ~pt->seen_is & (PX_IS_DHRS | PX_IS_PSS))
+			port_wait_ci(pt);
+		pt->seen_is = v;
 		port_complete(pt);
 		return v;
 	case PX_CI:
@@ -858,6 +877,9 @@ static int port_write(struct ahci_port *pt, u32 reg, u32 v)
 			log_guest(h, px(pt, reg), "PxFB rewrite while FIS receive runs");
 			return -EBUSY;
 		}
+		break;
+	case PX_IS:
+		pt->seen_is &= ~v;
 		break;
 	case PX_FBS:
 		if ((v & PX_FBS_EN) && !fb_ok(pt, PAGE_SIZE)) {

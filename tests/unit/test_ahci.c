@@ -97,23 +97,41 @@ int vm_register_mmio(struct vm *v, u64 gpa, u64 size, u32 flags, const char *nam
 	return 0;
 }
 
+static u64 unregistered;
+
 int vm_unregister_mmio(struct vm *v, u64 gpa)
 {
+	unregistered = gpa;
 	return 0;
 }
 
+/* PCI: no AHCI function (as under Bochs), or one whose ABAR is plain memory. */
+static bool pci_hba;
+static u64 pci_bar5;
+static pci_cfg_watch_fn watch_fn;
+static void *watch_priv;
+static u16 watch_bdf;
+
 int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out)
 {
-	return -ENOENT;		/* as under Bochs: no AHCI controller */
+	if (!pci_hba || class != PCI_CLASS_SATA || prog_if != 1 || index)
+		return -ENOENT;
+	*out = (struct pci_dev){ .bdf = BDF, .class = class, .prog_if = 1 };
+	return 0;
 }
 
 u64 pci_bar(u16 bdf, u32 n)
 {
-	return 0;
+	assert_int_equal(bdf, BDF);
+	assert_int_equal(n, 5);
+	return pci_bar5;
 }
 
 int pci_watch(u16 bdf, pci_cfg_watch_fn fn, void *priv)
 {
+	watch_fn = fn;
+	watch_priv = priv;
+	watch_bdf = bdf;
 	return 0;
 }
 
@@ -198,6 +216,8 @@ static void ossl_xts(bool enc, u64 iv_sector, const u8 *in, u8 *out)
 struct mport {
 	u32 clb, clbu, fb, fbu, is, ie, cmd, tfd, sig, sctl, serr, sact, ci, fbs;
 	u32 queued;		/* NCQ commands the device accepted (PxCI already clear) */
+	u32 ci_late;		/* finished, but PxCI clears only after ci_lag more reads */
+	u32 ci_lag;
 };
 
 static struct model {
@@ -268,7 +288,12 @@ static u32 m_read(void *priv, u32 off)
 	case PX_TFD: return p->tfd;
 	case PX_SIG: return p->sig;
 	case PX_SACT: return p->sact;
-	case PX_CI: return p->ci;
+	case PX_CI:
+		if (p->ci_late && !p->ci_lag--) {
+			p->ci &= ~p->ci_late;
+			p->ci_late = 0;
+		}
+		return p->ci;
 	case PX_FBS: return p->fbs;
 	}
 	return 0;
@@ -410,7 +435,10 @@ static bool m_exec(u32 port, u32 s)
 	}
 	}
 	hdr->prdbc = bytes;
-	p->ci &= ~(u32)BIT(s);
+	if (p->ci_lag)
+		p->ci_late |= BIT(s);
+	else
+		p->ci &= ~(u32)BIT(s);
 	if (ncq) {
 		p->queued &= ~(u32)BIT(s);
 		p->sact &= ~(u32)BIT(s);
@@ -706,6 +734,29 @@ static void read_then_look(u32 look_off, bool ncq)
 		assert_true(v & 1);
 	if (look_off == P(0, PX_CI) || look_off == P(0, PX_SACT))
 		assert_int_equal(v & BIT(5), 0);
+}
+
+/*
+ * The HBA sets PxIS.DHRS a moment before it clears PxCI; OVMF takes DHRS
+ * alone as completion, so that read must already find the plaintext.
+ */
+static void test_interrupt_before_ci_clears(void **state)
+{
+	u8 plain[2 * SECT], got[2 * SECT];
+	u32 i;
+
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	fill(plain, sizeof(plain), 8);
+	for (i = 0; i < 2; i++)
+		ossl_xts(true, 77 + i, plain + i * SECT, mdisk_sector(77 + i, true));
+	g_rw(0, 0, 0x25, 77, 2, 1, false);
+	m.p[0].ci_lag = 5;
+	m_run(0, ~0u);
+	assert_true(g_rd(P(0, PX_IS)) & PX_IS_DHRS);
+	g_buf_get(got, 2, 1);
+	assert_memory_equal(got, plain, sizeof(got));
+	assert_int_equal(g_rd(P(0, PX_CI)), 0);
 }
 
 static void test_no_completion_before_decrypt(void **state)
@@ -1122,9 +1173,49 @@ static void test_classify(void **state)
 
 static void test_init_without_controller(void **state)
 {
+	pci_hba = false;
 	trap_fn = NULL;
 	assert_int_equal(ahci_init(&vm), 0);
 	assert_null(trap_fn);
+}
+
+/* ahci_init() with its real register access: an ABAR that is plain memory. */
+static u32 abar_a[2048] __aligned(4096), abar_b[2048] __aligned(4096);
+
+static void test_init_and_bar_move(void **state)
+{
+	u64 clb;
+
+	abar_a[AHCI_CAP / 4] = BIT(31) | 3;		/* S64A, 4 ports */
+	abar_a[AHCI_PI / 4] = BIT(2);			/* only port 2 */
+	abar_a[P(2, PX_CLB) / 4] = 0x9000;
+	memcpy(abar_b, abar_a, sizeof(abar_b));
+	pci_hba = true;
+	pci_bar5 = (u64)abar_a;
+	assert_int_equal(ahci_init(&vm), 0);
+	assert_int_equal(trap_gpa, (u64)abar_a);
+	assert_int_equal(trap_size, PAGE_SIZE);		/* 0x100 + 3 * 0x80 */
+	assert_int_equal(trap_flags, MMIO_TRAP_READ | MMIO_TRAP_WRITE);
+	clb = (u64)abar_a[P(2, PX_CLBU) / 4] << 32 | abar_a[P(2, PX_CLB) / 4];
+	dma(clb, AHCI_SLOTS * 32);			/* the shadow list */
+	assert_int_equal(abar_a[P(0, PX_CLB) / 4], 0);	/* unimplemented port untouched */
+	assert_non_null(watch_fn);
+	assert_int_equal(watch_bdf, BDF);
+	{
+		u64 v = 0;
+
+		assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + P(2, PX_CLB), 4, false,
+					 &v), 0);
+		assert_int_equal(v, 0x9000);		/* the guest's own value */
+	}
+	trap_gpa = 0;
+	watch_fn(watch_priv, BDF, PCI_COMMAND);		/* not BAR5: nothing moves */
+	assert_int_equal(trap_gpa, 0);
+	pci_bar5 = (u64)abar_b;
+	watch_fn(watch_priv, BDF, PCI_BAR5);
+	assert_int_equal(unregistered, (u64)abar_a);
+	assert_int_equal(trap_gpa, (u64)abar_b);
+	pci_hba = false;
 }
 
 int main(void)
@@ -1135,6 +1226,7 @@ int main(void)
 		cmocka_unit_test_setup(test_read_decrypts, setup),
 		cmocka_unit_test_setup(test_no_completion_before_decrypt, setup),
 		cmocka_unit_test_setup(test_busy_slot_stays_set, setup),
+		cmocka_unit_test_setup(test_interrupt_before_ci_clears, setup),
 		cmocka_unit_test_setup(test_ncq_multi_slot, setup),
 		cmocka_unit_test_setup(test_lba48_high, setup),
 		cmocka_unit_test_setup(test_lba28, setup),
@@ -1149,6 +1241,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stop_drops, setup),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_init_without_controller),
+		cmocka_unit_test_setup(test_init_and_bar_move, setup),
 	};
 	int ret;
 

@@ -57,6 +57,8 @@ struct ahci_hba;
 #define PX_CMD_FRE		BIT(4)
 #define PX_CMD_FR		BIT(14)
 #define PX_CMD_CR		BIT(15)
+#define PX_IS_DHRS		BIT(0)
+#define PX_IS_PSS		BIT(1)
 #define PX_IS_TFES		BIT(30)
 #define PX_FBS_EN		BIT(0)
 #define PX_SIG_ATAPI		0xeb140101u
