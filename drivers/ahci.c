@@ -669,9 +669,20 @@ static const char *issue_error(int err)
 	       "PRD table unreadable or pointing into VMM memory";
 }
 
+static u32 port_refused(const struct ahci_port *pt)
+{
+	u32 m = 0, s;
+
+	for (s = 0; s < AHCI_SLOTS; s++)
+		if ((pt->pending & BIT(s)) && pt->slot[s].cmd.why)
+			m |= BIT(s);
+	return m;
+}
+
 /*
  * port_kick - send pending slots to the device in slot order while bounce
- * chunks last; a refusal waits until the device is idle, then goes as a NOP.
+ * chunks last. A refusal holds everything back until the device is idle,
+ * then goes as a NOP (the HBA halts on its abort until the guest recovers).
  */
 static void port_kick(struct ahci_port *pt)
 {
@@ -685,15 +696,14 @@ static void port_kick(struct ahci_port *pt)
 	if (!(cmd & PX_CMD_ST))
 		return;
 	while (pt->pending) {
-		u32 s = __builtin_ctz(pt->pending);
+		u32 refused = port_refused(pt), s = __builtin_ctz(pt->pending);
 		struct ahci_slot *sl = &pt->slot[s];
 		int ret;
 
-		if (sl->cmd.why) {
-			if (pt->inflight)
-				return;
-			slot_issue_nop(pt, s);
-			continue;
+		if (refused) {
+			if (!pt->inflight)
+				slot_issue_nop(pt, __builtin_ctz(refused));
+			return;
 		}
 		if (!chunks_get(h, sl))
 			return;

@@ -986,6 +986,34 @@ static void test_refused_commands(void **state)
 	refused_one(0x92, 0, 1, true, 1);		/* refused on a plain port too */
 }
 
+/* A refusal waits for the queue to drain, and nothing new overtakes it. */
+static void test_refusal_waits_for_queue(void **state)
+{
+	struct gprd prd = { G_BUF, SECT };
+	u8 fis[20] = { FIS_TYPE_H2D, FIS_H2D_C, 0x92 };
+
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	g_rw(0, 0, 0x61, 10, 1, 1, true);		/* queued write in flight */
+	g_cmd(0, 3, fis, true, &prd, 1);		/* DOWNLOAD MICROCODE */
+	g_issue(0, 3, false);
+	g_rw(0, 1, 0x61, 20, 1, 1, true);		/* arrives after the refusal */
+	assert_int_equal(m.p[0].queued, 1);
+	assert_int_equal(m.p[0].ci, 0);
+	assert_int_equal(g_rd(P(0, PX_SACT)), 3);
+	m_run(0, ~0u);
+	assert_int_equal(g_rd(P(0, PX_SACT)), 2);	/* slot 0 done, slot 1 held */
+	assert_int_equal(m.p[0].ci, BIT(3));		/* the NOP, alone */
+	m_run(0, ~0u);
+	assert_false(m_ran(0x92));
+	assert_int_equal(m.nops, 2);			/* WRITE FPDMA, NOP */
+	assert_int_equal(m.ops[1], 0x00);
+	assert_true(g_rd(P(0, PX_IS)) & PX_IS_TFES);
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(g_rd(P(0, PX_SACT)), 0);
+	assert_int_equal(g_rd(P(0, PX_CI)), 0);
+}
+
 /* Refused because of the request's shape, not its opcode. */
 static void refused_rw(u8 op, u64 lba, u32 nsect, struct gprd *prd, u32 nprd)
 {
@@ -1235,6 +1263,7 @@ int main(void)
 		cmocka_unit_test_setup(test_identify_passes, setup),
 		cmocka_unit_test_setup(test_refused_commands, setup),
 		cmocka_unit_test_setup(test_refused_requests, setup),
+		cmocka_unit_test_setup(test_refusal_waits_for_queue, setup),
 		cmocka_unit_test_setup(test_pool_defers, setup),
 		cmocka_unit_test_setup(test_trim, setup),
 		cmocka_unit_test_setup(test_register_guards, setup),
