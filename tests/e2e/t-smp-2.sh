@@ -1,5 +1,4 @@
 #!/bin/sh
-# e2e-blocked: issue 4 open: Bochs 2.7 re-raises an INIT after every INIT VM exit, so an AP the firmware wakes never runs again and a multi-CPU boot hangs at ExitBootServices (docs/architecture.md); needs guest ICR interception
 # Issue 4: with 2 CPUs (and the test-only ACPI shim), Linux brings up both
 # beneath Mamori: both online, hypervisor and no vmx in each /proc/cpuinfo
 # entry, the MamoriMamori CPUID signature on each CPU, a bounded all-CPU

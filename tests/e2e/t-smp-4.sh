@@ -1,5 +1,4 @@
 #!/bin/sh
-# e2e-blocked: issue 4 open: Bochs 2.7 re-raises an INIT after every INIT VM exit, so an AP the firmware wakes never runs again and a multi-CPU boot hangs at ExitBootServices (docs/architecture.md); needs guest ICR interception
 # Issue 4: t-smp-2 with 4 CPUs: all four online beneath Mamori, the stress
 # finishes, cpu1..cpu3 each go offline and come back beneath Mamori.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,4 @@
 #!/bin/sh
-# e2e-blocked: issue 4 open: Bochs 2.7 re-raises an INIT after every INIT VM exit, so an AP the firmware wakes never runs again and a multi-CPU boot hangs at ExitBootServices (docs/architecture.md); needs guest ICR interception
 # Issue 4: a guest `reboot -f` on a 2-CPU machine resets it; on both boots
 # Mamori brings both CPUs beneath it and Linux has both online, each showing
 # the MamoriMamori signature (scenarios/smp.sh, then scenarios/reboot.sh).
