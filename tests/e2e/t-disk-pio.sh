@@ -5,7 +5,8 @@
 # ATA commands through SG_IO pass-through (mamori-ata): CHECK POWER MODE and
 # IDENTIFY complete, DOWNLOAD MICROCODE and SECURITY FREEZE LOCK / ERASE
 # PREPARE come back aborted (ABRT), the VMM log names them, they never reach
-# the drive (bochs.log), and the disk keeps working. DISK_NATIVE=1: --no-vmm.
+# the drive (bochs.log: Bochs sees only the NOP they become), and the disk
+# keeps working. DISK_NATIVE=1: --no-vmm.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/lib-disk.sh"
 
@@ -21,11 +22,20 @@ for c in 'microcode \(0x92\)' 'freeze-lock \(0xf5\)' 'erase-prepare \(0xf3\)'; d
 		"$(echo "$c" | tr -d '\\') was not aborted ($(grep -a 'mamori-ata:' "$E2E_OUT/com1.log" | tr -d '\r' | tr '\n' ';'))"
 done
 expect_log com1 'DISK-REFUSED-OK' "the ATA command checks failed (see DISK-REFUSED)"
+# Bochs logs each command its drive does not implement ("IO write to 0x01f7:
+# unknown command 0xNN"): beneath Mamori the refused opcodes never get there
+# (the VMM sends NOP, 0x00, which the drive aborts); natively they do.
+unknown=$(grep -aoE 'unknown command 0x(92|f5|f3)' "$E2E_OUT/bochs.log" | sort -u | tr '\n' ' ')
 if [ "$DISK_NATIVE" != 1 ]; then
 	for c in '0x92|microcode' '0xf5|freeze' '0xf3|erase'; do
 		grep -aiE 'refus|denied|block' "$E2E_OUT/com2.log" | grep -aiqE "$c" ||
 			fail "no VMM log line refusing ATA command $c"
 	done
+	[ -z "$unknown" ] || fail "refused commands reached the drive (bochs.log: $unknown)"
+	grep -aq 'unknown command 0x00' "$E2E_OUT/bochs.log" ||
+		fail "the drive never saw the NOP a refused command becomes (bochs.log)"
+else
+	[ -n "$unknown" ] || fail "native baseline: Bochs logged none of the refused opcodes"
 fi
 disk_report_exits
 expect_log com1 'DISK-EXITS-OK' "the raw O_DIRECT write/read failed (see DISK-FAIL)"

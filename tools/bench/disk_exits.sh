@@ -31,7 +31,7 @@ for mode in pio dma; do
 	log=$out/$mode/com1.log
 	grep -a 'DISK-MODE:\|DISK-EXITS' "$log" | tr -d '\r' | sed 's/^/  /' || true
 	for dir in write read; do
-		v=$(sed -n "s/.*DISK-EXITS: $mode-$dir [0-9]* MiB: [0-9]* exits, \([0-9]*\)\/MiB.*/\1/p" \
+		v=$(sed -n "s/.*DISK-EXITS: $mode-$dir [0-9]* MiB: .*, \([0-9]*\)\/MiB;.*/\1/p" \
 			"$log" | tr -d '\r' | tail -n 1)
 		[ -n "$v" ] || { echo "disk_exits: no $mode-$dir result (see $out/$mode)"; rc=1; v=?; }
 		summary="$summary${summary:+, }$mode-$dir $v"

@@ -99,12 +99,28 @@ snap() {
 	cat /proc/mamori-exits >"$1" 2>/dev/null
 }
 
-# exits_per_mib WHAT BEFORE AFTER MIB: one DISK-EXITS line.
+# exits_per_mib WHAT BEFORE AFTER MIB [SNAP]: one DISK-EXITS line: the exits
+# between the two snapshots, less SNAP (what taking one snapshot costs), per
+# MiB, then the raw count per exit reason.
 exits_per_mib() {
-	awk -v what="$1" -v mib="$4" '
+	awk -v what="$1" -v mib="$4" -v snap="${5:-0}" '
+		BEGIN {
+			split("1 extint 7 intwin 10 cpuid 12 hlt 18 vmcall 28 cr 30 io 31 rdmsr 32 wrmsr 48 ept 49 eptmis", n, " ")
+			for (i = 1; i in n; i += 2)
+				name[n[i]] = n[i + 1]
+		}
 		FNR == NR { a[$1] = $2; next }
-		{ d = $2 - a[$1]; if ($1 == "total") t = d; else if (d) r = r sprintf(" r%s=%d", $1, d) }
-		END { printf "DISK-EXITS: %s %d MiB: %d exits, %.0f/MiB;%s\n", what, mib, t, t / mib, r }
+		{
+			d = $2 - a[$1]
+			if ($1 == "total")
+				t = d
+			else if (d)
+				r = r sprintf(" %s=%d", ($1 in name) ? name[$1] : "r" $1, d)
+		}
+		END {
+			printf "DISK-EXITS: %s %d MiB: %d exits, %d net of a snapshot, %.0f/MiB;%s\n",
+				what, mib, t, t - snap, (t - snap) / mib, r
+		}
 	' "$2" "$3"
 }
 
@@ -125,9 +141,11 @@ step_exits() {
 	snap /tmp/e3
 	cmp -s /tmp/bench.bin /tmp/back.bin || fail "raw read-back differs from what was written"
 	# Two snapshots with nothing between: the cost of taking one.
+	base=$(awk 'FNR == NR { if ($1 == "total") a = $2; next }
+		$1 == "total" { print $2 - a }' /tmp/e0 /tmp/e1)
 	exits_per_mib "$MODE-snapshot" /tmp/e0 /tmp/e1 1
-	exits_per_mib "$MODE-write" /tmp/e1 /tmp/e2 "$EXITS_MIB"
-	exits_per_mib "$MODE-read" /tmp/e2 /tmp/e3 "$EXITS_MIB"
+	exits_per_mib "$MODE-write" /tmp/e1 /tmp/e2 "$EXITS_MIB" "$base"
+	exits_per_mib "$MODE-read" /tmp/e2 /tmp/e3 "$EXITS_MIB" "$base"
 	rm -f /tmp/back.bin /tmp/bench.bin
 	echo "DISK-EXITS-OK"
 }
