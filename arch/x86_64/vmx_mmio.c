@@ -67,7 +67,7 @@ static void mmio_skip(u32 bits, u32 len)
 /* Perform @in on the device at @gpa with the guest's registers @gpr. */
 static void mmio_emulate(struct vm *vm, const struct insn *in, u64 gpa, u64 *gpr)
 {
-	u64 val, old = 0;
+	u64 val = ~0ULL, old = ~0ULL;	/* as a refused read, should the region go meanwhile */
 
 	switch (in->op) {
 	case INSN_XCHG:
