@@ -893,7 +893,7 @@ static int port_write(struct ahci_port *pt, u32 reg, u32 v)
 		break;
 	case PX_FBS:
 		if ((v & PX_FBS_EN) && !fb_ok(pt, PAGE_SIZE)) {
-			log_guest(h, px(pt, reg), "FIS-based switching with a bad received-FIS area");
+			log_guest(h, px(pt, reg), "FIS-based switching, bad received-FIS area");
 			return -EFAULT;
 		}
 		break;
@@ -1180,6 +1180,8 @@ int ahci_init(struct vm *vm)
 					      NULL, &h);
 		if (!ret)
 			ret = pci_watch(pd.bdf, ahci_bar_moved, h);
+		if (!ret && h->abar)
+			ret = pci_lock_bars(pd.bdf, "ahci");
 		if (ret) {
 			pr_err("ahci %02x:%02x.%x: not intercepted (%d)\n", PCI_BUS(pd.bdf),
 			       PCI_DEV(pd.bdf), PCI_FN(pd.bdf), ret);

@@ -115,7 +115,7 @@ struct ahci_cmd {
 #define AHCI_CMD_OUT		BIT(1)	/* memory to device */
 #define AHCI_CMD_SECTORS	BIT(2)	/* the data are disk sectors at @lba */
 #define AHCI_CMD_NCQ		BIT(3)
-#define AHCI_CMD_DSM		BIT(4)	/* DATA SET MANAGEMENT: ranges checked after gather */
+#define AHCI_CMD_DSM		BIT(4)	/* DSM: TRIM ranges checked after gather */
 #define AHCI_CMD_PACKET		BIT(5)
 
 /*
@@ -136,8 +136,10 @@ int ahci_hba_attach(struct vm *vm, u16 bdf, u64 abar, const struct ahci_hw_ops *
 
 /*
  * ahci_init - find every AHCI controller (class 01:06, prog-if 01), attach it
- * and watch its BAR5 for moves. Call once at boot, after disk_init(). No
- * controller: 0. Return 0 or the first attach error (the caller fails closed).
+ * and lock its BARs (pci_lock_bars()); one whose BAR5 is still unassigned is
+ * watched instead and trapped where the guest puts it. Call once at boot,
+ * after disk_init(). No controller: 0. Return 0 or the first error (the
+ * caller fails closed).
  */
 int ahci_init(struct vm *vm);
 
