@@ -892,7 +892,7 @@ static int port_write(struct ahci_port *pt, u32 reg, u32 v)
 		pt->seen_is &= ~v;
 		break;
 	case PX_FBS:
-		if ((v & PX_FBS_EN) && !fb_ok(pt, PAGE_SIZE)) {
+		if ((v & ~hw_rd(h, px(pt, PX_FBS)) & PX_FBS_EN) && !fb_ok(pt, PAGE_SIZE)) {
 			log_guest(h, px(pt, reg), "FIS-based switching, bad received-FIS area");
 			return -EFAULT;
 		}

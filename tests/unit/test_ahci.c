@@ -1140,6 +1140,13 @@ static void test_register_guards(void **state)
 	assert_int_equal(g_wr(P(0, PX_FB), VMM_GPA), 0);
 	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
 	assert_int_equal(m.p[0].cmd & PX_CMD_FRE, 0);
+	/* 256 bytes just below the VMM region: FIS receive yes, FIS-based switching no */
+	assert_int_equal(g_wr(P(0, PX_FB), VMM_GPA - AHCI_RX_FIS_SIZE), 0);
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(m.p[0].cmd & PX_CMD_FRE, PX_CMD_FRE);
+	assert_int_equal(g_wr(P(0, PX_FBS), PX_FBS_EN), -EFAULT);
+	assert_int_equal(m.p[0].fbs, 0);
+	assert_int_equal(g_wr(P(0, PX_CMD), 0), 0);
 	/* a 64-bit write of PxCLB/PxCLBU while stopped is taken whole */
 	{
 		u64 v = 0x50000;
