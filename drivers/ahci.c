@@ -967,7 +967,7 @@ static int reg_write(struct ahci_hba *h, u32 off, u32 v)
 /* Sub-dword and unmodelled accesses: reads are composed, writes must not hit our registers. */
 static bool reg_virtual(u32 off)
 {
-	u32 r = off % AHCI_PORT_SIZE;
+	u32 r = off % AHCI_PORT_SIZE & ~3u;
 
 	if (off < AHCI_PORT_BASE)
 		return (off & ~3u) == AHCI_GHC;
@@ -991,6 +991,8 @@ static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *v
 		ret = reg_write(h, off, lo);
 		return ret ? ret : reg_write(h, off + 4, hi);
 	}
+	if ((off & 3) + size > 4)
+		return -EINVAL;		/* straddles two registers */
 	if (!write) {
 		sh = (off & 3) * 8;
 		*val = (reg_read(h, off & ~3u) >> sh) & (size == 4 ? ~0u : (1u << size * 8) - 1);
@@ -998,7 +1000,7 @@ static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *v
 	}
 	if (reg_virtual(off)) {
 		log_guest(h, off, "partial write of a shadowed register");
-		return -EINVAL;
+		return -EPERM;
 	}
 	raw_access(gpa, size, write, val);
 	return 0;

@@ -1160,7 +1160,21 @@ static void test_register_guards(void **state)
 		u64 v = 1;
 
 		assert_int_equal(trap_fn(&vm, trap_priv, ABAR + P(0, PX_CI), 1, true, &v),
+				 -EPERM);
+		assert_int_equal(trap_fn(&vm, trap_priv, ABAR + P(0, PX_CI) + 1, 1, true, &v),
+				 -EPERM);
+		assert_int_equal(trap_fn(&vm, trap_priv, ABAR + P(0, PX_SACT) + 2, 2, true, &v),
+				 -EPERM);
+		assert_int_equal(trap_fn(&vm, trap_priv, ABAR + P(0, PX_CLB) + 3, 2, true, &v),
 				 -EINVAL);
+		assert_int_equal(trap_fn(&vm, trap_priv, ABAR + P(0, PX_CI) + 4, 8, false, &v),
+				 -EINVAL);
+		assert_int_equal(m.p[0].ci, 0);
+		assert_int_equal(m.p[0].sact, 0);
+		/* a byte read is composed from the shadowed view */
+		assert_int_equal(trap_fn(&vm, trap_priv, ABAR + P(0, PX_CLB) + 2, 1, false, &v),
+				 0);
+		assert_int_equal(v, 0x05);		/* 0x50000 >> 16 */
 	}
 }
 
