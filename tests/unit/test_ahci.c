@@ -657,6 +657,36 @@ static void test_attach_shadows_clb(void **state)
 	assert_int_equal(m.p[0].fb, (u32)G_FB(0));
 }
 
+/* A port the firmware left running is stopped, re-pointed and restarted. */
+static void test_attach_running_port(void **state)
+{
+	u8 plain[SECT];
+
+	m.p[0].cmd = PX_CMD_ST | PX_CMD_FRE;
+	m.p[0].fb = G_FB(0);
+	assert_int_equal(ahci_hba_attach(&vm, BDF, ABAR, &model_ops, NULL, NULL), 0);
+	assert_int_equal(m.p[0].cmd, PX_CMD_ST | PX_CMD_FRE);
+	dma((u64)m.p[0].clbu << 32 | m.p[0].clb, AHCI_SLOTS * 32);
+	/* the firmware goes on with its own list, now shadowed */
+	memset(gram + G_CLB(0), 0, 32 * 32);
+	fill(plain, SECT, 9);
+	g_buf_put(plain, 1, 1);
+	{
+		u8 fis[20];
+		struct gprd prd = { G_BUF, SECT };
+		struct ahci_cmd_hdr hdr;
+
+		fis_rw(fis, 0x35, 3, 1, 0);
+		g_cmd(0, 0, fis, true, &prd, 1);
+		memcpy(&hdr, gram + G_CLB(0), sizeof(hdr));
+		memcpy(gram + 0x7000, &hdr, sizeof(hdr));	/* its list is at 0x7000 */
+	}
+	g_issue(0, 0, false);
+	m_run(0, ~0u);
+	assert_int_equal(g_rd(P(0, PX_CI)), 0);
+	assert_memory_equal(mdisk_sector(3, false), plain, SECT);	/* a plain port */
+}
+
 static void check_ciphertext(const u8 *plain, u64 lba, u32 nsect, u64 start, u64 end,
 			     u64 iv_off)
 {
@@ -1283,6 +1313,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_attach_shadows_clb, setup),
+		cmocka_unit_test_setup(test_attach_running_port, setup),
 		cmocka_unit_test_setup(test_write_encrypts, setup),
 		cmocka_unit_test_setup(test_read_decrypts, setup),
 		cmocka_unit_test_setup(test_no_completion_before_decrypt, setup),
