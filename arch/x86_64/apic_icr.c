@@ -9,9 +9,16 @@
 
 enum apic_icr_action apic_icr_classify(u32 icr_lo)
 {
+	if ((icr_lo & APIC_ICR_DM_MASK) == APIC_DM_SIPI)
+		return APIC_ICR_SIPI;
 	if ((icr_lo & APIC_ICR_DM_MASK) != APIC_DM_INIT)
 		return APIC_ICR_FORWARD;
 	return (icr_lo & APIC_ICR_LEVEL_BIT) ? APIC_ICR_INIT : APIC_ICR_DROP;
+}
+
+u32 apic_icr_unicast(u32 icr_lo)
+{
+	return icr_lo & ~((3U << 18) | APIC_ICR_LOGICAL);
 }
 
 u32 apic_x2apic_ldr(u32 apic_id)

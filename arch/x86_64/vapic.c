@@ -81,6 +81,23 @@ static void vapic_send_init(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2api
 	}
 }
 
+/* A SIPI goes to each target separately (apic_icr_unicast()); @dest as for INIT. */
+static void vapic_send_sipi(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
+{
+	struct apic_target tgt;
+	struct per_cpu *t;
+	u32 c;
+
+	for (c = 0; c < PERCPU_MAX; c++) {
+		t = percpu_get(c);
+		if (!t || t->vm != pc->vm)
+			continue;
+		vapic_target(t, x2apic, &tgt);
+		if (apic_icr_hits(icr_lo, dest, x2apic, t == pc, &tgt))
+			apic_send_ipi(t->apic_id, apic_icr_unicast(icr_lo));
+	}
+}
+
 static volatile u32 *vapic_reg(u64 gpa)
 {
 	return phys_to_virt(gpa);
@@ -111,6 +128,10 @@ static int vapic_mmio(struct vm *vm, void *priv, u64 gpa, u32 size, bool write, 
 			return 0;
 		case APIC_ICR_DROP:
 			return 0;
+		case APIC_ICR_SIPI:
+			vapic_send_sipi(pc, (u32)*val, *vapic_reg(base + APIC_REG_ICR_HI) >> 24,
+					false);
+			return 0;
 		default:
 			break;
 		}
@@ -126,6 +147,9 @@ int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val)
 		vapic_send_init(pc, (u32)val, (u32)(val >> 32), true);
 		return 0;
 	case APIC_ICR_DROP:
+		return 0;
+	case APIC_ICR_SIPI:
+		vapic_send_sipi(pc, (u32)val, (u32)(val >> 32), true);
 		return 0;
 	default:
 		return wrmsr_safe(MSR_X2APIC_ICR, val) ? -EINVAL : 0;

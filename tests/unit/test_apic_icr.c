@@ -25,10 +25,11 @@ static void test_classify(void **state)
 	assert_int_equal(apic_icr_classify(0x00004500), APIC_ICR_INIT);	/* edge, assert */
 	assert_int_equal(apic_icr_classify(ICR_INIT_ASSERT | ICR_OTHERS), APIC_ICR_INIT);
 	assert_int_equal(apic_icr_classify(ICR_INIT_DEASSERT), APIC_ICR_DROP);
-	assert_int_equal(apic_icr_classify(ICR_SIPI(0x9a)), APIC_ICR_FORWARD);
+	assert_int_equal(apic_icr_classify(ICR_SIPI(0x9a)), APIC_ICR_SIPI);
+	assert_int_equal(apic_icr_classify(ICR_SIPI(0x87) | ICR_OTHERS), APIC_ICR_SIPI);
 	assert_int_equal(apic_icr_classify(0x000000fd), APIC_ICR_FORWARD);	/* fixed */
 	assert_int_equal(apic_icr_classify(0x00000400), APIC_ICR_FORWARD);	/* NMI */
-	assert_int_equal(apic_icr_classify(0x00004600 | 0x10), APIC_ICR_FORWARD);
+	assert_int_equal(apic_icr_classify(0x00004200), APIC_ICR_FORWARD);	/* SMI */
 }
 
 static u32 hit_mask(u32 lo, u32 dest, bool x2apic, u32 sender, const struct apic_target *t)
@@ -95,6 +96,13 @@ static void test_logical_x2apic(void **state)
 	assert_int_equal(hit_mask(ICR_INIT_ASSERT | ICR_LOGICAL, 0xffffffff, true, 0, t), 0xf);
 }
 
+static void test_unicast(void **state)
+{
+	assert_int_equal(apic_icr_unicast(ICR_SIPI(0x98) | ICR_OTHERS), ICR_SIPI(0x98));
+	assert_int_equal(apic_icr_unicast(ICR_SIPI(0x87) | ICR_ALL | ICR_LOGICAL), ICR_SIPI(0x87));
+	assert_int_equal(apic_icr_unicast(0x0000c600 | 0x10), 0x0000c610);	/* level bits kept */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +111,7 @@ int main(void)
 		cmocka_unit_test(test_physical),
 		cmocka_unit_test(test_logical_xapic),
 		cmocka_unit_test(test_logical_x2apic),
+		cmocka_unit_test(test_unicast),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

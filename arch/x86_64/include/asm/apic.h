@@ -24,9 +24,10 @@
 
 /* What the VMM does with a guest ICR write (apic_icr.c, pure, host-tested). */
 enum apic_icr_action {
-	APIC_ICR_FORWARD,	/* to the physical ICR unchanged (SIPI, fixed, NMI...) */
+	APIC_ICR_FORWARD,	/* to the physical ICR unchanged (fixed, NMI...) */
 	APIC_ICR_INIT,		/* INIT level assert: emulated, never reaches a CPU */
 	APIC_ICR_DROP,		/* INIT level de-assert: no effect on modern CPUs */
+	APIC_ICR_SIPI,		/* to each target separately (apic_icr_unicast()) */
 };
 
 /*
@@ -50,6 +51,13 @@ enum apic_icr_action apic_icr_classify(u32 icr_lo);
  * 11.6.2 and 11.12.10.
  */
 bool apic_icr_hits(u32 icr_lo, u32 dest, bool x2apic, bool self, const struct apic_target *t);
+/*
+ * apic_icr_unicast - @icr_lo for one physical destination: shorthand and
+ * logical mode cleared. A guest SIPI is sent this way to each target in turn,
+ * because Bochs 2.7 stops delivering a broadcast SIPI at the first CPU that it
+ * takes a SIPI VM exit on.
+ */
+u32 apic_icr_unicast(u32 icr_lo);
 /* apic_x2apic_ldr - the x2APIC logical ID the hardware derives from @apic_id. */
 u32 apic_x2apic_ldr(u32 apic_id);
 
