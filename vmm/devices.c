@@ -3,8 +3,9 @@
  * Intercepts the core puts on the passthrough guest: the VMM's own console
  * UART (absent to the guest) and the Bochs/QEMU debug shutdown port (exit
  * statistics are logged, then the write goes through), PCI configuration
- * space and the disk controllers (drivers/pci.c, drivers/ata.c).
+ * space and the disk controllers (drivers/pci.c, drivers/ata.c, drivers/ahci.c).
  */
+#include <drivers/ahci.h>
 #include <drivers/ata.h>
 #include <drivers/pci.h>
 #include <drivers/uart.h>
@@ -66,5 +67,7 @@ int vmm_devices_init(struct vm *vm)
 		rc = pci_intercept_init(vm);
 	if (!rc)
 		rc = ata_init(vm);
+	if (!rc)
+		rc = ahci_init(vm);
 	return rc;
 }
