@@ -23,7 +23,8 @@ disk_prepare_image() {
 	src=$E2E_IMAGE
 	[ -f "$src" ] || fail "image $src missing (make image)"
 	need_file "$REPO/build/keys/dev-secrets.txt"
-	set -- $("$DISK_CHECK" part "$src") || fail "no partition 2 in $src"
+	part=$("$DISK_CHECK" part "$src") || fail "no partition 2 in $src"
+	set -- $part
 	mkdir -p "$E2E_OUT/in"
 	head -c 262144 /dev/urandom >"$E2E_OUT/in/in.bin"
 	DISK_IN_SHA=$(sha256sum "$E2E_OUT/in/in.bin" | cut -d' ' -f1)
@@ -69,7 +70,8 @@ disk_expect_ciphertext() {
 # disk_decrypt OUT: partition 2 of the run's image, decrypted with the policy key.
 disk_decrypt() {
 	if [ "$DISK_NATIVE" = 1 ]; then
-		set -- "$1" $("$DISK_CHECK" part "$E2E_OUT/disk.img")
+		part=$("$DISK_CHECK" part "$E2E_OUT/disk.img") || fail "no partition 2"
+		set -- "$1" $part
 		dd if="$E2E_OUT/disk.img" of="$1" bs=512 skip="$2" count="$3" status=none
 	else
 		"$DISK_CHECK" decrypt "$E2E_OUT/disk.img" "$1"
