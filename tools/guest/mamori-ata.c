@@ -126,7 +126,7 @@ static void put_model(const unsigned char *id)
 }
 
 /*
- * The sense key, ASC, ASCQ and the ATA status and error registers from @sb:
+ * The sense key and the ATA status and error registers from sense data @sb:
  * descriptor format (0x72) with an ATA Status Return descriptor (0x09), or
  * fixed format (0x70) whose INFORMATION field holds ERROR, STATUS, DEVICE,
  * COUNT (SAT; libata uses it for failed commands unless D_SENSE is set).
