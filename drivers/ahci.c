@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <drivers/ahci.h>
+#include <drivers/ata_cmds.h>
 #include <drivers/pci.h>
 #include <asm/spinlock.h>
 #include <mamori/disk.h>
@@ -21,7 +22,6 @@
 #define AHCI_CI_POLL		1000u	/* PxCI reads after a final FIS, at most */
 #define ATA_NOP			0x00	/* always aborts: how a refused command ends */
 #define ATA_DEV_LBA		0x40
-#define PMP_CTRL		15
 
 _Static_assert(AHCI_CT_SIZE % 128 == 0, "command tables must stay 128-byte aligned");
 _Static_assert(AHCI_SLOTS * AHCI_CT_SIZE % PAGE_SIZE == 0, "shadow tables fill whole pages");
@@ -71,108 +71,7 @@ struct ahci_hba {
 	struct ahci_port *port[AHCI_MAX_PORTS];
 };
 
-/* ---- the allowlist ---- */
-
-enum { OP_REFUSED, OP_NODATA, OP_IN, OP_OUT, OP_READ, OP_WRITE, OP_SPECIAL };
-#define OPF_EXT		BIT(0)
-#define OPF_NCQ		BIT(1)
-
-static const struct ahci_op {
-	u8 kind;
-	u8 flags;
-	const char *name;
-} ahci_ops[256] = {
-	[0x00] = { OP_NODATA, 0, "NOP" },
-	[0x06] = { OP_SPECIAL, 0, "DATA SET MANAGEMENT" },
-	[0x08] = { OP_NODATA, 0, "DEVICE RESET" },
-	[0x10] = { OP_NODATA, 0, "RECALIBRATE" },
-	[0x20] = { OP_READ, 0, "READ SECTORS" },
-	[0x24] = { OP_READ, OPF_EXT, "READ SECTORS EXT" },
-	[0x25] = { OP_READ, OPF_EXT, "READ DMA EXT" },
-	[0x27] = { OP_NODATA, 0, "READ NATIVE MAX ADDRESS EXT" },
-	[0x29] = { OP_READ, OPF_EXT, "READ MULTIPLE EXT" },
-	[0x2f] = { OP_IN, 0, "READ LOG EXT" },
-	[0x30] = { OP_WRITE, 0, "WRITE SECTORS" },
-	[0x32] = { OP_REFUSED, 0, "READ LONG" },
-	[0x33] = { OP_REFUSED, 0, "WRITE LONG" },
-	[0x34] = { OP_WRITE, OPF_EXT, "WRITE SECTORS EXT" },
-	[0x35] = { OP_WRITE, OPF_EXT, "WRITE DMA EXT" },
-	[0x37] = { OP_REFUSED, 0, "SET MAX ADDRESS EXT" },
-	[0x38] = { OP_REFUSED, 0, "CFA WRITE SECTORS WITHOUT ERASE" },
-	[0x39] = { OP_WRITE, OPF_EXT, "WRITE MULTIPLE EXT" },
-	[0x3d] = { OP_WRITE, OPF_EXT, "WRITE DMA FUA EXT" },
-	[0x3f] = { OP_REFUSED, 0, "WRITE LOG EXT" },
-	[0x40] = { OP_NODATA, 0, "READ VERIFY SECTORS" },
-	[0x42] = { OP_NODATA, 0, "READ VERIFY SECTORS EXT" },
-	[0x44] = { OP_REFUSED, 0, "ZERO EXT" },
-	[0x45] = { OP_REFUSED, 0, "WRITE UNCORRECTABLE EXT" },
-	[0x47] = { OP_IN, 0, "READ LOG DMA EXT" },
-	[0x4a] = { OP_REFUSED, 0, "ZAC MANAGEMENT IN" },
-	[0x57] = { OP_REFUSED, 0, "WRITE LOG DMA EXT" },
-	[0x5c] = { OP_REFUSED, 0, "TRUSTED RECEIVE" },
-	[0x5d] = { OP_REFUSED, 0, "TRUSTED RECEIVE DMA" },
-	[0x5e] = { OP_REFUSED, 0, "TRUSTED SEND" },
-	[0x5f] = { OP_REFUSED, 0, "TRUSTED SEND DMA" },
-	[0x60] = { OP_READ, OPF_EXT | OPF_NCQ, "READ FPDMA QUEUED" },
-	[0x61] = { OP_WRITE, OPF_EXT | OPF_NCQ, "WRITE FPDMA QUEUED" },
-	[0x63] = { OP_REFUSED, 0, "NCQ NON-DATA" },
-	[0x64] = { OP_REFUSED, 0, "SEND FPDMA QUEUED" },
-	[0x65] = { OP_REFUSED, 0, "RECEIVE FPDMA QUEUED" },
-	[0x70] = { OP_NODATA, 0, "SEEK" },
-	[0x90] = { OP_NODATA, 0, "EXECUTE DEVICE DIAGNOSTIC" },
-	[0x91] = { OP_NODATA, 0, "INITIALIZE DEVICE PARAMETERS" },
-	[0x92] = { OP_REFUSED, 0, "DOWNLOAD MICROCODE" },
-	[0x93] = { OP_REFUSED, 0, "DOWNLOAD MICROCODE DMA" },
-	[0x9f] = { OP_REFUSED, 0, "ZAC MANAGEMENT OUT" },
-	[0xa0] = { OP_SPECIAL, 0, "PACKET" },
-	[0xa1] = { OP_IN, 0, "IDENTIFY PACKET DEVICE" },
-	[0xb0] = { OP_SPECIAL, 0, "SMART" },
-	[0xb1] = { OP_REFUSED, 0, "DEVICE CONFIGURATION OVERLAY" },
-	[0xb2] = { OP_REFUSED, 0, "SET SECTOR CONFIGURATION EXT" },
-	[0xb4] = { OP_REFUSED, 0, "SANITIZE DEVICE" },
-	[0xc0] = { OP_REFUSED, 0, "CFA ERASE SECTORS" },
-	[0xc4] = { OP_READ, 0, "READ MULTIPLE" },
-	[0xc5] = { OP_WRITE, 0, "WRITE MULTIPLE" },
-	[0xc6] = { OP_NODATA, 0, "SET MULTIPLE MODE" },
-	[0xc7] = { OP_REFUSED, 0, "READ DMA QUEUED" },
-	[0xc8] = { OP_READ, 0, "READ DMA" },
-	[0xca] = { OP_WRITE, 0, "WRITE DMA" },
-	[0xcc] = { OP_REFUSED, 0, "WRITE DMA QUEUED" },
-	[0xcd] = { OP_REFUSED, 0, "CFA WRITE MULTIPLE WITHOUT ERASE" },
-	[0xce] = { OP_WRITE, OPF_EXT, "WRITE MULTIPLE FUA EXT" },
-	[0xda] = { OP_NODATA, 0, "GET MEDIA STATUS" },
-	[0xde] = { OP_NODATA, 0, "MEDIA LOCK" },
-	[0xdf] = { OP_NODATA, 0, "MEDIA UNLOCK" },
-	[0xe0] = { OP_NODATA, 0, "STANDBY IMMEDIATE" },
-	[0xe1] = { OP_NODATA, 0, "IDLE IMMEDIATE" },
-	[0xe2] = { OP_NODATA, 0, "STANDBY" },
-	[0xe3] = { OP_NODATA, 0, "IDLE" },
-	[0xe4] = { OP_SPECIAL, 0, "READ BUFFER" },
-	[0xe5] = { OP_NODATA, 0, "CHECK POWER MODE" },
-	[0xe6] = { OP_NODATA, 0, "SLEEP" },
-	[0xe7] = { OP_NODATA, 0, "FLUSH CACHE" },
-	[0xe8] = { OP_SPECIAL, 0, "WRITE BUFFER" },
-	[0xe9] = { OP_REFUSED, 0, "READ BUFFER DMA" },
-	[0xea] = { OP_NODATA, 0, "FLUSH CACHE EXT" },
-	[0xeb] = { OP_REFUSED, 0, "WRITE BUFFER DMA" },
-	[0xec] = { OP_IN, 0, "IDENTIFY DEVICE" },
-	[0xed] = { OP_NODATA, 0, "MEDIA EJECT" },
-	[0xef] = { OP_SPECIAL, 0, "SET FEATURES" },
-	[0xf1] = { OP_REFUSED, 0, "SECURITY SET PASSWORD" },
-	[0xf2] = { OP_REFUSED, 0, "SECURITY UNLOCK" },
-	[0xf3] = { OP_REFUSED, 0, "SECURITY ERASE PREPARE" },
-	[0xf4] = { OP_REFUSED, 0, "SECURITY ERASE UNIT" },
-	[0xf5] = { OP_REFUSED, 0, "SECURITY FREEZE LOCK" },
-	[0xf6] = { OP_REFUSED, 0, "SECURITY DISABLE PASSWORD" },
-	[0xf8] = { OP_NODATA, 0, "READ NATIVE MAX ADDRESS" },
-	[0xf9] = { OP_REFUSED, 0, "SET MAX ADDRESS" },
-};
-
-/* SET FEATURES subcommands that leave data and addressing alone. */
-static const u8 setfeatures_ok[] = {
-	0x02, 0x82, 0x03, 0x05, 0x85, 0x06, 0x86, 0x07, 0x10, 0x90,
-	0x42, 0xc2, 0x4a, 0x55, 0xaa, 0x66, 0xcc,
-};
+/* ---- the allowlist: drivers/ata_cmds.c, and the checks of the transport ---- */
 
 static int refuse(struct ahci_cmd *c, const char *why)
 {
@@ -180,65 +79,16 @@ static int refuse(struct ahci_cmd *c, const char *why)
 	return -EPERM;
 }
 
-static int classify_smart(u8 sub, struct ahci_cmd *c)
-{
-	switch (sub) {
-	case 0xd0: case 0xd1: case 0xd5:	/* READ DATA, THRESHOLDS, LOG */
-		c->flags = AHCI_CMD_IN;
-		return 0;
-	case 0xd2: case 0xd4: case 0xd8: case 0xd9: case 0xda:
-		return 0;
-	default:
-		return refuse(c, "SMART subcommand not allowed");
-	}
-}
-
-static int classify_special(const u8 *cfis, u32 dw0, u32 sig, bool enc, struct ahci_cmd *c)
-{
-	u8 pmp = cfis[1] & 0xf;
-	u32 i;
-
-	switch (c->op) {
-	case 0x06:
-		if (cfis[3] != 0x01 && enc)
-			return refuse(c, "DSM other than TRIM on an encrypted disk");
-		c->flags = AHCI_CMD_OUT | (enc ? AHCI_CMD_DSM : 0);
-		return 0;
-	case 0xa0:
-		if (sig != PX_SIG_ATAPI)
-			return refuse(c, "PACKET to a non-ATAPI device");
-		if (enc)
-			return refuse(c, "PACKET on a port with encrypted ranges");
-		c->flags = AHCI_CMD_PACKET | (dw0 & AHCI_HDR_W ? AHCI_CMD_OUT : AHCI_CMD_IN);
-		return 0;
-	case 0xb0:
-		if (cfis[5] != 0x4f || cfis[6] != 0xc2)
-			return refuse(c, "SMART without its signature");
-		return classify_smart(cfis[3], c);
-	case 0xe4:
-	case 0xe8:
-		if (pmp != PMP_CTRL)
-			return refuse(c, "device buffer access");
-		c->name = c->op == 0xe4 ? "READ PORT MULTIPLIER" : "WRITE PORT MULTIPLIER";
-		return 0;
-	case 0xef:
-		for (i = 0; i < ARRAY_SIZE(setfeatures_ok); i++)
-			if (cfis[3] == setfeatures_ok[i])
-				return 0;
-		return refuse(c, "SET FEATURES subcommand not allowed");
-	}
-	return refuse(c, "not in the allowlist");
-}
-
 /* The LBA and sector count of a read/write command; 0 or refusal. */
-static int classify_sectors(const u8 *cfis, u8 opflags, bool enc, struct ahci_cmd *c)
+static int classify_sectors(const u8 *cfis, const struct ata_cmd_info *ci, bool enc,
+			    struct ahci_cmd *c)
 {
 	u32 n;
 
-	if (opflags & OPF_EXT) {
+	if (ci->lba48) {
 		c->lba = cfis[4] | (u64)cfis[5] << 8 | (u64)cfis[6] << 16 |
 			 (u64)cfis[8] << 24 | (u64)cfis[9] << 32 | (u64)cfis[10] << 40;
-		n = opflags & OPF_NCQ ? cfis[3] | cfis[11] << 8 : cfis[12] | cfis[13] << 8;
+		n = ci->ncq ? cfis[3] | cfis[11] << 8 : cfis[12] | cfis[13] << 8;
 		c->nsect = n ? n : 65536;
 	} else {
 		c->lba = cfis[4] | (u64)cfis[5] << 8 | (u64)cfis[6] << 16 |
@@ -249,16 +99,49 @@ static int classify_sectors(const u8 *cfis, u8 opflags, bool enc, struct ahci_cm
 		c->flags |= AHCI_CMD_SECTORS;
 		return 0;
 	}
-	if (enc || (opflags & OPF_NCQ))
+	if (enc || ci->ncq)
 		return refuse(c, "CHS addressing");
 	c->lba = c->nsect = 0;
 	return 0;
 }
 
+/* Data direction and kind of an allowed command, from the allowlist's protocol. */
+static int classify_data(const u8 *cfis, u32 dw0, u32 sig, bool enc,
+			 const struct ata_cmd_info *ci, struct ahci_cmd *c)
+{
+	switch (ci->proto) {
+	case ATA_PIO_IN:
+	case ATA_DMA_IN:
+		c->flags = AHCI_CMD_IN;
+		break;
+	case ATA_PIO_OUT:
+	case ATA_DMA_OUT:
+		c->flags = AHCI_CMD_OUT;
+		break;
+	case ATA_PACKET:
+		if (sig != PX_SIG_ATAPI)
+			return refuse(c, "PACKET to a non-ATAPI device");
+		if (enc)
+			return refuse(c, "PACKET on a port with encrypted ranges");
+		c->flags = AHCI_CMD_PACKET | (dw0 & AHCI_HDR_W ? AHCI_CMD_OUT : AHCI_CMD_IN);
+		return 0;
+	}
+	if (ci->ncq)
+		c->flags |= AHCI_CMD_NCQ;
+	if (ci->dsm && enc)
+		c->flags |= AHCI_CMD_DSM;
+	return ci->sectors ? classify_sectors(cfis, ci, enc, c) : 0;
+}
+
 int ahci_classify(const u8 *cfis, u32 hdr_dw0, u32 sig, bool encrypted, struct ahci_cmd *c)
 {
-	const struct ahci_op *op;
 	u8 pmp = cfis[1] & 0xf;
+	struct ata_cmd_req rq = {
+		.command = cfis[2], .feature = cfis[3], .lbam = cfis[5], .lbah = cfis[6],
+		.encrypted = encrypted, .pm_ctrl = pmp == ATA_PMP_CTRL,
+	};
+	struct ata_cmd_info ci;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
 	c->op = cfis[2];
@@ -273,33 +156,15 @@ int ahci_classify(const u8 *cfis, u32 hdr_dw0, u32 sig, bool encrypted, struct a
 			return refuse(c, "device control FIS with data");
 		return 0;
 	}
-	op = &ahci_ops[c->op];
-	if (op->name)
-		c->name = op->name;
-	if (encrypted && pmp && pmp != PMP_CTRL)
+	rc = ata_cmd_lookup(&rq, &ci);
+	c->name = ci.name;
+	if (encrypted && pmp && pmp != ATA_PMP_CTRL)
 		return refuse(c, "port multiplier on a port with encrypted ranges");
-	if (!!(hdr_dw0 & AHCI_HDR_A) != (c->op == 0xa0))
+	if (!!(hdr_dw0 & AHCI_HDR_A) != (c->op == ATA_CMD_PACKET))
 		return refuse(c, "ATAPI bit and command disagree");
-	switch (op->kind) {
-	case OP_NODATA:
-		return 0;
-	case OP_IN:
-		c->flags = AHCI_CMD_IN;
-		return 0;
-	case OP_OUT:
-		c->flags = AHCI_CMD_OUT;
-		return 0;
-	case OP_READ:
-	case OP_WRITE:
-		c->flags = (op->kind == OP_READ ? AHCI_CMD_IN : AHCI_CMD_OUT) |
-			   (op->flags & OPF_NCQ ? AHCI_CMD_NCQ : 0);
-		return classify_sectors(cfis, op->flags, encrypted, c);
-	case OP_SPECIAL:
-		return classify_special(cfis, hdr_dw0, sig, encrypted, c);
-	}
-	if (!op->name)
-		c->name = c->op >= 0x80 && c->op <= 0x8f ? "vendor specific" : "unknown";
-	return refuse(c, "not in the allowlist");
+	if (rc)
+		return refuse(c, ci.why);
+	return classify_data(cfis, hdr_dw0, sig, encrypted, &ci, c);
 }
 
 /* ---- registers ---- */

@@ -38,117 +38,6 @@
 #define ATA_POLL_MAX	50000000u
 
 
-/* ---- allowlist ------------------------------------------------------------ */
-
-#define C(op, p, s, l, n)	[op] = { .proto = p, .sectors = s, .lba48 = l, .name = n }
-static const struct ata_cmd_info ata_cmds[256] = {
-	C(0x00, ATA_NODATA, false, false, "NOP"),
-	C(0x08, ATA_NODATA, false, false, "DEVICE RESET"),
-	C(0x10, ATA_NODATA, false, false, "RECALIBRATE"),
-	C(0x20, ATA_PIO_IN, true, false, "READ SECTORS"),
-	C(0x21, ATA_PIO_IN, true, false, "READ SECTORS (retry)"),
-	C(0x24, ATA_PIO_IN, true, true, "READ SECTORS EXT"),
-	C(0x25, ATA_DMA_IN, true, true, "READ DMA EXT"),
-	C(0x27, ATA_NODATA, false, true, "READ NATIVE MAX ADDRESS EXT"),
-	C(0x29, ATA_PIO_IN, true, true, "READ MULTIPLE EXT"),
-	C(0x2f, ATA_PIO_IN, false, true, "READ LOG EXT"),
-	C(0x30, ATA_PIO_OUT, true, false, "WRITE SECTORS"),
-	C(0x31, ATA_PIO_OUT, true, false, "WRITE SECTORS (retry)"),
-	C(0x34, ATA_PIO_OUT, true, true, "WRITE SECTORS EXT"),
-	C(0x35, ATA_DMA_OUT, true, true, "WRITE DMA EXT"),
-	C(0x39, ATA_PIO_OUT, true, true, "WRITE MULTIPLE EXT"),
-	C(0x3d, ATA_DMA_OUT, true, true, "WRITE DMA FUA EXT"),
-	C(0x40, ATA_NODATA, false, false, "READ VERIFY SECTORS"),
-	C(0x41, ATA_NODATA, false, false, "READ VERIFY SECTORS (retry)"),
-	C(0x42, ATA_NODATA, false, true, "READ VERIFY SECTORS EXT"),
-	C(0x47, ATA_DMA_IN, false, true, "READ LOG DMA EXT"),
-	C(0x70, ATA_NODATA, false, false, "SEEK"),
-	C(0x90, ATA_NODATA, false, false, "EXECUTE DEVICE DIAGNOSTIC"),
-	C(0x91, ATA_NODATA, false, false, "INITIALIZE DEVICE PARAMETERS"),
-	C(0xa0, ATA_PACKET, false, false, "PACKET"),
-	C(0xa1, ATA_PIO_IN, false, false, "IDENTIFY PACKET DEVICE"),
-	C(0xb0, ATA_NODATA, false, false, "SMART"),
-	C(0xc4, ATA_PIO_IN, true, false, "READ MULTIPLE"),
-	C(0xc5, ATA_PIO_OUT, true, false, "WRITE MULTIPLE"),
-	C(0xc6, ATA_NODATA, false, false, "SET MULTIPLE MODE"),
-	C(0xc8, ATA_DMA_IN, true, false, "READ DMA"),
-	C(0xc9, ATA_DMA_IN, true, false, "READ DMA (retry)"),
-	C(0xca, ATA_DMA_OUT, true, false, "WRITE DMA"),
-	C(0xcb, ATA_DMA_OUT, true, false, "WRITE DMA (retry)"),
-	C(0xce, ATA_PIO_OUT, true, true, "WRITE MULTIPLE FUA EXT"),
-	C(0xda, ATA_NODATA, false, false, "GET MEDIA STATUS"),
-	C(0xde, ATA_NODATA, false, false, "MEDIA LOCK"),
-	C(0xdf, ATA_NODATA, false, false, "MEDIA UNLOCK"),
-	C(0xe0, ATA_NODATA, false, false, "STANDBY IMMEDIATE"),
-	C(0xe1, ATA_NODATA, false, false, "IDLE IMMEDIATE"),
-	C(0xe2, ATA_NODATA, false, false, "STANDBY"),
-	C(0xe3, ATA_NODATA, false, false, "IDLE"),
-	C(0xe4, ATA_PIO_IN, false, false, "READ BUFFER"),
-	C(0xe5, ATA_NODATA, false, false, "CHECK POWER MODE"),
-	C(0xe6, ATA_NODATA, false, false, "SLEEP"),
-	C(0xe7, ATA_NODATA, false, false, "FLUSH CACHE"),
-	C(0xea, ATA_NODATA, false, true, "FLUSH CACHE EXT"),
-	C(0xec, ATA_PIO_IN, false, false, "IDENTIFY DEVICE"),
-	C(0xef, ATA_NODATA, false, false, "SET FEATURES"),
-	C(0xf8, ATA_NODATA, false, false, "READ NATIVE MAX ADDRESS"),
-};
-#undef C
-
-/* Names of refused commands, for the log line (everything unlisted is refused too). */
-static const char *ata_refused_name(u8 op)
-{
-	switch (op) {
-	case 0x06: return "DATA SET MANAGEMENT (TRIM)";
-	case 0x22: case 0x23: return "READ LONG";
-	case 0x32: case 0x33: return "WRITE LONG";
-	case 0x37: case 0xf9: return "SET MAX ADDRESS";
-	case 0x3f: case 0x57: return "WRITE LOG (SCT transport)";
-	case 0x45: return "WRITE UNCORRECTABLE EXT";
-	case 0x5c: case 0x5d: case 0x5e: case 0x5f: return "TRUSTED SEND/RECEIVE";
-	case 0x92: case 0x93: return "DOWNLOAD MICROCODE";
-	case 0xb1: return "DEVICE CONFIGURATION OVERLAY";
-	case 0xb4: return "SANITIZE";
-	case 0xe8: return "WRITE BUFFER";
-	case 0xf1: return "SECURITY SET PASSWORD";
-	case 0xf2: return "SECURITY UNLOCK";
-	case 0xf3: return "SECURITY ERASE PREPARE";
-	case 0xf4: return "SECURITY ERASE UNIT";
-	case 0xf5: return "SECURITY FREEZE LOCK";
-	case 0xf6: return "SECURITY DISABLE PASSWORD";
-	}
-	if ((op >= 0x80 && op <= 0x8f) || op == 0x9a || (op >= 0xc0 && op <= 0xc3) ||
-	    op == 0xf0 || op == 0xf7 || op >= 0xfa)
-		return "vendor specific";
-	return "unknown";
-}
-
-/* SMART: the read and control subcommands only (WRITE LOG carries SCT writes). */
-static int ata_smart_lookup(u8 feature, struct ata_cmd_info *ci)
-{
-	switch (feature) {
-	case 0xd0: case 0xd5:		/* READ DATA, READ LOG */
-		ci->proto = ATA_PIO_IN;
-		return 0;
-	case 0xd1: case 0xd2: case 0xd3: case 0xd4: case 0xd8: case 0xd9: case 0xda:
-		return 0;
-	}
-	ci->proto = ATA_REFUSED;
-	ci->name = "SMART (subcommand not allowed)";
-	return -EPERM;
-}
-
-int ata_cmd_lookup(u8 opcode, u8 feature, struct ata_cmd_info *ci)
-{
-	*ci = ata_cmds[opcode];
-	if (ci->proto == ATA_REFUSED) {
-		ci->name = ata_refused_name(opcode);
-		return -EPERM;
-	}
-	if (opcode == 0xb0)
-		return ata_smart_lookup(feature, ci);
-	return 0;
-}
-
 /* ---- taskfile --------------------------------------------------------------- */
 
 void ata_tf_write(struct ata_taskfile *tf, u32 reg, u8 val)
@@ -232,12 +121,18 @@ static void ata_refuse(struct ata_chan *c, u8 op, const char *name, const char *
 
 static void ata_command(struct ata_chan *c, u8 op)
 {
-	struct ata_cmd_info ci;
 	const struct disk *d = c->disk[(c->tf.dev >> 4) & 1];
+	struct ata_cmd_req rq = { .command = op, .feature = c->tf.feature[0],
+				  .lbam = c->tf.lbam[0], .lbah = c->tf.lbah[0], .encrypted = !!d };
+	struct ata_cmd_info ci;
 
 	ata_idle(c);
-	if (ata_cmd_lookup(op, c->tf.feature[0], &ci))
-		return ata_refuse(c, op, ci.name, "not on the command allowlist");
+	if (ata_cmd_lookup(&rq, &ci))
+		return ata_refuse(c, op, ci.name, ci.why);
+	if (ci.ncq)
+		return ata_refuse(c, op, ci.name, "queued command on IDE");
+	if (ci.dsm)
+		return ata_refuse(c, op, ci.name, "DSM on IDE (its ranges are not checked)");
 	if (d && ci.sectors && !(c->tf.dev & ATA_DEV_LBA))
 		return ata_refuse(c, op, ci.name, "CHS addressing on a disk with encrypted ranges");
 	if (d && ci.proto == ATA_PACKET)

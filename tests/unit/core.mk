@@ -31,15 +31,23 @@ $(BUILD)/tests/test_disk: $(BUILD)/host/tests/unit/test_disk.o $(BUILD)/host/vmm
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(POLICY_LIBS) $(HOST_LDLIBS)
 
 UNIT_TESTS += $(BUILD)/tests/test_ata
-$(BUILD)/tests/test_ata: $(BUILD)/host/tests/unit/test_ata.o $(BUILD)/host/drivers/ata.o
+$(BUILD)/tests/test_ata: $(BUILD)/host/tests/unit/test_ata.o $(BUILD)/host/drivers/ata.o \
+		$(BUILD)/host/drivers/ata_cmds.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
 UNIT_TESTS += $(BUILD)/tests/test_ahci
 $(BUILD)/tests/test_ahci: $(BUILD)/host/tests/unit/test_ahci.o $(BUILD)/host/drivers/ahci.o \
-		$(BUILD)/host/crypto/xts.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/drivers/ata_cmds.o $(BUILD)/host/crypto/xts.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)
+
+# The one ATA command allowlist of the IDE and AHCI intercepts.
+UNIT_TESTS += $(BUILD)/tests/test_ata_cmds
+$(BUILD)/tests/test_ata_cmds: $(BUILD)/host/tests/unit/test_ata_cmds.o \
+		$(BUILD)/host/drivers/ata_cmds.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
 # drivers/ata.c against the device model: port I/O from tests/unit/ata_model/.
 UNIT_TESTS += $(BUILD)/tests/test_ata_model
@@ -48,6 +56,7 @@ $(BUILD)/host/ata-model/drivers/ata.o: drivers/ata.c
 	@echo "  HOSTCC  $< (device model)"
 	$(Q)$(HOSTCC) -Itests/unit/ata_model $(HOST_CFLAGS) -DATA_HW_MODEL -MMD -MP -c $< -o $@
 $(BUILD)/tests/test_ata_model: $(BUILD)/host/tests/unit/test_ata_model.o \
-		$(BUILD)/host/ata-model/drivers/ata.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/ata-model/drivers/ata.o $(BUILD)/host/drivers/ata_cmds.o \
+		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -487,7 +487,7 @@ static void test_dma_large_command_in_chunks(void **state)
 
 static void test_refused_command_never_reaches_device(void **state)
 {
-	static const u8 refused[] = { 0x92, 0xf2, 0xf4, 0x06, 0xf9, 0x80 };
+	static const u8 refused[] = { 0x92, 0xf2, 0xf4, 0x06, 0xf9, 0x80, 0x60, 0xe4 };
 	u32 i;
 
 	for (i = 0; i < sizeof(refused); i++) {

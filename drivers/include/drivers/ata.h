@@ -2,42 +2,19 @@
 /*
  * PIIX IDE para-passthrough (docs/disk.md): the guest drives the controller,
  * the VMM sees every taskfile, data-port and bus-master access. Commands
- * outside an allowlist become an ATA abort; sector data of encrypted ranges
- * is encrypted on its way to the disk and decrypted on its way back; every
- * DMA goes through a shadow PRD table and VMM-owned bounce buffers, so the
- * device never touches guest memory and the guest never sees ciphertext.
+ * outside the allowlist (drivers/ata_cmds.h) become an ATA abort; sector
+ * data of encrypted ranges is encrypted on its way to the disk and decrypted
+ * on its way back; every DMA goes through a shadow PRD table and VMM-owned
+ * bounce buffers, so the device never touches guest memory and the guest
+ * never sees ciphertext.
  */
 #ifndef DRIVERS_ATA_H
 #define DRIVERS_ATA_H
 
+#include <drivers/ata_cmds.h>
 #include <mamori/types.h>
 
 struct vm;
-
-enum ata_proto {
-	ATA_REFUSED = 0,
-	ATA_NODATA,
-	ATA_PIO_IN,
-	ATA_PIO_OUT,
-	ATA_DMA_IN,
-	ATA_DMA_OUT,
-	ATA_PACKET,
-};
-
-/* struct ata_cmd_info - what the allowlist says of one command opcode. */
-struct ata_cmd_info {
-	u8 proto;			/* enum ata_proto; ATA_REFUSED: not allowed */
-	bool sectors;			/* data are disk sectors at the taskfile's LBA */
-	bool lba48;			/* 48-bit taskfile (HOB registers) */
-	const char *name;
-};
-
-/*
- * ata_cmd_lookup - classify @opcode (with @feature, for SMART's subcommands)
- * against the allowlist. Always fills @ci (name "unknown" when unlisted).
- * Return 0 if allowed, -EPERM if refused.
- */
-int ata_cmd_lookup(u8 opcode, u8 feature, struct ata_cmd_info *ci);
 
 /*
  * struct ata_taskfile - the registers as last written: [0] the current
