@@ -20,8 +20,6 @@
 #define AHCI_PRD_BATCH		16
 #define AHCI_STOP_POLL		1000000u
 #define AHCI_CI_POLL		1000u	/* PxCI reads after a final FIS, at most */
-#define ATA_NOP			0x00	/* always aborts: how a refused command ends */
-#define ATA_DEV_LBA		0x40
 
 _Static_assert(AHCI_CT_SIZE % 128 == 0, "command tables must stay 128-byte aligned");
 _Static_assert(AHCI_SLOTS * AHCI_CT_SIZE % PAGE_SIZE == 0, "shadow tables fill whole pages");
@@ -489,7 +487,7 @@ static void slot_issue_nop(struct ahci_port *pt, u32 s)
 	memset(cfis, 0, AHCI_CT_PRDT);
 	cfis[0] = FIS_TYPE_H2D;
 	cfis[1] = FIS_H2D_C | (sl->hdr_dw0 >> 12 & 0xf);
-	cfis[2] = ATA_NOP;
+	cfis[2] = ATA_CMD_NOP;
 	slot_to_device(pt, s, 5 | (sl->hdr_dw0 & 0xf000), 0);
 }
 

@@ -16,10 +16,8 @@
 #define ATA_COMMAND	7
 #define ATA_CTL_NIEN	0x02
 #define ATA_CTL_SRST	0x04
-#define ATA_DEV_LBA	0x40
 #define ATA_ST_ERR	0x01
 #define ATA_ST_BSY	0x80
-#define ATA_NOP		0x00		/* always aborts: how a refused command ends */
 
 #define BM_CMD		0
 #define BM_STATUS	2
@@ -116,7 +114,7 @@ static void ata_refuse(struct ata_chan *c, u8 op, const char *name, const char *
 		pr_warn("ata%u.%u: refused command 0x%02x (%s): %s; the guest sees an ATA abort\n",
 			c->idx, (c->tf.dev >> 4) & 1, op, name, why);
 	ata_idle(c);
-	outb(c->cmd + ATA_COMMAND, ATA_NOP);
+	outb(c->cmd + ATA_COMMAND, ATA_CMD_NOP);
 }
 
 static void ata_command(struct ata_chan *c, u8 op)

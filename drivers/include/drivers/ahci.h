@@ -5,7 +5,8 @@
  * memory; the device only sees shadow tables whose PRDs name VMM-owned bounce
  * buffers. Sector data of encrypted ranges is encrypted when a slot is issued
  * and decrypted, then copied to the guest, before the guest can see the slot
- * complete. Commands outside an allowlist end in a device-generated ATA abort.
+ * complete. Commands outside the allowlist (drivers/ata_cmds.h) end in a
+ * device-generated ATA abort.
  */
 #ifndef DRIVERS_AHCI_H
 #define DRIVERS_AHCI_H

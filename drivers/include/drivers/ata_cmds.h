@@ -23,11 +23,13 @@ enum ata_proto {
 	ATA_PACKET,			/* direction from the transport (AHCI: W bit) */
 };
 
+#define ATA_CMD_NOP		0x00	/* always aborts: how a refused command ends */
 #define ATA_CMD_SMART		0xb0
 #define ATA_CMD_PACKET		0xa0
 #define ATA_SMART_LBAM		0x4f	/* SMART's signature in LBA mid/high */
 #define ATA_SMART_LBAH		0xc2
 #define ATA_PMP_CTRL		15	/* SATA port multiplier: its control port */
+#define ATA_DEV_LBA		0x40	/* device register: LBA, not CHS, addressing */
 
 /* struct ata_cmd_req - the taskfile fields and device facts the allowlist decides on. */
 struct ata_cmd_req {
