@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <drivers/ata_cmds.h>
 #include <mamori/errno.h>
-#include <mamori/string.h>
 
 #define S		BIT(0)		/* sectors */
 #define E		BIT(1)		/* 48-bit */
