@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/lib-smp.sh"
 
-smp_boot 2 THEN=/usr/share/e2e/reboot.sh --timeout 1400 --until 'mamori: halted' \
+smp_boot 2 THEN=/usr/share/e2e/reboot.sh --timeout 2000 --until 'mamori: halted' \
 	--guest-put "$E2E_DIR/scenarios/reboot.sh=/usr/share/e2e/reboot.sh"
 expect_log com1 'E2E-REBOOT-FIRST-BOOT' "the first boot never reached the reboot"
 expect_order com1 'E2E-REBOOT-FIRST-BOOT' 'E2E-REBOOT-SECOND-BOOT'
