@@ -51,13 +51,15 @@ if [ "${E2E_RUN_BLOCKED:-0}" != 1 ]; then
 	tests=("${runnable[@]}")
 fi
 
-# Longest first (durations of the last run in $E2E_ROOT/durations; unknown
-# tests count as long): with 2 at once this ends the suite soonest.
+# Longest first (durations of the last run in $E2E_ROOT/durations, else the
+# estimates in tests/e2e/durations.default, else long): with 2 at once this
+# ends the suite soonest.
 mkdir -p "$E2E_ROOT"
 DURATIONS=$E2E_ROOT/durations
 touch "$DURATIONS"
 mapfile -t tests < <(for t in "${tests[@]}"; do
-	d=$(awk -v n="$(basename "$t" .sh)" '$1 == n { d = $2 } END { print d + 0 }' "$DURATIONS")
+	d=$(awk -v n="$(basename "$t" .sh)" '$1 == n { d = $2 } END { print d + 0 }' \
+		"$E2E_DIR/durations.default" "$DURATIONS")
 	[ "$d" != 0 ] || d=100000
 	echo "$d $t"
 done | sort -k1,1nr -k2 | cut -d' ' -f2-)
