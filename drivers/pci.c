@@ -219,7 +219,10 @@ static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	return 0;
 }
 
-/* 0xcf8 as a dword is the address register; bytes at 0xcf8..0xcfb (0xcf9: reset) go to the chipset. */
+/*
+ * 0xcf8 as a dword is the address register; byte and word accesses to
+ * 0xcf8..0xcfb (0xcf9: reset control) go to the chipset.
+ */
 static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
 	if (port == PCI_ADDR_PORT && size == 4) {
