@@ -65,7 +65,9 @@ static void vapic_init_cpu(struct per_cpu *pc, struct per_cpu *t)
 		       pc->cpu_id, t->cpu_id, t->apic_id);
 }
 
-static void vapic_send_init(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
+/* vapic_each_target - call @fn for each vCPU of @pc's VM the ICR write addresses. */
+static void vapic_each_target(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic,
+			      void (*fn)(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo))
 {
 	struct apic_target tgt;
 	struct per_cpu *t;
@@ -77,25 +79,29 @@ static void vapic_send_init(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2api
 			continue;
 		vapic_target(t, x2apic, &tgt);
 		if (apic_icr_hits(icr_lo, dest, x2apic, t == pc, &tgt))
-			vapic_init_cpu(pc, t);
+			fn(pc, t, icr_lo);
 	}
 }
 
-/* A SIPI goes to each target separately (apic_icr_unicast()); @dest as for INIT. */
+static void vapic_init_one(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo)
+{
+	vapic_init_cpu(pc, t);
+}
+
+/* A SIPI goes to each target separately (apic_icr_unicast()). */
+static void vapic_sipi_one(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo)
+{
+	apic_send_ipi(t->apic_id, apic_icr_unicast(icr_lo));
+}
+
+static void vapic_send_init(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
+{
+	vapic_each_target(pc, icr_lo, dest, x2apic, vapic_init_one);
+}
+
 static void vapic_send_sipi(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
 {
-	struct apic_target tgt;
-	struct per_cpu *t;
-	u32 c;
-
-	for (c = 0; c < PERCPU_MAX; c++) {
-		t = percpu_get(c);
-		if (!t || t->vm != pc->vm)
-			continue;
-		vapic_target(t, x2apic, &tgt);
-		if (apic_icr_hits(icr_lo, dest, x2apic, t == pc, &tgt))
-			apic_send_ipi(t->apic_id, apic_icr_unicast(icr_lo));
-	}
+	vapic_each_target(pc, icr_lo, dest, x2apic, vapic_sipi_one);
 }
 
 static volatile u32 *vapic_reg(u64 gpa)
