@@ -60,6 +60,15 @@ static int gva_to_gpa(struct vm *vm, u64 gva, bool write, u64 *gpa)
 	return 0;
 }
 
+/* host_copy - @n bytes from @buf to @host (@write) or back. */
+static void host_copy(u8 *host, u8 *buf, u64 n, bool write)
+{
+	if (write)
+		memcpy(host, buf, n);
+	else
+		memcpy(buf, host, n);
+}
+
 static int guest_virt_copy(struct vm *vm, u64 gva, u8 *buf, u64 len, bool write)
 {
 	if (len > HC_COPY_MAX || gva + len < gva)
@@ -73,10 +82,7 @@ static int guest_virt_copy(struct vm *vm, u64 gva, u8 *buf, u64 len, bool write)
 		host = gpa_to_host(vm, gpa, write ? EPT_R | EPT_W : EPT_R);
 		if (!host)
 			return -EFAULT;
-		if (write)
-			memcpy(host, buf, chunk);
-		else
-			memcpy(buf, host, chunk);
+		host_copy(host, buf, chunk, write);
 		gva += chunk;
 		buf += chunk;
 		len -= chunk;
@@ -108,10 +114,7 @@ static int guest_phys_copy(struct vm *vm, u64 gpa, u8 *buf, u64 len, bool write)
 
 		if (!host)
 			return -EFAULT;
-		if (write)
-			memcpy(host, buf, chunk);
-		else
-			memcpy(buf, host, chunk);
+		host_copy(host, buf, chunk, write);
 		gpa += chunk;
 		buf += chunk;
 		len -= chunk;
