@@ -35,7 +35,8 @@ $(GUEST_KDIR)/kver: tools/mkimage.sh | deps-stamp
 	@echo "  KERNEL  $(GUEST_KDIR)"
 	$(Q)tools/mkimage.sh kernel $(GUEST_CACHE) $(GUEST_KDIR)
 
-$(GUEST)/mamori-io $(GUEST)/smp-stress $(GUEST)/mamori-ata: $(GUEST)/%: tools/guest/%.c
+$(GUEST)/mamori-io $(GUEST)/smp-stress $(GUEST)/mamori-ata: $(GUEST)/%: tools/guest/%.c \
+		tools/guest/nolibc.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(GUEST_HELPER_CFLAGS) -o $@ $<

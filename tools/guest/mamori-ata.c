@@ -24,7 +24,8 @@
 #include <fcntl.h>
 #include <scsi/sg.h>
 
-#define SYS_write	1
+#include "nolibc.h"
+
 #define SYS_open	2
 #define SYS_close	3
 #define SYS_ioctl	16
@@ -56,40 +57,6 @@ static const struct ata_cmd ata_cmds[] = {
 	{ "freeze-lock", 0xf5, ATA_PROT_NON_DATA, 0, 0 },
 	{ "erase-prepare", 0xf3, ATA_PROT_NON_DATA, 0, 0 },
 };
-
-static long sys3(long nr, long a, long b, long c)
-{
-	long ret;
-
-	asm volatile("syscall"
-		     : "=a"(ret)
-		     : "a"(nr), "D"(a), "S"(b), "d"(c)
-		     : "rcx", "r11", "memory");
-	return ret;
-}
-
-static unsigned long str_len(const char *s)
-{
-	unsigned long n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-static void put(int fd, const char *s)
-{
-	sys3(SYS_write, fd, (long)s, (long)str_len(s));
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
 
 static void put_hex8(unsigned char v)
 {

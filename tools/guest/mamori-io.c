@@ -12,22 +12,12 @@
  *
  * Numbers take a 0x prefix for hex. Runs as root in the guest (iopl(3)).
  */
-#define SYS_write	1
+#include "nolibc.h"
+
 #define SYS_iopl	172
 #define SYS_exit	60
 
 #define BOCHS_SHUTDOWN_PORT	0x8900
-
-static long sys3(long nr, long a, long b, long c)
-{
-	long ret;
-
-	asm volatile("syscall"
-		     : "=a"(ret)
-		     : "a"(nr), "D"(a), "S"(b), "d"(c)
-		     : "rcx", "r11", "memory");
-	return ret;
-}
 
 static void outb(unsigned short port, unsigned char val)
 {
@@ -40,29 +30,6 @@ static unsigned char inb(unsigned short port)
 
 	asm volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
 	return val;
-}
-
-static unsigned long str_len(const char *s)
-{
-	unsigned long n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-static void put(int fd, const char *s)
-{
-	sys3(SYS_write, fd, (long)s, (long)str_len(s));
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
 }
 
 /* Parse a decimal or 0x-prefixed hex number; returns -1 when malformed. */
