@@ -7,7 +7,11 @@ GUEST_KDIR := $(GUEST)/kernel
 GUEST_CACHE := $(BUILD)/cache
 # Kernel command line: serial console; loglevel=6 keeps notices ("Linux
 # version", warnings, errors) and drops the info-level chatter.
-GUEST_CMDLINE ?= console=ttyS0,115200 loglevel=6
+# lapic=notscdeadline: the LAPIC timer mode Linux picks on Bochs natively (its
+# microcode-errata check turns TSC-deadline off, a check it skips beneath any
+# hypervisor). With Bochs' TSC-deadline timer, 4 vCPUs idling in MWAIT stop
+# waking up (docs/testing.md, "SMP tests"). A test-platform setting only.
+GUEST_CMDLINE ?= console=ttyS0,115200 loglevel=6 lapic=notscdeadline
 # Initramfs compression (none|gzip|xz|zstd): see the timings in docs/testing.md.
 GUEST_INITRD_COMPRESS ?= zstd
 IMAGE_ESP_MIB ?= 34

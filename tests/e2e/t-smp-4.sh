@@ -1,5 +1,4 @@
 #!/bin/sh
-# e2e-blocked: with 4 CPUs beneath Mamori all four come up (OVMF SIPIs, Linux INIT/SIPI emulated) but Linux then hangs at boot uptime 4.28 s after "Key type blacklist registered" (twice, same place; cpu1 and cpu3 stop taking interrupts while cpu0/cpu2 keep ticking; cause not found yet); 2 CPUs pass
 # Issue 4: t-smp-2 with 4 CPUs: all four online beneath Mamori, the stress
 # finishes, cpu1..cpu3 each go offline and come back beneath Mamori.
 . "$(dirname "$0")/lib.sh"
