@@ -16,6 +16,7 @@ static const char *const vmm_status_names[] = {
 	[VMM_ERR_AUTH] = "unlock failed on the trusted console",
 	[VMM_ERR_SMP] = "an application processor could not be started",
 	[VMM_ERR_DISK] = "a disk rule of the policy cannot be enforced",
+	[VMM_ERR_DEVICES] = "a device intercept could not be set up (see the VMM log)",
 };
 
 static void com1_putc(char c)

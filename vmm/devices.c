@@ -55,19 +55,39 @@ static int shutdown_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	return 0;
 }
 
+static int devices_console(struct vm *vm)
+{
+	return vm_register_pio(vm, console_port(), UART_REG_COUNT, "console", console_pio, NULL);
+}
+
+static int devices_shutdown_port(struct vm *vm)
+{
+	return vm_register_pio(vm, BOCHS_SHUTDOWN_PORT, 1, "shutdown-port", shutdown_pio, NULL);
+}
+
+static const struct {
+	const char *name;
+	int (*init)(struct vm *vm);
+} devices_steps[] = {
+	{ "console", devices_console },
+	{ "shutdown port", devices_shutdown_port },
+	{ "PCI configuration", pci_intercept_init },
+	{ "IDE (ATA)", ata_init },
+	{ "AHCI", ahci_init },
+};
+
 int vmm_devices_init(struct vm *vm)
 {
+	u32 i;
 	int rc;
 
-	rc = vm_register_pio(vm, console_port(), UART_REG_COUNT, "console", console_pio, NULL);
-	if (!rc)
-		rc = vm_register_pio(vm, BOCHS_SHUTDOWN_PORT, 1, "shutdown-port", shutdown_pio,
-				     NULL);
-	if (!rc)
-		rc = pci_intercept_init(vm);
-	if (!rc)
-		rc = ata_init(vm);
-	if (!rc)
-		rc = ahci_init(vm);
-	return rc;
+	for (i = 0; i < ARRAY_SIZE(devices_steps); i++) {
+		rc = devices_steps[i].init(vm);
+		if (rc) {
+			pr_err("vm%u: %s intercept setup failed (%d); not launching\n", vm->id,
+			       devices_steps[i].name, rc);
+			return rc;
+		}
+	}
+	return 0;
 }

@@ -94,7 +94,7 @@ int arch_vmm_launch(struct boot_info *bi)
 		return VMM_ERR_NOMEM;
 	rc = arch_vm_init(vm, bi);
 	if (!rc)
-		rc = vmm_devices_init(vm) ? VMM_ERR_NOMEM : VMM_OK;
+		rc = vmm_devices_init(vm) ? VMM_ERR_DEVICES : VMM_OK;
 	if (rc)
 		return rc;
 	pc->vm = vm;
