@@ -111,3 +111,19 @@ disk_expect_read() {
 disk_report_exits() {
 	grep -a 'DISK-EXITS' "$E2E_OUT/com1.log" | tr -d '\r' | sed 's/^/disk: /' || true
 }
+
+# disk_expect_exits_and_write: the end both disk tests share: the exit counts
+# reported, the raw write/read and the fresh ext4 done, the scenario finished
+# with status 0 and no fatal VMM line, and on the host the partition holds
+# neither pattern in the clear and decrypts to an ext4 with /pattern.bin.
+disk_expect_exits_and_write() {
+	disk_report_exits
+	expect_log com1 'DISK-EXITS-OK' "the raw O_DIRECT write/read failed (see DISK-FAIL)"
+	expect_log com1 'DISK-WRITE-OK' "mkfs.ext4 or writing /pattern.bin failed (see DISK-FAIL)"
+	expect_log com1 'DISK-OK' "the scenario did not finish"
+	expect_no_log com2 'FATAL|panic' "the VMM reported a fatal error"
+	expect_rc 0
+	disk_expect_ciphertext "$DISK_MARK_HEX" "file pattern"
+	disk_expect_ciphertext "$DISK_BENCH_HEX" "raw O_DIRECT pattern"
+	disk_expect_pattern_file
+}
