@@ -3,7 +3,7 @@
 echo "E2E-BOOT: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPU(s)"
 modprobe -q ata_piix && modprobe -q sd_mod || { echo "E2E-BOOT: modprobe failed"; exit 1; }
 i=0
-while [ ! -e /sys/block/sda/sda2 ] && [ $i -lt 50 ]; do
+while [ ! -e /sys/block/sda/sda2 ] && [ $i -lt 300 ]; do
 	usleep 100000
 	i=$((i + 1))
 done

@@ -53,7 +53,7 @@ setup() {
 	done
 	modprobe mamori_exits || echo "DISK: mamori_exits.ko did not load"
 	i=0
-	while [ ! -b /dev/sda2 ] && [ $i -lt 100 ]; do
+	while [ ! -b /dev/sda2 ] && [ $i -lt 300 ]; do
 		usleep 100000
 		i=$((i + 1))
 	done

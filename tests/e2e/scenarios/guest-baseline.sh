@@ -7,7 +7,7 @@ for m in ata_piix sd_mod ahci nvme e1000 ext4 vfat dm_crypt macsec wireguard \
 	modprobe -q "$m" || { echo "BASELINE: modprobe $m failed"; bad=1; }
 done
 i=0
-while [ ! -e /sys/block/sda/sda2 ] && [ $i -lt 50 ]; do
+while [ ! -e /sys/block/sda/sda2 ] && [ $i -lt 300 ]; do
 	usleep 100000
 	i=$((i + 1))
 done

@@ -3,7 +3,7 @@
 # The first boot leaves a marker on the data partition (this run's own image copy).
 modprobe -q ata_piix && modprobe -q sd_mod || { echo "E2E-REBOOT: modprobe failed"; exit 1; }
 i=0
-while [ ! -e /dev/sda2 ] && [ $i -lt 50 ]; do usleep 100000; i=$((i + 1)); done
+while [ ! -e /dev/sda2 ] && [ $i -lt 300 ]; do usleep 100000; i=$((i + 1)); done
 [ -e /dev/sda2 ] || { echo "E2E-REBOOT: /dev/sda2 missing"; exit 1; }
 if [ "$(dd if=/dev/sda2 bs=15 count=1 2>/dev/null)" = "MAMORI-REBOOTED" ]; then
 	echo "E2E-REBOOT-SECOND-BOOT"
