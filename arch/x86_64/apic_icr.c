@@ -26,6 +26,11 @@ u32 apic_x2apic_ldr(u32 apic_id)
 	return ((apic_id >> 4) << 16) | (1U << (apic_id & 15));
 }
 
+bool apic_base_moves(u64 cur, u64 val)
+{
+	return ((cur ^ val) & ~0xfffULL) != 0;
+}
+
 static bool xapic_logical_hits(u32 mda, const struct apic_target *t)
 {
 	u32 ldr = t->ldr >> 24;

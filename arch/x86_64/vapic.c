@@ -146,6 +146,20 @@ static int vapic_mmio(struct vm *vm, void *priv, u64 gpa, u32 size, bool write, 
 	return 0;
 }
 
+int vapic_apic_base_write(struct per_cpu *pc, u64 val)
+{
+	static u32 refused;
+	u64 cur = rdmsr(MSR_IA32_APIC_BASE);
+
+	if (apic_base_moves(cur, val)) {
+		if (log_ratelimit(&refused))
+			pr_warn("cpu%u: guest moves its APIC base from 0x%lx to 0x%lx: refused with #GP (the VMM traps the xAPIC page where it is)\n",
+				pc->cpu_id, cur & ~(u64)0xfff, val & ~(u64)0xfff);
+		return -EPERM;
+	}
+	return wrmsr_safe(MSR_IA32_APIC_BASE, val) ? -EINVAL : 0;
+}
+
 int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val)
 {
 	switch (apic_icr_classify((u32)val)) {
@@ -188,6 +202,7 @@ int vapic_init(struct vm *vm)
 
 	vapic_cpu_reset(this_cpu());
 	arch_vm_intercept_msr_write(vm, MSR_X2APIC_ICR);
+	arch_vm_intercept_msr_write(vm, MSR_IA32_APIC_BASE);
 	rc = vm_register_mmio(vm, base, PAGE_SIZE, MMIO_TRAP_WRITE, "xapic", vapic_mmio, NULL);
 	if (rc)
 		pr_err("vm%u: cannot intercept the local APIC page at 0x%lx (%d)\n", vm->id,

@@ -324,6 +324,11 @@ static void handle_wrmsr(struct per_cpu *pc, struct guest_regs *r)
 			inject_gp();
 			return;
 		}
+	} else if (msr == MSR_IA32_APIC_BASE) {
+		if (vapic_apic_base_write(pc, v)) {
+			inject_gp();
+			return;
+		}
 	} else if (arch_msr_owned(msr) || wrmsr_safe(msr, v)) {
 		inject_gp();
 		return;

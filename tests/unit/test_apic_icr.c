@@ -103,6 +103,16 @@ static void test_unicast(void **state)
 	assert_int_equal(apic_icr_unicast(0x0000c600 | 0x10), 0x0000c610);	/* level bits kept */
 }
 
+static void test_base_moves(void **state)
+{
+	assert_false(apic_base_moves(0xfee00900, 0xfee00900));
+	assert_false(apic_base_moves(0xfee00900, 0xfee00d00));	/* x2APIC on */
+	assert_false(apic_base_moves(0xfee00900, 0xfee00100));	/* disabled */
+	assert_true(apic_base_moves(0xfee00900, 0xfed00900));
+	assert_true(apic_base_moves(0xfee00900, 0x1fee00900ULL));
+	assert_true(apic_base_moves(0xfee00900, 0xfee01900));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +122,7 @@ int main(void)
 		cmocka_unit_test(test_logical_xapic),
 		cmocka_unit_test(test_logical_x2apic),
 		cmocka_unit_test(test_unicast),
+		cmocka_unit_test(test_base_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,6 +35,7 @@ void arch_vm_ept_sync(struct vm *vm) { }
 void udelay(u32 us) { }
 bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q) { return false; }
 int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val) { return 0; }
+int vapic_apic_base_write(struct per_cpu *pc, u64 val) { return 0; }
 void vapic_apply_init(struct per_cpu *pc) { }
 
 static void test_adjust_ctls(void **state)

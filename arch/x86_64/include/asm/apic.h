@@ -60,6 +60,12 @@ bool apic_icr_hits(u32 icr_lo, u32 dest, bool x2apic, bool self, const struct ap
 u32 apic_icr_unicast(u32 icr_lo);
 /* apic_x2apic_ldr - the x2APIC logical ID the hardware derives from @apic_id. */
 u32 apic_x2apic_ldr(u32 apic_id);
+/*
+ * apic_base_moves - whether an IA32_APIC_BASE write of @val, where the MSR
+ * holds @cur, changes the base address (bits 12 and up). The enable, x2APIC
+ * and BSP bits (11, 10, 8) and reserved bits below 12 do not count.
+ */
+bool apic_base_moves(u64 cur, u64 val);
 
 /* apic_send_ipi - send @icr_low (delivery mode | vector) to @apic_id; -1 if the ICR stays busy. */
 int apic_send_ipi(u32 apic_id, u32 icr_low);

@@ -21,6 +21,13 @@ struct vm;
 int vapic_init(struct vm *vm);
 /* vapic_cpu_reset - @pc's tracked guest APIC state (LDR, DFR) as after INIT. */
 void vapic_cpu_reset(struct per_cpu *pc);
+/*
+ * vapic_apic_base_write - a guest WRMSR of @val to IA32_APIC_BASE (intercepted
+ * with vapic_init). Mode bits change as asked; a move of the base address is
+ * refused (-EPERM: #GP), as the trapped xAPIC page would stay behind and the
+ * guest's INIT IPIs would reach the processor unemulated.
+ */
+int vapic_apic_base_write(struct per_cpu *pc, u64 val);
 /* vapic_x2apic_icr_write - a guest WRMSR of @val to the x2APIC ICR; -EINVAL: #GP. */
 int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val);
 /*
