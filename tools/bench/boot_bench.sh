@@ -46,5 +46,6 @@ for cpus in ${BOOT_BENCH_CPUS:-1 2 4}; do
 	[ -z "$p" ] || [ -z "$u" ] ||
 		echo "boot ($cpus CPU): of which the policy unlock (prompt to unlocked): $(awk -v p="$p" -v u="$u" 'BEGIN { printf "%.1f", u - p }')s"
 	echo "VM exits by reason during the boot (firmware + GRUB + Linux to power-off):"
-	sed -n 's/^.*stats:   /  /p; s/^.*\(stats: [0-9]* VM exits.*\)/  \1/p' "$out/vmm-$cpus/com2.log"
+	stats=$(sed -n 's/^.*stats:   /  /p; s/^.*\(stats: [0-9]* VM exits.*\)/  \1/p' "$out/vmm-$cpus/com2.log")
+	echo "${stats:-  none: the run ended before the Shutdown of the guest, where the VMM prints them}"
 done
