@@ -3,6 +3,7 @@
 #include <asm/cpu.h>
 #include <asm/processor.h>
 #include <asm/vmx_caps.h>
+#include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -48,7 +49,10 @@ static int probe_controls(void)
 	u32 pin = PIN_NMI_EXITING | PIN_VIRTUAL_NMIS;
 	int bad = 0;
 
-	bad |= adjust("pin-based", MSR_IA32_VMX_TRUE_PINBASED, pin, pin, &vmx_cfg.pin);
+	bad |= adjust("pin-based", MSR_IA32_VMX_TRUE_PINBASED, pin | vmx_sample_pin(), pin,
+		      &vmx_cfg.pin);
+	if (vmx_sample_pin() && !(vmx_cfg.pin & vmx_sample_pin()))
+		pr_warn("vmx: no VMX preemption timer: the vCPU sampler stays off\n");
 	bad |= adjust("processor-based", MSR_IA32_VMX_TRUE_PROCBASED, cpuc, cpuc,
 		      &vmx_cfg.cpu);
 	bad |= adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, want2,
@@ -214,6 +218,8 @@ bool vmcs_setup_controls(struct per_cpu *pc)
 	ok &= vmw(SECONDARY_VM_EXEC_CONTROL, vmx_cfg.cpu2);
 	ok &= vmw(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	ok &= vmw(EXCEPTION_BITMAP, 0);
+	if (vmx_cfg.pin & vmx_sample_pin())
+		vmx_sample_arm();
 	ok &= vmw(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	ok &= vmw(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	ok &= vmw(CR3_TARGET_COUNT, 0);

@@ -8,6 +8,7 @@
 #include <asm/processor.h>
 #include <asm/vapic.h>
 #include <asm/vmx_exit.h>
+#include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
@@ -405,6 +406,12 @@ static void handle_xsetbv(struct per_cpu *pc, struct guest_regs *r)
 	vmx_skip_instruction();
 }
 
+/* Only with the vCPU sampler built in (asm/vmx_sample.h). */
+static void handle_preemption_timer(struct per_cpu *pc, struct guest_regs *r)
+{
+	vmx_sample_exit(pc);
+}
+
 /* Exits Mamori never enables: refuse the instruction rather than stop the VMM. */
 static void handle_unexpected(struct per_cpu *pc, struct guest_regs *r)
 {
@@ -469,7 +476,7 @@ const struct vmx_exit_handler vmx_exit_table[VMX_EXIT_REASONS] = {
 	H(EXIT_EPT_MISCONFIG, "ept-misconfig", handle_ept_misconfig),
 	H(EXIT_INVEPT, "invept", handle_vmx_insn),
 	H(EXIT_RDTSCP, "rdtscp", handle_unexpected),
-	H(EXIT_PREEMPTION_TIMER, "preemption-timer", handle_unexpected),
+	H(EXIT_PREEMPTION_TIMER, "preemption-timer", handle_preemption_timer),
 	H(EXIT_INVVPID, "invvpid", handle_vmx_insn),
 	H(EXIT_WBINVD, "wbinvd", handle_unexpected),
 	H(EXIT_XSETBV, "xsetbv", handle_xsetbv),

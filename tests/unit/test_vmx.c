@@ -37,6 +37,7 @@ bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q) { r
 int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val) { return 0; }
 int vapic_apic_base_write(struct per_cpu *pc, u64 val) { return 0; }
 void vapic_apply_init(struct per_cpu *pc) { }
+void vmx_sample_exit(struct per_cpu *pc) { }
 
 static void test_adjust_ctls(void **state)
 {

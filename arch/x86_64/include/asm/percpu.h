@@ -54,6 +54,7 @@ struct per_cpu {
 	volatile u32 nmi_kicks;		/* NMIs sent by the VMM itself: not the guest's */
 	volatile u64 ept_gen_seen;	/* EPT generation this CPU has invalidated */
 	u32 sipis;
+	u64 samples;			/* vCPU sampler exits (asm/vmx_sample.h) */
 	bool sipi_fresh;		/* no exit since the SIPI exit yet */
 	u8 sipi_vector;			/* of the last SIPI */
 	u8 held_inits;			/* INITs dropped since that SIPI */

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vCPU sampler on the VMX preemption timer (asm/vmx_sample.h). */
+#include <asm/cpu.h>
+#include <asm/vmx.h>
+#include <asm/vmx_exit.h>
+#include <asm/vmx_sample.h>
+#include <mamori/log.h>
+#include <mamori/smp.h>
+
+#ifndef VMX_SAMPLE_TICKS
+#define VMX_SAMPLE_TICKS	0
+#endif
+
+#define PIN_PREEMPTION_TIMER	BIT(6)
+
+u32 vmx_sample_pin(void)
+{
+	return VMX_SAMPLE_TICKS ? PIN_PREEMPTION_TIMER : 0;
+}
+
+void vmx_sample_arm(void)
+{
+	if (VMX_SAMPLE_TICKS)
+		vmx_vmwrite(VMX_PREEMPTION_TIMER_VALUE, VMX_SAMPLE_TICKS);
+}
+
+void vmx_sample_exit(struct per_cpu *pc)
+{
+	if (pc->samples++ & 7)
+		return;
+	pr_info("sample: cpu%u #%lu rip 0x%lx rsp 0x%lx rflags 0x%lx interruptibility 0x%lx activity %lu\n",
+		pc->cpu_id, pc->samples, vmcs_read(GUEST_RIP), vmcs_read(GUEST_RSP),
+		vmcs_read(GUEST_RFLAGS), vmcs_read(GUEST_INTERRUPTIBILITY_INFO),
+		vmcs_read(GUEST_ACTIVITY_STATE));
+}
