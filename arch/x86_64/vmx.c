@@ -219,7 +219,7 @@ bool vmcs_setup_controls(struct per_cpu *pc)
 	ok &= vmw(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	ok &= vmw(EXCEPTION_BITMAP, 0);
 	if (vmx_cfg.pin & vmx_sample_pin())
-		vmx_sample_arm();
+		ok &= vmx_sample_arm();
 	ok &= vmw(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	ok &= vmw(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	ok &= vmw(CR3_TARGET_COUNT, 0);

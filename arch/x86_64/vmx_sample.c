@@ -11,17 +11,14 @@
 #define VMX_SAMPLE_TICKS	0
 #endif
 
-#define PIN_PREEMPTION_TIMER	BIT(6)
-
 u32 vmx_sample_pin(void)
 {
 	return VMX_SAMPLE_TICKS ? PIN_PREEMPTION_TIMER : 0;
 }
 
-void vmx_sample_arm(void)
+bool vmx_sample_arm(void)
 {
-	if (VMX_SAMPLE_TICKS)
-		vmx_vmwrite(VMX_PREEMPTION_TIMER_VALUE, VMX_SAMPLE_TICKS);
+	return !VMX_SAMPLE_TICKS || vmx_vmwrite(VMX_PREEMPTION_TIMER_VALUE, VMX_SAMPLE_TICKS);
 }
 
 void vmx_sample_exit(struct per_cpu *pc)

@@ -69,6 +69,7 @@ enum vmcs_field {
 #define PIN_EXT_INTR_EXITING		BIT(0)
 #define PIN_NMI_EXITING			BIT(3)
 #define PIN_VIRTUAL_NMIS		BIT(5)
+#define PIN_PREEMPTION_TIMER		BIT(6)
 /* Primary processor-based controls */
 #define CPU_INTR_WINDOW_EXITING		BIT(2)
 #define CPU_HLT_EXITING			BIT(7)

@@ -15,8 +15,8 @@ struct per_cpu;
 
 /* vmx_sample_pin - the pin-based control the sampler wants (0 when off). */
 u32 vmx_sample_pin(void);
-/* vmx_sample_arm - load the timer into the current VMCS (nothing when off). */
-void vmx_sample_arm(void);
+/* vmx_sample_arm - load the timer into the current VMCS (nothing when off); false if VMWRITE failed. */
+bool vmx_sample_arm(void);
 /* vmx_sample_exit - a preemption-timer exit on @pc: log every 8th sample. */
 void vmx_sample_exit(struct per_cpu *pc);
 
