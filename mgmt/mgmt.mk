@@ -8,9 +8,13 @@
 #   Without POLICY_PUBKEY: a DEVELOPMENT key pair is generated once under
 #	build/keys/ and trusted; never ship a build made that way.
 
+# The policy blob code shared by the VMM, the tool, the unit tests and fuzzers.
+POLICY_BLOB_SRCS := vmm/policy_diag.c vmm/policy_check.c vmm/policy_decode.c \
+	vmm/policy_verify.c vmm/policy_seal.c
+
 POLICY_TOOL := $(BUILD)/mamori-policy
 POLICY_TOOL_SRCS := mgmt/mamori_policy.c mgmt/policy_text.c mgmt/policy_encode.c \
-	vmm/policy_blob.c
+	$(POLICY_BLOB_SRCS)
 POLICY_TOOL_OBJS := $(POLICY_TOOL_SRCS:%.c=$(BUILD)/tool/%.o)
 # The tool is built without sanitizers (unit tests and fuzzers have them).
 POLICY_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ivmm/include -Imgmt \
@@ -73,7 +77,7 @@ $(POLICY_GEN)/policy_pubkey.o: $(POLICY_GEN)/policy_pubkey.c | deps-stamp
 	@echo "  CC      $<"
 	$(Q)$(CC) $(VMM_CFLAGS) -MMD -MP -c $< -o $@
 
-VMM_OBJS += $(BUILD)/vmm/policy_blob.o $(POLICY_GEN)/policy_pubkey.o
+VMM_OBJS += $(POLICY_BLOB_SRCS:%.c=$(BUILD)/%.o) $(POLICY_GEN)/policy_pubkey.o
 
 # ---- the development policy ---------------------------------------------------
 # Passphrase `mamori-dev` (README, docs/policy.md); the plaintext keys go to
@@ -93,7 +97,7 @@ $(BUILD)/policy.bin: mgmt/dev-policy.txt $(POLICY_SIGN_KEY) $(POLICY_PUB_FILE) $
 endif
 
 # ---- unit tests ---------------------------------------------------------------
-POLICY_TEST_OBJS := $(BUILD)/host/vmm/policy_blob.o $(BUILD)/host/mgmt/policy_encode.o \
+POLICY_TEST_OBJS := $(POLICY_BLOB_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/mgmt/policy_encode.o \
 	$(BUILD)/host/mgmt/policy_text.o
 POLICY_TESTS := $(BUILD)/tests/test_policy_blob $(BUILD)/tests/test_policy_text \
 	$(BUILD)/tests/test_policy_crypto
@@ -115,7 +119,7 @@ $(BUILD)/fuzz/obj/%.o: %.c
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
 $(POLICY_FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o \
-		$(BUILD)/fuzz/obj/vmm/policy_blob.o $(BUILD)/fuzz/obj/mgmt/policy_text.o \
+		$(POLICY_BLOB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/mgmt/policy_text.o \
 		$(BUILD)/fuzz/obj/mgmt/policy_encode.o
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) $^ -o $@ $(POLICY_LIBS)

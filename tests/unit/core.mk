@@ -26,7 +26,7 @@ $(BUILD)/tests/test_hypercall: $(BUILD)/host/tests/unit/test_hypercall.o \
 UNIT_TESTS += $(BUILD)/tests/test_disk
 $(BUILD)/tests/test_disk: $(BUILD)/host/tests/unit/test_disk.o $(BUILD)/host/vmm/disk.o \
 		$(BUILD)/host/crypto/xts.o $(BUILD)/host/arch/x86_64/fpu.o \
-		$(BUILD)/host/vmm/policy_blob.o $(BUILD)/host/tests/unit/stub_log.o
+		$(POLICY_BLOB_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(POLICY_LIBS) $(HOST_LDLIBS)
 
