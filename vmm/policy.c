@@ -62,30 +62,27 @@ static int policy_take_blob(struct boot_info *bi, u8 **blob)
 	return VMM_OK;
 }
 
-/* Say which sections this build validated but does not act on yet. */
-static void policy_report_sections(const struct policy *pol, u16 console_port)
-{
-	static const u16 later[] = {
-		POLICY_REC_NETWORK, POLICY_REC_FILE, POLICY_REC_MONITOR,
-	};
-	u32 i;
+/* Sections this build enforces; a policy with any other rule is refused. */
+#define POLICY_ENFORCED	(BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK))
 
-	if (pol->sections & BIT(POLICY_REC_CONSOLE)) {
-		if (pol->console.kind != POLICY_CONSOLE_UART ||
-		    pol->console.port != console_port)
-			pr_warn("policy: section console names %s 0x%x; this build prompts on "
-				"the VMM console 0x%x only\n",
-				pol->console.kind == POLICY_CONSOLE_UART ? "uart" :
-				"the framebuffer", pol->console.port, console_port);
-		pr_warn("policy: section console present but not enforced by this build "
-			"beyond the unlock prompt\n");
-	}
-	for (i = 0; i < ARRAY_SIZE(later); i++)
-		if (pol->sections & BIT(later[i]))
-			pr_warn("policy: section %s present but not enforced by this build\n",
-				policy_section_name(later[i]));
+/* Fail closed on coverage: a rule this build cannot enforce stops the boot. */
+static int policy_check_coverage(const struct policy *pol, u16 console_port)
+{
+	u16 sec = policy_unenforced_section(pol, POLICY_ENFORCED, console_port);
+
 	if (pol->ignored)
 		pr_warn("policy: %u unknown optional record(s) skipped\n", pol->ignored);
+	if (!sec)
+		return VMM_OK;
+	if (sec == POLICY_REC_CONSOLE)
+		pr_err("policy: refused: section console names %s 0x%x, but this build "
+		       "prompts on the VMM console UART 0x%x only\n",
+		       pol->console.kind == POLICY_CONSOLE_UART ? "uart" : "the framebuffer",
+		       pol->console.port, console_port);
+	else
+		pr_err("policy: refused: section %s present, but this build cannot "
+		       "enforce it\n", policy_section_name(sec));
+	return VMM_ERR_POLICY;
 }
 
 static int console_source(void *ctx)
@@ -173,7 +170,11 @@ int policy_boot_phase(struct boot_info *bi)
 	pr_info("policy: version %lu from key %s verified (%u bytes; highest accepted "
 		"before: %lu)\n", pol_active.version, policy_pubkey_fpr, pol_active.size,
 		bi->policy_highest_version);
-	policy_report_sections(&pol_active, console_port());
+	rc = policy_check_coverage(&pol_active, console_port());
+	if (rc) {
+		memset(&pol_active, 0, sizeof(pol_active));
+		return rc;
+	}
 	if (pol_active.sections & BIT(POLICY_REC_SECRETS)) {
 		rc = policy_unlock(&pol_active, &pol_secrets);
 		if (rc) {

@@ -397,3 +397,24 @@ int policy_check_refs(const struct policy *pol, struct policy_diag *d)
 		ret = check_file_refs(pol, d);
 	return ret;
 }
+
+u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 console_port)
+{
+	static const u16 rules[] = {
+		POLICY_REC_CONSOLE, POLICY_REC_DISK, POLICY_REC_NETWORK,
+		POLICY_REC_FILE, POLICY_REC_MONITOR,
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++) {
+		if (!(pol->sections & BIT(rules[i])))
+			continue;
+		if (!(enforced & BIT(rules[i])))
+			return rules[i];
+		if (rules[i] == POLICY_REC_CONSOLE &&
+		    (pol->console.kind != POLICY_CONSOLE_UART ||
+		     pol->console.port != console_port))
+			return rules[i];
+	}
+	return 0;
+}

@@ -423,6 +423,35 @@ static void test_rollback(void **state)
 	assert_int_equal(policy_load(blob, len, pub, sizeof(pub), 0, &pol, &d), 0);
 }
 
+/* Fail closed on coverage: every present rule section outside the mask is named. */
+static void test_unenforced_section(void **state)
+{
+	const u32 disk_console = BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK);
+	struct policy p;
+
+	build_sample();
+	assert_int_equal(policy_parse(blob, len, &p, NULL), 0);
+	/* sample has console com2, disk, network, file and monitor sections */
+	assert_int_equal(policy_unenforced_section(&p, disk_console, 0x2f8), POLICY_REC_NETWORK);
+	p.sections &= ~BIT(POLICY_REC_NETWORK);
+	assert_int_equal(policy_unenforced_section(&p, disk_console, 0x2f8), POLICY_REC_FILE);
+	p.sections &= ~BIT(POLICY_REC_FILE);
+	assert_int_equal(policy_unenforced_section(&p, disk_console, 0x2f8), POLICY_REC_MONITOR);
+	p.sections &= ~BIT(POLICY_REC_MONITOR);
+	assert_int_equal(policy_unenforced_section(&p, disk_console, 0x2f8), 0);
+	/* a console other than the one the VMM prompts on is not enforced */
+	assert_int_equal(policy_unenforced_section(&p, disk_console, 0x3f8), POLICY_REC_CONSOLE);
+	p.console.kind = POLICY_CONSOLE_FB_PS2;
+	p.console.port = 0;
+	assert_int_equal(policy_unenforced_section(&p, disk_console, 0), POLICY_REC_CONSOLE);
+	/* a disk rule without a disk intercept in the mask */
+	p.sections &= ~BIT(POLICY_REC_CONSOLE);
+	assert_int_equal(policy_unenforced_section(&p, BIT(POLICY_REC_CONSOLE), 0x2f8),
+			 POLICY_REC_DISK);
+	p.sections = 0;
+	assert_int_equal(policy_unenforced_section(&p, 0, 0x2f8), 0);
+}
+
 static void test_strerror(void **state)
 {
 	int i;
@@ -444,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_rollback),
+		cmocka_unit_test(test_unenforced_section),
 		cmocka_unit_test(test_strerror),
 	};
 

@@ -341,6 +341,16 @@ int policy_check_name(const char *name, bool allow_empty);
 /* Cross-record checks: key references, conflicting rules; d->rec = origin. */
 int policy_check_refs(const struct policy *pol, struct policy_diag *d);
 
+/*
+ * policy_unenforced_section - the first rule section of @pol that is present
+ * but not in @enforced (a mask of BIT(enum policy_rec_type)), or 0 when every
+ * present section is enforced. A console section counts as enforced only when
+ * it names the UART at @console_port (the one the VMM prompts on). The VMM
+ * refuses a policy this returns non-zero for: a rule it cannot enforce is
+ * never "logged and going on".
+ */
+u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 console_port);
+
 /* policy_kdf - PBKDF2-HMAC-SHA256 into @out (@out_len bytes). */
 int policy_kdf(const u8 *pass, size_t pass_len, const u8 *salt, size_t salt_len,
 	       u32 iterations, u8 *out, size_t out_len);
