@@ -8,6 +8,7 @@
 #include <mamori/mm.h>
 #include <mamori/policy_boot.h>
 #include <mamori/string.h>
+#include <mamori/vmm.h>
 
 #define POLICY_PROMPT	"mamori: enter the policy passphrase: "
 
@@ -108,6 +109,7 @@ static int policy_unlock(const struct policy *pol, struct policy_secrets *out)
 	struct policy_diag diag;
 	size_t len;
 	u32 attempt;
+	u64 start = arch_cycles();
 	int rc, ret;
 
 	if (!console_port()) {
@@ -128,8 +130,9 @@ static int policy_unlock(const struct policy *pol, struct policy_secrets *out)
 		ret = policy_unseal(pol, (const u8 *)pass, len, out, &diag);
 		policy_wipe(pass, sizeof(pass));
 		if (!ret) {
-			pr_info("policy: secrets unlocked (%u secret(s), attempt %u of %u)\n",
-				out->count, attempt, POLICY_UNLOCK_TRIES);
+			pr_info("policy: secrets unlocked (%u secret(s), attempt %u of %u; "
+				"%lu cycles from the first prompt)\n", out->count, attempt,
+				POLICY_UNLOCK_TRIES, arch_cycles() - start);
 			return VMM_OK;
 		}
 		if (ret != -POLICY_E_UNSEAL)

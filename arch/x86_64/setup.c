@@ -78,6 +78,11 @@ static int launch_failed(int rc)
 	return VMM_ERR_LAUNCH;
 }
 
+u64 arch_cycles(void)
+{
+	return rdtsc();
+}
+
 int arch_vmm_launch(struct boot_info *bi)
 {
 	struct vm *vm = vm_guest();

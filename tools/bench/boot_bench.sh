@@ -1,51 +1,103 @@
 #!/bin/bash
-# Boot time beneath Mamori against the same image booted without it (--no-vmm),
-# both runs at once so they share the machine's load, with the VM exits by
-# reason during the boot. Reported as a ratio (see docs/testing.md).
+# Boot overhead of Mamori against the same image booted without it (--no-vmm),
+# all runs of one CPU count at once so they share the machine's load, with the
+# VM exits by reason during the boot (docs/testing.md, "Benchmarks").
+#
+# The figure that counts is Bochs's emulated time at the guest's power-off (the
+# tick of bochs.log's "quit_sim called" line; 200 M ticks = 1 s at the runner's
+# ips), repeatable to ~0.02 s whatever the host's load; wall-clock ratios are
+# printed beside it. Mamori runs twice: with a signed secret-free policy (no
+# passphrase prompt, nothing to wait for) and with the development policy (a
+# disk rule, so the disk intercept encrypts; its passphrase unlock, prompt to
+# unlocked in TSC cycles = emulated ticks, is taken out, since it includes the
+# wait for the typed answer). Target: at most +1.5% (BitVisor's passthrough
+# build, measured in the same setup: ../shared/PLATFORM.md).
 # BOOT_BENCH_CPUS selects CPU counts (default "1 2 4"); with more than one the
-# test-only ACPI shim (--acpi-shim) gives Linux a MADT, in both runs alike.
+# test-only ACPI shim (--acpi-shim) gives Linux a MADT, in every run alike.
 set -eu
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=${BOOT_BENCH_OUT:-$repo/build/bench/boot}
 image=$repo/build/disk.img
 scenario=$out/scenario.sh
+ips=200000000
+target_pct=1.5
 rm -rf "$out" && mkdir -p "$out"
 printf '#!/bin/sh\necho BOOT-BENCH-UP\nexit 0\n' >"$scenario"
 chmod +x "$scenario"
+printf 'version 1\nconsole uart port=com2\n' >"$out/nosecret.txt"
+"$repo/build/mamori-policy" build --key "$repo/build/keys/policy-dev.key" \
+	-o "$out/nosecret.bin" "$out/nosecret.txt" >/dev/null
 
 # milestone DIR PATTERN: seconds from Bochs start to the first PATTERN (timings.txt).
 milestone() {
 	awk -v p="$2" '$0 ~ p { print $1; exit }' "$1/timings.txt"
 }
 
+# emulated DIR: emulated seconds at the guest's power-off, or nothing.
+emulated() {
+	awk -v ips="$ips" '/quit_sim called/ { t = $1; sub(/[^0-9].*/, "", t);
+		printf "%.2f\n", t / ips; exit }' "$1/bochs.log"
+}
+
+# unlock_s DIR: emulated seconds from the passphrase prompt to the unlock.
+unlock_s() {
+	sed -n 's/.*secrets unlocked.* \([0-9]*\) cycles from the first prompt.*/\1/p' \
+		"$1/com2.log" | awk -v ips="$ips" '{ printf "%.2f\n", $1 / ips; exit }'
+}
+
+pct() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", (a / b - 1) * 100 }'
+}
+
+# check NAME EMULATED NATIVE: print the overhead, and BELOW TARGET past it.
+check() {
+	local p
+	p=$(pct "$2" "$3")
+	echo "boot ($cpus CPU): $1: ${2}s emulated vs ${3}s native: ${p}%"
+	awk -v p="$p" -v t="$target_pct" 'BEGIN { exit !(p > t) }' &&
+		echo "BELOW TARGET: $1 with $cpus CPU: ${p}% boot overhead (target +${target_pct}%)"
+	echo "SUMMARY: boot with $cpus CPU, $1: ${p}% emulated time (${2}s vs ${3}s native)"
+}
+
+run() {	# run NAME ARGS...: one boot in the background
+	local name=$1
+	shift
+	"$repo/tools/run-bochs" --image "$image" --cpus "$cpus" --timeout 1200 $shim \
+		--scenario "$scenario" --out "$out/$name-$cpus" "$@" \
+		>"$out/$name-$cpus.out" 2>&1 &
+	pids+=($!)
+}
+
 for cpus in ${BOOT_BENCH_CPUS:-1 2 4}; do
 	shim=
 	[ "$cpus" -eq 1 ] || { shim=--acpi-shim; make -s -C "$repo" acpi-shim; }
-	"$repo/tools/run-bochs" --image "$image" --cpus "$cpus" --timeout 900 $shim \
-		--passphrase "${BOOT_BENCH_PASSPHRASE:-mamori-dev}" \
-		--scenario "$scenario" --out "$out/vmm-$cpus" >"$out/vmm-$cpus.out" 2>&1 &
-	a=$!
-	"$repo/tools/run-bochs" --image "$image" --cpus "$cpus" --timeout 900 --no-vmm $shim \
-		--scenario "$scenario" --out "$out/native-$cpus" >"$out/native-$cpus.out" 2>&1 &
-	b=$!
+	pids=()
+	run native --no-vmm
+	run vmm --passphrase "${BOOT_BENCH_PASSPHRASE:-mamori-dev}"
+	run nosecret --policy "$out/nosecret.bin"
 	rc=0
-	wait $a || rc=$?
-	wait $b || rc=$((rc | $?))
+	for p in "${pids[@]}"; do wait "$p" || rc=1; done
 	[ $rc -eq 0 ] || { echo "boot_bench: a run failed (see $out)"; exit 1; }
+	n=$(emulated "$out/native-$cpus")
+	v=$(emulated "$out/vmm-$cpus")
+	s=$(emulated "$out/nosecret-$cpus")
+	u=$(unlock_s "$out/vmm-$cpus")
+	[ -n "$n" ] && [ -n "$v" ] && [ -n "$s" ] && [ -n "$u" ] ||
+		{ echo "boot_bench: a run has no power-off tick or unlock time (see $out)"; exit 1; }
+	echo "boot ($cpus CPU): development policy: ${v}s emulated, of which ${u}s the passphrase unlock"
+	check "secret-free policy" "$s" "$n"
+	check "development policy (disk rule) less the unlock" \
+		"$(awk -v v="$v" -v u="$u" 'BEGIN { printf "%.2f", v - u }')" "$n"
 	for m in "Linux version" "MAMORI-SCENARIO-START"; do
-		v=$(milestone "$out/vmm-$cpus" "$m")
-		n=$(milestone "$out/native-$cpus" "$m")
-		[ -n "$v" ] && [ -n "$n" ] || { echo "boot_bench: no '$m' milestone"; exit 1; }
-		r=$(awk -v v="$v" -v n="$n" 'BEGIN { printf "%.2f", v / n }')
-		echo "boot ($cpus CPU): to '$m': ${v}s with Mamori, ${n}s without: ratio ${r}x"
+		wv=$(milestone "$out/vmm-$cpus" "$m")
+		wn=$(milestone "$out/native-$cpus" "$m")
+		echo "boot ($cpus CPU): wall clock to '$m': ${wv}s with Mamori, ${wn}s without" \
+			"($(awk -v a="$wv" -v b="$wn" 'BEGIN { printf "%.2f", a / b }')x; load-dependent)"
 	done
-	echo "SUMMARY: boot to scenario with $cpus CPU: ${r}x the time without Mamori (${v}s vs ${n}s, Bochs)"
-	# Part of the Mamori boot is the policy unlock (PBKDF2 at the passphrase prompt).
-	p=$(milestone "$out/vmm-$cpus" "com2:passphrase:")
-	u=$(milestone "$out/vmm-$cpus" "com2:policy: secrets unlocked")
-	[ -z "$p" ] || [ -z "$u" ] ||
-		echo "boot ($cpus CPU): of which the policy unlock (prompt to unlocked): $(awk -v p="$p" -v u="$u" 'BEGIN { printf "%.1f", u - p }')s"
-	echo "VM exits by reason during the boot (firmware + GRUB + Linux to power-off):"
-	stats=$(sed -n 's/^.*stats:   /  /p; s/^.*\(stats: [0-9]* VM exits.*\)/  \1/p' "$out/vmm-$cpus/com2.log")
-	echo "${stats:-  none: the run ended before the Shutdown of the guest, where the VMM prints them}"
+	for name in vmm nosecret; do
+		echo "VM exits by reason during the boot ($name policy, firmware + GRUB + Linux to power-off):"
+		stats=$(sed -n 's/^.*stats:   /  /p; s/^.*\(stats: [0-9]* VM exits.*\)/  \1/p' \
+			"$out/$name-$cpus/com2.log")
+		echo "${stats:-  none: the run ended before the Shutdown of the guest, where the VMM prints them}"
+	done
 done

@@ -24,6 +24,12 @@ int vmm_entry(struct boot_info *bi);
  */
 int arch_vmm_launch(struct boot_info *bi);
 
+/*
+ * arch_cycles() - a free-running cycle count of this CPU (the TSC on x86), for
+ * durations in log lines; under Bochs one cycle is one emulated tick.
+ */
+u64 arch_cycles(void);
+
 /* arch_log_exit_stats - log the VM exits per reason, summed over CPUs, tagged @why. */
 void arch_log_exit_stats(const char *why);
 
