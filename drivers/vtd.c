@@ -40,6 +40,8 @@
 #define CAP_FRO(c)		((((c) >> 24) & 0x3ff) * 16)
 #define CAP_SLLPS(c)		(((c) >> 34) & 3)
 #define CAP_NFR(c)		((((c) >> 40) & 0xff) + 1)
+#define CAP_DWD			BIT(54)
+#define CAP_DRD			BIT(55)
 #define ECAP_C			BIT(0)
 #define ECAP_IRO(c)		((((c) >> 8) & 0x3ff) * 16)
 #define SAGAW_39		BIT(1)
@@ -247,7 +249,9 @@ static int vtd_unit_enable(struct vtd *v, struct vtd_unit *u)
 		err = vtd_wait64_clear(u, VTD_CCMD, VTD_CCMD_ICC, "context-cache invalidation");
 	}
 	if (!err) {
-		wr64(u, iotlb, VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR | VTD_IOTLB_DW);
+		wr64(u, iotlb, VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL |
+		     ((u->cap & CAP_DRD) ? VTD_IOTLB_DR : 0) |
+		     ((u->cap & CAP_DWD) ? VTD_IOTLB_DW : 0));
 		err = vtd_wait64_clear(u, iotlb, VTD_IOTLB_IVT, "IOTLB invalidation");
 	}
 	if (!err && !(rd64(u, iotlb) & VTD_IOTLB_IAIG)) {
