@@ -84,7 +84,7 @@ int vtd_boot_phase(struct boot_info *bi)
 	int err = vtd_find_dmar(bi, &vtd_dmar);
 
 	if (err == -ENOENT) {
-		pr_info("vtd: no DMA remapping hardware (no DMAR table): devices reach all memory\n");
+		pr_info("vtd: no DMA remapping hardware (no DMAR table or no unit in it): devices reach all memory\n");
 		return VMM_OK;
 	}
 	if (err)
