@@ -3,7 +3,8 @@
 # boots tests/vtd/vtd_qemu.c (drivers/vtd*.c in a test-only EFI program),
 # which enables remapping with one page held back as the "VMM region" and has
 # the AHCI controller DMA into it (must fault, page unchanged) and into an
-# allowed page (must land). Twice: 39-bit (3-level) and 48-bit (4-level)
+# allowed page (must land), then has it read both pages (WRITE DMA EXT): the
+# protected page's bytes must not reach the disk. Twice: 39-bit (3-level) and 48-bit (4-level)
 # second-level tables. No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
 
@@ -21,11 +22,12 @@ truncate -s 16M "$esp"
 mkfs.vfat -n VTDTEST "$esp" >/dev/null || fail "mkfs.vfat failed"
 mmd -i "$esp" ::/EFI ::/EFI/BOOT && mcopy -i "$esp" "$EFI" ::/EFI/BOOT/BOOTX64.EFI ||
 	fail "cannot put the test program on the ESP"
-truncate -s 1M "$E2E_OUT/disk0.img"
 
-# vtd_run AW-BITS: one boot; COM1 in $E2E_OUT/com1-AW.log.
+# vtd_run AW-BITS: one boot on a blank disk; COM1 in $E2E_OUT/com1-AW.log.
 vtd_run() {
 	cp "$VARS" "$E2E_OUT/vars.fd"
+	rm -f "$E2E_OUT/disk0.img"
+	truncate -s 1M "$E2E_OUT/disk0.img"
 	log=$E2E_OUT/com1-$1.log
 	rm -f "$log"
 	echo "qemu: intel-iommu aw-bits=$1"
@@ -54,6 +56,14 @@ for aw in 39 48; do
 	grep -aEq 'VTD-TEST: PASS fault recorded' "$f" || fail "aw-bits=$aw: no fault record"
 	grep -aEq 'VTD-TEST: PASS DMA into an allowed page landed' "$f" ||
 		fail "aw-bits=$aw: DMA into an allowed page did not land"
+	grep -aEq 'VTD-TEST: PASS fault recorded: read of the protected page' "$f" ||
+		fail "aw-bits=$aw: no fault record for the device's read of the protected page"
+	# on the disk itself: sector 1 (written from the protected page) holds none
+	# of its 0x5a pattern, sector 2 (from an allowed page) holds 0xc3 bytes
+	s1=$(dd if="$E2E_OUT/disk0.img" bs=512 skip=1 count=1 2>/dev/null | od -An -tx1 -v | tr -s ' \n' ' ')
+	s2=$(dd if="$E2E_OUT/disk0.img" bs=512 skip=2 count=1 2>/dev/null | od -An -tx1 -v | tr -s ' \n' ' ')
+	case "$s1" in *5a*) fail "aw-bits=$aw: the protected page's bytes reached the disk" ;; esac
+	case "$s2" in *c3*) ;; *) fail "aw-bits=$aw: the allowed page's bytes did not reach the disk" ;; esac
 	grep -aEq 'VTD-TEST: FAIL' "$f" && fail "aw-bits=$aw: $(grep -a -m1 'VTD-TEST: FAIL' "$f" | tr -d '\r')"
 	grep -aEq 'VTD-TEST: RESULT PASS' "$f" || fail "aw-bits=$aw: no RESULT PASS line"
 done

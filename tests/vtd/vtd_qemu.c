@@ -40,6 +40,10 @@
 #define CMD_FR		BIT(14)
 #define CMD_CR		BIT(15)
 #define IS_TFES		BIT(30)
+#define ATA_IDENTIFY		0xec
+#define ATA_READ_DMA_EXT	0x25
+#define ATA_WRITE_DMA_EXT	0x35
+#define WPATTERN	0xc3
 
 static int failures;
 
@@ -162,21 +166,30 @@ static bool ahci_setup(void)
 	return true;
 }
 
-/* IDENTIFY DEVICE with its 512 bytes DMAed to @buf; false on error/timeout. */
-static bool ahci_identify(void *buf)
+/*
+ * One 512-byte command on port 0: IDENTIFY DEVICE or READ DMA EXT (device
+ * writes @buf) or WRITE DMA EXT (device reads @buf), sector @lba.
+ */
+static bool ahci_cmd(u8 cmd, u64 lba, void *buf)
 {
 	u32 *hdr = (u32 *)cmd_list, *prdt = (u32 *)(cmd_table + 0x80);
+	bool write = cmd == ATA_WRITE_DMA_EXT;
 	u8 *cfis = cmd_table;
 
 	ZeroMem(cmd_table, PAGE_SIZE);
 	cfis[0] = 0x27;		/* H2D register FIS */
 	cfis[1] = 0x80;		/* command */
-	cfis[2] = 0xec;		/* IDENTIFY DEVICE */
-	cfis[7] = 0xa0;
+	cfis[2] = cmd;
+	cfis[4] = (u8)lba;
+	cfis[5] = (u8)(lba >> 8);
+	cfis[6] = (u8)(lba >> 16);
+	cfis[7] = cmd == ATA_IDENTIFY ? 0xa0 : 0x40;
+	cfis[8] = (u8)(lba >> 24);
+	cfis[12] = cmd == ATA_IDENTIFY ? 0 : 1;
 	prdt[0] = (u32)(u64)buf;
 	prdt[1] = 0;
 	prdt[3] = 512 - 1;
-	hdr[0] = 5 | (1U << 16);	/* CFL 5 dwords, one PRD */
+	hdr[0] = 5 | (write ? BIT(6) : 0) | (1U << 16);	/* CFL 5 dwords, W, one PRD */
 	hdr[1] = 0;
 	hdr[2] = (u32)(u64)cmd_table;
 	hdr[3] = 0;
@@ -184,16 +197,21 @@ static bool ahci_identify(void *buf)
 	pwr(PX_IS, ~0U);
 	pwr(PX_CI, 1);
 	if (!port_wait(PX_CI, 1, 0)) {
-		log_printk(LOG_ERR, "VTD-TEST: IDENTIFY timed out (IS 0x%x TFD 0x%x)\n",
-			   prd(PX_IS), prd(PX_TFD));
+		log_printk(LOG_ERR, "VTD-TEST: command 0x%x timed out (IS 0x%x TFD 0x%x)\n",
+			   cmd, prd(PX_IS), prd(PX_TFD));
 		return false;
 	}
 	if (prd(PX_IS) & IS_TFES) {
-		log_printk(LOG_ERR, "VTD-TEST: IDENTIFY failed (IS 0x%x TFD 0x%x SERR 0x%x)\n",
-			   prd(PX_IS), prd(PX_TFD), prd(PX_SERR));
+		log_printk(LOG_ERR, "VTD-TEST: command 0x%x failed (IS 0x%x TFD 0x%x SERR 0x%x)\n",
+			   cmd, prd(PX_IS), prd(PX_TFD), prd(PX_SERR));
 		return false;
 	}
 	return true;
+}
+
+static bool ahci_identify(void *buf)
+{
+	return ahci_cmd(ATA_IDENTIFY, 0, buf);
 }
 
 static bool page_is(const u8 *p, u8 v)
@@ -282,6 +300,27 @@ static void run(void)
 	for (i = 0, n = 0; i < vtd.unit_count; i++)
 		n += vtd_fault_poll(&vtd.units[i], NULL, 0);
 	check(n == 0, "no fault for the allowed page");
+
+	/*
+	 * Device reads: WRITE DMA EXT from the protected page (sector 1) must
+	 * fault and not carry its bytes to the disk; from an allowed page
+	 * (sector 2) it must. Read back through READ DMA EXT; the script also
+	 * checks the disk image.
+	 */
+	SetMem(allowed, PAGE_SIZE, WPATTERN);
+	ahci_cmd(ATA_WRITE_DMA_EXT, 1, prot);
+	for (i = 0, hit = false; i < vtd.unit_count; i++) {
+		n = vtd_fault_poll(&vtd.units[i], f, ARRAY_SIZE(f));
+		while (n--)
+			hit |= f[n].addr == (u64)prot && !f[n].write && f[n].source == 0x00fa;
+	}
+	check(hit, "fault recorded: read of the protected page by 00:1f.2");
+	check(ahci_cmd(ATA_WRITE_DMA_EXT, 2, allowed), "WRITE DMA EXT from an allowed page");
+	SetMem(allowed, PAGE_SIZE, 0);
+	check(ahci_cmd(ATA_READ_DMA_EXT, 1, allowed) && allowed[0] != PATTERN &&
+	      allowed[511] != PATTERN, "the protected page's bytes did not reach the disk");
+	check(ahci_cmd(ATA_READ_DMA_EXT, 2, allowed) && allowed[0] == WPATTERN &&
+	      allowed[511] == WPATTERN, "an allowed page's bytes reached the disk");
 	log_printk(LOG_INFO, "VTD-TEST: %u fault(s) on the protected page, %u table pages\n",
 		   faults, vtd.pt.table_pages);
 }
