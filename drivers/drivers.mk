@@ -6,6 +6,7 @@ VMM_OBJS += $(addprefix $(BUILD)/drivers/, vtd.o vtd_acpi.o vtd_dmar.o vtd_pt.o 
 # The VT-d DMAR parser, ACPI walk and table builder (host build).
 UNIT_TESTS += $(BUILD)/tests/test_vtd
 $(BUILD)/tests/test_vtd: $(BUILD)/host/tests/unit/test_vtd.o $(BUILD)/host/drivers/vtd_dmar.o \
-		$(BUILD)/host/drivers/vtd_acpi.o $(BUILD)/host/drivers/vtd_pt.o
+		$(BUILD)/host/drivers/vtd_acpi.o $(BUILD)/host/drivers/vtd_pt.o \
+		$(BUILD)/host/drivers/vtd.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -611,6 +611,79 @@ static void test_entries(void **state)
 	assert_int_equal(sizeof(struct vtd_entry), 16);
 }
 
+/* ---- vtd.c against register sets in plain memory (a unit that never answers) ---- */
+
+static u8 *fake_unit(u64 cap, u64 ecap, u32 gsts)
+{
+	u8 *r = aligned_alloc(PG, 2 * PG);
+
+	memset(r, 0, 2 * PG);
+	put64(r + 0x08, cap);
+	put64(r + 0x10, ecap);
+	put32(r + 0x1c, gsts);
+	return r;
+}
+
+/* QEMU's values: SAGAW 39+48, 2M+1G, FRO 0x220, NFR 1; ECAP IRO 0xf0. */
+#define CAP_OK		0xd2008c222f0606ULL
+#define ECAP_OK		0xf00f4aULL
+
+static struct dmar_info one_unit(const u8 *regs)
+{
+	struct dmar_info d = { .haw = 39, .unit_count = 1 };
+
+	d.units[0] = (struct dmar_unit){ .reg_base = (u64)regs, .reg_pages = 1 };
+	return d;
+}
+
+static void test_unit_timeouts_refused(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { 1ULL << 47, 4 * GiB, 0x1000000, 16 * MiB };
+	struct dmar_info d;
+	u8 *r;
+
+	/* the root-table pointer is never confirmed */
+	r = fake_unit(CAP_OK, ECAP_OK, 0);
+	d = one_unit(r);
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);
+	assert_false(v.units[0].enabled);
+	/* the unit's registers (here at a heap address) are a hole in its tables */
+	assert_true((u64)r + 2 * PG < v.pt.top);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, (u64)r, NULL, NULL, NULL), -ENOENT);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, (u64)r + 2 * PG, NULL, NULL, NULL), 0);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, 0x1000000, NULL, NULL, NULL), -ENOENT);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, 0x2000000, NULL, NULL, NULL), 0);
+	/* RTPS "set" but the context-cache invalidation never completes */
+	put32(r + 0x1c, BIT(30));
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);
+	assert_false(v.units[0].enabled);
+	free(r);
+}
+
+static void test_unit_caps_refused(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { 1ULL << 47, 4 * GiB, 0x1000000, 16 * MiB };
+	struct dmar_info d;
+	u8 *r;
+
+	/* no 3- or 4-level walk (SAGAW 5-level only) */
+	r = fake_unit((CAP_OK & ~(0x1fULL << 8)) | (8ULL << 8), ECAP_OK, 0);
+	d = one_unit(r);
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -ENOSYS);
+	free(r);
+	/* an RMRR inside the VMM region */
+	r = fake_unit(CAP_OK, ECAP_OK, BIT(30));
+	d = one_unit(r);
+	d.rmrr_count = 1;
+	d.rmrr[0] = (struct dmar_rmrr){ 0x1800000, 0x1800fff, 0 };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EINVAL);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +702,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pt_2m_only_aligned_hole, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_pt_bad_args_and_oom, pt_setup, pt_teardown),
 		cmocka_unit_test(test_entries),
+		cmocka_unit_test_setup_teardown(test_unit_timeouts_refused, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_unit_caps_refused, pt_setup, pt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
