@@ -10,3 +10,12 @@ $(BUILD)/tests/test_vtd: $(BUILD)/host/tests/unit/test_vtd.o $(BUILD)/host/drive
 		$(BUILD)/host/drivers/vtd.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# libFuzzer target of the DMAR parser (`make fuzz`; clang rule in mgmt/mgmt.mk).
+FUZZERS += $(BUILD)/fuzz/fuzz_dmar
+$(BUILD)/fuzz/obj/drivers/vtd_dmar.o $(BUILD)/fuzz/obj/tests/fuzz/fuzz_dmar.o: \
+	POLICY_FUZZ_CFLAGS += -Idrivers/include
+$(BUILD)/fuzz/fuzz_dmar: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_dmar.o \
+		$(BUILD)/fuzz/obj/drivers/vtd_dmar.o
+	@echo "  LINK    $@"
+	$(Q)clang $(POLICY_FUZZ_CFLAGS) -Idrivers/include $^ -o $@
