@@ -1,3 +1,21 @@
 # drivers/: device code the VMM itself drives.
 VMM_OBJS += $(BUILD)/drivers/uart.o $(BUILD)/drivers/pci.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ata_cmds.o
+VMM_OBJS += $(addprefix $(BUILD)/drivers/, vtd.o vtd_acpi.o vtd_dmar.o vtd_pt.o vtd_boot.o)
+
+# The VT-d DMAR parser, ACPI walk and table builder (host build).
+UNIT_TESTS += $(BUILD)/tests/test_vtd
+$(BUILD)/tests/test_vtd: $(BUILD)/host/tests/unit/test_vtd.o $(BUILD)/host/drivers/vtd_dmar.o \
+		$(BUILD)/host/drivers/vtd_acpi.o $(BUILD)/host/drivers/vtd_pt.o \
+		$(BUILD)/host/drivers/vtd.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# libFuzzer target of the DMAR parser (`make fuzz`; clang rule in mgmt/mgmt.mk).
+FUZZERS += $(BUILD)/fuzz/fuzz_dmar
+$(BUILD)/fuzz/obj/drivers/vtd_dmar.o $(BUILD)/fuzz/obj/tests/fuzz/fuzz_dmar.o: \
+	POLICY_FUZZ_CFLAGS += -Idrivers/include
+$(BUILD)/fuzz/fuzz_dmar: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_dmar.o \
+		$(BUILD)/fuzz/obj/drivers/vtd_dmar.o
+	@echo "  LINK    $@"
+	$(Q)clang $(POLICY_FUZZ_CFLAGS) -Idrivers/include $^ -o $@

@@ -9,6 +9,7 @@
 #include <drivers/ata.h>
 #include <drivers/pci.h>
 #include <drivers/uart.h>
+#include <drivers/vtd.h>
 #include <asm/io.h>
 #include <mamori/console.h>
 #include <mamori/log.h>
@@ -49,6 +50,7 @@ static int shutdown_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	matched = ((char)*val == word[matched]) ? matched + 1 : ((char)*val == 'S');
 	if (!word[matched]) {
 		arch_log_exit_stats("guest power-off");
+		vtd_poll_faults();
 		matched = 0;
 	}
 	outb(port, (u8)*val);
@@ -74,6 +76,7 @@ static const struct {
 	{ "PCI configuration", pci_intercept_init },
 	{ "IDE (ATA)", ata_init },
 	{ "AHCI", ahci_init },
+	{ "VT-d registers", vtd_intercept_init },
 };
 
 int vmm_devices_init(struct vm *vm)

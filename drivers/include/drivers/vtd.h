@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Intel VT-d DMA remapping (Intel VT-d spec rev 4.1, "Intel Virtualization
+ * Technology for Directed I/O"): the ACPI DMAR parser (vtd_dmar.c), the ACPI
+ * table lookup (vtd_acpi.c), the second-level table builder (vtd_pt.c) and the
+ * register-level driver (vtd.c). The first three are pure C (host-tested); the
+ * driver runs in the VMM and in the test-only EFI program tests/vtd/.
+ *
+ * What is done: legacy-mode root/context tables, every bus/devfn of every
+ * unit in domain 1, translation type 0 (untranslated requests only: ATS
+ * translated requests fault), one set of second-level tables that
+ * identity-maps all physical space except the holes (the VMM region and the
+ * units' own registers). Register-based invalidation; polled fault records.
+ * Not done: interrupt remapping (stays off), queued invalidation, ATS/PRI,
+ * scalable mode, 5-level tables.
+ */
+#ifndef DRIVERS_VTD_H
+#define DRIVERS_VTD_H
+
+#include <mamori/types.h>
+#include <mamori/errno.h>
+
+/* --- ACPI lookup (vtd_acpi.c) --- */
+
+/*
+ * struct acpi_map - reads physical memory for the ACPI walk.
+ * @map: a pointer to [@pa, @pa + @len) or NULL when that range cannot be read.
+ */
+struct acpi_map {
+	const void *(*map)(void *ctx, u64 pa, u64 len);
+	void *ctx;
+};
+
+/*
+ * acpi_find_table - find the table with signature @sig through the RSDP at
+ * @rsdp_pa (revision 2+: XSDT; revision 0: RSDT). Checks the RSDP and every
+ * table's checksum and length. On success *@pa and *@len locate the table.
+ * Returns 0, -ENOENT (no such table) or -EINVAL (malformed RSDP/XSDT).
+ */
+int acpi_find_table(const struct acpi_map *m, u64 rsdp_pa, const char sig[4],
+		    u64 *pa, u32 *len);
+
+/* --- DMAR parser (vtd_dmar.c) --- */
+
+#define DMAR_MAX_UNITS		8
+#define DMAR_MAX_RMRR		16
+
+#define DMAR_FLAG_INTR_REMAP	BIT(0)	/* DMAR.Flags: platform supports IR */
+#define DMAR_DRHD_INCLUDE_ALL	BIT(0)	/* DRHD.Flags: INCLUDE_PCI_ALL */
+
+/*
+ * struct dmar_unit - one DRHD (DMA remapping hardware unit definition).
+ * @reg_base: register set (4 KiB aligned); @reg_pages: its size in pages
+ *	(DRHD "Size" field, 2^N; 1 in tables that predate it).
+ * @segment: PCI segment; @flags: DMAR_DRHD_*; @scopes: device scope entries.
+ */
+struct dmar_unit {
+	u64 reg_base;
+	u32 reg_pages;
+	u16 segment;
+	u8 flags;
+	u8 pad;
+	u32 scopes;
+};
+
+/* struct dmar_rmrr - a reserved memory region [@base, @end] (inclusive). */
+struct dmar_rmrr {
+	u64 base;
+	u64 end;
+	u16 segment;
+};
+
+/*
+ * struct dmar_info - what the VMM needs from the DMAR table.
+ * @haw: host address width (bits); @flags: DMAR_FLAG_*.
+ */
+struct dmar_info {
+	u8 haw;
+	u8 flags;
+	u32 unit_count;
+	struct dmar_unit units[DMAR_MAX_UNITS];
+	u32 rmrr_count;
+	struct dmar_rmrr rmrr[DMAR_MAX_RMRR];
+};
+
+/*
+ * dmar_parse - parse the DMAR table @tbl of @len bytes (the caller read
+ * @len from the header, checked by acpi_find_table()). Every structure and
+ * device scope is bounds-checked against its parent; ATSR, RHSA, ANDD, SATC
+ * and unknown types are skipped by their length. Returns 0, -EINVAL (bad
+ * signature, length, checksum, a structure that overruns its parent, an
+ * unaligned or zero register base, an RMRR with end < base) or -E2BIG (more
+ * units or RMRRs than this build holds: refusing beats leaving a unit off).
+ */
+int dmar_parse(const void *tbl, u64 len, struct dmar_info *out);
+
+/* --- Second-level page tables (vtd_pt.c) --- */
+
+/*
+ * struct vtd_mm - page allocation for VT-d tables.
+ * @alloc_page: a zeroed, 4 KiB aligned page, or NULL.
+ * @virt_to_phys: its physical address.
+ * @flush: write [@p, @p + @len) back to memory for a non-coherent unit
+ *	(ECAP.C = 0; clflush); NULL when all units snoop.
+ */
+struct vtd_mm {
+	void *(*alloc_page)(void *ctx);
+	u64 (*virt_to_phys)(void *ctx, void *p);
+	void (*flush)(void *ctx, const void *p, u64 len);
+	void *ctx;
+};
+
+#define VTD_PT_MAX_HOLES	16
+
+/* Second-level entry bits (VT-d 4.1 §9.8); leaves are R+W, no snoop/EMT bits. */
+#define VTD_SL_R		BIT(0)
+#define VTD_SL_W		BIT(1)
+#define VTD_SL_SP		BIT(7)	/* super page at level 2 (2 MiB) or 3 (1 GiB) */
+#define VTD_SL_ADDR		0x000ffffffffff000ULL
+
+#define VTD_PT_2M		BIT(0)	/* CAP.SLLPS bit 0 */
+#define VTD_PT_1G		BIT(1)	/* CAP.SLLPS bit 1 */
+
+/* struct vtd_range - [@base, @end), page aligned. */
+struct vtd_range {
+	u64 base;
+	u64 end;
+};
+
+/*
+ * struct vtd_pt - one set of second-level tables.
+ * @levels: 3 (39-bit) or 4 (48-bit); @top: end of the mapped space.
+ * @page_sizes: VTD_PT_2M | VTD_PT_1G allowed for leaves.
+ * @holes: ranges left unmapped (the VMM region, register pages).
+ * @root/@root_pa: the top-level table; @table_pages: pages allocated.
+ */
+struct vtd_pt {
+	const struct vtd_mm *mm;
+	u32 levels;
+	u32 page_sizes;
+	u64 top;
+	u32 hole_count;
+	struct vtd_range holes[VTD_PT_MAX_HOLES];
+	u64 *root;
+	u64 root_pa;
+	u32 table_pages;
+};
+
+/*
+ * vtd_pt_init - prepare @pt: @levels 3 or 4, identity map of [0, @top)
+ * (@top page aligned, at most the levels' reach). Returns 0 or -EINVAL.
+ */
+int vtd_pt_init(struct vtd_pt *pt, const struct vtd_mm *mm, u32 levels, u32 page_sizes,
+		u64 top);
+
+/*
+ * vtd_pt_add_hole - leave [@base, @base + @size) unmapped (rounded out to
+ * 4 KiB). Returns 0, -EINVAL (empty or wrapping) or -E2BIG (table full).
+ */
+int vtd_pt_add_hole(struct vtd_pt *pt, u64 base, u64 size);
+
+/*
+ * vtd_pt_build - build the tables: every page of [0, @top) outside the holes
+ * identity-mapped R+W, with the largest leaf that the alignment, the holes
+ * and @page_sizes allow; holes and everything at or above @top not present.
+ * Tables are flushed through @mm->flush when set. Returns 0 or -ENOMEM.
+ */
+int vtd_pt_build(struct vtd_pt *pt);
+
+/*
+ * vtd_pt_lookup - software walk (tests, self-check): 0 and *@pa, *@perms
+ * (VTD_SL_R | VTD_SL_W), *@level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB), or
+ * -ENOENT. Outputs may be NULL. @phys_to_virt reads a table by address.
+ */
+int vtd_pt_lookup(const struct vtd_pt *pt, void *(*phys_to_virt)(void *ctx, u64 pa),
+		  u64 iova, u64 *pa, u32 *perms, u32 *level);
+
+/* Root and context entries (legacy mode, §9.1 and §9.3); 128 bits each. */
+struct vtd_entry {
+	u64 lo;
+	u64 hi;
+};
+
+#define VTD_RE_P		BIT(0)
+#define VTD_CE_P		BIT(0)
+#define VTD_CE_TT_SHIFT		2	/* 0: untranslated requests via SL tables */
+#define VTD_CE_AW_39		1	/* hi bits 2:0: 3-level */
+#define VTD_CE_AW_48		2	/* 4-level */
+#define VTD_CE_DID_SHIFT	8
+#define VTD_DOMAIN_ID		1	/* every device; 0 is reserved when CAP.CM */
+
+/* vtd_root_entry - a present root entry pointing to the context table at @ctx_pa. */
+struct vtd_entry vtd_root_entry(u64 ctx_pa);
+
+/*
+ * vtd_context_entry - a present context entry: translation type 0 (never
+ * pass-through), the SL tables at @slpt_pa with @levels (3/4), domain @did.
+ */
+struct vtd_entry vtd_context_entry(u64 slpt_pa, u32 levels, u16 did);
+
+/* --- Remapping units (vtd.c) --- */
+
+/*
+ * struct vtd_unit - one remapping unit as the driver drives it.
+ * @regs: the register set, mapped (phys == virt in the VMM).
+ * @cap/@ecap: CAP and ECAP as read.
+ * @reg_size: bytes of it in use (DRHD size, IOTLB and fault registers).
+ * @fault_count: fault records seen; @fault_logs: rate limit of their log lines.
+ */
+struct vtd_unit {
+	u64 reg_base;
+	u64 reg_size;
+	volatile u8 *regs;
+	u64 cap;
+	u64 ecap;
+	u32 index;
+	u32 fault_count;
+	u32 fault_logs;
+	bool enabled;
+};
+
+/* struct vtd_fault - one fault record (FRCD). */
+struct vtd_fault {
+	u64 addr;	/* faulting page address (FI) */
+	u16 source;	/* requester: bus << 8 | dev << 3 | fn */
+	u8 reason;	/* fault reason (VT-d 4.1 Appendix A) */
+	bool write;
+};
+
+/*
+ * struct vtd - all units of the platform and the one set of tables they share.
+ * @mm: allocation, set by the caller; vtd_enable_all() sets @mm.flush to
+ *	vtd_clflush() when a unit does not snoop (ECAP.C = 0). Registers and
+ *	tables are used at their physical address (identity-mapped in the VMM
+ *	and under UEFI).
+ */
+struct vtd {
+	struct vtd_mm mm;
+	u32 unit_count;
+	struct vtd_unit units[DMAR_MAX_UNITS];
+	struct vtd_pt pt;
+	struct vtd_entry *root_table;
+	struct vtd_entry *context_table;
+};
+
+/*
+ * struct vtd_space - what the DMA identity map covers.
+ * @top: end of physical space to map (2^phys_bits, or the memory map's end).
+ * @ram_top: end of the memory map; without 1 GiB leaves the map stops at
+ *	the GiB boundary above max(@ram_top, 4 GiB) (as the EPT does).
+ * @hole_base/@hole_size: the VMM region, never reachable by DMA.
+ */
+struct vtd_space {
+	u64 top;
+	u64 ram_top;
+	u64 hole_base;
+	u64 hole_size;
+};
+
+/*
+ * vtd_enable_all - read every unit's capabilities, build the tables for
+ * @sp (less the units' own registers), and turn translation on in every
+ * unit: queued invalidation off if the firmware left it on, root table
+ * pointer, write-buffer flush, global context-cache and IOTLB invalidation,
+ * TE; each step waits a bounded time for the unit's status. Interrupt
+ * remapping is never turned on (left as found, logged). Returns 0, or a
+ * negative errno after logging which unit and step failed; on failure the
+ * units enabled so far stay enabled.
+ */
+int vtd_enable_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp);
+
+/* vtd_clflush - a struct vtd_mm.flush: clflush every line of [@p, @p + @len). */
+void vtd_clflush(void *ctx, const void *p, u64 len);
+
+/*
+ * vtd_fault_poll - read @u's fault records, log them (rate-limited), clear
+ * them; fills up to @max records into @out (may be NULL). Returns the number
+ * of records found.
+ */
+u32 vtd_fault_poll(struct vtd_unit *u, struct vtd_fault *out, u32 max);
+
+/* --- The VMM's use (vtd_boot.c) --- */
+
+struct boot_info;
+struct vm;
+
+/*
+ * vtd_boot_phase - the "vtd" boot phase: no DMAR table -> log and go on;
+ * otherwise every unit must end up translating, or the boot stops
+ * (VMM_ERR_IOMMU).
+ */
+int vtd_boot_phase(struct boot_info *bi);
+
+/*
+ * vtd_intercept_init - hide the units' registers from the guest (reads 0,
+ * writes dropped, logged once) so it cannot turn translation off.
+ */
+int vtd_intercept_init(struct vm *vm);
+
+/* vtd_poll_faults - poll every enabled unit's fault records (logs them). */
+void vtd_poll_faults(void);
+
+#endif

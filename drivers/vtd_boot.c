@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The VMM's VT-d boot phase and register intercept: see <drivers/vtd.h>. */
+#include <drivers/vtd.h>
+#include <asm/processor.h>
+#include <asm/spinlock.h>
+#include <mamori/boot_info.h>
+#include <mamori/log.h>
+#include <mamori/mm.h>
+#include <mamori/vm.h>
+
+#define VTD_ACPI_LIMIT		(1ULL << 39)	/* identity-mapped under UEFI and the VMM */
+#define VTD_REGS_LIMIT		(1ULL << 32)	/* in the VMM's host map in every mode */
+#define VTD_MAX_TOP		(1ULL << 48)
+
+static struct vtd vtd_state;
+static struct dmar_info vtd_dmar;
+static spinlock_t vtd_fault_lock = SPINLOCK_INIT;
+
+static const void *vtd_acpi_map(void *ctx, u64 pa, u64 len)
+{
+	return pa < VTD_ACPI_LIMIT && len <= VTD_ACPI_LIMIT - pa ? phys_to_virt(pa) : NULL;
+}
+
+static void *vtd_alloc_page(void *ctx)
+{
+	return page_alloc(1);
+}
+
+static u64 vtd_virt_to_phys(void *ctx, void *p)
+{
+	return virt_to_phys(p);
+}
+
+/* The DMA map's extent: 2^phys_bits, or the memory map's end when above. */
+static void vtd_space(const struct boot_info *bi, struct vtd_space *sp)
+{
+	struct cpuid_regs r;
+	u32 bits = 36, i;
+
+	cpuid_count(0x80000000, 0, &r);
+	if (r.eax >= 0x80000008) {
+		cpuid_count(0x80000008, 0, &r);
+		bits = r.eax & 0xff;
+	}
+	sp->ram_top = 0;
+	for (i = 0; i < bi->mem_count; i++) {
+		u64 b = bi->mem[i].base, n = bi->mem[i].pages;
+
+		sp->ram_top = b < VTD_MAX_TOP && n <= (VTD_MAX_TOP - b) / PAGE_SIZE ?
+			      MAX(sp->ram_top, b + n * PAGE_SIZE) : VTD_MAX_TOP;
+	}
+	sp->top = MIN(MAX(1ULL << MIN(bits, 48U), ALIGN_UP(sp->ram_top, PAGE_SIZE)),
+		      VTD_MAX_TOP);
+	mm_region(&sp->hole_base, &sp->hole_size);
+}
+
+static int vtd_find_dmar(const struct boot_info *bi, struct dmar_info *dmar)
+{
+	const struct acpi_map map = { vtd_acpi_map, NULL };
+	u64 pa;
+	u32 len;
+	int err;
+
+	if (!bi->acpi_rsdp)
+		return -ENOENT;
+	err = acpi_find_table(&map, bi->acpi_rsdp, "DMAR", &pa, &len);
+	if (err) {
+		if (err != -ENOENT)
+			pr_err("vtd: the ACPI tables at RSDP 0x%llx are malformed (%d)\n",
+			       (unsigned long long)bi->acpi_rsdp, err);
+		return err;
+	}
+	err = dmar_parse(phys_to_virt(pa), len, dmar);
+	if (err)
+		pr_err("vtd: DMAR table at 0x%llx (%u bytes) refused (%d)\n",
+		       (unsigned long long)pa, len, err);
+	return err ? err : (dmar->unit_count ? 0 : -ENOENT);
+}
+
+int vtd_boot_phase(struct boot_info *bi)
+{
+	struct vtd_space sp;
+	u32 i;
+	int err = vtd_find_dmar(bi, &vtd_dmar);
+
+	if (err == -ENOENT) {
+		pr_info("vtd: no DMA remapping hardware (no DMAR table or no unit in it): devices reach all memory\n");
+		return VMM_OK;
+	}
+	if (err)
+		return VMM_ERR_IOMMU;
+	for (i = 0; i < vtd_dmar.unit_count; i++) {
+		if (vtd_dmar.units[i].reg_base >= VTD_REGS_LIMIT) {
+			pr_err("vtd: unit registers at 0x%llx are above 4 GiB (not supported)\n",
+			       (unsigned long long)vtd_dmar.units[i].reg_base);
+			return VMM_ERR_IOMMU;
+		}
+	}
+	vtd_space(bi, &sp);
+	vtd_state.mm = (struct vtd_mm){ vtd_alloc_page, vtd_virt_to_phys, NULL, NULL };
+	err = vtd_enable_all(&vtd_state, &vtd_dmar, &sp);
+	if (err) {
+		pr_err("vtd: DMA remapping could not be enabled (%d); refusing to start\n", err);
+		return VMM_ERR_IOMMU;
+	}
+	vtd_poll_faults();
+	return VMM_OK;
+}
+
+void vtd_poll_faults(void)
+{
+	u32 i;
+
+	spin_lock(&vtd_fault_lock);
+	for (i = 0; i < vtd_state.unit_count; i++)
+		if (vtd_state.units[i].enabled)
+			vtd_fault_poll(&vtd_state.units[i], NULL, 0);
+	spin_unlock(&vtd_fault_lock);
+}
+
+/* The guest sees a unit that reads as all zeroes (no address widths: OSes skip it). */
+static int vtd_regs_mmio(struct vm *vm, void *priv, u64 gpa, u32 size, bool write, u64 *val)
+{
+	static bool logged;
+
+	if (!logged) {
+		logged = true;
+		pr_warn("vtd: guest %s 0x%llx in the remapping unit's registers: hidden (logged once)\n",
+			write ? "wrote" : "read", (unsigned long long)gpa);
+	}
+	if (!write)
+		*val = 0;
+	vtd_poll_faults();
+	return 0;
+}
+
+int vtd_intercept_init(struct vm *vm)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < vtd_state.unit_count; i++) {
+		struct vtd_unit *u = &vtd_state.units[i];
+
+		if (!u->enabled)
+			continue;
+		err = vm_register_mmio(vm, u->reg_base, u->reg_size,
+				       MMIO_TRAP_READ | MMIO_TRAP_WRITE, "vtd", vtd_regs_mmio, u);
+		if (err)
+			return err;
+	}
+	return 0;
+}

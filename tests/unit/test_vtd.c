@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests: the DMAR parser and the ACPI walk with good and hostile tables
+ * (ASan sees every over-read: tables sit in exact-size heap buffers), the
+ * VT-d second-level table builder, root and context entries.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <drivers/vtd.h>
+
+#define GiB		(1ULL << 30)
+#define MiB		(1ULL << 20)
+#define PG		4096ULL
+
+/* ---- table construction ---- */
+
+static u8 tbl[4096];
+static u32 tlen;
+
+static void put16(u8 *p, u16 v) { p[0] = v; p[1] = v >> 8; }
+static void put32(u8 *p, u32 v) { put16(p, v); put16(p + 2, v >> 16); }
+static void put64(u8 *p, u64 v) { put32(p, v); put32(p + 4, v >> 32); }
+
+static void fix_sum(u8 *t, u32 len, u32 sum_off)
+{
+	u8 s = 0;
+
+	t[sum_off] = 0;
+	for (u32 i = 0; i < len; i++)
+		s += t[i];
+	t[sum_off] = -s;
+}
+
+static void dmar_begin(void)
+{
+	memset(tbl, 0, sizeof(tbl));
+	memcpy(tbl, "DMAR", 4);
+	tbl[8] = 1;
+	tbl[36] = 38;		/* HAW 39 */
+	tbl[37] = DMAR_FLAG_INTR_REMAP;
+	tlen = 48;
+}
+
+static u8 *add_struct(u16 type, u16 len)
+{
+	u8 *s = tbl + tlen;
+
+	put16(s, type);
+	put16(s + 2, len);
+	tlen += len;
+	return s;
+}
+
+/* A DRHD with @nscopes PCI endpoint scopes of 8 bytes. */
+static u8 *add_drhd(u64 base, u8 flags, u8 size, u32 nscopes)
+{
+	u8 *s = add_struct(0, 16 + 8 * nscopes);
+
+	s[4] = flags;
+	s[5] = size;
+	put64(s + 8, base);
+	for (u32 i = 0; i < nscopes; i++) {
+		s[16 + 8 * i] = 1;
+		s[17 + 8 * i] = 8;
+		s[21 + 8 * i] = 0;
+		s[22 + 8 * i] = 2 + i;
+	}
+	return s;
+}
+
+static u8 *add_rmrr(u64 base, u64 end)
+{
+	u8 *s = add_struct(1, 24 + 8);
+
+	put64(s + 8, base);
+	put64(s + 16, end);
+	s[24] = 1;
+	s[25] = 8;
+	return s;
+}
+
+static void dmar_end(void)
+{
+	put32(tbl + 4, tlen);
+	fix_sum(tbl, tlen, 9);
+}
+
+/* Parse a heap copy of exactly @len bytes (so ASan catches over-reads). */
+static int parse_copy(const u8 *t, u32 len, struct dmar_info *out)
+{
+	u8 *c = malloc(len ? len : 1);
+	int r;
+
+	memcpy(c, t, len);
+	r = dmar_parse(c, len, out);
+	free(c);
+	return r;
+}
+
+static void good_dmar(void)
+{
+	dmar_begin();
+	add_drhd(0xfed90000, 0, 0, 2);
+	add_struct(2, 8);			/* ATSR: skipped */
+	add_rmrr(0x7f000000, 0x7f0fffff);
+	add_drhd(0xfed91000, DMAR_DRHD_INCLUDE_ALL, 1, 0);
+	dmar_end();
+}
+
+static void test_dmar_good(void **state)
+{
+	struct dmar_info d;
+
+	good_dmar();
+	assert_int_equal(parse_copy(tbl, tlen, &d), 0);
+	assert_int_equal(d.haw, 39);
+	assert_int_equal(d.flags, DMAR_FLAG_INTR_REMAP);
+	assert_int_equal(d.unit_count, 2);
+	assert_int_equal(d.units[0].reg_base, 0xfed90000);
+	assert_int_equal(d.units[0].reg_pages, 1);
+	assert_int_equal(d.units[0].scopes, 2);
+	assert_int_equal(d.units[1].flags, DMAR_DRHD_INCLUDE_ALL);
+	assert_int_equal(d.units[1].reg_pages, 2);
+	assert_int_equal(d.rmrr_count, 1);
+	assert_int_equal(d.rmrr[0].base, 0x7f000000);
+	assert_int_equal(d.rmrr[0].end, 0x7f0fffff);
+}
+
+static void test_dmar_no_units(void **state)
+{
+	struct dmar_info d;
+
+	dmar_begin();
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), 0);
+	assert_int_equal(d.unit_count, 0);
+}
+
+static void test_dmar_header_errors(void **state)
+{
+	struct dmar_info d;
+
+	good_dmar();
+	assert_int_equal(parse_copy(tbl, 47, &d), -EINVAL);		/* truncated header */
+	assert_int_equal(parse_copy(tbl, tlen - 1, &d), -EINVAL);	/* length != header */
+	tbl[9]++;
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);		/* checksum */
+	good_dmar();
+	tbl[0] = 'X';
+	fix_sum(tbl, tlen, 9);
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);		/* signature */
+	good_dmar();
+	tbl[36] = 0;
+	fix_sum(tbl, tlen, 9);
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);		/* HAW 1 bit */
+}
+
+static void test_dmar_struct_lengths(void **state)
+{
+	struct dmar_info d;
+	u8 *s;
+
+	/* a structure of length 0 (would loop forever) */
+	dmar_begin();
+	add_drhd(0xfed90000, 0, 0, 0);
+	s = add_struct(2, 8);
+	put16(s + 2, 0);
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	/* a structure longer than what is left of the table */
+	dmar_begin();
+	s = add_drhd(0xfed90000, 0, 0, 1);
+	put16(s + 2, 64);
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	/* a DRHD shorter than its fixed part */
+	dmar_begin();
+	add_struct(0, 12);
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	/* an RMRR shorter than its fixed part */
+	dmar_begin();
+	add_struct(1, 20);
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	/* 3 trailing bytes: no room for a structure header */
+	dmar_begin();
+	add_drhd(0xfed90000, 0, 0, 0);
+	tlen += 3;
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+}
+
+static void test_dmar_scope_lengths(void **state)
+{
+	static const u8 bad[] = { 0, 6, 9, 40 };
+	struct dmar_info d;
+
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		u8 *s;
+
+		dmar_begin();
+		s = add_drhd(0xfed90000, 0, 0, 2);
+		s[16 + 8 + 1] = bad[i];		/* second scope: overlaps or overruns */
+		dmar_end();
+		assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	}
+}
+
+static void test_dmar_bad_values(void **state)
+{
+	struct dmar_info d;
+
+	dmar_begin();
+	add_drhd(0, 0, 0, 0);				/* no register base */
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	dmar_begin();
+	add_drhd(0xfed90800, 0, 0, 0);			/* unaligned */
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	dmar_begin();
+	add_drhd(0xfffffffffffff000ULL, 0, 1, 0);	/* wraps */
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	dmar_begin();
+	add_drhd(0xfed90000, 0, 12, 0);			/* 16 MiB of registers */
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	dmar_begin();
+	add_rmrr(0x80000000, 0x7fffffff);		/* end < base */
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+	dmar_begin();
+	add_rmrr(0x80000000, 0x80000ffe);		/* end + 1 unaligned */
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -EINVAL);
+}
+
+static void test_dmar_too_many(void **state)
+{
+	struct dmar_info d;
+
+	dmar_begin();
+	for (u32 i = 0; i <= DMAR_MAX_UNITS; i++)
+		add_drhd(0xfed90000 + i * PG, 0, 0, 0);
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -E2BIG);
+	dmar_begin();
+	for (u32 i = 0; i <= DMAR_MAX_RMRR; i++)
+		add_rmrr(i * MiB, i * MiB + PG - 1);
+	dmar_end();
+	assert_int_equal(parse_copy(tbl, tlen, &d), -E2BIG);
+}
+
+/* Every single-byte change, checksum repaired: never a crash, sane results. */
+static void test_dmar_mutations(void **state)
+{
+	static const u8 vals[] = { 0x00, 0x01, 0x07, 0x08, 0x0f, 0x10, 0x7f, 0x80, 0xff };
+	u8 base[sizeof(tbl)];
+	u32 len;
+
+	good_dmar();
+	memcpy(base, tbl, tlen);
+	len = tlen;
+	for (u32 pos = 0; pos < len; pos++) {
+		for (u32 v = 0; v < ARRAY_SIZE(vals); v++) {
+			struct dmar_info d;
+			int r;
+
+			memcpy(tbl, base, len);
+			tbl[pos] = vals[v];
+			if (pos != 9)
+				fix_sum(tbl, len, 9);
+			r = parse_copy(tbl, len, &d);
+			assert_true(r == 0 || r == -EINVAL || r == -E2BIG);
+			if (r)
+				continue;
+			assert_true(d.unit_count <= DMAR_MAX_UNITS);
+			for (u32 i = 0; i < d.unit_count; i++) {
+				assert_int_not_equal(d.units[i].reg_base, 0);
+				assert_int_equal(d.units[i].reg_base & (PG - 1), 0);
+			}
+		}
+	}
+	/* and every truncation (header length and checksum agreeing) */
+	for (u32 l = 0; l < len; l++) {
+		struct dmar_info d;
+		int r;
+
+		memcpy(tbl, base, len);
+		put32(tbl + 4, l);
+		if (l > 9)
+			fix_sum(tbl, l, 9);
+		r = parse_copy(tbl, l, &d);
+		/* valid only when cut at a structure boundary */
+		assert_true(r == -EINVAL || (r == 0 && (l == 48 || l == 80 || l == 88 || l == 120)));
+	}
+}
+
+/* ---- ACPI walk: RSDP -> XSDT -> DMAR in a fake physical window ---- */
+
+#define ACPI_PHYS	0x7fe00000ULL
+#define ACPI_SIZE	8192
+
+static u8 *acpi_mem;
+
+static const void *acpi_map_fake(void *ctx, u64 pa, u64 len)
+{
+	if (pa < ACPI_PHYS || pa - ACPI_PHYS > ACPI_SIZE || len > ACPI_SIZE - (pa - ACPI_PHYS))
+		return NULL;
+	return acpi_mem + (pa - ACPI_PHYS);
+}
+
+static const struct acpi_map amap = { acpi_map_fake, NULL };
+
+/* RSDP at +0, XSDT at +64 (FACP at +512, DMAR at +1024). */
+static void acpi_build(bool with_dmar)
+{
+	u8 *rsdp = acpi_mem, *xsdt = acpi_mem + 64, *facp = acpi_mem + 512;
+	u32 n = 0;
+
+	memset(acpi_mem, 0, ACPI_SIZE);
+	memcpy(rsdp, "RSD PTR ", 8);
+	rsdp[15] = 2;
+	put32(rsdp + 20, 36);
+	put64(rsdp + 24, ACPI_PHYS + 64);
+	fix_sum(rsdp, 20, 8);
+	fix_sum(rsdp, 36, 32);
+	memcpy(facp, "FACP", 4);
+	put32(facp + 4, 36);
+	fix_sum(facp, 36, 9);
+	put64(xsdt + 36 + 8 * n++, ACPI_PHYS + 512);
+	if (with_dmar) {
+		good_dmar();
+		memcpy(acpi_mem + 1024, tbl, tlen);
+		put64(xsdt + 36 + 8 * n++, ACPI_PHYS + 1024);
+	}
+	memcpy(xsdt, "XSDT", 4);
+	put32(xsdt + 4, 36 + 8 * n);
+	fix_sum(xsdt, 36 + 8 * n, 9);
+}
+
+static void test_acpi_find(void **state)
+{
+	u64 pa;
+	u32 len;
+
+	acpi_mem = malloc(ACPI_SIZE);
+	acpi_build(true);
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), 0);
+	assert_int_equal(pa, ACPI_PHYS + 1024);
+	assert_int_equal(len, tlen);
+	acpi_build(false);
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), -ENOENT);
+	assert_int_equal(acpi_find_table(&amap, 0, "DMAR", &pa, &len), -EINVAL);
+	free(acpi_mem);
+}
+
+static void test_acpi_hostile(void **state)
+{
+	u64 pa;
+	u32 len;
+
+	acpi_mem = malloc(ACPI_SIZE);
+	/* a DMAR that exists but is corrupt is an error, never "absent" */
+	acpi_build(true);
+	acpi_mem[1024 + 20]++;
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), -EINVAL);
+	/* a DMAR whose length runs past readable memory */
+	acpi_build(true);
+	put32(acpi_mem + 1024 + 4, 1 << 20);
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), -EINVAL);
+	/* RSDP checksum */
+	acpi_build(true);
+	acpi_mem[8]++;
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), -EINVAL);
+	/* XSDT length shorter than a header, then past the window */
+	acpi_build(true);
+	put32(acpi_mem + 64 + 4, 20);
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), -EINVAL);
+	put32(acpi_mem + 64 + 4, 0xffffff00);
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), -EINVAL);
+	/* XSDT entries pointing nowhere are skipped */
+	acpi_build(true);
+	put64(acpi_mem + 64 + 36, 0x1000);
+	fix_sum(acpi_mem + 64, 52, 9);
+	assert_int_equal(acpi_find_table(&amap, ACPI_PHYS, "DMAR", &pa, &len), 0);
+	free(acpi_mem);
+}
+
+/* ---- second-level tables ---- */
+
+#define FAKE_PHYS	0x0000080000000000ULL
+#define FAKE_MAX	4096
+
+static void *pages[FAKE_MAX];
+static u32 npages, page_limit;
+static u32 flushes;
+
+static void *fake_alloc(void *ctx)
+{
+	void *p;
+
+	if (npages >= page_limit)
+		return NULL;
+	p = aligned_alloc(PG, PG);
+	memset(p, 0, PG);
+	pages[npages++] = p;
+	return p;
+}
+
+static u64 fake_v2p(void *ctx, void *p)
+{
+	for (u32 i = 0; i < npages; i++)
+		if (pages[i] == p)
+			return FAKE_PHYS + i * PG;
+	fail_msg("unknown page");
+	return 0;
+}
+
+static void *fake_p2v(void *ctx, u64 pa)
+{
+	u64 i = (pa - FAKE_PHYS) / PG;
+
+	assert_true(pa >= FAKE_PHYS && i < npages && !(pa & (PG - 1)));
+	return pages[i];
+}
+
+static void fake_flush(void *ctx, const void *p, u64 len)
+{
+	assert_int_equal(len, PG);
+	flushes++;
+}
+
+static const struct vtd_mm fmm = { fake_alloc, fake_v2p, fake_flush, NULL };
+
+static int pt_setup(void **state)
+{
+	npages = 0;
+	flushes = 0;
+	page_limit = FAKE_MAX;
+	return 0;
+}
+
+static int pt_teardown(void **state)
+{
+	for (u32 i = 0; i < npages; i++)
+		free(pages[i]);
+	return 0;
+}
+
+/* Every leaf: identity, R+W, no hole page inside, below top; SP only where allowed. */
+static u64 walk_check(const struct vtd_pt *pt, const u64 *t, u32 level, u64 base)
+{
+	u64 span = 1ULL << (12 + 9 * (level - 1)), mapped = 0;
+
+	for (u32 i = 0; i < 512; i++) {
+		u64 e = t[i], b = base + i * span;
+
+		if (!e)
+			continue;
+		assert_int_equal(e & (VTD_SL_R | VTD_SL_W), VTD_SL_R | VTD_SL_W);
+		/* no bits but address, R, W, SP: no snoop/TM/EMT/reserved bits */
+		assert_int_equal(e & ~(VTD_SL_ADDR | VTD_SL_R | VTD_SL_W | VTD_SL_SP), 0);
+		if (level == 1 || (e & VTD_SL_SP)) {
+			assert_true(level == 1 || (level == 2 && (pt->page_sizes & VTD_PT_2M)) ||
+				    (level == 3 && (pt->page_sizes & VTD_PT_1G)));
+			assert_int_equal(e & VTD_SL_ADDR, b);
+			assert_true(b + span <= pt->top);
+			for (u32 h = 0; h < pt->hole_count; h++)
+				assert_true(pt->holes[h].end <= b || pt->holes[h].base >= b + span);
+			mapped += span;
+			continue;
+		}
+		assert_true(level > 1);
+		mapped += walk_check(pt, fake_p2v(NULL, e & VTD_SL_ADDR), level - 1, b);
+	}
+	return mapped;
+}
+
+static u64 holes_size(const struct vtd_pt *pt)
+{
+	u64 s = 0;
+
+	for (u32 i = 0; i < pt->hole_count; i++)
+		s += pt->holes[i].end - pt->holes[i].base;	/* tests use disjoint holes */
+	return s;
+}
+
+static void expect_map(const struct vtd_pt *pt, u64 a, bool mapped, u32 want_level)
+{
+	u64 pa;
+	u32 perms, level;
+	int r = vtd_pt_lookup(pt, fake_p2v, a, &pa, &perms, &level);
+
+	if (!mapped) {
+		assert_int_equal(r, -ENOENT);
+		return;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(pa, a);
+	assert_int_equal(perms, VTD_SL_R | VTD_SL_W);
+	if (want_level)
+		assert_int_equal(level, want_level);
+}
+
+static void test_pt_vmm_hole(void **state)
+{
+	struct vtd_pt pt;
+	u64 vb = 0x1deb3000, vs = 16 * MiB + 0x1800;	/* unaligned end: rounded out */
+
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, VTD_PT_2M | VTD_PT_1G, 1ULL << 40), 0);
+	assert_int_equal(vtd_pt_add_hole(&pt, vb, vs), 0);
+	assert_int_equal(vtd_pt_add_hole(&pt, 0xfed90000, PG), 0);
+	assert_int_equal(vtd_pt_build(&pt), 0);
+	assert_int_equal(pt.table_pages, npages);
+	assert_int_equal(flushes, npages);
+	assert_int_equal(walk_check(&pt, pt.root, 4, 0), (1ULL << 40) - holes_size(&pt));
+	/* the hole's first and last page, and the pages beside it */
+	expect_map(&pt, vb, false, 0);
+	expect_map(&pt, vb + vs - 1, false, 0);
+	expect_map(&pt, vb + 16 * MiB + PG, false, 0);
+	expect_map(&pt, vb - 1, true, 1);
+	expect_map(&pt, vb + 16 * MiB + 2 * PG, true, 1);
+	expect_map(&pt, 0xfed90000, false, 0);
+	expect_map(&pt, 0xfed91000, true, 1);
+	/* large pages where the holes allow */
+	expect_map(&pt, 0, true, 2);			/* GiB 0 holds the VMM region */
+	expect_map(&pt, 0x20000000, true, 2);
+	expect_map(&pt, GiB, true, 3);
+	expect_map(&pt, 5 * GiB + 123, true, 3);
+	expect_map(&pt, (1ULL << 40) - 1, true, 3);
+	expect_map(&pt, 1ULL << 40, false, 0);
+	expect_map(&pt, 1ULL << 47, false, 0);
+	expect_map(&pt, 1ULL << 48, false, 0);
+}
+
+static void test_pt_3level_no_large(void **state)
+{
+	struct vtd_pt pt;
+
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 3, 0, 4 * GiB), 0);
+	assert_int_equal(vtd_pt_add_hole(&pt, 0x3000000, 2 * MiB), 0);
+	assert_int_equal(vtd_pt_build(&pt), 0);
+	assert_int_equal(walk_check(&pt, pt.root, 3, 0), 4 * GiB - 2 * MiB);
+	expect_map(&pt, 0x2fff000, true, 1);
+	expect_map(&pt, 0x3000000, false, 0);
+	expect_map(&pt, 0x31ff000, false, 0);
+	expect_map(&pt, 0x3200000, true, 1);
+	expect_map(&pt, 4 * GiB, false, 0);
+	expect_map(&pt, 1ULL << 39, false, 0);
+	/* 1 PDPT + 4 PDs + 2047 PTs (the 2 MiB-aligned hole needs none) */
+	assert_int_equal(pt.table_pages, 1 + 4 + 2047);
+}
+
+static void test_pt_2m_only_aligned_hole(void **state)
+{
+	struct vtd_pt pt;
+
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, VTD_PT_2M, 2 * GiB), 0);
+	assert_int_equal(vtd_pt_add_hole(&pt, 0x40000000, 4 * MiB), 0);
+	assert_int_equal(vtd_pt_build(&pt), 0);
+	assert_int_equal(walk_check(&pt, pt.root, 4, 0), 2 * GiB - 4 * MiB);
+	expect_map(&pt, 0x40400000, true, 2);
+	expect_map(&pt, 0x3fe00000, true, 2);
+	/* 2 MiB-aligned hole: no 4 KiB tables at all */
+	assert_int_equal(pt.table_pages, 1 + 1 + 2);
+}
+
+static void test_pt_bad_args_and_oom(void **state)
+{
+	struct vtd_pt pt;
+
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 5, 0, GiB), -EINVAL);
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 2, 0, GiB), -EINVAL);
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 3, 0, GiB + 1), -EINVAL);
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 3, 0, (1ULL << 39) + GiB), -EINVAL);
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, 0, (1ULL << 48) + GiB), -EINVAL);
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, 4, GiB), -EINVAL);
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, VTD_PT_1G, GiB), 0);
+	assert_int_equal(vtd_pt_add_hole(&pt, 0x1000, 0), -EINVAL);
+	assert_int_equal(vtd_pt_add_hole(&pt, ~0ULL - 10, 100), -EINVAL);
+	for (u32 i = 0; i < VTD_PT_MAX_HOLES; i++)
+		assert_int_equal(vtd_pt_add_hole(&pt, i * MiB, PG), 0);
+	assert_int_equal(vtd_pt_add_hole(&pt, 100 * MiB, PG), -E2BIG);
+	page_limit = 3;
+	assert_int_equal(vtd_pt_build(&pt), -ENOMEM);
+}
+
+static void test_entries(void **state)
+{
+	struct vtd_entry r = vtd_root_entry(0x12345000);
+	struct vtd_entry c = vtd_context_entry(0xabcde000, 4, VTD_DOMAIN_ID);
+
+	assert_int_equal(r.lo, 0x12345001);
+	assert_int_equal(r.hi, 0);
+	/* present, FPD clear, TT 00 (never pass-through), SLPTPTR */
+	assert_int_equal(c.lo, 0xabcde001);
+	assert_int_equal(c.lo & (3 << VTD_CE_TT_SHIFT), 0);
+	/* AW 010 (48-bit), DID 1 */
+	assert_int_equal(c.hi, 0x102);
+	c = vtd_context_entry(0xabcde000, 3, 7);
+	assert_int_equal(c.hi, 0x701);
+	assert_int_equal(sizeof(struct vtd_entry), 16);
+}
+
+/* ---- vtd.c against register sets in plain memory (a unit that never answers) ---- */
+
+static u8 *fake_unit(u64 cap, u64 ecap, u32 gsts)
+{
+	u8 *r = aligned_alloc(PG, 2 * PG);
+
+	memset(r, 0, 2 * PG);
+	put64(r + 0x08, cap);
+	put64(r + 0x10, ecap);
+	put32(r + 0x1c, gsts);
+	return r;
+}
+
+/* QEMU's values: SAGAW 39+48, 2M+1G, FRO 0x220, NFR 1; ECAP IRO 0xf0. */
+#define CAP_OK		0xd2008c222f0606ULL
+#define ECAP_OK		0xf00f4aULL
+
+static struct dmar_info one_unit(const u8 *regs)
+{
+	struct dmar_info d = { .haw = 39, .unit_count = 1 };
+
+	d.units[0] = (struct dmar_unit){ .reg_base = (u64)regs, .reg_pages = 1 };
+	return d;
+}
+
+static void test_unit_timeouts_refused(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { 1ULL << 47, 4 * GiB, 0x1000000, 16 * MiB };
+	struct dmar_info d;
+	u8 *r;
+
+	/* the root-table pointer is never confirmed */
+	r = fake_unit(CAP_OK, ECAP_OK, 0);
+	d = one_unit(r);
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);
+	assert_false(v.units[0].enabled);
+	/* the unit's registers (here at a heap address) are a hole in its tables */
+	assert_true((u64)r + 2 * PG < v.pt.top);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, (u64)r, NULL, NULL, NULL), -ENOENT);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, (u64)r + 2 * PG, NULL, NULL, NULL), 0);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, 0x1000000, NULL, NULL, NULL), -ENOENT);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, 0x2000000, NULL, NULL, NULL), 0);
+	/* RTPS "set" but the context-cache invalidation never completes */
+	put32(r + 0x1c, BIT(30));
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);
+	assert_false(v.units[0].enabled);
+	free(r);
+}
+
+static void test_unit_caps_refused(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { 1ULL << 47, 4 * GiB, 0x1000000, 16 * MiB };
+	struct dmar_info d;
+	u8 *r;
+
+	/* no 3- or 4-level walk (SAGAW 5-level only) */
+	r = fake_unit((CAP_OK & ~(0x1fULL << 8)) | (8ULL << 8), ECAP_OK, 0);
+	d = one_unit(r);
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -ENOSYS);
+	free(r);
+	/* an RMRR inside the VMM region */
+	r = fake_unit(CAP_OK, ECAP_OK, BIT(30));
+	d = one_unit(r);
+	d.rmrr_count = 1;
+	d.rmrr[0] = (struct dmar_rmrr){ 0x1800000, 0x1800fff, 0 };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EINVAL);
+	free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dmar_good),
+		cmocka_unit_test(test_dmar_no_units),
+		cmocka_unit_test(test_dmar_header_errors),
+		cmocka_unit_test(test_dmar_struct_lengths),
+		cmocka_unit_test(test_dmar_scope_lengths),
+		cmocka_unit_test(test_dmar_bad_values),
+		cmocka_unit_test(test_dmar_too_many),
+		cmocka_unit_test(test_dmar_mutations),
+		cmocka_unit_test(test_acpi_find),
+		cmocka_unit_test(test_acpi_hostile),
+		cmocka_unit_test_setup_teardown(test_pt_vmm_hole, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_pt_3level_no_large, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_pt_2m_only_aligned_hole, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_pt_bad_args_and_oom, pt_setup, pt_teardown),
+		cmocka_unit_test(test_entries),
+		cmocka_unit_test_setup_teardown(test_unit_timeouts_refused, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_unit_caps_refused, pt_setup, pt_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
