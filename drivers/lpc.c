@@ -41,7 +41,7 @@ static int lpc_match(const struct pci_dev *d, void *priv)
 		if (rc)
 			return rc;
 		pr_info("lpc: %02x:%02x.%x: %s (config 0x%x-0x%x) locked\n", PCI_BUS(d->bdf),
-			PCI_DEV(d->bdf), PCI_FN(d->bdf), r->what, r->lo, r->hi + 3);
+			PCI_DEV(d->bdf), PCI_FN(d->bdf), r->what, r->lo, r->hi);
 	}
 	return 0;
 }
