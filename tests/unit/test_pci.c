@@ -308,7 +308,7 @@ static void test_lock_table_holds_ide_ahci_bridges(void **state)
 	assert_int_equal(pci_lock_function(HBA_BDF(0), BIT(5), PCI_LOCK_NO_IO, "ahci"), 0);
 }
 
-static void test_bridge_bus_numbers_and_reset_refused(void **state)
+static void test_bridge_bus_numbers_refused(void **state)
 {
 	guest_cfg_write(RP_BDF(1), PCI_BUSES, 0x00070700);	/* renumber 3 -> 7 */
 	assert_int_equal(cfg(RP_BDF(1))[6], 0x00030300);
@@ -316,6 +316,10 @@ static void test_bridge_bus_numbers_and_reset_refused(void **state)
 	assert_int_equal(cfg(RP_BDF(1))[6], 0x00030300);
 	guest_cfg_write8(RP_BDF(1), 0x1b, 0x20);		/* secondary latency: fine */
 	assert_int_equal(cfg(RP_BDF(1))[6], 0x20030300);
+}
+
+static void test_bridge_reset_and_window_refused(void **state)
+{
 	guest_cfg_write16(RP_BDF(1), 0x3e, BIT(6) | BIT(1));	/* SBR refused, SERR fine */
 	assert_int_equal(cfg(RP_BDF(1))[0xf] >> 16, BIT(1));
 	guest_cfg_write(RP_BDF(1), 0x20, 0xfff0fe00);		/* memory window */
@@ -328,7 +332,7 @@ static void test_bridge_bus_numbers_and_reset_refused(void **state)
 	assert_int_equal(cfg(NIC_BDF)[0x10], 0x00050500);
 }
 
-static void test_hba_command_bar_flr(void **state)
+static void test_hba_io_off_master_allowed(void **state)
 {
 	u32 *c = cfg(HBA_BDF(2));
 
@@ -337,9 +341,21 @@ static void test_hba_command_bar_flr(void **state)
 	assert_int_equal(c[1] & 0xffff, 0x2);
 	guest_cfg_write16(HBA_BDF(2), PCI_COMMAND, 0x7);	/* on again; I/O refused */
 	assert_int_equal(c[1] & 0xffff, 0x6);
+}
+
+static void test_hba_bar_move_refused(void **state)
+{
+	u32 *c = cfg(HBA_BDF(2));
+
 	guest_cfg_write(HBA_BDF(2), PCI_BAR5, 0xe0000000);	/* ABAR move */
 	assert_int_equal(c[9], 0xfea20000);
 	assert_int_equal(guest_cfg_read(HBA_BDF(2), PCI_BAR5), 0xfea20000);
+}
+
+static void test_hba_flr_and_d3_refused(void **state)
+{
+	u32 *c = cfg(HBA_BDF(2));
+
 	guest_cfg_write16(HBA_BDF(2), HBA_EXP + 8, BIT(15) | BIT(4));	/* FLR; relaxed ordering */
 	assert_int_equal(c[(HBA_EXP + 8) / 4], BIT(4));
 	guest_cfg_write8(HBA_BDF(2), HBA_AF + 4, 1);		/* AF: initiate FLR */
@@ -348,6 +364,12 @@ static void test_hba_command_bar_flr(void **state)
 	assert_int_equal(c[(HBA_PM + 4) / 4], 0);
 	guest_cfg_write16(HBA_BDF(2), HBA_PM + 4, BIT(8));	/* PME enable: fine */
 	assert_int_equal(c[(HBA_PM + 4) / 4], BIT(8));
+}
+
+static void test_hba_msi_and_vendor_refused(void **state)
+{
+	u32 *c = cfg(HBA_BDF(2));
+
 	guest_cfg_write(HBA_BDF(2), HBA_MSI + 4, 0x12345000);	/* MSI write into RAM */
 	assert_int_equal(c[(HBA_MSI + 4) / 4], 0);
 	guest_cfg_write(HBA_BDF(2), HBA_MSI + 4, 0xfee01000);	/* an interrupt: fine */
@@ -408,8 +430,12 @@ int main(void)
 		cmocka_unit_test(test_unlocked_passes),
 		cmocka_unit_test(test_prog_if_refused),
 		cmocka_unit_test(test_lock_table_holds_ide_ahci_bridges),
-		cmocka_unit_test(test_bridge_bus_numbers_and_reset_refused),
-		cmocka_unit_test(test_hba_command_bar_flr),
+		cmocka_unit_test(test_bridge_bus_numbers_refused),
+		cmocka_unit_test(test_bridge_reset_and_window_refused),
+		cmocka_unit_test(test_hba_io_off_master_allowed),
+		cmocka_unit_test(test_hba_bar_move_refused),
+		cmocka_unit_test(test_hba_flr_and_d3_refused),
+		cmocka_unit_test(test_hba_msi_and_vendor_refused),
 		cmocka_unit_test(test_extended_register_bits),
 		cmocka_unit_test(test_unassigned_bar_fails),
 		cmocka_unit_test(test_lpc_decode_and_superio),
