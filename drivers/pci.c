@@ -190,7 +190,7 @@ static void lock_size_bars(struct pci_locked *l)
 /* The capabilities whose registers have a write mask of their own. */
 static void lock_caps(struct pci_locked *l)
 {
-	u32 i, ptr, hdr;
+	u32 i, ptr, hdr, link = PCI_CAP_PTR;
 
 	if (!(pci_cfg_read(l->bdf, PCI_COMMAND, 4) & PCI_STATUS_CAP_LIST))
 		return;
@@ -201,9 +201,16 @@ static void lock_caps(struct pci_locked *l)
 		case 0x01: l->cap_pm = ptr; break;
 		case 0x05: l->cap_msi = ptr; l->msi_hdr = hdr; break;
 		case 0x10: l->cap_exp = ptr; l->exp_type = (hdr >> 20) & 0xf; break;
-		case 0x11: l->cap_msix = ptr; break;
 		case 0x13: l->cap_af = ptr; break;
+		case 0x11:
+			l->cap_msix = ptr;
+			if (l->role == PCI_LOCK_DEVICE) {
+				l->msix_link = link;
+				l->msix_next = (hdr >> 8) & 0xfc;
+			}
+			break;
 		}
+		link = ptr + 1;
 		ptr = (hdr >> 8) & 0xfc;
 	}
 }
@@ -327,6 +334,20 @@ static void bar_write(struct pci_locked *l, u32 n, u16 off, u32 size, u32 val)
 	}
 }
 
+/*
+ * What the guest reads of a locked function: the device's value, except that
+ * an intercepted controller's MSI-X capability is left out of the list (its
+ * table is in a BAR the VMM does not trap; the enable bit is refused).
+ */
+static u32 locked_read(const struct pci_locked *l, u16 off, u32 size)
+{
+	u32 v = cfg_read_locked(cfg_addr(l->bdf, off), 0, 4), sh = (l->msix_link & 3) * 8;
+
+	if (l->msix_link && (off & 0xfc) == (l->msix_link & 0xfc))
+		v = (v & ~(0xffu << sh)) | (u32)l->msix_next << sh;
+	return (v & byte_mask(off, size)) >> ((off & 3) * 8);
+}
+
 /* Everything else of a locked function: through its write mask. */
 static void masked_write(const struct pci_locked *l, u16 off, u32 size, u32 val)
 {
@@ -364,6 +385,8 @@ static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 		*val = bar_view(l, n) >> ((off & 3) * 8);
 	else if (n >= 0)
 		bar_write(l, n, off, size, *val);
+	else if (in && l)
+		*val = locked_read(l, off, size);
 	else if (in)
 		*val = cfg_read_locked(cfg_addr(bdf, off), off, size);
 	else if (l)

@@ -19,6 +19,7 @@ struct pci_locked {
 	u8 cap_pm, cap_msi, cap_exp, cap_msix, cap_af;	/* 0: absent */
 	u8 exp_type;			/* PCIe device/port type */
 	u32 msi_hdr;			/* MSI: its 64-bit and per-vector-mask bits */
+	u8 msix_link, msix_next;	/* MSI-X hidden: the pointer to it reads its next */
 	const char *owner;
 	u32 bar[PCI_LOCK_BARS];		/* the addresses the guest may not change */
 	u32 size_mask[PCI_LOCK_BARS];	/* what a sizing write reads back */

@@ -101,7 +101,8 @@ static struct pci_wmask cap_msi(u32 hdr, u16 rel, u32 want)
 	return DENY;
 }
 
-/* MSI-X: the table is in a BAR the VMM does not trap; enabling it is refused. */
+/* MSI-X: the table is in a BAR the VMM does not trap; enabling it is refused
+ * (and the capability is hidden from the guest's list, drivers/pci.c). */
 static struct pci_wmask cap_msix(u16 rel)
 {
 	if (rel == 0)

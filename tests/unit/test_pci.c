@@ -26,11 +26,12 @@
 #define RP_BDF(i)	PCI_BDF(0, 28, i)	/* root port i: bus 2 + i */
 #define HBA_BDF(i)	PCI_BDF(2 + (i), 0, 0)
 
-/* Capabilities of each HBA: MSI 0x50 -> PM 0x70 -> PCIe 0x80 -> AF 0xa0. */
+/* Capabilities of each HBA: MSI 0x50 -> PM 0x70 -> PCIe 0x80 -> AF 0xa0 -> MSI-X 0xb0. */
 #define HBA_MSI		0x50
 #define HBA_PM		0x70
 #define HBA_EXP		0x80
 #define HBA_AF		0xa0
+#define HBA_MSIX	0xb0
 #define RP_EXP		0x40
 
 #define NFN		16
@@ -200,7 +201,8 @@ static void add_hba(u16 bdf, u32 abar)
 	f->cfg[HBA_MSI / 4] = MSI_64 | HBA_PM << 8 | 0x05;
 	f->cfg[HBA_PM / 4] = HBA_EXP << 8 | 0x01;
 	f->cfg[HBA_EXP / 4] = HBA_AF << 8 | 0x10;	/* PCIe, type 0: endpoint */
-	f->cfg[HBA_AF / 4] = 0x0306 << 16 | 0x13;	/* AF: FLR, TP */
+	f->cfg[HBA_AF / 4] = 0x0306 << 16 | HBA_MSIX << 8 | 0x13;	/* AF: FLR, TP */
+	f->cfg[HBA_MSIX / 4] = 0x0007 << 16 | 0x11;	/* MSI-X, 8 vectors */
 }
 
 static int setup_once(void **state)
@@ -376,6 +378,10 @@ static void test_hba_msi_and_vendor_refused(void **state)
 	assert_int_equal(c[(HBA_MSI + 4) / 4], 0xfee01000);
 	guest_cfg_write(HBA_BDF(2), HBA_MSI + 8, 1);		/* above 4 GiB */
 	assert_int_equal(c[(HBA_MSI + 8) / 4], 0);
+	guest_cfg_write16(HBA_BDF(2), HBA_MSIX + 2, BIT(15));	/* MSI-X enable */
+	assert_int_equal(c[HBA_MSIX / 4] >> 16, 0x0007);
+	assert_int_equal(guest_cfg_read(HBA_BDF(2), HBA_AF) >> 8 & 0xff, 0);	/* hidden */
+	assert_int_equal(c[HBA_AF / 4] >> 8 & 0xff, HBA_MSIX);
 	guest_cfg_write16(HBA_BDF(2), 0x92, 0xff);		/* Intel PCS: port enables */
 	assert_int_equal(c[0x90 / 4], 0);
 }
