@@ -248,11 +248,11 @@ static int needed_bar_missing(const struct pci_locked *l, u32 needed)
 
 int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 {
-	struct pci_locked *l;
+	struct pci_locked *l = locked_fn(bdf);
 	int rc, n;
 
-	if (locked_fn(bdf))
-		return 0;
+	if (l)
+		return l->role == PCI_LOCK_DEVICE ? 0 : -EEXIST;
 	l = lock_new(bdf, PCI_LOCK_DEVICE, owner);
 	if (!l)
 		return -E2BIG;
@@ -269,6 +269,8 @@ int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 		pci_cfg_write(bdf, PCI_COMMAND, 2,
 			      pci_cfg_read(bdf, PCI_COMMAND, 2) & ~PCI_COMMAND_IO);
 	nlocked++;
+	if (!PCI_BUS(bdf))
+		return 0;		/* on the root bus: no bridge above it */
 	rc = pci_for_each(lock_bridge, l);
 	if (rc)
 		pr_err("pci: %02x:%02x.%x: cannot lock its upstream bridges (%d)\n",
