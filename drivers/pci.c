@@ -200,7 +200,11 @@ static void lock_caps(struct pci_locked *l)
 		switch (hdr & 0xff) {
 		case 0x01: l->cap_pm = ptr; break;
 		case 0x05: l->cap_msi = ptr; l->msi_hdr = hdr; break;
-		case 0x10: l->cap_exp = ptr; l->exp_type = (hdr >> 20) & 0xf; break;
+		case 0x10:
+			l->cap_exp = ptr;
+			l->exp_type = (hdr >> 20) & 0xf;
+			l->exp_ver = (hdr >> 16) & 0xf;
+			break;
 		case 0x13: l->cap_af = ptr; break;
 		case 0x11:
 			l->cap_msix = ptr;

@@ -17,7 +17,7 @@ struct pci_locked {
 	u16 vendor, class;		/* class << 8 | subclass */
 	u16 lo, hi;			/* PCI_LOCK_DECODE: refused dwords */
 	u8 cap_pm, cap_msi, cap_exp, cap_msix, cap_af;	/* 0: absent */
-	u8 exp_type;			/* PCIe device/port type */
+	u8 exp_type, exp_ver;		/* PCIe device/port type, capability version */
 	u32 msi_hdr;			/* MSI: its 64-bit and per-vector-mask bits */
 	u8 msix_link, msix_next;	/* MSI-X hidden: the pointer to it reads its next */
 	const char *owner;

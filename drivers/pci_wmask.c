@@ -79,7 +79,7 @@ static struct pci_wmask cap_pm(u16 rel, u32 want)
 	if (rel != 4)
 		return DENY;
 	/* PMCSR: PME enable, data select, PME status; only D0 (D3hot->D0 resets). */
-	return W(BIT(8) | (0xfu << 9) | BIT(15) | ((want & 3) ? 0 : 3), ~0xff03u);
+	return W(BIT(8) | (0xfu << 9) | BIT(15) | ((want & 3) ? 0 : 3), ~0x9f03u);
 }
 
 static struct pci_wmask cap_msi(u32 hdr, u16 rel, u32 want)
@@ -142,6 +142,12 @@ static struct pci_wmask cap_af(u16 rel)
 	return rel == 0 ? RO : rel == 4 ? W(0, 0xff00) : DENY;
 }
 
+/* MSI: 10 bytes, 4 more with a 64-bit address, 10 more with per-vector masks. */
+static u16 msi_len(u32 hdr)
+{
+	return 0x0c + ((hdr & MSI_CTL_64) ? 4 : 0) + ((hdr & MSI_CTL_PVM) ? 8 : 0);
+}
+
 /* Within capability @cap (its offset) of @l? Then @rel is the dword offset in it. */
 static bool in_cap(u8 cap, u16 len, u16 off, u16 *rel)
 {
@@ -157,11 +163,11 @@ static struct pci_wmask caps(const struct pci_locked *l, u16 off, u32 cur, u32 w
 
 	if (in_cap(l->cap_pm, 8, off, &rel))
 		return cap_pm(rel, want);
-	if (in_cap(l->cap_msi, 0x18, off, &rel))
+	if (in_cap(l->cap_msi, msi_len(l->msi_hdr), off, &rel))
 		return cap_msi(l->msi_hdr, rel, want);
 	if (in_cap(l->cap_msix, 0x0c, off, &rel))
 		return cap_msix(rel);
-	if (in_cap(l->cap_exp, 0x3c, off, &rel))
+	if (in_cap(l->cap_exp, l->exp_ver >= 2 ? 0x3c : 0x24, off, &rel))
 		return cap_exp(l, rel);
 	if (in_cap(l->cap_af, 8, off, &rel))
 		return cap_af(rel);
