@@ -230,6 +230,8 @@ static int setup_once(void **state)
 	}
 	f = add_fn(BARE_BDF, 0x29228086, 0x01060100, 0);	/* AHCI, BAR5 unassigned */
 	f->bar_size[5] = 0x2000;
+	f->cfg[8] = 0x1;				/* BAR4: I/O, unassigned */
+	f->bar_size[4] = 16;
 	assert_int_equal(pci_intercept_init(NULL), 0);
 	assert_int_equal(pci_lock_function(IDE_BDF, BIT(4), 0, "the test"), 0);
 	return 0;
@@ -398,6 +400,8 @@ static void test_extended_register_bits(void **state)
 static void test_unassigned_bar_fails(void **state)
 {
 	assert_int_equal(pci_lock_function(BARE_BDF, BIT(5), PCI_LOCK_NO_IO, "ahci"), -ENODEV);
+	/* IDE-like: bus-master BAR4 at 0 would never be intercepted. */
+	assert_int_equal(pci_lock_function(BARE_BDF, BIT(4), 0, "the ata intercept"), -ENODEV);
 	assert_int_equal(pci_lock_function(NIC_BDF, BIT(1), 0, "the test"), 0);	/* none */
 }
 
