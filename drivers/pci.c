@@ -8,6 +8,7 @@
 
 #define PCI_ADDR_PORT	0xcf8
 #define PCI_DATA_PORT	0xcfc
+#define PCI_RESET_PORT	0xcf9	/* reset control: passes (a platform reset) */
 #define PCI_ENABLE	BIT(31)
 #define PCI_ADDR_RSVD	0x7f000000u	/* AMD: extended register number */
 #define PCI_NBARS	6
@@ -404,8 +405,10 @@ static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 }
 
 /*
- * 0xcf8 as a dword is the address register; byte and word accesses to
- * 0xcf8..0xcfb (0xcf9: reset control) go to the chipset.
+ * 0xcf8 as a dword is the address register; a byte at 0xcf9 (reset control)
+ * goes to the chipset. Other byte and word accesses read all ones and are
+ * dropped: on a chipset with configuration mechanism #2 they would open
+ * config space at ports 0xc000-0xcfff, past this intercept.
  */
 static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
@@ -414,6 +417,11 @@ static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 			*val = guest_addr;
 		else
 			guest_addr = *val;
+		return 0;
+	}
+	if (port != PCI_RESET_PORT || size != 1) {
+		if (in)
+			*val = 0xffffffff;
 		return 0;
 	}
 	spin_lock(&pci_lock);

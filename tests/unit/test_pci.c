@@ -46,6 +46,7 @@ static struct fn {
 static struct {
 	u32 addr;
 	u8 cf9;
+	u32 mech2;			/* byte/word writes to 0xcf8/0xcfa/0xcfb */
 } hw;
 
 static struct fn *fn_of(u16 bdf)
@@ -118,6 +119,8 @@ void port_out(u16 port, u32 size, u32 v)
 	}
 	if (port >= 0xcfc && c)
 		cfg_store(c, reg, (c[reg] & ~mask) | ((v << sh) & mask));
+	else if (port >= 0xcf8 && port < 0xcfc)
+		hw.mech2++;
 	else if (port < 0xcf8)
 		fail_msg("port 0x%x reached the hardware", port);
 }
@@ -427,6 +430,11 @@ static void test_byte_access_and_reset_port(void **state)
 	assert_int_equal(guest_io(0xcfe, 2, true, 0), 0x0101);	/* class word */
 	assert_int_equal(guest_io(0xcf8, 4, true, 0), BIT(31) | (u32)IDE_BDF << 8 | 0x08);
 	guest_io(0xcf9, 1, false, 0x06);			/* reset control: to the chipset */
+	assert_int_equal(hw.cf9, 0x06);
+	guest_io(0xcf8, 1, false, 0xf0);			/* mechanism #2 CSE: dropped */
+	guest_io(0xcfa, 1, false, 0x00);
+	guest_io(0xcf8, 2, false, 0x06f0);			/* a word over 0xcf9 too */
+	assert_int_equal(hw.mech2, 0);
 	assert_int_equal(hw.cf9, 0x06);
 	guest_io(0xcf8, 4, false, 0);				/* disabled: reads all ones */
 	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);
