@@ -1009,28 +1009,6 @@ int ahci_hba_attach(struct vm *vm, u16 bdf, u64 abar, const struct ahci_hw_ops *
 	return abar ? hba_map(h, abar) : 0;
 }
 
-/* The guest wrote config space: follow a BAR5 move with the trap. */
-static void ahci_bar_moved(void *priv, u16 bdf, u16 off)
-{
-	struct ahci_hba *h = priv;
-	u64 abar = pci_bar(bdf, 5), old_trap;
-	int ret = 0;
-
-	if (off != PCI_BAR5 || abar == h->abar)
-		return;
-	spin_lock(&h->lock);
-	old_trap = h->abar ? h->trap_gpa : 0;
-	h->abar = abar;
-	spin_unlock(&h->lock);
-	if (old_trap)
-		vm_unregister_mmio(h->vm, old_trap);
-	if (abar)
-		ret = hba_map(h, abar);
-	if (ret)
-		pr_err("ahci %02x:%02x.%x: ABAR moved to 0x%llx, not intercepted (%d)\n",
-		       PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf), (unsigned long long)abar, ret);
-}
-
 int ahci_init(struct vm *vm)
 {
 	struct pci_dev pd;
@@ -1040,13 +1018,13 @@ int ahci_init(struct vm *vm)
 
 	for (i = 0; !pci_find(PCI_CLASS_SATA, 1, i, &pd); i++) {
 		ret = i < AHCI_MAX_HBA ? 0 : -E2BIG;
+		if (!ret)	/* BAR5 assigned and locked, I/O decode (index/data pair) off */
+			ret = pci_lock_function(pd.bdf, BIT(5), PCI_LOCK_NO_IO, "ahci");
+		if (!ret && !pci_bar(pd.bdf, 5))
+			ret = -ENODEV;	/* no ABAR at all */
 		if (!ret)
 			ret = ahci_hba_attach(vm, pd.bdf, pci_bar(pd.bdf, 5), &ahci_mmio_ops,
 					      NULL, &h);
-		if (!ret)
-			ret = pci_watch(pd.bdf, ahci_bar_moved, h);
-		if (!ret && h->abar)
-			ret = pci_lock_bars(pd.bdf, "ahci");
 		if (ret) {
 			pr_err("ahci %02x:%02x.%x: not intercepted (%d)\n", PCI_BUS(pd.bdf),
 			       PCI_DEV(pd.bdf), PCI_FN(pd.bdf), ret);

@@ -571,6 +571,17 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	return rc;
 }
 
+/* Bus master (BAR4) and, for a channel in native mode, its two BARs. */
+static u32 ata_needed_bars(const struct pci_dev *pd)
+{
+	u32 i, bars = BIT(4);
+
+	for (i = 0; i < 2; i++)
+		if (pd->prog_if & (1u << (2 * i)))
+			bars |= BIT(2 * i) | BIT(2 * i + 1);
+	return bars;
+}
+
 int ata_init(struct vm *vm)
 {
 	struct pci_dev pd;
@@ -582,7 +593,7 @@ int ata_init(struct vm *vm)
 	if (!pci_find(PCI_CLASS_IDE, -1, 1, &pd))
 		pr_warn("ata: a second IDE controller is present and NOT intercepted\n");
 	pci_find(PCI_CLASS_IDE, -1, 0, &pd);
-	rc = pci_lock_bars(pd.bdf, "the ata intercept");
+	rc = pci_lock_function(pd.bdf, ata_needed_bars(&pd), 0, "the ata intercept");
 	for (i = 0; i < 2 && !rc; i++)
 		rc = ata_chan_init(vm, &pd, 0, i);
 	if (rc)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <drivers/pci.h>
+#include "pci_lock.h"
 #include <asm/io.h>
 #include <asm/spinlock.h>
 #include <mamori/errno.h>
@@ -8,31 +8,22 @@
 
 #define PCI_ADDR_PORT	0xcf8
 #define PCI_DATA_PORT	0xcfc
+#define PCI_RESET_PORT	0xcf9	/* reset control: passes (a platform reset) */
 #define PCI_ENABLE	BIT(31)
-#define PCI_WATCH_MAX	8
-#define PCI_LOCK_MAX	4
+#define PCI_ADDR_RSVD	0x7f000000u	/* AMD: extended register number */
 #define PCI_NBARS	6
-
-struct pci_watch {
-	u16 bdf;
-	pci_cfg_watch_fn fn;
-	void *priv;
-};
-
-struct pci_locked {
-	u16 bdf;
-	const char *owner;
-	u32 bar[PCI_NBARS];		/* the addresses the guest may not change */
-	u32 size_mask[PCI_NBARS];	/* what a sizing write reads back */
-	bool sizing[PCI_NBARS];
-};
+#define PCI_CAPS_MAX	48
 
 static spinlock_t pci_lock = SPINLOCK_INIT;
 static u32 guest_addr;			/* the guest's view of 0xcf8 */
-static struct pci_watch watches[PCI_WATCH_MAX];
-static u32 nwatches;
 static struct pci_locked locked[PCI_LOCK_MAX];
 static u32 nlocked;
+
+static const char *const role_name[] = {
+	[PCI_LOCK_DEVICE] = "intercepted by",
+	[PCI_LOCK_BRIDGE] = "bridge upstream of",
+	[PCI_LOCK_DECODE] = "decode registers locked for",
+};
 
 static u32 cfg_addr(u16 bdf, u16 off)
 {
@@ -85,9 +76,10 @@ static bool pci_present(u16 bdf, u32 *id)
 	return (*id & 0xffff) != 0xffff;
 }
 
-int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out)
+int pci_for_each(int (*fn)(const struct pci_dev *d, void *priv), void *priv)
 {
-	u32 b, d, f, id, cr;
+	u32 b, d, f, id, cr, hdr;
+	int rc;
 
 	for (b = 0; b < 256; b++) {
 		for (d = 0; d < 32; d++) {
@@ -100,64 +92,223 @@ int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out)
 					continue;
 				}
 				cr = pci_cfg_read(bdf, PCI_CLASS_REV, 4);
-				if ((cr >> 16) == class &&
-				    (prog_if < 0 || ((cr >> 8) & 0xff) == (u32)prog_if) && !index--) {
-					*out = (struct pci_dev){ .bdf = bdf, .vendor = id & 0xffff,
-						.device = id >> 16, .prog_if = (cr >> 8) & 0xff,
-						.class = cr >> 16 };
-					return 0;
-				}
-				if (!f && !(pci_cfg_read(bdf, 0x0c, 4) & BIT(23)))
+				hdr = pci_cfg_read(bdf, PCI_HEADER_DW, 4) >> 16;
+				rc = fn(&(struct pci_dev){ .bdf = bdf, .vendor = id & 0xffff,
+					.device = id >> 16, .prog_if = (cr >> 8) & 0xff,
+					.class = cr >> 16, .hdr = hdr & 0x7f }, priv);
+				if (rc)
+					return rc;
+				if (!f && !(hdr & BIT(7)))
 					break;	/* single-function device */
 			}
 		}
 	}
-	return -ENOENT;
-}
-
-int pci_watch(u16 bdf, pci_cfg_watch_fn fn, void *priv)
-{
-	if (nwatches == PCI_WATCH_MAX)
-		return -E2BIG;
-	watches[nwatches++] = (struct pci_watch){ bdf, fn, priv };
 	return 0;
 }
 
-/* Size each BAR once, before the guest can see the moment it is all ones. */
-int pci_lock_bars(u16 bdf, const char *owner)
+struct pci_match {
+	u16 class;
+	int prog_if;
+	u32 index;
+	struct pci_dev *out;
+};
+
+static int pci_match(const struct pci_dev *d, void *priv)
+{
+	struct pci_match *m = priv;
+
+	if (d->class != m->class || (m->prog_if >= 0 && d->prog_if != (u32)m->prog_if) ||
+	    m->index--)
+		return 0;
+	*m->out = *d;
+	return 1;
+}
+
+int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out)
+{
+	struct pci_match m = { class, prog_if, index, out };
+
+	return pci_for_each(pci_match, &m) ? 0 : -ENOENT;
+}
+
+/* ---- locks: taken at boot, before the guest runs ----------------------------- */
+
+static struct pci_locked *locked_fn(u16 bdf)
+{
+	u32 i;
+
+	for (i = 0; i < nlocked; i++)
+		if (locked[i].bdf == bdf)
+			return &locked[i];
+	return NULL;
+}
+
+static struct pci_locked *lock_new(u16 bdf, enum pci_lock_role role, const char *owner)
 {
 	struct pci_locked *l;
+
+	if (nlocked == PCI_LOCK_MAX) {
+		pr_err("pci: %02x:%02x.%x: lock table full (%u), cannot lock it for %s\n",
+		       PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf), PCI_LOCK_MAX, owner);
+		return NULL;
+	}
+	l = &locked[nlocked];
+	*l = (struct pci_locked){ .bdf = bdf, .role = role, .owner = owner };
+	l->vendor = pci_cfg_read(bdf, 0, 2);
+	l->class = pci_cfg_read(bdf, PCI_CLASS_REV, 4) >> 16;
+	return l;
+}
+
+static u16 bar_off(const struct pci_locked *l, u32 n)
+{
+	if (n == PCI_ROM_BAR)
+		return l->role == PCI_LOCK_BRIDGE ? PCI_ROM_BRIDGE : PCI_ROM;
+	return PCI_BAR0 + 4 * n;
+}
+
+static bool bar_locked(const struct pci_locked *l, u32 n)
+{
+	return l->role == PCI_LOCK_DEVICE || (l->role == PCI_LOCK_BRIDGE &&
+					      (n < 2 || n == PCI_ROM_BAR));
+}
+
+/* Size each BAR once, before the guest can see the moment it is all ones. */
+static void lock_size_bars(struct pci_locked *l)
+{
 	u32 n, off;
 
-	if (nlocked == PCI_LOCK_MAX)
-		return -E2BIG;
-	l = &locked[nlocked];
-	l->bdf = bdf;
-	l->owner = owner;
-	for (n = 0; n < PCI_NBARS; n++) {
-		off = PCI_BAR0 + 4 * n;
-		l->bar[n] = pci_cfg_read(bdf, off, 4);
-		pci_cfg_write(bdf, off, 4, 0xffffffff);
-		l->size_mask[n] = pci_cfg_read(bdf, off, 4);
-		pci_cfg_write(bdf, off, 4, l->bar[n]);
+	for (n = 0; n < PCI_LOCK_BARS; n++) {
+		if (!bar_locked(l, n))
+			continue;
+		off = bar_off(l, n);
+		l->bar[n] = pci_cfg_read(l->bdf, off, 4);
+		pci_cfg_write(l->bdf, off, 4, n == PCI_ROM_BAR ? 0xfffffffe : 0xffffffff);
+		l->size_mask[n] = pci_cfg_read(l->bdf, off, 4);
+		pci_cfg_write(l->bdf, off, 4, l->bar[n]);
 	}
+}
+
+/* The capabilities whose registers have a write mask of their own. */
+static void lock_caps(struct pci_locked *l)
+{
+	u32 i, ptr, hdr, link = PCI_CAP_PTR;
+
+	if (!(pci_cfg_read(l->bdf, PCI_COMMAND, 4) & PCI_STATUS_CAP_LIST))
+		return;
+	ptr = pci_cfg_read(l->bdf, PCI_CAP_PTR, 1) & 0xfc;
+	for (i = 0; i < PCI_CAPS_MAX && ptr >= 0x40; i++) {
+		hdr = pci_cfg_read(l->bdf, ptr, 4);
+		switch (hdr & 0xff) {
+		case 0x01: l->cap_pm = ptr; break;
+		case 0x05: l->cap_msi = ptr; l->msi_hdr = hdr; break;
+		case 0x10:
+			l->cap_exp = ptr;
+			l->exp_type = (hdr >> 20) & 0xf;
+			l->exp_ver = (hdr >> 16) & 0xf;
+			break;
+		case 0x13: l->cap_af = ptr; break;
+		case 0x11:
+			l->cap_msix = ptr;
+			if (l->role == PCI_LOCK_DEVICE) {
+				l->msix_link = link;
+				l->msix_next = (hdr >> 8) & 0xfc;
+			}
+			break;
+		}
+		link = ptr + 1;
+		ptr = (hdr >> 8) & 0xfc;
+	}
+}
+
+static int lock_bridge(const struct pci_dev *d, void *priv)
+{
+	const struct pci_locked *dev = priv;
+	u32 buses = pci_cfg_read(d->bdf, PCI_BUSES, 4);
+	u8 sec = buses >> 8, sub = buses >> 16, bus = PCI_BUS(dev->bdf);
+	struct pci_locked *l;
+
+	if (d->hdr != 1 || !sec || bus < sec || bus > sub || locked_fn(d->bdf))
+		return 0;
+	l = lock_new(d->bdf, PCI_LOCK_BRIDGE, dev->owner);
+	if (!l)
+		return -E2BIG;
+	lock_size_bars(l);
+	lock_caps(l);
 	nlocked++;
 	return 0;
 }
 
-static struct pci_locked *locked_bar(u16 bdf, u16 off, u32 *n)
+/* A BAR the function implements (it has address bits) but that is unassigned. */
+static int needed_bar_missing(const struct pci_locked *l, u32 needed)
 {
-	u32 i;
+	u32 n, flags;
 
-	if (off < PCI_BAR0 || off >= PCI_BAR0 + 4 * PCI_NBARS)
-		return NULL;
-	for (i = 0; i < nlocked; i++) {
-		if (locked[i].bdf == bdf) {
-			*n = (off - PCI_BAR0) / 4;
-			return &locked[i];
-		}
+	for (n = 0; n < PCI_NBARS; n++) {
+		flags = (l->bar[n] & 1) ? 3 : 0xf;
+		if ((needed & BIT(n)) && (l->size_mask[n] & ~flags) && !pci_bar(l->bdf, n))
+			return n;
 	}
-	return NULL;
+	return -1;
+}
+
+int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
+{
+	struct pci_locked *l = locked_fn(bdf);
+	int rc, n;
+
+	if (l)
+		return l->role == PCI_LOCK_DEVICE ? 0 : -EEXIST;
+	l = lock_new(bdf, PCI_LOCK_DEVICE, owner);
+	if (!l)
+		return -E2BIG;
+	l->flags = flags;
+	lock_size_bars(l);
+	n = needed_bar_missing(l, needed_bars);
+	if (n >= 0) {
+		pr_err("pci: %02x:%02x.%x: BAR%d unassigned, %s needs it there before the guest runs\n",
+		       PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf), n, owner);
+		return -ENODEV;
+	}
+	lock_caps(l);
+	if (flags & PCI_LOCK_NO_IO)
+		pci_cfg_write(bdf, PCI_COMMAND, 2,
+			      pci_cfg_read(bdf, PCI_COMMAND, 2) & ~PCI_COMMAND_IO);
+	nlocked++;
+	if (!PCI_BUS(bdf))
+		return 0;		/* on the root bus: no bridge above it */
+	rc = pci_for_each(lock_bridge, l);
+	if (rc)
+		pr_err("pci: %02x:%02x.%x: cannot lock its upstream bridges (%d)\n",
+		       PCI_BUS(bdf), PCI_DEV(bdf), PCI_FN(bdf), rc);
+	return rc;
+}
+
+int pci_lock_decode(u16 bdf, u16 lo, u16 hi, const char *owner)
+{
+	struct pci_locked *l = locked_fn(bdf);
+
+	if (l)
+		return l->role == PCI_LOCK_DECODE ? 0 : -EEXIST;
+	l = lock_new(bdf, PCI_LOCK_DECODE, owner);
+	if (!l)
+		return -E2BIG;
+	l->lo = lo & 0xfc;
+	l->hi = hi & 0xfc;
+	nlocked++;
+	return 0;
+}
+
+/* ---- the guest's config accesses --------------------------------------------- */
+
+/* The locked BAR (or ROM) at dword @off of @l, or -1. */
+static int bar_at(const struct pci_locked *l, u16 off)
+{
+	u32 n;
+
+	for (n = 0; n < PCI_LOCK_BARS; n++)
+		if (bar_locked(l, n) && bar_off(l, n) == off)
+			return n;
+	return -1;
 }
 
 static u32 bar_view(const struct pci_locked *l, u32 n)
@@ -165,63 +316,99 @@ static u32 bar_view(const struct pci_locked *l, u32 n)
 	return l->sizing[n] ? l->size_mask[n] : l->bar[n];
 }
 
+static u32 byte_mask(u16 off, u32 size)
+{
+	return (size == 4 ? ~0u : (1u << (size * 8)) - 1) << ((off & 3) * 8);
+}
+
+/* A locked BAR never changes on the device; sizing is emulated. */
 static void bar_write(struct pci_locked *l, u32 n, u16 off, u32 size, u32 val)
 {
 	static u32 refusals;
-	u32 shift = (off & 3) * 8, mask = size == 4 ? ~0u : ((1u << (size * 8)) - 1) << shift;
-	u32 v = (bar_view(l, n) & ~mask) | ((val << shift) & mask);
-	u32 flags = (l->bar[n] & 1) ? 3 : 0xf;
+	u32 mask = byte_mask(off, size);
+	u32 v = (bar_view(l, n) & ~mask) | ((val << ((off & 3) * 8)) & mask);
+	u32 flags = n == PCI_ROM_BAR ? 0x7ff : (l->bar[n] & 1) ? 3 : 0xf;
 
-	if ((v | flags) == (l->size_mask[n] | flags) || v == 0xffffffff) {
+	if ((v | flags) == (l->size_mask[n] | flags) || (v | flags) == 0xffffffff) {
 		l->sizing[n] = true;
 	} else {
 		l->sizing[n] = false;
 		if ((v & ~flags) != (l->bar[n] & ~flags) && log_ratelimit(&refusals))
-			pr_warn("pci: %02x:%02x.%x BAR%u: guest move to 0x%x refused (%s intercepts it at 0x%x)\n",
-				PCI_BUS(l->bdf), PCI_DEV(l->bdf), PCI_FN(l->bdf), n, v & ~flags,
-				l->owner, l->bar[n] & ~flags);
+			pr_warn("pci: %02x:%02x.%x %s%u: guest move to 0x%x refused (%s %s, locked at 0x%x)\n",
+				PCI_BUS(l->bdf), PCI_DEV(l->bdf), PCI_FN(l->bdf),
+				n == PCI_ROM_BAR ? "ROM" : "BAR", n == PCI_ROM_BAR ? 0 : n,
+				v & ~flags, role_name[l->role], l->owner, l->bar[n] & ~flags);
 	}
 }
 
-static void cfg_watchers(u16 bdf, u16 off)
+/*
+ * What the guest reads of a locked function: the device's value, except that
+ * an intercepted controller's MSI-X capability is left out of the list (its
+ * table is in a BAR the VMM does not trap; the enable bit is refused).
+ */
+static u32 locked_read(const struct pci_locked *l, u16 off, u32 size)
 {
-	u32 i;
+	u32 v = cfg_read_locked(cfg_addr(l->bdf, off), 0, 4), sh = (l->msix_link & 3) * 8;
 
-	for (i = 0; i < nwatches; i++)
-		if (watches[i].bdf == bdf)
-			watches[i].fn(watches[i].priv, bdf, off & 0xfc);
+	if (l->msix_link && (off & 0xfc) == (l->msix_link & 0xfc))
+		v = (v & ~(0xffu << sh)) | (u32)l->msix_next << sh;
+	return (v & byte_mask(off, size)) >> ((off & 3) * 8);
+}
+
+/* Everything else of a locked function: through its write mask. */
+static void masked_write(const struct pci_locked *l, u16 off, u32 size, u32 val)
+{
+	static u32 refusals;
+	u32 addr = cfg_addr(l->bdf, off), bytes = byte_mask(off, size);
+	u32 cur = cfg_read_locked(addr, 0, 4);
+	u32 want = (cur & ~bytes) | ((val << ((off & 3) * 8)) & bytes);
+	struct pci_wmask m = pci_wmask(l, off & 0xfc, cur, want);
+	u32 refused = (want ^ cur) & bytes & ~m.allow & ~m.ignore;
+
+	if (refused && log_ratelimit(&refusals))
+		pr_warn("pci: %02x:%02x.%x: guest write to config 0x%02x refused (bits 0x%08x; %s %s)\n",
+			PCI_BUS(l->bdf), PCI_DEV(l->bdf), PCI_FN(l->bdf), off & 0xfc, refused,
+			role_name[l->role], l->owner);
+	if (m.allow & bytes)
+		cfg_write_locked(addr, off, size,
+				 ((want & m.allow) | (cur & ~m.allow)) >> ((off & 3) * 8));
 }
 
 static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
 	u16 off = (guest_addr & 0xfc) | (port & 3), bdf = (guest_addr >> 8) & 0xffff;
 	struct pci_locked *l;
-	u32 n;
+	int n;
 
-	if (!(guest_addr & PCI_ENABLE)) {
+	if (!(guest_addr & PCI_ENABLE) || (guest_addr & PCI_ADDR_RSVD)) {
 		if (in)
-			*val = 0xffffffff;
+			*val = 0xffffffff;	/* no extended registers through 0xcf8 */
 		return 0;
 	}
 	spin_lock(&pci_lock);
-	l = locked_bar(bdf, off & 0xfc, &n);
-	if (l && in)
+	l = locked_fn(bdf);
+	n = l ? bar_at(l, off & 0xfc) : -1;
+	if (n >= 0 && in)
 		*val = bar_view(l, n) >> ((off & 3) * 8);
-	else if (l)
+	else if (n >= 0)
 		bar_write(l, n, off, size, *val);
+	else if (in && l)
+		*val = locked_read(l, off, size);
 	else if (in)
-		*val = cfg_read_locked(guest_addr & ~3u, off, size);
+		*val = cfg_read_locked(cfg_addr(bdf, off), off, size);
+	else if (l)
+		masked_write(l, off, size, *val);
 	else
-		cfg_write_locked(guest_addr & ~3u, off, size, *val);
+		cfg_write_locked(cfg_addr(bdf, off), off, size, *val);
 	spin_unlock(&pci_lock);
-	if (!in)
-		cfg_watchers(bdf, off);
 	return 0;
 }
 
 /*
- * 0xcf8 as a dword is the address register; byte and word accesses to
- * 0xcf8..0xcfb (0xcf9: reset control) go to the chipset.
+ * 0xcf8 as a dword is the address register; a byte at 0xcf9 (reset control)
+ * goes to the chipset. Other byte and word accesses read all ones and are
+ * dropped: on a chipset with configuration mechanism #2 they would open
+ * config space at ports 0xc000-0xcfff, past this intercept.
  */
 static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
@@ -230,6 +417,11 @@ static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 			*val = guest_addr;
 		else
 			guest_addr = *val;
+		return 0;
+	}
+	if (port != PCI_RESET_PORT || size != 1) {
+		if (in)
+			*val = 0xffffffff;
 		return 0;
 	}
 	spin_lock(&pci_lock);

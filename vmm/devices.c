@@ -3,10 +3,12 @@
  * Intercepts the core puts on the passthrough guest: the VMM's own console
  * UART (absent to the guest) and the Bochs/QEMU debug shutdown port (exit
  * statistics are logged, then the write goes through), PCI configuration
- * space and the disk controllers (drivers/pci.c, drivers/ata.c, drivers/ahci.c).
+ * space, the LPC decode path of that console (drivers/lpc.c) and the disk
+ * controllers (drivers/pci.c, drivers/ata.c, drivers/ahci.c).
  */
 #include <drivers/ahci.h>
 #include <drivers/ata.h>
+#include <drivers/lpc.h>
 #include <drivers/pci.h>
 #include <drivers/uart.h>
 #include <drivers/vtd.h>
@@ -74,6 +76,7 @@ static const struct {
 	{ "console", devices_console },
 	{ "shutdown port", devices_shutdown_port },
 	{ "PCI configuration", pci_intercept_init },
+	{ "LPC decode and Super-I/O", lpc_init },
 	{ "IDE (ATA)", ata_init },
 	{ "AHCI", ahci_init },
 	{ "VT-d registers", vtd_intercept_init },

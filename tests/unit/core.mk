@@ -61,13 +61,14 @@ $(BUILD)/tests/test_ata_model: $(BUILD)/host/tests/unit/test_ata_model.o \
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
-# drivers/pci.c against a model of configuration mechanism #1.
+# drivers/pci.c, pci_wmask.c and lpc.c against a model of configuration mechanism #1.
 UNIT_TESTS += $(BUILD)/tests/test_pci
 $(BUILD)/host/pci-model/drivers/pci.o: drivers/pci.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $< (config-space model)"
 	$(Q)$(HOSTCC) -Itests/unit/ata_model $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/tests/test_pci: $(BUILD)/host/tests/unit/test_pci.o \
-		$(BUILD)/host/pci-model/drivers/pci.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/pci-model/drivers/pci.o $(BUILD)/host/drivers/pci_wmask.o \
+		$(BUILD)/host/drivers/lpc.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -108,9 +108,6 @@ int vm_unregister_mmio(struct vm *v, u64 gpa)
 /* PCI: no AHCI function (as under Bochs), or one whose ABAR is plain memory. */
 static bool pci_hba;
 static u64 pci_bar5;
-static pci_cfg_watch_fn watch_fn;
-static void *watch_priv;
-static u16 watch_bdf;
 
 int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out)
 {
@@ -128,19 +125,15 @@ u64 pci_bar(u16 bdf, u32 n)
 }
 
 static u16 locked_bdf;
+static u32 locked_needed, locked_flags;
+static int lock_rc;
 
-int pci_lock_bars(u16 bdf, const char *owner)
+int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 {
 	locked_bdf = bdf;
-	return 0;
-}
-
-int pci_watch(u16 bdf, pci_cfg_watch_fn fn, void *priv)
-{
-	watch_fn = fn;
-	watch_priv = priv;
-	watch_bdf = bdf;
-	return 0;
+	locked_needed = needed_bars;
+	locked_flags = flags;
+	return lock_rc;
 }
 
 /* ---- the disk double: ranges resolved as vmm/disk.c would, XTS via crypto/xts.c */
@@ -1268,18 +1261,18 @@ static void test_init_without_controller(void **state)
 
 /*
  * ahci_init() with its real register access: an ABAR that is plain memory.
- * The BARs get locked; the watcher still follows a BAR5 that pci.c let move.
+ * Locked first (BAR5 needed, I/O decode off), then trapped; a lock that
+ * fails (BAR5 unassigned) or an ABAR of 0 fails the boot, nothing trapped.
  */
-static u32 abar_a[2048] __aligned(4096), abar_b[2048] __aligned(4096);
+static u32 abar_a[2048] __aligned(4096);
 
-static void test_init_and_bar_move(void **state)
+static void test_init_locks_then_traps(void **state)
 {
 	u64 clb;
 
 	abar_a[AHCI_CAP / 4] = BIT(31) | 3;		/* S64A, 4 ports */
 	abar_a[AHCI_PI / 4] = BIT(2);			/* only port 2 */
 	abar_a[P(2, PX_CLB) / 4] = 0x9000;
-	memcpy(abar_b, abar_a, sizeof(abar_b));
 	pci_hba = true;
 	pci_bar5 = (u64)abar_a;
 	assert_int_equal(ahci_init(&vm), 0);
@@ -1289,9 +1282,9 @@ static void test_init_and_bar_move(void **state)
 	clb = (u64)abar_a[P(2, PX_CLBU) / 4] << 32 | abar_a[P(2, PX_CLB) / 4];
 	dma(clb, AHCI_SLOTS * 32);			/* the shadow list */
 	assert_int_equal(abar_a[P(0, PX_CLB) / 4], 0);	/* unimplemented port untouched */
-	assert_non_null(watch_fn);
-	assert_int_equal(watch_bdf, BDF);
 	assert_int_equal(locked_bdf, BDF);
+	assert_int_equal(locked_needed, BIT(5));
+	assert_int_equal(locked_flags, PCI_LOCK_NO_IO);
 	{
 		u64 v = 0;
 
@@ -1300,12 +1293,13 @@ static void test_init_and_bar_move(void **state)
 		assert_int_equal(v, 0x9000);		/* the guest's own value */
 	}
 	trap_gpa = 0;
-	watch_fn(watch_priv, BDF, PCI_COMMAND);		/* not BAR5: nothing moves */
+	lock_rc = -ENODEV;				/* pci.c: BAR5 unassigned */
+	assert_int_equal(ahci_init(&vm), -ENODEV);
+	assert_int_equal(trap_gpa, 0);			/* never trapped lazily */
+	lock_rc = 0;
+	pci_bar5 = 0;					/* no ABAR at all */
+	assert_int_equal(ahci_init(&vm), -ENODEV);
 	assert_int_equal(trap_gpa, 0);
-	pci_bar5 = (u64)abar_b;
-	watch_fn(watch_priv, BDF, PCI_BAR5);
-	assert_int_equal(unregistered, (u64)abar_a);
-	assert_int_equal(trap_gpa, (u64)abar_b);
 	pci_hba = false;
 }
 
@@ -1334,7 +1328,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stop_drops, setup),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_init_without_controller),
-		cmocka_unit_test_setup(test_init_and_bar_move, setup),
+		cmocka_unit_test_setup(test_init_locks_then_traps, setup),
 	};
 	int ret;
 

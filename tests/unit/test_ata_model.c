@@ -272,7 +272,7 @@ u64 pci_bar(u16 bdf, u32 n)
 	return n == 4 ? BM : 0;
 }
 
-int pci_lock_bars(u16 bdf, const char *owner)
+int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 {
 	return 0;
 }

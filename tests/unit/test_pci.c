@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * drivers/pci.c against a model of configuration mechanism #1 with two
- * functions: the scan, and the guest's view through the intercept (BAR
- * sizing emulated, moves of a locked BAR refused, watchers, 0xcf9).
+ * drivers/pci.c and drivers/lpc.c against a model of configuration mechanism
+ * #1: a PIIX3 IDE, an e1000, a PIIX3 ISA bridge, an ICH LPC bridge, four AHCI
+ * HBAs each behind a PCIe root port, and an AHCI whose BAR5 is unassigned.
+ * The scan, and the guest's view through the intercept: BAR sizing emulated,
+ * moves refused, write masks on locked functions and their bridges, 0xcf9.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <drivers/ahci.h>
+#include <drivers/lpc.h>
 #include <drivers/pci.h>
 #include <mamori/errno.h>
 #include <mamori/vm.h>
@@ -17,32 +21,67 @@
 #define IDE_BDF		PCI_BDF(0, 1, 1)
 #define ISA_BDF		PCI_BDF(0, 1, 0)
 #define NIC_BDF		PCI_BDF(0, 3, 0)
+#define BARE_BDF	PCI_BDF(0, 5, 0)	/* AHCI, BAR5 unassigned */
+#define LPC_BDF		PCI_BDF(0, 31, 0)
+#define RP_BDF(i)	PCI_BDF(0, 28, i)	/* root port i: bus 2 + i */
+#define HBA_BDF(i)	PCI_BDF(2 + (i), 0, 0)
+
+/* Capabilities of each HBA: MSI 0x50 -> PM 0x70 -> PCIe 0x80 -> AF 0xa0 -> MSI-X 0xb0. */
+#define HBA_MSI		0x50
+#define HBA_PM		0x70
+#define HBA_EXP		0x80
+#define HBA_AF		0xa0
+#define HBA_MSIX	0xb0
+#define RP_EXP		0x40
+
+#define NFN		16
+#define MSI_64		BIT(23)
+
+static struct fn {
+	u16 bdf;
+	u32 cfg[64];
+	u32 bar_size[7];		/* BAR0-5, ROM; 0: not implemented */
+} fns[NFN];
 
 static struct {
 	u32 addr;
-	u32 cfg[3][64];			/* [0] IDE, [1] NIC, [2] ISA bridge: dwords */
-	u32 bar_size[3][6];
 	u8 cf9;
+	u32 mech2;			/* byte/word writes to 0xcf8/0xcfa/0xcfb */
 } hw;
+
+static struct fn *fn_of(u16 bdf)
+{
+	u32 i;
+
+	for (i = 0; i < NFN; i++)
+		if (fns[i].cfg[0] && fns[i].bdf == bdf)
+			return &fns[i];
+	return NULL;
+}
+
+static u32 *cfg(u16 bdf)
+{
+	return fn_of(bdf)->cfg;
+}
 
 static u32 *cfg_of(u32 addr)
 {
-	u16 bdf = (addr >> 8) & 0xffff;
+	struct fn *f = fn_of((addr >> 8) & 0xffff);
 
-	if (!(addr & BIT(31)))
-		return NULL;
-	if (bdf == ISA_BDF)
-		return hw.cfg[2];
-	return bdf == IDE_BDF ? hw.cfg[0] : bdf == NIC_BDF ? hw.cfg[1] : NULL;
+	return (addr & BIT(31)) && f ? f->cfg : NULL;
 }
 
+/* BARs (and the ROM) keep their size alignment; everything else is RAM. */
 static void cfg_store(u32 *c, u32 reg, u32 v)
 {
-	u32 f = c == hw.cfg[0] ? 0 : c == hw.cfg[1] ? 1 : 2, n = reg - 4;
+	struct fn *f = (struct fn *)((char *)c - offsetof(struct fn, cfg));
+	bool bridge = ((c[3] >> 16) & 0x7f) == 1;
+	int n = reg >= 4 && reg < (bridge ? 6u : 10u) ? (int)reg - 4 :
+		reg == (bridge ? 14u : 12u) ? 6 : -1;
 
-	if (reg >= 4 && reg < 10 && hw.bar_size[f][reg - 4])
-		v = (v & ~(hw.bar_size[f][n] - 1)) | (c[reg] & 1);
-	else if (reg >= 4 && reg < 10)
+	if (n >= 0 && f->bar_size[n])		/* the ROM's enable bit is writable */
+		v = (v & ~(f->bar_size[n] - 1)) | ((n == 6 ? v : c[reg]) & 1);
+	else if (n >= 0)
 		v = 0;
 	c[reg] = v;
 }
@@ -80,6 +119,10 @@ void port_out(u16 port, u32 size, u32 v)
 	}
 	if (port >= 0xcfc && c)
 		cfg_store(c, reg, (c[reg] & ~mask) | ((v << sh) & mask));
+	else if (port >= 0xcf8 && port < 0xcfc)
+		hw.mech2++;
+	else if (port < 0xcf8)
+		fail_msg("port 0x%x reached the hardware", port);
 }
 
 u8 inb(u16 port) { return (u8)port_in(port, 1); }
@@ -87,13 +130,14 @@ void outb(u16 port, u8 v) { port_out(port, 1, v); }
 void insw(u16 port, void *buf, u32 count) { }
 void outsw(u16 port, const void *buf, u32 count) { }
 
-static struct { u16 port; pio_handler_fn fn; } pio[4];
+static struct { u16 port, count; pio_handler_fn fn; } pio[8];
 static u32 npio;
 
 int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
 		    pio_handler_fn handler, void *priv)
 {
 	pio[npio].port = port;
+	pio[npio].count = count;
 	pio[npio++].fn = handler;
 	return 0;
 }
@@ -103,7 +147,7 @@ static u32 guest_io(u16 port, u32 size, bool in, u32 v)
 	u32 i;
 
 	for (i = 0; i < npio; i++)
-		if (port >= pio[i].port && port < pio[i].port + 4) {
+		if (port >= pio[i].port && port < pio[i].port + pio[i].count) {
 			assert_int_equal(pio[i].fn(NULL, NULL, port, size, in, &v), 0);
 			return v;
 		}
@@ -113,7 +157,7 @@ static u32 guest_io(u16 port, u32 size, bool in, u32 v)
 
 static u32 guest_cfg_read(u16 bdf, u16 off)
 {
-	guest_io(0xcf8, 4, false, BIT(31) | (u32)bdf << 8 | off);
+	guest_io(0xcf8, 4, false, BIT(31) | (u32)bdf << 8 | (off & 0xfc));
 	return guest_io(0xcfc, 4, true, 0);
 }
 
@@ -123,31 +167,76 @@ static void guest_cfg_write(u16 bdf, u16 off, u32 v)
 	guest_io(0xcfc, 4, false, v);
 }
 
-static u32 watched_off, watch_calls;
-
-static void watcher(void *priv, u16 bdf, u16 off)
+static void guest_cfg_write16(u16 bdf, u16 off, u16 v)
 {
-	watched_off = off;
-	watch_calls++;
+	guest_io(0xcf8, 4, false, BIT(31) | (u32)bdf << 8 | (off & 0xfc));
+	guest_io(0xcfc + (off & 2), 2, false, v);
+}
+
+static void guest_cfg_write8(u16 bdf, u16 off, u8 v)
+{
+	guest_io(0xcf8, 4, false, BIT(31) | (u32)bdf << 8 | (off & 0xfc));
+	guest_io(0xcfc + (off & 3), 1, false, v);
+}
+
+static struct fn *add_fn(u16 bdf, u32 id, u32 class_rev, u32 hdr)
+{
+	static u32 n;
+	struct fn *f = &fns[n++];
+
+	f->bdf = bdf;
+	f->cfg[0] = id;
+	f->cfg[2] = class_rev;
+	f->cfg[3] = hdr << 16;
+	return f;
+}
+
+static void add_hba(u16 bdf, u32 abar)
+{
+	struct fn *f = add_fn(bdf, 0x29228086, 0x01060100, 0);
+
+	f->cfg[1] = BIT(20) | 0x7;		/* caps; I/O, memory, bus master on */
+	f->cfg[8] = 0xd001;			/* BAR4: I/O index/data pair */
+	f->bar_size[4] = 32;
+	f->cfg[9] = abar;			/* BAR5: ABAR, 8 KiB */
+	f->bar_size[5] = 0x2000;
+	f->cfg[0x34 / 4] = HBA_MSI;
+	f->cfg[HBA_MSI / 4] = MSI_64 | HBA_PM << 8 | 0x05;
+	f->cfg[HBA_PM / 4] = HBA_EXP << 8 | 0x01;
+	f->cfg[HBA_EXP / 4] = HBA_AF << 8 | 0x10;	/* PCIe, type 0: endpoint */
+	f->cfg[HBA_AF / 4] = 0x0306 << 16 | HBA_MSIX << 8 | 0x13;	/* AF: FLR, TP */
+	f->cfg[HBA_MSIX / 4] = 0x0007 << 16 | 0x11;	/* MSI-X, 8 vectors */
 }
 
 static int setup_once(void **state)
 {
+	struct fn *f;
+	u32 i;
+
 	memset(&hw, 0, sizeof(hw));
-	hw.cfg[0][0] = 0x70108086;		/* PIIX3 IDE */
-	hw.cfg[0][2] = 0x01018000;		/* class 01:01, prog-if 0x80 */
-	hw.cfg[0][8] = 0xc021;			/* BAR4: I/O 0xc020, 16 bytes */
-	hw.bar_size[0][4] = 16;
-	hw.cfg[2][0] = 0x70008086;		/* PIIX3 ISA bridge, function 0 */
-	hw.cfg[2][2] = 0x06010000;
-	hw.cfg[2][3] = BIT(23);			/* multi-function: the scan goes on to .1 */
-	hw.cfg[1][0] = 0x100e8086;		/* e1000 */
-	hw.cfg[1][2] = 0x02000000;
-	hw.cfg[1][4] = 0xfeb80000;		/* BAR0: memory, 128 KiB */
-	hw.bar_size[1][0] = 0x20000;
+	f = add_fn(IDE_BDF, 0x70108086, 0x01018000, 0);	/* PIIX3 IDE, prog-if 0x80 */
+	f->cfg[8] = 0xc021;				/* BAR4: I/O 0xc020, 16 bytes */
+	f->bar_size[4] = 16;
+	add_fn(ISA_BDF, 0x70008086, 0x06010000, BIT(7));	/* multi-function: on to .1 */
+	f = add_fn(NIC_BDF, 0x100e8086, 0x02000000, 0);	/* e1000 */
+	f->cfg[4] = 0xfeb80000;				/* BAR0: memory, 128 KiB */
+	f->bar_size[0] = 0x20000;
+	add_fn(LPC_BDF, 0x29188086, 0x06010000, 0);	/* ICH9 LPC */
+	for (i = 0; i < 4; i++) {
+		f = add_fn(RP_BDF(i), 0x29408086, 0x06040000, 1 | (i ? 0 : BIT(7)));
+		f->cfg[1] = BIT(20) | 0x7;
+		f->cfg[6] = (2 + i) << 16 | (2 + i) << 8;	/* 0 -> 2+i .. 2+i */
+		f->cfg[8] = 0xfeb0fea0 + 0x100 * i;		/* memory window */
+		f->cfg[0x34 / 4] = RP_EXP;
+		f->cfg[RP_EXP / 4] = 0x0042 << 16 | 0x10;	/* PCIe, type 4: root port */
+		add_hba(HBA_BDF(i), 0xfea00000 + 0x10000 * i);
+	}
+	f = add_fn(BARE_BDF, 0x29228086, 0x01060100, 0);	/* AHCI, BAR5 unassigned */
+	f->bar_size[5] = 0x2000;
+	f->cfg[8] = 0x1;				/* BAR4: I/O, unassigned */
+	f->bar_size[4] = 16;
 	assert_int_equal(pci_intercept_init(NULL), 0);
-	assert_int_equal(pci_lock_bars(IDE_BDF, "the test"), 0);
-	assert_int_equal(pci_watch(NIC_BDF, watcher, NULL), 0);
+	assert_int_equal(pci_lock_function(IDE_BDF, BIT(4), 0, "the test"), 0);
 	return 0;
 }
 
@@ -161,33 +250,178 @@ static void test_find_and_bar(void **state)
 	assert_int_equal(pci_find(PCI_CLASS_IDE, -1, 1, &d), -ENOENT);
 	assert_int_equal(pci_find(PCI_CLASS_ETHERNET, 0, 0, &d), 0);
 	assert_int_equal(d.bdf, NIC_BDF);
+	assert_int_equal(pci_find(PCI_CLASS_SATA, 1, 0, &d), 0);
+	assert_int_equal(d.bdf, BARE_BDF);
+	assert_int_equal(pci_find(PCI_CLASS_SATA, 1, 1, &d), 0);
+	assert_int_equal(d.bdf, HBA_BDF(0));
 	assert_int_equal(pci_bar(IDE_BDF, 4), 0xc020);
 	assert_int_equal(pci_bar(NIC_BDF, 0), 0xfeb80000);
-	assert_int_equal(hw.cfg[0][8], 0xc021);	/* locking sized and restored it */
+	assert_int_equal(cfg(IDE_BDF)[8], 0xc021);	/* locking sized and restored it */
 }
 
 static void test_locked_bar_sizing_and_moves(void **state)
 {
 	guest_cfg_write(IDE_BDF, 0x20, 0xffffffff);
 	assert_int_equal(guest_cfg_read(IDE_BDF, 0x20), 0xfffffff1);	/* the size mask */
-	assert_int_equal(hw.cfg[0][8], 0xc021);			/* the device never moved */
+	assert_int_equal(cfg(IDE_BDF)[8], 0xc021);		/* the device never moved */
 	guest_cfg_write(IDE_BDF, 0x20, 0xd001);			/* a move: refused */
 	assert_int_equal(guest_cfg_read(IDE_BDF, 0x20), 0xc021);
-	assert_int_equal(hw.cfg[0][8], 0xc021);
+	assert_int_equal(cfg(IDE_BDF)[8], 0xc021);
 	guest_cfg_write(IDE_BDF, 0x20, 0xc021);			/* restoring: fine */
 	assert_int_equal(guest_cfg_read(IDE_BDF, 0x20), 0xc021);
+	guest_cfg_write(IDE_BDF, 0x30, 0xfffffffe);		/* ROM sizing, as Linux */
+	assert_int_equal(guest_cfg_read(IDE_BDF, 0x30), 0);	/* no ROM */
+	guest_cfg_write(IDE_BDF, 0x30, 0);
 }
 
-static void test_unlocked_passes_and_watchers(void **state)
+static void test_unlocked_passes(void **state)
 {
-	watch_calls = 0;
 	guest_cfg_write(NIC_BDF, 0x10, 0xfea00000);		/* not locked: moves */
-	assert_int_equal(hw.cfg[1][4], 0xfea00000);
-	assert_int_equal(watch_calls, 1);
-	assert_int_equal(watched_off, 0x10);
-	guest_cfg_write(IDE_BDF, 0x04, 0x5);			/* command register: passes */
-	assert_int_equal(hw.cfg[0][1], 0x5);
-	assert_int_equal(watch_calls, 1);			/* not watched */
+	assert_int_equal(cfg(NIC_BDF)[4], 0xfea00000);
+	guest_cfg_write(NIC_BDF, 0x08, 0x02000101);		/* even RO in the model */
+	assert_int_equal(cfg(NIC_BDF)[2], 0x02000101);
+	guest_cfg_write16(IDE_BDF, 0x04, 0x5);			/* IDE command: I/O, master */
+	assert_int_equal(cfg(IDE_BDF)[1], 0x5);
+	guest_cfg_write8(IDE_BDF, 0x0d, 0x40);			/* latency timer */
+	assert_int_equal(cfg(IDE_BDF)[3] >> 8 & 0xff, 0x40);
+	guest_cfg_write16(IDE_BDF, 0x40, 0xa307);		/* PIIX IDETIM */
+	assert_int_equal(cfg(IDE_BDF)[0x10] & 0xffff, 0xa307);
+	guest_cfg_write8(IDE_BDF, 0x3c, 14);			/* interrupt line */
+	assert_int_equal(cfg(IDE_BDF)[0xf] & 0xff, 14);
+}
+
+/* Finding 6: native-mode switch (prog-if 0x8f: both channels at BAR0-3). */
+static void test_prog_if_refused(void **state)
+{
+	guest_cfg_write8(IDE_BDF, 0x09, 0x8f);
+	assert_int_equal(cfg(IDE_BDF)[2], 0x01018000);
+	guest_cfg_write(IDE_BDF, 0x08, 0x01018f00);
+	assert_int_equal(cfg(IDE_BDF)[2], 0x01018000);
+	assert_int_equal(guest_cfg_read(IDE_BDF, 0x08), 0x01018000);	/* reads unchanged */
+	guest_cfg_write8(IDE_BDF, 0x0f, 0x40);			/* BIST start */
+	assert_int_equal(cfg(IDE_BDF)[3] >> 24, 0);
+	guest_cfg_write16(IDE_BDF, 0x60, 0xffff);		/* beyond the timing registers */
+	assert_int_equal(cfg(IDE_BDF)[0x18], 0);
+}
+
+static void test_lock_table_holds_ide_ahci_bridges(void **state)
+{
+	u32 i;
+
+	/* 1 IDE + 4 AHCI, each behind up to 3 bridges (root port, switch), LPC. */
+	assert_true(PCI_LOCK_MAX >= 1 + AHCI_MAX_HBA * 4 + 2);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pci_lock_function(HBA_BDF(i), BIT(5), PCI_LOCK_NO_IO, "ahci"), 0);
+	assert_int_equal(pci_lock_function(HBA_BDF(0), BIT(5), PCI_LOCK_NO_IO, "ahci"), 0);
+}
+
+static void test_bridge_bus_numbers_refused(void **state)
+{
+	guest_cfg_write(RP_BDF(1), PCI_BUSES, 0x00070700);	/* renumber 3 -> 7 */
+	assert_int_equal(cfg(RP_BDF(1))[6], 0x00030300);
+	guest_cfg_write8(RP_BDF(1), 0x19, 9);
+	assert_int_equal(cfg(RP_BDF(1))[6], 0x00030300);
+	guest_cfg_write8(RP_BDF(1), 0x1b, 0x20);		/* secondary latency: fine */
+	assert_int_equal(cfg(RP_BDF(1))[6], 0x20030300);
+}
+
+static void test_bridge_reset_and_window_refused(void **state)
+{
+	guest_cfg_write16(RP_BDF(1), 0x3e, BIT(6) | BIT(1));	/* SBR refused, SERR fine */
+	assert_int_equal(cfg(RP_BDF(1))[0xf] >> 16, BIT(1));
+	guest_cfg_write(RP_BDF(1), 0x20, 0xfff0fe00);		/* memory window */
+	assert_int_equal(cfg(RP_BDF(1))[8], 0xfeb0fea0 + 0x100);
+	guest_cfg_write16(RP_BDF(1), RP_EXP + 0x10, BIT(4));	/* link disable */
+	assert_int_equal(cfg(RP_BDF(1))[(RP_EXP + 0x10) / 4], 0);
+	guest_cfg_write16(RP_BDF(1), PCI_COMMAND, 0x6);		/* bus master off: fine */
+	assert_int_equal(cfg(RP_BDF(1))[1] & 0xffff, 0x6);
+	guest_cfg_write(NIC_BDF, 0x40, 0x00050500);		/* not locked: passes */
+	assert_int_equal(cfg(NIC_BDF)[0x10], 0x00050500);
+}
+
+static void test_hba_io_off_master_allowed(void **state)
+{
+	u32 *c = cfg(HBA_BDF(2));
+
+	assert_int_equal(c[1] & 0x7, 0x6);			/* locking turned I/O off */
+	guest_cfg_write16(HBA_BDF(2), PCI_COMMAND, 0x2);	/* bus master off */
+	assert_int_equal(c[1] & 0xffff, 0x2);
+	guest_cfg_write16(HBA_BDF(2), PCI_COMMAND, 0x7);	/* on again; I/O refused */
+	assert_int_equal(c[1] & 0xffff, 0x6);
+}
+
+static void test_hba_bar_move_refused(void **state)
+{
+	u32 *c = cfg(HBA_BDF(2));
+
+	guest_cfg_write(HBA_BDF(2), PCI_BAR5, 0xe0000000);	/* ABAR move */
+	assert_int_equal(c[9], 0xfea20000);
+	assert_int_equal(guest_cfg_read(HBA_BDF(2), PCI_BAR5), 0xfea20000);
+}
+
+static void test_hba_flr_and_d3_refused(void **state)
+{
+	u32 *c = cfg(HBA_BDF(2));
+
+	guest_cfg_write16(HBA_BDF(2), HBA_EXP + 8, BIT(15) | BIT(4));	/* FLR; relaxed ordering */
+	assert_int_equal(c[(HBA_EXP + 8) / 4], BIT(4));
+	guest_cfg_write8(HBA_BDF(2), HBA_AF + 4, 1);		/* AF: initiate FLR */
+	assert_int_equal(c[(HBA_AF + 4) / 4], 0);
+	guest_cfg_write16(HBA_BDF(2), HBA_PM + 4, 3);		/* D3hot (then D0: reset) */
+	assert_int_equal(c[(HBA_PM + 4) / 4], 0);
+	guest_cfg_write16(HBA_BDF(2), HBA_PM + 4, BIT(8));	/* PME enable: fine */
+	assert_int_equal(c[(HBA_PM + 4) / 4], BIT(8));
+}
+
+static void test_hba_msi_and_vendor_refused(void **state)
+{
+	u32 *c = cfg(HBA_BDF(2));
+
+	guest_cfg_write(HBA_BDF(2), HBA_MSI + 4, 0x12345000);	/* MSI write into RAM */
+	assert_int_equal(c[(HBA_MSI + 4) / 4], 0);
+	guest_cfg_write(HBA_BDF(2), HBA_MSI + 4, 0xfee01000);	/* an interrupt: fine */
+	assert_int_equal(c[(HBA_MSI + 4) / 4], 0xfee01000);
+	guest_cfg_write(HBA_BDF(2), HBA_MSI + 8, 1);		/* above 4 GiB */
+	assert_int_equal(c[(HBA_MSI + 8) / 4], 0);
+	guest_cfg_write16(HBA_BDF(2), HBA_MSIX + 2, BIT(15));	/* MSI-X enable */
+	assert_int_equal(c[HBA_MSIX / 4] >> 16, 0x0007);
+	assert_int_equal(guest_cfg_read(HBA_BDF(2), HBA_AF) >> 8 & 0xff, 0);	/* hidden */
+	assert_int_equal(c[HBA_AF / 4] >> 8 & 0xff, HBA_MSIX);
+	guest_cfg_write16(HBA_BDF(2), 0x92, 0xff);		/* Intel PCS: port enables */
+	assert_int_equal(c[0x90 / 4], 0);
+}
+
+/* Extended register numbers (AMD ECS, bits 27:24) never reach the device. */
+static void test_extended_register_bits(void **state)
+{
+	guest_io(0xcf8, 4, false, BIT(31) | BIT(24) | (u32)HBA_BDF(2) << 8 | 0x08);
+	guest_io(0xcfc, 4, false, 0x01018f00);
+	assert_int_equal(cfg(HBA_BDF(2))[2], 0x01060100);
+	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);
+}
+
+static void test_unassigned_bar_fails(void **state)
+{
+	assert_int_equal(pci_lock_function(BARE_BDF, BIT(5), PCI_LOCK_NO_IO, "ahci"), -ENODEV);
+	/* IDE-like: bus-master BAR4 at 0 would never be intercepted. */
+	assert_int_equal(pci_lock_function(BARE_BDF, BIT(4), 0, "the ata intercept"), -ENODEV);
+	assert_int_equal(pci_lock_function(NIC_BDF, BIT(1), 0, "the test"), 0);	/* none */
+}
+
+static void test_lpc_decode_and_superio(void **state)
+{
+	assert_int_equal(lpc_init(NULL), 0);
+	guest_cfg_write(LPC_BDF, 0x80, 0x00000070);		/* COMB decode moved */
+	assert_int_equal(cfg(LPC_BDF)[0x20], 0);
+	guest_cfg_write16(LPC_BDF, 0x82, BIT(12));		/* 0x2e decode on */
+	assert_int_equal(cfg(LPC_BDF)[0x20], 0);
+	guest_cfg_write(LPC_BDF, 0x60, 0x0b0a0b0a);		/* PIRQ routing: fine */
+	assert_int_equal(cfg(LPC_BDF)[0x18], 0x0b0a0b0a);
+	guest_cfg_write(ISA_BDF, 0x80, 0x2);			/* PIIX3: no COM decode */
+	assert_int_equal(cfg(ISA_BDF)[0x20], 0x2);
+	guest_io(0x2e, 1, false, 0x87);				/* Super-I/O: dropped */
+	guest_io(0x4f, 1, false, 0x07);
+	assert_int_equal(guest_io(0x2f, 1, true, 0) & 0xff, 0xff);
 }
 
 static void test_byte_access_and_reset_port(void **state)
@@ -196,6 +430,11 @@ static void test_byte_access_and_reset_port(void **state)
 	assert_int_equal(guest_io(0xcfe, 2, true, 0), 0x0101);	/* class word */
 	assert_int_equal(guest_io(0xcf8, 4, true, 0), BIT(31) | (u32)IDE_BDF << 8 | 0x08);
 	guest_io(0xcf9, 1, false, 0x06);			/* reset control: to the chipset */
+	assert_int_equal(hw.cf9, 0x06);
+	guest_io(0xcf8, 1, false, 0xf0);			/* mechanism #2 CSE: dropped */
+	guest_io(0xcfa, 1, false, 0x00);
+	guest_io(0xcf8, 2, false, 0x06f0);			/* a word over 0xcf9 too */
+	assert_int_equal(hw.mech2, 0);
 	assert_int_equal(hw.cf9, 0x06);
 	guest_io(0xcf8, 4, false, 0);				/* disabled: reads all ones */
 	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);
@@ -206,7 +445,18 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_and_bar),
 		cmocka_unit_test(test_locked_bar_sizing_and_moves),
-		cmocka_unit_test(test_unlocked_passes_and_watchers),
+		cmocka_unit_test(test_unlocked_passes),
+		cmocka_unit_test(test_prog_if_refused),
+		cmocka_unit_test(test_lock_table_holds_ide_ahci_bridges),
+		cmocka_unit_test(test_bridge_bus_numbers_refused),
+		cmocka_unit_test(test_bridge_reset_and_window_refused),
+		cmocka_unit_test(test_hba_io_off_master_allowed),
+		cmocka_unit_test(test_hba_bar_move_refused),
+		cmocka_unit_test(test_hba_flr_and_d3_refused),
+		cmocka_unit_test(test_hba_msi_and_vendor_refused),
+		cmocka_unit_test(test_extended_register_bits),
+		cmocka_unit_test(test_unassigned_bar_fails),
+		cmocka_unit_test(test_lpc_decode_and_superio),
 		cmocka_unit_test(test_byte_access_and_reset_port),
 	};
 

@@ -136,11 +136,11 @@ int ahci_hba_attach(struct vm *vm, u16 bdf, u64 abar, const struct ahci_hw_ops *
 		    void *hw_priv, struct ahci_hba **out);
 
 /*
- * ahci_init - find every AHCI controller (class 01:06, prog-if 01), attach it
- * and lock its BARs (pci_lock_bars()); one whose BAR5 is still unassigned is
- * watched instead and trapped where the guest puts it. Call once at boot,
- * after disk_init(). No controller: 0. Return 0 or the first error (the
- * caller fails closed).
+ * ahci_init - find every AHCI controller (class 01:06, prog-if 01), lock it
+ * (pci_lock_function(): BARs fixed, I/O decode kept off, resets refused) and
+ * attach it, so the ABAR trap exists before the guest runs. One whose BAR5 is
+ * unassigned fails (-ENODEV). Call once at boot, after disk_init(). No
+ * controller: 0. Return 0 or the first error (the caller fails closed).
  */
 int ahci_init(struct vm *vm);
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * PCI configuration space through the legacy 0xcf8/0xcfc mechanism, a scan of
- * bus 0..255, and the guest's config accesses, intercepted so that device
- * intercepts see BAR and command-register changes (a guest must not move a
- * controller's registers out from under an intercept).
+ * bus 0..255, and the guest's config accesses, intercepted: on a locked
+ * function (an intercepted controller, its upstream bridges, the LPC bridge's
+ * decode registers) a guest write reaches the device only through that
+ * register's write mask (drivers/pci_wmask.c), so a guest cannot move,
+ * reset, renumber or re-mode a controller out from under an intercept.
  */
 #ifndef DRIVERS_PCI_H
 #define DRIVERS_PCI_H
@@ -19,14 +21,24 @@
 #define PCI_COMMAND_IO		BIT(0)
 #define PCI_COMMAND_MEM		BIT(1)
 #define PCI_COMMAND_MASTER	BIT(2)
+#define PCI_STATUS_CAP_LIST	BIT(20)	/* in the command/status dword */
 #define PCI_CLASS_REV		0x08
+#define PCI_HEADER_DW		0x0c	/* cache line, latency, header type, BIST */
 #define PCI_BAR0		0x10
 #define PCI_BAR5		0x24
+#define PCI_BUSES		0x18	/* type 1: primary, secondary, subordinate */
+#define PCI_ROM			0x30	/* type 0; 0x38 on type 1 */
+#define PCI_ROM_BRIDGE		0x38
+#define PCI_CAP_PTR		0x34
+#define PCI_INTR		0x3c
+#define PCI_CFG_SIZE		256	/* what 0xcf8/0xcfc reaches */
 
 #define PCI_CLASS_IDE		0x0101	/* class << 8 | subclass */
 #define PCI_CLASS_SATA		0x0106	/* prog-if 01: AHCI */
 #define PCI_CLASS_NVME		0x0108
 #define PCI_CLASS_ETHERNET	0x0200
+#define PCI_CLASS_ISA		0x0601	/* ISA/LPC bridge */
+#define PCI_CLASS_BRIDGE	0x0604	/* PCI-to-PCI bridge */
 
 struct vm;
 
@@ -35,6 +47,7 @@ struct pci_dev {
 	u16 vendor, device;
 	u8 prog_if;
 	u16 class;			/* class << 8 | subclass */
+	u8 hdr;				/* header type, bit 7 (multi-function) masked */
 };
 
 u32 pci_cfg_read(u16 bdf, u16 off, u32 size);
@@ -51,21 +64,41 @@ u64 pci_bar(u16 bdf, u32 n);
 int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out);
 
 /*
- * pci_cfg_watch_fn - called after a guest write to config space of a
- * watched function reached the device, with the dword offset written.
+ * pci_for_each - call @fn for every present function, in bus/device/function
+ * order, until it returns non-zero; return that, or 0.
  */
-typedef void (*pci_cfg_watch_fn)(void *priv, u16 bdf, u16 off);
+int pci_for_each(int (*fn)(const struct pci_dev *d, void *priv), void *priv);
 
-/* pci_watch - call @fn after guest config writes to @bdf. Return 0 or -E2BIG. */
-int pci_watch(u16 bdf, pci_cfg_watch_fn fn, void *priv);
+/* A locked function's role: which write mask applies (drivers/pci_wmask.c). */
+enum pci_lock_role {
+	PCI_LOCK_DEVICE,	/* an intercepted controller: deny by default */
+	PCI_LOCK_BRIDGE,	/* upstream of one: deny by default */
+	PCI_LOCK_DECODE,	/* an LPC/ISA bridge: only its decode registers */
+};
+
+#define PCI_LOCK_NO_IO		BIT(0)	/* I/O decode kept off (AHCI: no legacy path) */
+#define PCI_LOCK_MAX		32	/* 1 IDE + 4 AHCI + bridges + LPC */
+#define PCI_LOCK_BARS		7	/* BAR0-5 and the expansion ROM */
 
 /*
- * pci_lock_bars - from now on the guest cannot move @bdf's BARs: writes of
- * all ones (sizing) read back the size mask, a write of the current address
- * restores it, any other address is refused and logged. For controllers
- * whose registers the VMM intercepts at fixed addresses. Return 0 or -E2BIG.
+ * pci_lock_function - from now on the guest's config writes to @bdf and to
+ * every bridge upstream of it pass only through their write masks: BARs and
+ * ROM locked (sizing reads back the size mask, a write of the current address
+ * is a no-op, any other refused and logged), prog-if, resets (FLR, BIST,
+ * D3hot, secondary bus reset, link disable), bus numbers and bridge windows
+ * refused. Locked bus numbers keep every BDF key stable. @needed_bars: the
+ * BARs the intercept relies on; one the function implements but that is
+ * unassigned fails (logged with the function and BAR). Call before the guest
+ * runs. Return 0, -ENODEV (needed BAR unassigned) or -E2BIG (lock table full).
  */
-int pci_lock_bars(u16 bdf, const char *owner);
+int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner);
+
+/*
+ * pci_lock_decode - refuse the guest's writes to config dwords [@lo, @hi] of
+ * @bdf (an LPC/ISA bridge's I/O decode registers); the rest passes.
+ * Return 0 or -E2BIG.
+ */
+int pci_lock_decode(u16 bdf, u16 lo, u16 hi, const char *owner);
 
 /* pci_intercept_init - intercept the guest's 0xcf8/0xcfc..0xcff accesses. */
 int pci_intercept_init(struct vm *vm);
