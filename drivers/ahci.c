@@ -63,7 +63,7 @@ static bool fb_ok(struct ahci_port *pt, u32 len)
 	u8 probe[64];
 	u32 off;
 
-	if (ahci_in_vmm(fb, len))
+	if (guest_range_in_vmm(h->vm, fb, len))
 		return false;
 	for (off = 0; off < len; off += sizeof(probe))
 		if (guest_phys_read(h->vm, fb + off, probe, sizeof(probe)))

@@ -44,14 +44,6 @@ void ahci_chunks_put(struct ahci_hba *h, struct ahci_slot *sl)
 
 /* ---- guest PRD walks ---- */
 
-bool ahci_in_vmm(u64 gpa, u64 len)
-{
-	u64 base, size;
-
-	mm_region(&base, &size);
-	return gpa < base + size && gpa + len > base;
-}
-
 /* Copy @len bytes between guest @gpa and the bounce stream of @sl at @pos. */
 static int bounce_xfer(struct ahci_hba *h, struct ahci_slot *sl, u32 pos, u64 gpa, u32 len,
 		       bool to_guest)
@@ -87,7 +79,7 @@ int ahci_prd_walk(struct ahci_port *pt, struct ahci_slot *sl, enum ahci_prd_op o
 			u64 gpa = prd[k].dba | (u64)prd[k].dbau << 32;
 			u32 len = (prd[k].dbc & AHCI_PRD_DBC) + 1;
 
-			if (ahci_in_vmm(gpa, len))
+			if (guest_range_in_vmm(pt->hba->vm, gpa, len))
 				return -EFAULT;
 			total += len;
 			if (op == AHCI_PRD_CHECK)

@@ -106,8 +106,6 @@ bool ahci_chunks_get(struct ahci_hba *h, struct ahci_slot *sl);
 u32 ahci_chunks_mask(const struct ahci_slot *sl);
 /* ahci_chunks_put - give @sl's chunks back to the pool. */
 void ahci_chunks_put(struct ahci_hba *h, struct ahci_slot *sl);
-/* ahci_in_vmm - [@gpa, @gpa + @len) touches the VMM region. */
-bool ahci_in_vmm(u64 gpa, u64 len);
 
 enum ahci_prd_op { AHCI_PRD_CHECK, AHCI_PRD_GATHER, AHCI_PRD_SCATTER };
 

@@ -59,10 +59,9 @@ int guest_phys_write(struct vm *v, u64 gpa, const void *buf, u64 len)
 	return 0;
 }
 
-void mm_region(u64 *base, u64 *size)
+bool guest_range_in_vmm(struct vm *v, u64 gpa, u64 len)
 {
-	*base = VMM_GPA;
-	*size = VMM_SIZE;
+	return gpa + len < gpa || (gpa < VMM_GPA + VMM_SIZE && gpa + len > VMM_GPA);
 }
 
 /* VMM memory: every page_alloc() area, for the model's DMA checks. */
