@@ -71,6 +71,12 @@ static bool fb_ok(struct ahci_port *pt, u32 len)
 	return true;
 }
 
+/* What the HBA writes at PxFB: 4 KiB with FIS-based switching on, else 256 bytes. */
+static u32 fb_size(struct ahci_port *pt)
+{
+	return hw_rd(pt->hba, px(pt, PX_FBS)) & PX_FBS_EN ? PAGE_SIZE : AHCI_RX_FIS_SIZE;
+}
+
 static void shadow_clb(struct ahci_port *pt)
 {
 	u64 pa = virt_to_phys(pt->cl);
@@ -125,7 +131,7 @@ static void port_write_cmd(struct ahci_port *pt, u32 v)
 	struct ahci_hba *h = pt->hba;
 	u32 old = hw_rd(h, px(pt, PX_CMD));
 
-	if ((v & PX_CMD_FRE) && !(old & PX_CMD_FRE) && !fb_ok(pt, AHCI_RX_FIS_SIZE)) {
+	if ((v & PX_CMD_FRE) && !(old & PX_CMD_FRE) && !fb_ok(pt, fb_size(pt))) {
 		log_guest(h, px(pt, PX_CMD), "received-FIS area unreadable or in VMM memory");
 		v &= ~(u32)PX_CMD_FRE;
 	}
@@ -281,18 +287,35 @@ static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *v
 	return 0;
 }
 
+/*
+ * mmio_where - 1: [@gpa, @gpa + @size) lies in the ABAR registers; 0: in the
+ * trapped pages around them (done as asked); -EFAULT: outside this HBA's
+ * trap (the BAR moved meanwhile) or over the VMM region; -EINVAL: across
+ * the ABAR's edge.
+ */
+static int mmio_where(struct ahci_hba *h, u64 gpa, u32 size)
+{
+	u64 end = h->abar + AHCI_ABAR_MAX;
+
+	if (gpa < h->trap_gpa || gpa - h->trap_gpa >= h->trap_size ||
+	    size > h->trap_size - (gpa - h->trap_gpa) || guest_range_in_vmm(h->vm, gpa, size))
+		return -EFAULT;
+	if (gpa >= h->abar && gpa + size <= end)
+		return 1;
+	return gpa + size <= h->abar || gpa >= end ? 0 : -EINVAL;
+}
+
 static int ahci_mmio(struct vm *vm, void *priv, u64 gpa, u32 size, bool write, u64 *val)
 {
 	struct ahci_hba *h = priv;
 	int ret;
 
 	spin_lock(&h->lock);
-	if (gpa < h->abar || gpa + size > h->abar + AHCI_ABAR_MAX) {
-		raw_access(gpa, size, write, val);
-		ret = 0;
-	} else {
+	ret = mmio_where(h, gpa, size);
+	if (ret == 1)
 		ret = ahci_access(h, gpa, size, write, val);
-	}
+	else if (!ret)
+		raw_access(gpa, size, write, val);
 	spin_unlock(&h->lock);
 	return ret;
 }

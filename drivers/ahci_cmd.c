@@ -88,6 +88,8 @@ int ahci_classify(const u8 *cfis, u32 hdr_dw0, u32 sig, bool encrypted, struct a
 		c->name = "non-H2D FIS";
 		return refuse(c, "only H2D register FISes are sent");
 	}
+	if (hdr_dw0 & AHCI_HDR_B)
+		return refuse(c, "BIST bit in the command header");
 	if (!(cfis[1] & FIS_H2D_C)) {
 		c->name = "device control";
 		if (hdr_dw0 >> AHCI_HDR_PRDTL_SHIFT)
@@ -96,6 +98,8 @@ int ahci_classify(const u8 *cfis, u32 hdr_dw0, u32 sig, bool encrypted, struct a
 	}
 	rc = ata_cmd_lookup(&rq, &ci);
 	c->name = ci.name;
+	if (hdr_dw0 & (AHCI_HDR_R | AHCI_HDR_C))
+		return refuse(c, "reset or clear-busy bit on a command FIS");
 	if (encrypted && pmp && pmp != ATA_PMP_CTRL)
 		return refuse(c, "port multiplier on a port with encrypted ranges");
 	if (!!(hdr_dw0 & AHCI_HDR_A) != (c->op == ATA_CMD_PACKET))
@@ -239,7 +243,7 @@ static int slot_issue(struct ahci_port *pt, u32 s)
 			return -EIO;
 		if ((sl->cmd.flags & AHCI_CMD_DSM) && ahci_dsm_touches(pt, sl))
 			return -EPERM;
-	} else if (!(sl->cmd.flags & AHCI_CMD_SECTORS)) {
+	} else {
 		for (i = 0; i < sl->nchunks; i++)	/* the device may send less */
 			memset(ahci_chunk_ptr(pt->hba, sl->chunk[i]), 0, AHCI_CHUNK_SIZE);
 	}

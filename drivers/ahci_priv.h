@@ -16,7 +16,7 @@
 #define AHCI_CT_SIZE		(AHCI_CT_PRDT + AHCI_CHUNKS * sizeof(struct ahci_prd))
 #define AHCI_CL_SIZE		(AHCI_SLOTS * sizeof(struct ahci_cmd_hdr))
 #define AHCI_SHADOW_PAGES	(1 + AHCI_SLOTS * AHCI_CT_SIZE / PAGE_SIZE)
-#define AHCI_HDR_KEEP		0xf7bfu	/* CFL, A, P, R, B, C, PMP: W is ours */
+#define AHCI_HDR_KEEP		0xf7bfu	/* CFL, A, P, R, B, C (ahci_classify), PMP: W is ours */
 #define AHCI_CHUNK_SECT		(AHCI_CHUNK_SIZE / DISK_SECTOR)
 #define AHCI_PRD_BATCH		16
 #define AHCI_STOP_POLL		1000000u

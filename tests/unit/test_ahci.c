@@ -232,6 +232,7 @@ static struct model {
 	struct mport p[2];
 	u8 ops[256];
 	u32 nops;
+	u32 short_read;		/* reads transfer at most this many bytes (0: all) */
 } m;
 
 struct msector {
@@ -377,6 +378,8 @@ static u32 m_data(u8 *ct, u32 prdtl, u64 lba, u32 bytes, bool to_disk)
 	struct ahci_prd *prd = dma((u64)(ct + AHCI_CT_PRDT), prdtl * sizeof(*prd));
 	u32 i, pos = 0;
 
+	if (!to_disk && m.short_read && m.short_read < bytes)
+		bytes = m.short_read;
 	for (i = 0; i < prdtl && pos < bytes; i++) {
 		u32 len = (prd[i].dbc & AHCI_PRD_DBC) + 1, k;
 		u8 *b = dma(prd[i].dba | (u64)prd[i].dbau << 32, len);
@@ -1207,6 +1210,53 @@ static void test_register_guards(void **state)
 	}
 }
 
+/*
+ * Review finding 18: FIS-based switching enabled, FIS receive stopped, PxFB
+ * moved to 256 bytes below the VMM region: turning FIS receive back on must
+ * check the 4 KiB area the HBA then writes, not 256 bytes.
+ */
+static void test_fbs_then_fb_moved(void **state)
+{
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(g_wr(P(0, PX_FBS), PX_FBS_EN), 0);
+	assert_int_equal(m.p[0].fbs, PX_FBS_EN);
+	assert_int_equal(g_wr(P(0, PX_CMD), 0), 0);
+	assert_int_equal(g_wr(P(0, PX_FB), VMM_GPA - AHCI_RX_FIS_SIZE), 0);
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(m.p[0].cmd & PX_CMD_FRE, 0);
+	/* 4 KiB clear of the region: fine */
+	assert_int_equal(g_wr(P(0, PX_FB), VMM_GPA - PAGE_SIZE), 0);
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(m.p[0].cmd & PX_CMD_FRE, PX_CMD_FRE);
+}
+
+/* Review finding 18: a short read must not hand the guest a bounce chunk's old data. */
+static void test_short_read_no_stale_data(void **state)
+{
+	u8 secret[8 * SECT], got[8 * SECT], zero[7 * SECT] = { 0 };
+	u32 i;
+
+	attach();				/* no encrypted range: plain ports */
+	fill(secret, sizeof(secret), 21);
+	for (i = 0; i < 8; i++)
+		memcpy(mdisk_sector(200 + i, true), secret + i * SECT, SECT);
+	g_rw(1, 0, 0x25, 200, 8, 1, false);
+	m_run(1, ~0u);
+	assert_int_equal(g_rd(P(1, PX_CI)), 0);
+	g_buf_get(got, 8, 1);
+	assert_memory_equal(got, secret, sizeof(got));
+	/* another read, of which the device moves one sector only */
+	memset(gram + G_BUF, 0x5a, sizeof(got));
+	m.short_read = SECT;
+	g_rw(1, 1, 0x25, 300, 8, 1, false);
+	m_run(1, ~0u);
+	assert_int_equal(g_rd(P(1, PX_CI)), 0);
+	g_buf_get(got, 8, 1);
+	assert_memory_equal(got + SECT, zero, sizeof(zero));
+}
+
 /* Stopping the port drops what was issued; nothing is delivered afterwards. */
 static void test_stop_drops(void **state)
 {
@@ -1255,6 +1305,20 @@ static void test_classify(void **state)
 	assert_int_equal(ahci_classify(f, 1 << AHCI_HDR_PRDTL_SHIFT, 0x101, true, &c), -EPERM);
 	f[0] = 0x58;							/* BIST */
 	assert_int_equal(ahci_classify(f, 0, 0x101, false, &c), -EPERM);
+	/*
+	 * Review finding 18, header bits: R (reset) and C (clear busy on R_OK)
+	 * belong to a soft-reset device-control FIS; on a command FIS, C would
+	 * clear PxCI while the device still moves data. B (BIST) never.
+	 */
+	f[0] = FIS_TYPE_H2D, f[1] = 0, f[15] = 0x04;			/* SRST */
+	assert_int_equal(ahci_classify(f, AHCI_HDR_R | AHCI_HDR_C, 0x101, true, &c), 0);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_B, 0x101, true, &c), -EPERM);
+	fis_rw(f, 0x25, 0, 1, 0);
+	assert_int_equal(ahci_classify(f, 0, 0x101, true, &c), 0);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_C, 0x101, true, &c), -EPERM);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_R, 0x101, true, &c), -EPERM);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_B, 0x101, true, &c), -EPERM);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_B, 0x101, false, &c), -EPERM);
 }
 
 static void test_init_without_controller(void **state)
@@ -1305,6 +1369,45 @@ static void test_init_and_bar_move(void **state)
 	watch_fn(watch_priv, BDF, PCI_BAR5);
 	assert_int_equal(unregistered, (u64)abar_a);
 	assert_int_equal(trap_gpa, (u64)abar_b);
+	/* review finding 15: a late call for the old page must not reach it */
+	{
+		u64 v = 0xdead;
+
+		abar_a[4] = 0;
+		assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0x10, 4, true, &v),
+				 -EFAULT);
+		assert_int_equal(abar_a[4], 0);
+	}
+	pci_hba = false;
+}
+
+/*
+ * Review finding 15: with a 2 KiB ABAR in the middle of its page, accesses in
+ * the page around it are done as asked, but not across the ABAR's edge (that
+ * would reach CAP/GHC past the intercept), nor past the trapped page.
+ */
+static void test_raw_access_clamped(void **state)
+{
+	u32 *regs = abar_a + 0x800 / 4;
+	u64 v;
+
+	memset(abar_a, 0, sizeof(abar_a));
+	regs[AHCI_CAP / 4] = BIT(31) | 1;		/* S64A, 2 ports */
+	regs[AHCI_PI / 4] = BIT(0);
+	pci_hba = true;
+	pci_bar5 = (u64)abar_a + 0x800;
+	assert_int_equal(ahci_init(&vm), 0);
+	assert_int_equal(trap_gpa, (u64)abar_a);
+	assert_int_equal(trap_size, PAGE_SIZE);
+	v = 0x1234;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0x100, 4, true, &v), 0);
+	assert_int_equal(abar_a[0x40], 0x1234);		/* below the ABAR: as asked */
+	v = ~0ULL;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0x7fc, 8, true, &v), -EINVAL);
+	assert_int_equal(regs[AHCI_CAP / 4], BIT(31) | 1);
+	assert_int_equal(abar_a[0x7fc / 4], 0);
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0xffc, 8, true, &v), -EFAULT);
+	assert_int_equal(abar_a[0x1000 / 4], 0);
 	pci_hba = false;
 }
 
@@ -1331,9 +1434,12 @@ int main(void)
 		cmocka_unit_test_setup(test_trim, setup),
 		cmocka_unit_test_setup(test_register_guards, setup),
 		cmocka_unit_test_setup(test_stop_drops, setup),
+		cmocka_unit_test_setup(test_fbs_then_fb_moved, setup),
+		cmocka_unit_test_setup(test_short_read_no_stale_data, setup),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_init_without_controller),
 		cmocka_unit_test_setup(test_init_and_bar_move, setup),
+		cmocka_unit_test_setup(test_raw_access_clamped, setup),
 	};
 	int ret;
 
