@@ -410,11 +410,13 @@ static int hba_trap(struct ahci_hba *h)
 				MMIO_TRAP_READ | MMIO_TRAP_WRITE, "ahci", ahci_mmio, h);
 }
 
-/* Map the HBA at @abar: ports on first use, then the trap. */
+/* Map the HBA at @abar: ports on first use, then the trap. Never over the VMM. */
 static int hba_map(struct ahci_hba *h, u64 abar)
 {
 	int ret = 0;
 
+	if (guest_range_in_vmm(h->vm, abar, AHCI_ABAR_MAX))
+		return -EFAULT;
 	spin_lock(&h->lock);
 	h->abar = abar;
 	if (!h->pi)

@@ -59,9 +59,13 @@ int guest_phys_write(struct vm *v, u64 gpa, const void *buf, u64 len)
 	return 0;
 }
 
+/* A host buffer a test lets stand for VMM memory, besides the fake region. */
+static u64 vmm_alias, vmm_alias_len;
+
 bool guest_range_in_vmm(struct vm *v, u64 gpa, u64 len)
 {
-	return gpa + len < gpa || (gpa < VMM_GPA + VMM_SIZE && gpa + len > VMM_GPA);
+	return gpa + len < gpa || (gpa < VMM_GPA + VMM_SIZE && gpa + len > VMM_GPA) ||
+	       (gpa < vmm_alias + vmm_alias_len && gpa + len > vmm_alias);
 }
 
 /* VMM memory: every page_alloc() area, for the model's DMA checks. */
@@ -1411,6 +1415,31 @@ static void test_raw_access_clamped(void **state)
 	pci_hba = false;
 }
 
+/*
+ * A BAR5 unassigned at boot, then put by the guest over VMM memory: the VMM
+ * must not take the HBA's registers there (its first map writes the shadow
+ * command list address into them).
+ */
+static void test_bar_moved_over_vmm(void **state)
+{
+	memset(abar_b, 0, sizeof(abar_b));
+	abar_b[AHCI_CAP / 4] = BIT(31) | 1;
+	abar_b[AHCI_PI / 4] = BIT(0);
+	pci_hba = true;
+	pci_bar5 = 0;
+	assert_int_equal(ahci_init(&vm), 0);
+	assert_null(trap_fn);
+	vmm_alias = (u64)abar_b;
+	vmm_alias_len = sizeof(abar_b);
+	pci_bar5 = (u64)abar_b;
+	watch_fn(watch_priv, BDF, PCI_BAR5);
+	assert_null(trap_fn);
+	assert_int_equal(abar_b[P(0, PX_CLB) / 4], 0);
+	assert_int_equal(abar_b[P(0, PX_CLBU) / 4], 0);
+	vmm_alias = vmm_alias_len = 0;
+	pci_hba = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1440,6 +1469,7 @@ int main(void)
 		cmocka_unit_test(test_init_without_controller),
 		cmocka_unit_test_setup(test_init_and_bar_move, setup),
 		cmocka_unit_test_setup(test_raw_access_clamped, setup),
+		cmocka_unit_test_setup(test_bar_moved_over_vmm, setup),
 	};
 	int ret;
 
