@@ -547,8 +547,8 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	c->bm = bm ? (u16)(bm + 8 * i) : 0;
 	c->ctl_val = ATA_CTL_NIEN;
 	for (u = 0; u < 2; u++)
-		c->disk[u] = disk_find(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
-				       PCI_FN(pd->bdf), i, u);
+		c->disk[u] = disk_claim(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
+					PCI_FN(pd->bdf), i, u, "ata");
 	mem = page_alloc((ATA_BOUNCE + ATA_PRD_SPAN) / PAGE_SIZE + 1);
 	if (!mem)
 		return -ENOMEM;

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PC platform's device intercepts, in set-up order: PCI configuration
+ * space first (the disk intercepts lock BARs through it), then the disk
+ * controllers. The disk phase learns from here which rules can be enforced.
+ */
+#include <drivers/ahci.h>
+#include <drivers/ata.h>
+#include <drivers/pci.h>
+#include <mamori/devices.h>
+#include <mamori/disk.h>
+
+static int pci_nth(u16 class, int prog_if, u32 index, u16 *bdf)
+{
+	struct pci_dev pd;
+	int ret = pci_find(class, prog_if, index, &pd);
+
+	if (!ret)
+		*bdf = pd.bdf;
+	return ret;
+}
+
+static int ide_controller(u32 index, u16 *bdf)
+{
+	return pci_nth(PCI_CLASS_IDE, -1, index, bdf);
+}
+
+static int ahci_controller(u32 index, u16 *bdf)
+{
+	return pci_nth(PCI_CLASS_SATA, 1, index, bdf);
+}
+
+/* ata_init() takes over the first IDE function only. */
+static const struct disk_intercept ata_disks = {
+	.kind_name = "ata", .kind = BOOT_DISK_ATA, .controllers = 1,
+	.controller_bdf = ide_controller,
+};
+
+static const struct disk_intercept ahci_disks = {
+	.kind_name = "ahci", .kind = BOOT_DISK_AHCI, .controllers = AHCI_MAX_HBA,
+	.controller_bdf = ahci_controller,
+};
+
+/* No NVMe intercept yet: nvme rules are refused by the disk phase. */
+const struct device_intercept platform_intercepts[] = {
+	{ "PCI configuration", pci_intercept_init, NULL },
+	{ "IDE (ATA)", ata_init, &ata_disks },
+	{ "AHCI", ahci_init, &ahci_disks },
+	{ NULL },
+};
