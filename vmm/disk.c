@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Encrypted disk ranges: the policy's disk rules resolved at boot, and disk_crypt(). */
+/*
+ * Encrypted disk ranges: the policy's disk rules resolved at boot (refused when
+ * no intercept would enforce them), the intercepts' claims and the coverage
+ * check, and disk_crypt().
+ */
 #include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
