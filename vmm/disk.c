@@ -12,7 +12,6 @@
 #include <mamori/policy.h>
 #include <mamori/string.h>
 #include <crypto/xts.h>
-#include <drivers/pci.h>
 #ifndef MAMORI_HOST_TEST
 #include <asm/percpu.h>
 #endif
@@ -89,7 +88,8 @@ static bool same_device(const struct boot_disk *a, const struct boot_disk *b)
 
 static bool same_bdf(u16 bdf, const struct boot_disk *w)
 {
-	return bdf == PCI_BDF(w->pci_bus, w->pci_dev, w->pci_fn);
+	return w->pci_dev < 32 && w->pci_fn < 8 &&
+	       bdf == (u16)(w->pci_bus << 8 | w->pci_dev << 3 | w->pci_fn);
 }
 
 /* Does the whole disk @w match rule @r? */

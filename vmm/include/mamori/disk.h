@@ -35,8 +35,9 @@ struct disk_range {
  * @kind: BOOT_DISK_*; @kind_name as rules and disk names spell it ("ata").
  * @controllers: it intercepts the first @controllers of its kind in PCI order;
  *	a rule or disk on a later one is refused (no intercept would enforce it).
- * @controller_bdf: the PCI function of the @index-th controller of its kind,
- *	intercepted or not; 0, or -ENOENT past the last.
+ * @controller_bdf: the PCI function (bus << 8 | device << 3 | function) of
+ *	the @index-th controller of its kind, intercepted or not; 0, or -ENOENT
+ *	past the last.
  */
 struct disk_intercept {
 	const char *kind_name;
