@@ -363,8 +363,8 @@ static int port_attach(struct ahci_hba *h, u32 no)
 	pt->no = no;
 	pt->cl = (struct ahci_cmd_hdr *)shadow;
 	pt->ct = shadow + PAGE_SIZE;
-	pt->disk = disk_find(BOOT_DISK_AHCI, PCI_BUS(h->bdf), PCI_DEV(h->bdf), PCI_FN(h->bdf),
-			     no, 0);
+	pt->disk = disk_claim(BOOT_DISK_AHCI, PCI_BUS(h->bdf), PCI_DEV(h->bdf), PCI_FN(h->bdf),
+			      no, 0, "ahci");
 	ret = port_quiesce(pt, &cmd);
 	if (ret)
 		return ret;

@@ -546,9 +546,14 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	c->ctl = native ? (u16)pci_bar(pd->bdf, 2 * i + 1) + 2 : legacy_ctl[i];
 	c->bm = bm ? (u16)(bm + 8 * i) : 0;
 	c->ctl_val = ATA_CTL_NIEN;
+	if (!c->cmd || c->ctl == 2) {	/* native mode, BAR unassigned (and locked) */
+		pr_warn("ata%u: native-mode BAR unassigned; channel not intercepted, its disks "
+			"unclaimed\n", i);
+		return 0;
+	}
 	for (u = 0; u < 2; u++)
-		c->disk[u] = disk_find(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
-				       PCI_FN(pd->bdf), i, u);
+		c->disk[u] = disk_claim(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
+					PCI_FN(pd->bdf), i, u, "ata");
 	mem = page_alloc((ATA_BOUNCE + ATA_PRD_SPAN) / PAGE_SIZE + 1);
 	if (!mem)
 		return -ENOMEM;

@@ -83,25 +83,32 @@ u64 arch_cycles(void)
 	return rdtsc();
 }
 
-int arch_vmm_launch(struct boot_info *bi)
+static struct per_cpu *boot_pc;
+static u64 host_cr3;
+
+int arch_vmm_prepare(struct boot_info *bi)
 {
-	struct vm *vm = vm_guest();
-	struct per_cpu *pc;
-	u64 cr3;
 	int rc;
 
 	rc = vmx_probe();
 	if (rc)
 		return rc;
-	pc = percpu_alloc(0, bi->cpu_apic_ids[0]);
-	cr3 = host_paging_init(vmx_cfg.phys_bits, top_of_ram(bi));
-	if (!pc || !cr3)
+	boot_pc = percpu_alloc(0, bi->cpu_apic_ids[0]);
+	host_cr3 = host_paging_init(vmx_cfg.phys_bits, top_of_ram(bi));
+	if (!boot_pc || !host_cr3)
 		return VMM_ERR_NOMEM;
-	rc = arch_vm_init(vm, bi);
-	if (!rc)
-		rc = vmm_devices_init(vm) ? VMM_ERR_DEVICES : VMM_OK;
-	if (rc)
-		return rc;
+	return arch_vm_init(vm_guest(), bi);
+}
+
+int arch_vmm_launch(struct boot_info *bi)
+{
+	struct vm *vm = vm_guest();
+	struct per_cpu *pc = boot_pc;
+	u64 cr3 = host_cr3;
+	int rc;
+
+	if (!pc || !cr3)
+		return VMM_ERR_LAUNCH;
 	pc->vm = vm;
 	rc = vmx_cpu_on(pc);
 	if (rc)

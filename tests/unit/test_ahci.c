@@ -145,7 +145,8 @@ static struct xts_key key;
 static struct disk disk0;
 static bool disk0_on;
 
-const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
+const struct disk *disk_claim(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit,
+			      const char *owner)
 {
 	if (kind == BOOT_DISK_AHCI && PCI_BDF(bus, dev, fn) == BDF && port == 0 && !unit &&
 	    disk0_on)

@@ -277,7 +277,8 @@ int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 	return 0;
 }
 
-const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
+const struct disk *disk_claim(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit,
+			      const char *owner)
 {
 	return port == 0 && unit == 0 ? &enc_disk : NULL;
 }

@@ -133,7 +133,4 @@ bool guest_range_in_vmm(struct vm *vm, u64 gpa, u64 len);
 /* arch_vm_intercept_pio - make guest accesses to the ports exit (I/O bitmap). */
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count);
 
-/* Generic intercepts the core installs on the passthrough guest (vmm/devices.c). */
-int vmm_devices_init(struct vm *vm);
-
 #endif
