@@ -541,6 +541,7 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	u32 u;
 	int rc;
 
+	memset(c, 0, sizeof(*c));
 	c->idx = i;
 	c->cmd = native ? (u16)pci_bar(pd->bdf, 2 * i) : legacy_cmd[i];
 	c->ctl = native ? (u16)pci_bar(pd->bdf, 2 * i + 1) + 2 : legacy_ctl[i];
