@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <drivers/ata.h>
 #include "ata_model/asm/io.h"
+#include "ata_model/asm/tsc.h"
+#include <asm/apic.h>
 #include <drivers/pci.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
@@ -287,6 +289,18 @@ void outsw(u16 port, const void *buf, u32 count)
 }
 
 /* ---- the VMM around it ------------------------------------------------------ */
+
+static u64 fake_tsc;			/* 1 GHz: 1,000,000 ticks per ms */
+
+u64 rdtsc(void)
+{
+	return fake_tsc += 1000;		/* each look at the clock: 1 us */
+}
+
+void udelay(u32 us)
+{
+	fake_tsc += (u64)us * 1000;
+}
 
 static struct disk enc_disk = { .kind = BOOT_DISK_ATA, .name = "model" };
 static struct vm test_vm;
@@ -810,6 +824,37 @@ static void test_nodata_command_replays_taskfile(void **state)
 	assert_int_equal(m.reg[0][1], 0x02);
 }
 
+/* ---- finding 17: a DMA the device never finishes --------------------------------- */
+
+static void test_dma_timeout_fails_towards_guest(void **state)
+{
+	u8 plain[SECT];
+	u64 t0;
+
+	fill(plain, sizeof(plain), 12);
+	memcpy(gmem + 0x20000, plain, SECT);
+	guest_prd(0x20000, SECT, 0);
+	m.hang = true;
+	t0 = fake_tsc;
+	dma(0xca, 150, 1, false, false);
+	assert_true(fake_tsc - t0 >= 5000ull * 1000000);	/* the budget, */
+	assert_true(fake_tsc - t0 < 5100ull * 1000000);	/* not more */
+	assert_int_equal(m.bm_cmd & 1, 0);			/* bus master stopped */
+	assert_int_equal(in8(CMD + 7), 0x51);			/* ERR */
+	assert_int_equal(in8(CTL), 0x51);
+	assert_int_equal(in8(CMD + 1), 0x04);			/* ABRT */
+	assert_int_equal(in8(BM + 2) & 0x07, 0x06);		/* not active, error, interrupt */
+	assert_false(disk_plain(150, plain));
+	/* The guest's reset ends it; the channel works again. */
+	m.hang = false;
+	out8(CTL, 0x0c);
+	out8(CTL, 0x08);
+	assert_int_equal(in8(CMD + 7), 0x50);
+	guest_prd(0x20000, SECT, 0);
+	dma(0xca, 150, 1, false, false);
+	assert_int_equal(m.disk[150 * SECT], plain[0] ^ key_byte(150));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -832,6 +877,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reset_switches_unit_and_chs, setup),
 		cmocka_unit_test_setup(test_chs_write_refused, setup),
 		cmocka_unit_test_setup(test_nodata_command_replays_taskfile, setup),
+		cmocka_unit_test_setup(test_dma_timeout_fails_towards_guest, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
