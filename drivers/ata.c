@@ -620,6 +620,7 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	for (u = 0; u < 2; u++)
 		c->disk[u] = disk_find(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
 				       PCI_FN(pd->bdf), i, u);
+	c->unit_d = c->disk[0] ? c->disk[0] : c->disk[1];	/* until a command says */
 	mem = page_alloc((ATA_BOUNCE + ATA_PRD_SPAN) / PAGE_SIZE + 1);
 	if (!mem)
 		return -ENOMEM;
