@@ -186,12 +186,12 @@ static void ata_command(struct ata_chan *c, u8 op)
 		return ata_refuse(c, op, ci.name, "queued command on IDE");
 	if (ci.dsm)
 		return ata_refuse(c, op, ci.name, "DSM on IDE (its ranges are not checked)");
+	if (ci.sectors && !ata_tf_addr_valid(&c->tf, ci.lba48))
+		return ata_refuse(c, op, ci.name, "taskfile not rewritten since a device reset");
 	if (d && ci.sectors && !(c->tf.dev & ATA_DEV_LBA))
 		return ata_refuse(c, op, ci.name, "CHS addressing on a disk with encrypted ranges");
 	if (d && ci.proto == ATA_PACKET)
 		return ata_refuse(c, op, ci.name, "PACKET to a disk with encrypted ranges");
-	if (ci.sectors && !ata_tf_addr_valid(&c->tf, ci.lba48))
-		return ata_refuse(c, op, ci.name, "taskfile not rewritten since a device reset");
 	c->proto = ci.proto;
 	c->opcode = op;
 	c->sectors = ci.sectors;

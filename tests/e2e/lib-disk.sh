@@ -139,7 +139,7 @@ disk_expect_raw_attack() {
 	for s in autoinc autoinc48 midxfer srst edd devreset devsel chs; do
 		expect_log com1 "mamori-ata: raw $s: " "raw-port sequence $s did not report"
 	done
-	disk_expect_ciphertext "$DISK_RAW_HEX" "raw-port attack marker"
+	disk_expect_ciphertext "$DISK_RAW_HEX" "raw-port attack"
 	part=$("$DISK_CHECK" part "$E2E_OUT/disk.img") || fail "no partition 2"
 	set -- $part
 	"$DISK_CHECK" pattern "$DISK_RAW_HEX" 512 "$E2E_OUT/raw.want"
