@@ -572,14 +572,14 @@ static int ata_bm_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u3
 	struct ata_chan *c = priv;
 	u32 off = port - c->bm;
 
+	if (off + size > (off < BM_PRD ? BM_STATUS : 8u))
+		return -EPERM;	/* would reach the status register or the PRD pointer */
 	spin_lock(&c->lock);
 	if (off >= BM_PRD) {
 		if (in)
 			*val = reg_extract(c->guest_prd, off, size);
 		else
 			c->guest_prd = reg_merge(c->guest_prd, off, size, *val);
-	} else if (off == BM_STATUS && in && size == 1 && c->timed_out) {
-		*val = (inb(port) & ~BM_ST_ACTIVE) | BM_ST_ERR | BM_ST_IRQ;
 	} else if (off == BM_CMD && in) {
 		*val = c->guest_bmcmd;
 	} else if (off == BM_CMD) {
@@ -633,8 +633,16 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 		rc = vm_register_pio_string(vm, c->cmd, ata_data_string);
 	if (!rc)
 		rc = vm_register_pio(vm, c->ctl, 1, "ata-ctl", ata_ctl_pio, c);
+	/*
+	 * Bus-master command and PRD pointer; not the status register (bm + 2):
+	 * its ACTIVE bit is read-only and clearing ERR/IRQ moves nothing, so
+	 * it passes through without the two exits Linux spends on it per PIO
+	 * sector.
+	 */
 	if (!rc && c->bm)
-		rc = vm_register_pio(vm, c->bm, 8, "ata-bm", ata_bm_pio, c);
+		rc = vm_register_pio(vm, c->bm, 2, "ata-bm", ata_bm_pio, c);
+	if (!rc && c->bm)
+		rc = vm_register_pio(vm, c->bm + BM_PRD, 4, "ata-bm-prd", ata_bm_pio, c);
 	if (!rc)
 		pr_info("ata%u: controller %u (%02x:%02x.%x) channel %u at 0x%x/0x%x, bus master 0x%x; "
 			"encrypted ranges: master %s, slave %s\n", i, ctrl, PCI_BUS(pd->bdf),
