@@ -6,6 +6,12 @@
  * per-sector byte, sectors [100, 200) only); XTS itself is tested in
  * test_disk/test_xts. What is checked here is the intercept: where data
  * goes, which sector numbers it is transformed with, what reaches the device.
+ * The model works, as Bochs and real drives do, on its own registers: it
+ * takes the address from them at every sector and advances LBA and count
+ * after each, and SRST, EXECUTE DEVICE DIAGNOSTIC and DEVICE RESET put it
+ * back to the signature (master, CHS); so a VMM that decides on its shadow
+ * but lets the device run on its own registers fails (security review 1,
+ * finding 5).
  */
 #include <stdarg.h>
 #include <stddef.h>
