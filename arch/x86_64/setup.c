@@ -3,6 +3,7 @@
 #include <asm/cpu.h>
 #include <asm/fpu.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>

@@ -181,14 +181,6 @@ static inline void xsetbv(u32 idx, u64 v)
 	__asm__ volatile("xsetbv" : : "c"(idx), "a"((u32)v), "d"((u32)(v >> 32)));
 }
 
-static inline u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (u64)hi << 32 | lo;
-}
-
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");
