@@ -279,7 +279,7 @@ static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *v
 		*val = reg_extract(reg_read(h, off & ~3u), off, size);
 		return 0;
 	}
-	if (reg_virtual(off)) {		/* no merge: W1C bits and side effects */
+	if (reg_virtual(off)) {		/* no merge: write-1 actions (PxCI, CLO, HR) */
 		log_guest(h, off, "partial write of a shadowed register");
 		return -EPERM;
 	}
