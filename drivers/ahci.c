@@ -3,6 +3,7 @@
 #include "ahci_priv.h"
 #include <drivers/ata_cmds.h>
 #include <drivers/pci.h>
+#include <drivers/reg_merge.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -257,7 +258,7 @@ static bool reg_virtual(u32 off)
 
 static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *val)
 {
-	u32 off = gpa - h->abar, sh;
+	u32 off = gpa - h->abar;
 
 	if (size == 4 && !(off & 3))
 		return write ? reg_write(h, off, *val) : (*val = reg_read(h, off), 0);
@@ -275,11 +276,10 @@ static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *v
 	if ((off & 3) + size > 4)
 		return -EINVAL;		/* straddles two registers */
 	if (!write) {
-		sh = (off & 3) * 8;
-		*val = (reg_read(h, off & ~3u) >> sh) & (size == 4 ? ~0u : (1u << size * 8) - 1);
+		*val = reg_extract(reg_read(h, off & ~3u), off, size);
 		return 0;
 	}
-	if (reg_virtual(off)) {
+	if (reg_virtual(off)) {		/* no merge: write-1 actions (PxCI, CLO, HR) */
 		log_guest(h, off, "partial write of a shadowed register");
 		return -EPERM;
 	}
