@@ -226,18 +226,40 @@ static u32 reg_read(struct ahci_hba *h, u32 off)
 	return pt ? port_read(pt, off % AHCI_PORT_SIZE) : hw_rd(h, off);
 }
 
+/*
+ * Deny by default: of the global registers the guest may write GHC (reset and
+ * interrupt enable; AHCI mode stays on), IS, command completion coalescing,
+ * EM_CTL and BOHC; CAP and PI (write-once on some HBAs: a guest write would
+ * enable ports nobody shadows) and vendor registers are refused, and so is
+ * any register of a port the VMM does not shadow. NULL: writable.
+ */
+static const char *reg_write_refused(struct ahci_hba *h, u32 off)
+{
+	if (off >= AHCI_PORT_BASE)
+		return h->port[(off - AHCI_PORT_BASE) / AHCI_PORT_SIZE] ? NULL :
+		       "register of a port the VMM does not shadow";
+	switch (off & ~3u) {
+	case AHCI_GHC: case AHCI_IS: case AHCI_CCC_CTL: case AHCI_CCC_PORTS:
+	case AHCI_EM_CTL: case AHCI_BOHC:
+		return NULL;
+	}
+	return "read-only, write-once or vendor register";
+}
+
 static int reg_write(struct ahci_hba *h, u32 off, u32 v)
 {
-	struct ahci_port *pt;
+	const char *why = reg_write_refused(h, off);
 	u32 p;
 
-	if (off >= AHCI_PORT_BASE) {
-		pt = h->port[(off - AHCI_PORT_BASE) / AHCI_PORT_SIZE];
-		if (pt)
-			return port_write(pt, off % AHCI_PORT_SIZE, v);
-		hw_wr(h, off, v);
-		return 0;
+	if (why) {
+		log_guest(h, off, why);
+		return -EPERM;
 	}
+	if (off >= AHCI_PORT_BASE)
+		return port_write(h->port[(off - AHCI_PORT_BASE) / AHCI_PORT_SIZE],
+				  off % AHCI_PORT_SIZE, v);
+	if (off == AHCI_GHC)		/* legacy (IDE) mode would leave the trap */
+		v = (v & (AHCI_GHC_HR | AHCI_GHC_IE)) | AHCI_GHC_AE;
 	hw_wr(h, off, v);
 	if (off == AHCI_GHC && (v & AHCI_GHC_HR))
 		for (p = 0; p < AHCI_MAX_PORTS; p++)
@@ -281,6 +303,10 @@ static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *v
 	}
 	if (reg_virtual(off)) {		/* no merge: write-1 actions (PxCI, CLO, HR) */
 		log_guest(h, off, "partial write of a shadowed register");
+		return -EPERM;
+	}
+	if (reg_write_refused(h, off)) {
+		log_guest(h, off, reg_write_refused(h, off));
 		return -EPERM;
 	}
 	raw_access(gpa, size, write, val);

@@ -1504,6 +1504,47 @@ static void test_raw_access_clamped(void **state)
 }
 
 /*
+ * Review of the hardening, 7: global registers deny by default. CAP and PI
+ * (write-once on some HBAs: a write would enable ports nobody shadows) and
+ * vendor registers refused, whole or partial; a port the VMM does not shadow
+ * refused; GHC keeps AHCI mode on (legacy IDE mode would leave the trap).
+ */
+static void test_global_and_unshadowed_writes_refused(void **state)
+{
+	u64 v;
+
+	memset(abar_a, 0, sizeof(abar_a));
+	abar_a[AHCI_CAP / 4] = BIT(31) | 3;		/* S64A, 4 ports */
+	abar_a[AHCI_PI / 4] = BIT(2);			/* only port 2 */
+	abar_a[AHCI_GHC / 4] = AHCI_GHC_AE;
+	pci_hba = true;
+	pci_bar5 = (u64)abar_a;
+	assert_int_equal(ahci_init(&vm), 0);
+	v = 0xf;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_PI, 4, true, &v), -EPERM);
+	assert_int_equal(abar_a[AHCI_PI / 4], BIT(2));
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_PI, 1, true, &v), -EPERM);
+	assert_int_equal(abar_a[AHCI_PI / 4], BIT(2));
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_CAP, 4, true, &v), -EPERM);
+	assert_int_equal(abar_a[AHCI_CAP / 4], BIT(31) | 3);
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0xa0, 2, true, &v), -EPERM);
+	assert_int_equal(abar_a[0xa0 / 4], 0);
+	v = 0x9000;					/* port 0: not implemented, no shadow */
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + P(0, PX_CLB), 4, true, &v),
+			 -EPERM);
+	assert_int_equal(abar_a[P(0, PX_CLB) / 4], 0);
+	v = 1;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + P(0, PX_CI), 1, true, &v), -EPERM);
+	assert_int_equal(abar_a[P(0, PX_CI) / 4], 0);
+	v = AHCI_GHC_IE;				/* AE cleared: kept on */
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_GHC, 4, true, &v), 0);
+	assert_int_equal(abar_a[AHCI_GHC / 4], AHCI_GHC_AE | AHCI_GHC_IE);
+	v = 0x5;					/* IS: RW1C, allowed */
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_IS, 4, true, &v), 0);
+	pci_hba = false;
+}
+
+/*
  * A BAR5 assigned over VMM memory: the VMM must not take the HBA's registers
  * there (its first map writes the shadow command list address into them).
  */
@@ -1555,6 +1596,7 @@ int main(void)
 		cmocka_unit_test_setup(test_init_locks_then_traps, setup),
 		cmocka_unit_test_setup(test_raw_access_clamped, setup),
 		cmocka_unit_test_setup(test_bar_over_vmm, setup),
+		cmocka_unit_test_setup(test_global_and_unshadowed_writes_refused, setup),
 	};
 	int ret;
 
