@@ -1,5 +1,6 @@
-# EPT builder and MTRR lookup (pure C; host-tested).
-VMM_OBJS += $(BUILD)/arch/x86_64/ept.o $(BUILD)/arch/x86_64/mtrr.o
+# EPT and host page-table builders, MTRR lookup (pure C; host-tested).
+VMM_OBJS += $(BUILD)/arch/x86_64/ept.o $(BUILD)/arch/x86_64/mtrr.o \
+	$(BUILD)/arch/x86_64/host_pt.o
 
 EPT_HOST_OBJS := $(BUILD)/host/arch/x86_64/ept.o $(BUILD)/host/arch/x86_64/mtrr.o \
 	$(BUILD)/host/tests/unit/stub_log.o

@@ -56,16 +56,6 @@ static void fw_state_restore(const struct fw_cpu_state *s)
 	wrmsr(MSR_GS_BASE, s->gs_base);
 }
 
-static u64 top_of_ram(const struct boot_info *bi)
-{
-	const struct boot_mem_range *last;
-
-	if (!bi->mem_count)
-		return 0;
-	last = &bi->mem[bi->mem_count - 1];
-	return last->base + last->pages * PAGE_SIZE;
-}
-
 static int launch_failed(int rc)
 {
 	if (rc == -1)
@@ -88,8 +78,8 @@ int arch_vmm_launch(struct boot_info *bi)
 	rc = vmx_probe();
 	if (rc)
 		return rc;
-	pc = percpu_alloc(0, bi->cpu_apic_ids[0]);
-	cr3 = host_paging_init(vmx_cfg.phys_bits, top_of_ram(bi));
+	cr3 = host_paging_init(vmx_cfg.phys_bits, bi);
+	pc = cr3 ? percpu_alloc(0, bi->cpu_apic_ids[0]) : NULL;
 	if (!pc || !cr3)
 		return VMM_ERR_NOMEM;
 	rc = arch_vm_init(vm, bi);
@@ -116,6 +106,7 @@ int arch_vmm_launch(struct boot_info *bi)
 		launch_failed(-3);
 		return rc;
 	}
+	host_paging_seal();
 	pr_info("vmx: launching the firmware as guest (rip 0x%lx), VMM uses %lu KiB of %lu MiB\n",
 		vmcs_read(GUEST_RIP), mm_used_bytes() >> 10, bi->vmm_size >> 20);
 	cpu_event(pc, CPU_EV_LAUNCHED);
