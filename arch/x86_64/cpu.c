@@ -235,6 +235,9 @@ void host_exception(struct host_exc_frame *f)
 		 exc_names[f->vector] : "?", f->vector, f->error_code, f->rip);
 	pr_fatal("cpu%u: rsp 0x%lx rflags 0x%lx cr2 0x%lx rax 0x%lx rbx 0x%lx rcx 0x%lx rdx 0x%lx\n",
 		 pc->cpu_id, f->rsp, f->rflags, read_cr2(), f->rax, f->rbx, f->rcx, f->rdx);
+	if (f->vector == X86_VEC_DF)
+		pr_fatal("cpu%u: double fault: a VMM stack overflow into its guard page?\n",
+			 pc->cpu_id);
 	pr_fatal("cpu%u: VMM stopped on this CPU (host exceptions are VMM bugs)\n", pc->cpu_id);
 	cpu_halt_forever();
 }

@@ -17,3 +17,17 @@ $(BUILD)/tests/unit/test_mtrr: $(BUILD)/host/tests/unit/test_mtrr.o \
 	@mkdir -p $(@D)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOSTCC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
+
+UNIT_TESTS += $(BUILD)/tests/unit/test_host_pt
+$(BUILD)/tests/unit/test_host_pt: $(BUILD)/host/tests/unit/test_host_pt.o \
+		$(BUILD)/host/arch/x86_64/host_pt.o
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
+
+# arch/x86_64/guest_mem.c (included, VMREADs faked) over a real EPT.
+UNIT_TESTS += $(BUILD)/tests/unit/test_guest_mem
+$(BUILD)/tests/unit/test_guest_mem: $(BUILD)/host/tests/unit/test_guest_mem.o $(EPT_HOST_OBJS)
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) -o $@ $^ -lcmocka $(HOST_LDLIBS)
