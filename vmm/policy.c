@@ -34,7 +34,7 @@ void policy_secrets_drop_keys(void)
 		if (pol_secrets.s[i].kind != POLICY_SECRET_KEY)
 			pol_secrets.s[n++] = pol_secrets.s[i];
 	for (i = n; i < pol_secrets.count; i++)
-		memset(&pol_secrets.s[i], 0, sizeof(pol_secrets.s[i]));
+		policy_wipe(&pol_secrets.s[i], sizeof(pol_secrets.s[i]));
 	pol_secrets.count = n;
 }
 
