@@ -354,14 +354,20 @@ static void handle_failed_entry(struct per_cpu *pc, struct guest_regs *r)
  * takes #UD). Anywhere else the EPT maps everything but trapped MMIO, so a
  * violation the MMIO code does not explain is an address the VMM does not map
  * (beyond the identity range): refused with #GP, never silently backed.
+ * A violation the EPT no longer explains (another CPU mapped the page since)
+ * is retried.
  */
 static void handle_ept_violation(struct per_cpu *pc, struct guest_regs *r)
 {
 	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS), q = vmcs_read(EXIT_QUALIFICATION);
+	u32 access = q & (EPT_VIOL_READ | EPT_VIOL_WRITE | EPT_VIOL_FETCH), perms;
 	static u32 stray;
 
 	if (vmx_mmio_exit(pc, r, gpa, q))
 		return;
+	if (!ept_lookup(&pc->vm->arch.ept, gpa, NULL, &perms, NULL, NULL) &&
+	    (perms & access) == access)
+		return;		/* changed by another CPU since: retry */
 	if (!vm_range_hits_vmm(pc->vm, gpa, 1)) {
 		if (log_ratelimit(&stray))
 			pr_warn("cpu%u: guest access to unmapped GPA 0x%lx (qualification 0x%lx, rip 0x%lx): #GP\n",
