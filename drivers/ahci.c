@@ -64,7 +64,7 @@ static bool fb_ok(struct ahci_port *pt, u32 len)
 	u8 probe[64];
 	u32 off;
 
-	if (guest_range_in_vmm(h->vm, fb, len))
+	if (vm_range_hits_vmm(h->vm, fb, len))
 		return false;
 	for (off = 0; off < len; off += sizeof(probe))
 		if (guest_phys_read(h->vm, fb + off, probe, sizeof(probe)))
@@ -324,7 +324,7 @@ static int mmio_where(struct ahci_hba *h, u64 gpa, u32 size)
 	u64 end = h->abar + AHCI_ABAR_MAX;
 
 	if (gpa < h->trap_gpa || gpa - h->trap_gpa >= h->trap_size ||
-	    size > h->trap_size - (gpa - h->trap_gpa) || guest_range_in_vmm(h->vm, gpa, size))
+	    size > h->trap_size - (gpa - h->trap_gpa) || vm_range_hits_vmm(h->vm, gpa, size))
 		return -EFAULT;
 	if (gpa >= h->abar && gpa + size <= end)
 		return 1;
@@ -441,7 +441,7 @@ static int hba_map(struct ahci_hba *h, u64 abar)
 {
 	int ret = 0;
 
-	if (guest_range_in_vmm(h->vm, abar, AHCI_ABAR_MAX))
+	if (vm_range_hits_vmm(h->vm, abar, AHCI_ABAR_MAX))
 		return -EFAULT;
 	spin_lock(&h->lock);
 	h->abar = abar;

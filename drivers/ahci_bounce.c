@@ -74,7 +74,7 @@ static int prd_piece(struct ahci_hba *h, struct prd_walk *w, u32 max, u64 *gpa, 
 
 	if (ret)
 		return ret;
-	return guest_range_in_vmm(h->vm, *gpa, *len) ? -EFAULT : 0;
+	return vm_range_hits_vmm(h->vm, *gpa, *len) ? -EFAULT : 0;
 }
 
 int ahci_prd_walk(struct ahci_port *pt, struct ahci_slot *sl, enum ahci_prd_op op, u64 *sum)

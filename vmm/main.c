@@ -61,6 +61,7 @@ static int phase_disk(struct boot_info *bi)
 {
 	int ret = disk_init(bi, policy_active(), policy_secrets());
 
+	policy_secrets_drop_keys();	/* the XTS schedules are all that is needed now */
 	if (ret) {
 		pr_err("disk: the policy's disk rules cannot be enforced (error %d)\n", ret);
 		return VMM_ERR_DISK;

@@ -62,7 +62,7 @@ int guest_phys_write(struct vm *v, u64 gpa, const void *buf, u64 len)
 /* A host buffer a test lets stand for VMM memory, besides the fake region. */
 static u64 vmm_alias, vmm_alias_len;
 
-bool guest_range_in_vmm(struct vm *v, u64 gpa, u64 len)
+bool vm_range_hits_vmm(const struct vm *v, u64 gpa, u64 len)
 {
 	return gpa + len < gpa || (gpa < VMM_GPA + VMM_SIZE && gpa + len > VMM_GPA) ||
 	       (gpa < vmm_alias + vmm_alias_len && gpa + len > vmm_alias);
@@ -1141,7 +1141,7 @@ static void test_prd_boundaries(void **state)
 
 /*
  * An entry straddling the VMM region (here guest RAM that only
- * guest_range_in_vmm() knows, so a copy would go through): refused at the
+ * vm_range_hits_vmm() knows, so a copy would go through): refused at the
  * check; and where the guest rewrites the table after the check, at the
  * scatter of a read and the gather of a deferred write.
  */

@@ -74,6 +74,7 @@
 #define X86_VEC_DF	8
 #define X86_VEC_GP	13
 #define X86_VEC_PF	14
+#define X86_VEC_MC	18
 
 struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;
