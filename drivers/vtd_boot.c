@@ -65,6 +65,25 @@ static int vtd_find_dmar(const struct boot_info *bi, struct dmar_info *dmar)
 	return err ? err : (dmar->unit_count ? 0 : -ENOENT);
 }
 
+/* Poll every enabled unit's faults; false if one no longer translates. */
+static bool vtd_poll_all(void)
+{
+	bool ok = true;
+	u32 i;
+
+	spin_lock(&vtd_fault_lock);
+	for (i = 0; i < vtd_state.unit_count; i++) {
+		struct vtd_unit *u = &vtd_state.units[i];
+
+		if (!u->enabled)
+			continue;
+		vtd_fault_poll(u, NULL, 0);
+		ok &= !vtd_unit_check(&vtd_state, u);
+	}
+	spin_unlock(&vtd_fault_lock);
+	return ok;
+}
+
 int vtd_boot_phase(struct boot_info *bi)
 {
 	struct vtd_space sp;
@@ -91,27 +110,13 @@ int vtd_boot_phase(struct boot_info *bi)
 		pr_err("vtd: DMA remapping could not be enabled (%d); refusing to start\n", err);
 		return VMM_ERR_IOMMU;
 	}
-	vtd_poll_faults();
-	return VMM_OK;
+	return vtd_poll_all() ? VMM_OK : VMM_ERR_IOMMU;
 }
 
 void vtd_poll_faults(void)
 {
-	bool lost = false;
-	u32 i;
-
-	spin_lock(&vtd_fault_lock);
-	for (i = 0; i < vtd_state.unit_count; i++) {
-		struct vtd_unit *u = &vtd_state.units[i];
-
-		if (!u->enabled)
-			continue;
-		vtd_fault_poll(u, NULL, 0);
-		lost |= vtd_unit_check(&vtd_state, u) != 0;
-	}
-	spin_unlock(&vtd_fault_lock);
 	/* Devices may now reach the VMM region: stop everything (fail closed). */
-	if (lost)
+	if (!vtd_poll_all())
 		platform_reset("vtd: DMA remapping turned off or redirected behind the VMM");
 }
 
