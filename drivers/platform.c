@@ -64,3 +64,8 @@ void platform_poll_faults(void)
 {
 	vtd_poll_faults();
 }
+
+void platform_poll_periodic(void)
+{
+	vtd_poll_periodic();
+}

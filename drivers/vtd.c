@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VT-d remapping units, register level (VT-d 4.1 §10.4): see <drivers/vtd.h>. */
 #include <drivers/vtd.h>
+#include <mamori/boot_info.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 
@@ -43,6 +44,7 @@
 #define CAP_DWD			BIT(54)
 #define CAP_DRD			BIT(55)
 #define ECAP_C			BIT(0)
+#define ECAP_SC			BIT(7)
 #define ECAP_IRO(c)		((((c) >> 8) & 0x3ff) * 16)
 #define SAGAW_39		BIT(1)
 #define SAGAW_48		BIT(2)
@@ -149,19 +151,43 @@ static int vtd_unit_probe(struct vtd_unit *u, const struct dmar_unit *d, u32 ind
 	return 0;
 }
 
-/* Tables every unit can walk: levels, leaf sizes, reach; clflush if one does not snoop. */
-static int vtd_pick_format(struct vtd *v, const struct vtd_space *sp, u32 *levels,
-			   u32 *sizes, u64 *top, bool *flush)
+bool vtd_mem_dma_target(u32 type)
+{
+	switch (type) {
+	case BOOT_MEM_LOADER_CODE:
+	case BOOT_MEM_LOADER_DATA:
+	case BOOT_MEM_BS_CODE:
+	case BOOT_MEM_BS_DATA:
+	case BOOT_MEM_RT_CODE:
+	case BOOT_MEM_RT_DATA:
+	case BOOT_MEM_CONVENTIONAL:
+	case BOOT_MEM_ACPI_RECLAIM:
+	case BOOT_MEM_ACPI_NVS:
+	case BOOT_MEM_PERSISTENT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Tables every unit can walk: levels, leaf sizes, reach; clflush if one does
+ * not snoop; SNP leaves if all have snoop control.
+ */
+static int vtd_pick_format(struct vtd *v, u32 *levels, u32 *sizes, u64 *top, bool *flush,
+			   bool *snoop)
 {
 	u32 sagaw = 0x1f, mgaw = 64, i;
 
 	*sizes = VTD_PT_2M | VTD_PT_1G;
 	*flush = false;
+	*snoop = true;
 	for (i = 0; i < v->unit_count; i++) {
 		sagaw &= CAP_SAGAW(v->units[i].cap);
 		mgaw = MIN(mgaw, CAP_MGAW(v->units[i].cap));
 		*sizes &= CAP_SLLPS(v->units[i].cap);
 		*flush |= !(v->units[i].ecap & ECAP_C);
+		*snoop &= !!(v->units[i].ecap & ECAP_SC);
 	}
 	if (sagaw & SAGAW_48)
 		*levels = 4;
@@ -169,25 +195,54 @@ static int vtd_pick_format(struct vtd *v, const struct vtd_space *sp, u32 *level
 		*levels = 3;
 	else
 		return -ENOSYS;
-	*top = sp->top;
-	if (!(*sizes & VTD_PT_1G))
-		*top = MIN(*top, ALIGN_UP(MAX(sp->ram_top, 1ULL << 32), 1ULL << 30));
-	*top = MIN(*top, 1ULL << MIN(mgaw, *levels == 4 ? 48U : 39U));
-	if (*top < sp->ram_top)
-		pr_warn("vtd: tables reach 0x%llx, below the memory map's end 0x%llx: DMA above faults\n",
-			(unsigned long long)*top, (unsigned long long)sp->ram_top);
+	*top = 1ULL << MIN(mgaw, *levels == 4 ? 48U : 39U);
+	if (!*snoop)
+		pr_warn("vtd: a unit lacks snoop control (ECAP.SC): devices' no-snoop DMA is not forced snooped\n");
 	return 0;
 }
 
-static int vtd_build_tables(struct vtd *v, const struct vtd_space *sp)
+/* The RAM of the memory map and the RMRRs, less the VMM region and the units' registers. */
+static int vtd_pt_fill_ranges(struct vtd *v, const struct dmar_info *dmar,
+			      const struct vtd_space *sp)
+{
+	u64 ram_top = 0;
+	u32 i;
+	int err = vtd_pt_add_hole(&v->pt, sp->hole_base, sp->hole_size);
+
+	for (i = 0; !err && i < v->unit_count; i++)
+		err = vtd_pt_add_hole(&v->pt, v->units[i].reg_base, v->units[i].reg_size);
+	for (i = 0; !err && i < sp->mem_count; i++) {
+		const struct boot_mem_range *m = &sp->mem[i];
+
+		if (!vtd_mem_dma_target(m->type) || !m->pages)
+			continue;
+		if (m->pages > (~0ULL - m->base) / PAGE_SIZE) {
+			pr_err("vtd: memory map range 0x%llx (%llu pages) wraps\n",
+			       (unsigned long long)m->base, (unsigned long long)m->pages);
+			return -EINVAL;
+		}
+		ram_top = MAX(ram_top, m->base + m->pages * PAGE_SIZE);
+		err = vtd_pt_add_range(&v->pt, m->base, m->pages * PAGE_SIZE);
+	}
+	for (i = 0; !err && i < dmar->rmrr_count; i++)
+		err = vtd_pt_add_range(&v->pt, dmar->rmrr[i].base,
+				       dmar->rmrr[i].end - dmar->rmrr[i].base + 1);
+	if (!err && ram_top > v->pt.top)
+		pr_warn("vtd: tables reach 0x%llx, below the end of RAM 0x%llx: DMA above faults\n",
+			(unsigned long long)v->pt.top, (unsigned long long)ram_top);
+	return err;
+}
+
+static int vtd_build_tables(struct vtd *v, const struct dmar_info *dmar,
+			    const struct vtd_space *sp)
 {
 	struct vtd_mm *mm = &v->mm;
 	u32 levels, sizes, i;
 	u64 top, ctx_pa;
-	bool flush;
+	bool flush, snoop;
 	int err;
 
-	err = vtd_pick_format(v, sp, &levels, &sizes, &top, &flush);
+	err = vtd_pick_format(v, &levels, &sizes, &top, &flush, &snoop);
 	if (err) {
 		pr_err("vtd: the units share no second-level table format\n");
 		return err;
@@ -195,10 +250,9 @@ static int vtd_build_tables(struct vtd *v, const struct vtd_space *sp)
 	if (flush && !mm->flush)
 		mm->flush = vtd_clflush;
 	err = vtd_pt_init(&v->pt, mm, levels, sizes, top);
+	v->pt.snoop = snoop;
 	if (!err)
-		err = vtd_pt_add_hole(&v->pt, sp->hole_base, sp->hole_size);
-	for (i = 0; !err && i < v->unit_count; i++)
-		err = vtd_pt_add_hole(&v->pt, v->units[i].reg_base, v->units[i].reg_size);
+		err = vtd_pt_fill_ranges(v, dmar, sp);
 	if (!err)
 		err = vtd_pt_build(&v->pt);
 	v->root_table = err ? NULL : mm->alloc_page(mm->ctx);
@@ -217,10 +271,11 @@ static int vtd_build_tables(struct vtd *v, const struct vtd_space *sp)
 		mm->flush(mm->ctx, v->context_table, PAGE_SIZE);
 		mm->flush(mm->ctx, v->root_table, PAGE_SIZE);
 	}
-	pr_info("vtd: %u-level tables map [0, 0x%llx) less 0x%llx..0x%llx (%u pages%s)\n",
-		levels, (unsigned long long)top, (unsigned long long)sp->hole_base,
+	pr_info("vtd: %u-level tables map %u RAM/RMRR range(s) below 0x%llx less 0x%llx..0x%llx, MMIO unmapped (%u pages%s%s)\n",
+		levels, v->pt.range_count, (unsigned long long)top,
+		(unsigned long long)sp->hole_base,
 		(unsigned long long)(sp->hole_base + sp->hole_size - 1), v->pt.table_pages + 2,
-		flush ? ", clflushed" : "");
+		flush ? ", clflushed" : "", snoop ? ", snoop forced" : "");
 	return 0;
 }
 
@@ -289,7 +344,7 @@ int vtd_enable_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd
 			return -EINVAL;
 		}
 	}
-	err = vtd_build_tables(v, sp);
+	err = vtd_build_tables(v, dmar, sp);
 	for (i = 0; !err && i < v->unit_count; i++)
 		err = vtd_unit_enable(v, &v->units[i]);
 	return err;
@@ -323,4 +378,18 @@ u32 vtd_fault_poll(struct vtd_unit *u, struct vtd_fault *out, u32 max)
 	if (fsts & VTD_FSTS_W1C)
 		wr32(u, VTD_FSTS, fsts & VTD_FSTS_W1C);
 	return n;
+}
+
+int vtd_unit_check(const struct vtd *v, struct vtd_unit *u)
+{
+	u64 root_pa = v->mm.virt_to_phys(v->mm.ctx, v->root_table);
+	u32 gsts = rd32(u, VTD_GSTS);
+	u64 rta = rd64(u, VTD_RTADDR), cap = rd64(u, VTD_CAP);
+
+	if ((gsts & VTD_GCMD_TE) && rta == root_pa && cap == u->cap)
+		return 0;
+	pr_err("vtd%u: translation no longer ours: GSTS 0x%x (TES %s), root table 0x%llx (want 0x%llx), cap 0x%llx (was 0x%llx)\n",
+	       u->index, gsts, (gsts & VTD_GCMD_TE) ? "set" : "clear", (unsigned long long)rta,
+	       (unsigned long long)root_pa, (unsigned long long)cap, (unsigned long long)u->cap);
+	return -EIO;
 }

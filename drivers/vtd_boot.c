@@ -3,6 +3,8 @@
 #include <drivers/vtd.h>
 #include <asm/processor.h>
 #include <asm/spinlock.h>
+#include <asm/tsc.h>
+#include <asm/vmx_exit.h>
 #include <mamori/boot_info.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -10,11 +12,12 @@
 
 #define VTD_ACPI_LIMIT		(1ULL << 39)	/* identity-mapped under UEFI and the VMM */
 #define VTD_REGS_LIMIT		(1ULL << 32)	/* in the VMM's host map in every mode */
-#define VTD_MAX_TOP		(1ULL << 48)
+#define VTD_POLL_CYCLES		(1ULL << 24)
 
 static struct vtd vtd_state;
 static struct dmar_info vtd_dmar;
 static spinlock_t vtd_fault_lock = SPINLOCK_INIT;
+static u64 vtd_last_poll;
 
 static const void *vtd_acpi_map(void *ctx, u64 pa, u64 len)
 {
@@ -31,26 +34,11 @@ static u64 vtd_virt_to_phys(void *ctx, void *p)
 	return virt_to_phys(p);
 }
 
-/* The DMA map's extent: 2^phys_bits, or the memory map's end when above. */
+/* The DMA map: the RAM of the loader's memory map, less the VMM region. */
 static void vtd_space(const struct boot_info *bi, struct vtd_space *sp)
 {
-	struct cpuid_regs r;
-	u32 bits = 36, i;
-
-	cpuid_count(0x80000000, 0, &r);
-	if (r.eax >= 0x80000008) {
-		cpuid_count(0x80000008, 0, &r);
-		bits = r.eax & 0xff;
-	}
-	sp->ram_top = 0;
-	for (i = 0; i < bi->mem_count; i++) {
-		u64 b = bi->mem[i].base, n = bi->mem[i].pages;
-
-		sp->ram_top = b < VTD_MAX_TOP && n <= (VTD_MAX_TOP - b) / PAGE_SIZE ?
-			      MAX(sp->ram_top, b + n * PAGE_SIZE) : VTD_MAX_TOP;
-	}
-	sp->top = MIN(MAX(1ULL << MIN(bits, 48U), ALIGN_UP(sp->ram_top, PAGE_SIZE)),
-		      VTD_MAX_TOP);
+	sp->mem = bi->mem;
+	sp->mem_count = MIN(bi->mem_count, (u32)BOOT_MEM_MAX);
 	mm_region(&sp->hole_base, &sp->hole_size);
 }
 
@@ -75,6 +63,25 @@ static int vtd_find_dmar(const struct boot_info *bi, struct dmar_info *dmar)
 		pr_err("vtd: DMAR table at 0x%llx (%u bytes) refused (%d)\n",
 		       (unsigned long long)pa, len, err);
 	return err ? err : (dmar->unit_count ? 0 : -ENOENT);
+}
+
+/* Poll every enabled unit's faults; false if one no longer translates. */
+static bool vtd_poll_all(void)
+{
+	bool ok = true;
+	u32 i;
+
+	spin_lock(&vtd_fault_lock);
+	for (i = 0; i < vtd_state.unit_count; i++) {
+		struct vtd_unit *u = &vtd_state.units[i];
+
+		if (!u->enabled)
+			continue;
+		vtd_fault_poll(u, NULL, 0);
+		ok &= !vtd_unit_check(&vtd_state, u);
+	}
+	spin_unlock(&vtd_fault_lock);
+	return ok;
 }
 
 int vtd_boot_phase(struct boot_info *bi)
@@ -103,19 +110,25 @@ int vtd_boot_phase(struct boot_info *bi)
 		pr_err("vtd: DMA remapping could not be enabled (%d); refusing to start\n", err);
 		return VMM_ERR_IOMMU;
 	}
-	vtd_poll_faults();
-	return VMM_OK;
+	return vtd_poll_all() ? VMM_OK : VMM_ERR_IOMMU;
 }
 
 void vtd_poll_faults(void)
 {
-	u32 i;
+	/* Devices may now reach the VMM region: stop everything (fail closed). */
+	if (!vtd_poll_all())
+		platform_reset("vtd: DMA remapping turned off or redirected behind the VMM");
+}
 
-	spin_lock(&vtd_fault_lock);
-	for (i = 0; i < vtd_state.unit_count; i++)
-		if (vtd_state.units[i].enabled)
-			vtd_fault_poll(&vtd_state.units[i], NULL, 0);
-	spin_unlock(&vtd_fault_lock);
+void vtd_poll_periodic(void)
+{
+	u64 now = rdtsc(), last = __atomic_load_n(&vtd_last_poll, __ATOMIC_RELAXED);
+
+	if (!vtd_state.unit_count || now - last < VTD_POLL_CYCLES ||
+	    !__atomic_compare_exchange_n(&vtd_last_poll, &last, now, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return;
+	vtd_poll_faults();
 }
 
 /* The guest sees a unit that reads as all zeroes (no address widths: OSes skip it). */

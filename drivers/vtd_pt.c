@@ -35,14 +35,55 @@ int vtd_pt_add_hole(struct vtd_pt *pt, u64 base, u64 size)
 	return 0;
 }
 
+int vtd_pt_add_range(struct vtd_pt *pt, u64 base, u64 size)
+{
+	u64 b = ALIGN_UP(base, PAGE_SIZE), e = base + size;
+	u32 i, j, k;
+
+	if (!size || e < base || b < base)
+		return -EINVAL;
+	e = ALIGN_DOWN(e, PAGE_SIZE);
+	if (e <= b)
+		return 0;
+	/* ranges [i, j) touch [b, e): merge them into one at i */
+	for (i = 0; i < pt->range_count && pt->ranges[i].end < b; i++)
+		;
+	for (j = i; j < pt->range_count && pt->ranges[j].base <= e; j++) {
+		b = MIN(b, pt->ranges[j].base);
+		e = MAX(e, pt->ranges[j].end);
+	}
+	if (i == j) {
+		if (pt->range_count == VTD_PT_MAX_RANGES)
+			return -E2BIG;
+		for (k = pt->range_count; k > i; k--)
+			pt->ranges[k] = pt->ranges[k - 1];
+		pt->range_count++;
+	} else {
+		for (k = 0; j + k < pt->range_count; k++)
+			pt->ranges[i + 1 + k] = pt->ranges[j + k];
+		pt->range_count -= j - i - 1;
+	}
+	pt->ranges[i] = (struct vtd_range){ b, e };
+	return 0;
+}
+
 /* Whether [@b, @e) is all mapped, all unmapped, or both. */
 static enum pt_cover pt_cover(const struct vtd_pt *pt, u64 b, u64 e)
 {
-	bool mixed = e > pt->top;
+	bool mixed = e > pt->top, inside = false, touched = false;
 	u32 i;
 
 	if (b >= pt->top)
 		return PT_EMPTY;
+	for (i = 0; i < pt->range_count; i++) {
+		const struct vtd_range *r = &pt->ranges[i];
+
+		inside |= r->base <= b && r->end >= e;
+		touched |= r->base < e && r->end > b;
+	}
+	if (!touched)
+		return PT_EMPTY;
+	mixed |= !inside;
 	for (i = 0; i < pt->hole_count; i++) {
 		const struct vtd_range *h = &pt->holes[i];
 
@@ -74,10 +115,11 @@ static int pt_fill(struct vtd_pt *pt, u64 *table, u32 level, u64 base)
 		if (c == PT_EMPTY)
 			continue;
 		if (c == PT_MAPPED && pt_leaf_ok(pt, level)) {
-			table[i] = b | VTD_SL_R | VTD_SL_W | (level > 1 ? VTD_SL_SP : 0);
+			table[i] = b | VTD_SL_R | VTD_SL_W | (level > 1 ? VTD_SL_SP : 0) |
+				   (pt->snoop ? VTD_SL_SNP : 0);
 			continue;
 		}
-		/* Level 1 never gets here: holes and top are page aligned. */
+		/* Level 1 never gets here: ranges, holes and top are page aligned. */
 		child = pt->mm->alloc_page(pt->mm->ctx);
 		if (!child)
 			return -ENOMEM;
@@ -120,7 +162,7 @@ int vtd_pt_lookup(const struct vtd_pt *pt, void *(*phys_to_virt)(void *ctx, u64 
 			if (pa)
 				*pa = (e & VTD_SL_ADDR & ~mask) | (iova & mask);
 			if (perms)
-				*perms = e & (VTD_SL_R | VTD_SL_W);
+				*perms = e & (VTD_SL_R | VTD_SL_W | VTD_SL_SNP);
 			if (level)
 				*level = l;
 			return 0;

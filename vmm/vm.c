@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <mamori/devices.h>
 #include <mamori/string.h>
 #include <mamori/vm.h>
 #include <mamori/errno.h>
@@ -76,6 +77,7 @@ void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
 	const struct pio_intercept *p = pio_find(vm, port);
 	int rc = -ENODEV;
 
+	platform_poll_periodic();
 	if (p)
 		rc = p->handler(vm, p->priv, port, size, in, val);
 	if (!p)

@@ -5,6 +5,7 @@
  * without it (a handler may wait for another CPU). A handler can therefore
  * run once more just after its region was unregistered.
  */
+#include <mamori/devices.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
 #include <mamori/mmio.h>
@@ -104,6 +105,7 @@ int vm_mmio_dispatch(struct vm *vm, u64 gpa, u32 size, bool write, u64 *val)
 	static u32 refused;
 	int rc;
 
+	platform_poll_periodic();
 	if (!mmio_lookup(vm, gpa, &m))
 		return -ENOENT;
 	if (size > m.size - (gpa - m.gpa))

@@ -4,8 +4,11 @@
 # which enables remapping with one page held back as the "VMM region" and has
 # the AHCI controller DMA into it (must fault, page unchanged) and into an
 # allowed page (must land), then has it read both pages (WRITE DMA EXT): the
-# protected page's bytes must not reach the disk. Twice: 39-bit (3-level) and 48-bit (4-level)
-# second-level tables. No Bochs, no slot needed.
+# protected page's bytes must not reach the disk. Peer to peer: a DMA into the
+# VGA framebuffer BAR lands before VT-d is on and must fault after (the tables
+# map only the memory map's RAM). Twice: 39-bit (3-level) and 48-bit (4-level)
+# second-level tables, the second with snoop control (SNP set in the leaves).
+# No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
 
 EFI=$REPO/build/tests/vtd/vtd-qemu.efi
@@ -23,16 +26,16 @@ mkfs.vfat -n VTDTEST "$esp" >/dev/null || fail "mkfs.vfat failed"
 mmd -i "$esp" ::/EFI ::/EFI/BOOT && mcopy -i "$esp" "$EFI" ::/EFI/BOOT/BOOTX64.EFI ||
 	fail "cannot put the test program on the ESP"
 
-# vtd_run AW-BITS: one boot on a blank disk; COM1 in $E2E_OUT/com1-AW.log.
+# vtd_run AW-BITS SNOOP: one boot on a blank disk; COM1 in $E2E_OUT/com1-AW.log.
 vtd_run() {
 	cp "$VARS" "$E2E_OUT/vars.fd"
 	rm -f "$E2E_OUT/disk0.img"
 	truncate -s 1M "$E2E_OUT/disk0.img"
 	log=$E2E_OUT/com1-$1.log
 	rm -f "$log"
-	echo "qemu: intel-iommu aw-bits=$1"
+	echo "qemu: intel-iommu aw-bits=$1 snoop-control=$2"
 	timeout "$(_scaled 150)" qemu-system-x86_64 -machine q35,accel=tcg -m 512 \
-		-device intel-iommu,aw-bits="$1" -nic none -display none -no-reboot \
+		-device intel-iommu,aw-bits="$1",snoop-control="$2" -nic none -display none -no-reboot \
 		-drive if=pflash,format=raw,readonly=on,file="$CODE" \
 		-drive if=pflash,format=raw,file="$E2E_OUT/vars.fd" \
 		-drive if=none,id=d0,format=raw,file="$E2E_OUT/disk0.img" \
@@ -46,7 +49,9 @@ vtd_run() {
 
 : >"$E2E_OUT/com1.log"
 for aw in 39 48; do
-	vtd_run $aw
+	snoop=off
+	[ "$aw" = 48 ] && snoop=on
+	vtd_run $aw $snoop
 	f=$E2E_OUT/com1-$aw.log
 	grep -aq 'VTD-TEST: start' "$f" || fail "aw-bits=$aw: the test program never ran"
 	grep -aEq 'vtd0: DMA remapping on' "$f" || fail "aw-bits=$aw: VT-d was not enabled"
@@ -56,6 +61,16 @@ for aw in 39 48; do
 	grep -aEq 'VTD-TEST: PASS fault recorded' "$f" || fail "aw-bits=$aw: no fault record"
 	grep -aEq 'VTD-TEST: PASS DMA into an allowed page landed' "$f" ||
 		fail "aw-bits=$aw: DMA into an allowed page did not land"
+	grep -aEq 'VTD-TEST: PASS control: IDENTIFY lands in the display BAR' "$f" ||
+		fail "aw-bits=$aw: the peer-to-peer control DMA did not land"
+	grep -aEq 'VTD-TEST: PASS peer-to-peer DMA into the display BAR did not land' "$f" ||
+		fail "aw-bits=$aw: peer-to-peer DMA into the display BAR landed"
+	grep -aEq 'VTD-TEST: PASS fault recorded: peer-to-peer' "$f" ||
+		fail "aw-bits=$aw: no fault record for the peer-to-peer DMA"
+	case $snoop in
+	on) grep -aq 'snoop forced' "$f" || fail "aw-bits=$aw: SNP not set with snoop control" ;;
+	*) grep -aq 'lacks snoop control' "$f" || fail "aw-bits=$aw: no warning without snoop control" ;;
+	esac
 	grep -aEq 'VTD-TEST: PASS fault recorded: read of the protected page' "$f" ||
 		fail "aw-bits=$aw: no fault record for the device's read of the protected page"
 	# on the disk itself: sector 1 (written from the protected page) holds none

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <mamori/errno.h>
+#include <mamori/devices.h>
 #include <mamori/mmio.h>
 #include <asm/vmx_mmio.h>
 
@@ -24,6 +25,14 @@ int arch_vm_mmio_protect(struct vm *vm, u64 gpa, u64 size, u32 flags)
 	prot.flags = flags;
 	prot.calls++;
 	return prot.rc;
+}
+
+static u32 periodic_polls;
+
+/* The platform's periodic IOMMU check, reached on every dispatch. */
+void platform_poll_periodic(void)
+{
+	periodic_polls++;
 }
 
 struct seen {
@@ -61,6 +70,7 @@ static void test_register_and_dispatch(void **state)
 	u64 v = 0xabcd;
 
 	reset(&vm);
+	periodic_polls = 0;
 	assert_int_equal(vm_register_mmio(&vm, 0xfee00000, 0x1000, MMIO_TRAP_WRITE, "apic", dev, &s), 0);
 	assert_int_equal(prot.gpa, 0xfee00000);
 	assert_int_equal(prot.size, 0x1000);
@@ -76,6 +86,8 @@ static void test_register_and_dispatch(void **state)
 	assert_int_equal(vm_mmio_dispatch(&vm, 0xfee00310, 4, false, &v), 0);
 	assert_int_equal(v, 0x12345678);
 	assert_int_equal(vm_mmio_dispatch(&vm, 0x1000, 4, false, &v), -ENOENT);
+	/* every dispatch, claimed or not, gives the platform its periodic check */
+	assert_int_equal(periodic_polls, 3);
 	assert_int_equal(s.calls, 2);
 }
 

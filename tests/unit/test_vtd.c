@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <drivers/vtd.h>
+#include <mamori/boot_info.h>
 
 #define GiB		(1ULL << 30)
 #define MiB		(1ULL << 20)
@@ -456,7 +457,19 @@ static int pt_teardown(void **state)
 	return 0;
 }
 
-/* Every leaf: identity, R+W, no hole page inside, below top; SP only where allowed. */
+/* Whether [@b, @e) lies inside one of @pt's (merged) ranges. */
+static bool in_range(const struct vtd_pt *pt, u64 b, u64 e)
+{
+	for (u32 i = 0; i < pt->range_count; i++)
+		if (pt->ranges[i].base <= b && pt->ranges[i].end >= e)
+			return true;
+	return false;
+}
+
+/*
+ * Every leaf: identity, R+W (+SNP exactly when pt->snoop), inside a range,
+ * no hole page inside, below top; SP only where allowed.
+ */
 static u64 walk_check(const struct vtd_pt *pt, const u64 *t, u32 level, u64 base)
 {
 	u64 span = 1ULL << (12 + 9 * (level - 1)), mapped = 0;
@@ -467,18 +480,23 @@ static u64 walk_check(const struct vtd_pt *pt, const u64 *t, u32 level, u64 base
 		if (!e)
 			continue;
 		assert_int_equal(e & (VTD_SL_R | VTD_SL_W), VTD_SL_R | VTD_SL_W);
-		/* no bits but address, R, W, SP: no snoop/TM/EMT/reserved bits */
-		assert_int_equal(e & ~(VTD_SL_ADDR | VTD_SL_R | VTD_SL_W | VTD_SL_SP), 0);
 		if (level == 1 || (e & VTD_SL_SP)) {
+			/* no bits but address, R, W, SP, SNP: no TM/EMT/reserved bits */
+			assert_int_equal(e & ~(VTD_SL_ADDR | VTD_SL_R | VTD_SL_W | VTD_SL_SP |
+					       VTD_SL_SNP), 0);
+			assert_int_equal(!!(e & VTD_SL_SNP), pt->snoop);
 			assert_true(level == 1 || (level == 2 && (pt->page_sizes & VTD_PT_2M)) ||
 				    (level == 3 && (pt->page_sizes & VTD_PT_1G)));
 			assert_int_equal(e & VTD_SL_ADDR, b);
 			assert_true(b + span <= pt->top);
+			assert_true(in_range(pt, b, b + span));
 			for (u32 h = 0; h < pt->hole_count; h++)
 				assert_true(pt->holes[h].end <= b || pt->holes[h].base >= b + span);
 			mapped += span;
 			continue;
 		}
+		/* non-leaf: address, R, W only */
+		assert_int_equal(e & ~(VTD_SL_ADDR | VTD_SL_R | VTD_SL_W), 0);
 		assert_true(level > 1);
 		mapped += walk_check(pt, fake_p2v(NULL, e & VTD_SL_ADDR), level - 1, b);
 	}
@@ -516,7 +534,8 @@ static void test_pt_vmm_hole(void **state)
 	struct vtd_pt pt;
 	u64 vb = 0x1deb3000, vs = 16 * MiB + 0x1800;	/* unaligned end: rounded out */
 
-	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, VTD_PT_2M | VTD_PT_1G, 1ULL << 40), 0);
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, VTD_PT_2M | VTD_PT_1G, 1ULL << 47), 0);
+	assert_int_equal(vtd_pt_add_range(&pt, 0, 1ULL << 40), 0);
 	assert_int_equal(vtd_pt_add_hole(&pt, vb, vs), 0);
 	assert_int_equal(vtd_pt_add_hole(&pt, 0xfed90000, PG), 0);
 	assert_int_equal(vtd_pt_build(&pt), 0);
@@ -547,6 +566,7 @@ static void test_pt_3level_no_large(void **state)
 	struct vtd_pt pt;
 
 	assert_int_equal(vtd_pt_init(&pt, &fmm, 3, 0, 4 * GiB), 0);
+	assert_int_equal(vtd_pt_add_range(&pt, 0, 8 * GiB), 0);	/* cut at top */
 	assert_int_equal(vtd_pt_add_hole(&pt, 0x3000000, 2 * MiB), 0);
 	assert_int_equal(vtd_pt_build(&pt), 0);
 	assert_int_equal(walk_check(&pt, pt.root, 3, 0), 4 * GiB - 2 * MiB);
@@ -565,6 +585,7 @@ static void test_pt_2m_only_aligned_hole(void **state)
 	struct vtd_pt pt;
 
 	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, VTD_PT_2M, 2 * GiB), 0);
+	assert_int_equal(vtd_pt_add_range(&pt, 0, 2 * GiB), 0);
 	assert_int_equal(vtd_pt_add_hole(&pt, 0x40000000, 4 * MiB), 0);
 	assert_int_equal(vtd_pt_build(&pt), 0);
 	assert_int_equal(walk_check(&pt, pt.root, 4, 0), 2 * GiB - 4 * MiB);
@@ -590,8 +611,57 @@ static void test_pt_bad_args_and_oom(void **state)
 	for (u32 i = 0; i < VTD_PT_MAX_HOLES; i++)
 		assert_int_equal(vtd_pt_add_hole(&pt, i * MiB, PG), 0);
 	assert_int_equal(vtd_pt_add_hole(&pt, 100 * MiB, PG), -E2BIG);
+	assert_int_equal(vtd_pt_add_range(&pt, 0, GiB), 0);
 	page_limit = 3;
 	assert_int_equal(vtd_pt_build(&pt), -ENOMEM);
+}
+
+/* Ranges: kept sorted and merged, rounded in; nothing mapped outside them. */
+static void test_pt_ranges(void **state)
+{
+	static struct vtd_pt pt;
+
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, VTD_PT_2M | VTD_PT_1G, 1ULL << 40), 0);
+	assert_int_equal(vtd_pt_add_range(&pt, 0x100000, 0x100000), 0);
+	assert_int_equal(vtd_pt_add_range(&pt, 0, 0x9f000), 0);
+	assert_int_equal(vtd_pt_add_range(&pt, 0x300000, 0x100000), 0);
+	assert_int_equal(pt.range_count, 3);
+	assert_int_equal(pt.ranges[0].end, 0x9f000);
+	/* touching both neighbours: one range */
+	assert_int_equal(vtd_pt_add_range(&pt, 0x200000, 0x100000), 0);
+	assert_int_equal(pt.range_count, 2);
+	assert_int_equal(pt.ranges[1].base, 0x100000);
+	assert_int_equal(pt.ranges[1].end, 0x400000);
+	/* overlapping and covering: swallowed */
+	assert_int_equal(vtd_pt_add_range(&pt, 0x80000, 0x400000), 0);
+	assert_int_equal(pt.range_count, 1);
+	assert_int_equal(pt.ranges[0].end, 0x480000);
+	/* unaligned: rounded in; less than a page: nothing */
+	assert_int_equal(vtd_pt_add_range(&pt, 0x500800, 0x2000), 0);
+	assert_int_equal(pt.ranges[1].base, 0x501000);
+	assert_int_equal(pt.ranges[1].end, 0x502000);
+	assert_int_equal(vtd_pt_add_range(&pt, 0x600800, 0x1000), 0);
+	assert_int_equal(pt.range_count, 2);
+	assert_int_equal(vtd_pt_add_range(&pt, 0x1000, 0), -EINVAL);
+	assert_int_equal(vtd_pt_add_range(&pt, ~0ULL - 10, 100), -EINVAL);
+	assert_int_equal(vtd_pt_build(&pt), 0);
+	expect_map(&pt, 0, true, 2);
+	expect_map(&pt, 0x47f000, true, 1);
+	expect_map(&pt, 0x480000, false, 0);
+	expect_map(&pt, 0x500000, false, 0);
+	expect_map(&pt, 0x501000, true, 1);
+	expect_map(&pt, 0x502000, false, 0);
+	expect_map(&pt, 0x600000, false, 0);
+	expect_map(&pt, GiB, false, 0);
+	assert_int_equal(walk_check(&pt, pt.root, 4, 0), 0x480000 + PG);
+	/* full: disjoint pages until no slot is left */
+	assert_int_equal(vtd_pt_init(&pt, &fmm, 4, 0, 1ULL << 40), 0);
+	for (u32 i = 0; i < VTD_PT_MAX_RANGES; i++)
+		assert_int_equal(vtd_pt_add_range(&pt, (u64)i * 2 * PG, PG), 0);
+	assert_int_equal(vtd_pt_add_range(&pt, GiB, PG), -E2BIG);
+	/* but one that merges still fits */
+	assert_int_equal(vtd_pt_add_range(&pt, PG, PG), 0);
+	assert_int_equal(pt.range_count, VTD_PT_MAX_RANGES - 1);
 }
 
 static void test_entries(void **state)
@@ -636,10 +706,15 @@ static struct dmar_info one_unit(const u8 *regs)
 	return d;
 }
 
+/* All of [0, 2^47) conventional: the tests below look at the holes only. */
+static const struct boot_mem_range all_ram[] = {
+	{ .base = 0, .pages = (1ULL << 47) / PG, .type = BOOT_MEM_CONVENTIONAL },
+};
+
 static void test_unit_timeouts_refused(void **state)
 {
 	static struct vtd v;
-	struct vtd_space sp = { 1ULL << 47, 4 * GiB, 0x1000000, 16 * MiB };
+	struct vtd_space sp = { all_ram, 1, 0x1000000, 16 * MiB };
 	struct dmar_info d;
 	u8 *r;
 
@@ -665,7 +740,7 @@ static void test_unit_timeouts_refused(void **state)
 static void test_unit_caps_refused(void **state)
 {
 	static struct vtd v;
-	struct vtd_space sp = { 1ULL << 47, 4 * GiB, 0x1000000, 16 * MiB };
+	struct vtd_space sp = { all_ram, 1, 0x1000000, 16 * MiB };
 	struct dmar_info d;
 	u8 *r;
 
@@ -681,6 +756,148 @@ static void test_unit_caps_refused(void **state)
 	d.rmrr_count = 1;
 	d.rmrr[0] = (struct dmar_rmrr){ 0x1800000, 0x1800fff, 0 };
 	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EINVAL);
+	free(r);
+}
+
+/*
+ * A PC-like memory map: only RAM types (and an RMRR in reserved memory) are
+ * mapped; MMIO, the PCI hole, reserved, unusable and the VMM region are not.
+ */
+static const struct boot_mem_range pc_map[] = {
+	{ 0x0, 0x9f, BOOT_MEM_CONVENTIONAL, 0, 0 },
+	{ 0x9f000, 0x61, BOOT_MEM_RESERVED, 0, 0 },
+	{ 0x100000, 0xf00, BOOT_MEM_BS_DATA, 0, 0 },
+	{ 0x1000000, 0x1000, BOOT_MEM_RESERVED, 0, 0 },		/* the VMM region */
+	{ 0x2000000, 0x7d000, BOOT_MEM_CONVENTIONAL, 0, 0 },
+	{ 0x7f000000, 0x400, BOOT_MEM_ACPI_NVS, 0, 0 },
+	{ 0x7f400000, 0x200, BOOT_MEM_ACPI_RECLAIM, 0, 0 },
+	{ 0x7f600000, 0x100, BOOT_MEM_RT_CODE, 0, 0 },
+	{ 0x7f700000, 0x100, BOOT_MEM_RT_DATA, 0, 0 },
+	{ 0x7f800000, 0x800, BOOT_MEM_LOADER_DATA, 0, 0 },
+	{ 0xe0000000, 0x10000, BOOT_MEM_MMIO, 0, 0 },		/* ECAM */
+	{ 0xfec00000, 0x1, BOOT_MEM_MMIO, 0, 0 },
+	{ 0xfee00000, 0x1, BOOT_MEM_MMIO_PORT, 0, 0 },
+	{ 0xffc00000, 0x400, BOOT_MEM_MMIO, 0, 0 },		/* flash */
+	{ 0x100000000, 0x80000, BOOT_MEM_CONVENTIONAL, 0, 0 },
+	{ 0x180000000, 0x200, BOOT_MEM_UNUSABLE, 0, 0 },
+	{ 0x200000000, 0x40000, BOOT_MEM_PERSISTENT, 0, 0 },
+	{ 0x300000000, 0x1000, BOOT_MEM_PAL_CODE, 0, 0 },
+	{ 0x400000000, 0x1000, 99, 0, 0 },			/* unknown type */
+};
+
+static void test_ram_only(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { pc_map, ARRAY_SIZE(pc_map), 0x1000000, 16 * MiB };
+	struct dmar_info d;
+	u8 *r = fake_unit(CAP_OK, ECAP_OK, 0);
+	u64 pci_hole[] = { 0x80000000, 0xc0000000, 0xdffff000, 0xe0000000, 0xfebff000,
+			   0xfec00000, 0xfed90000, 0xfee00000, 0xffc00000, 0xfffff000 };
+
+	d = one_unit(r);
+	d.rmrr_count = 1;
+	d.rmrr[0] = (struct dmar_rmrr){ 0x9f000, 0x9ffff, 0 };
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);	/* tables built, unit mute */
+	assert_false(v.pt.snoop);
+	/* RAM of every DMA-target type, large leaves where a range allows */
+	expect_map(&v.pt, 0, true, 1);
+	expect_map(&v.pt, 0x9e000, true, 1);
+	expect_map(&v.pt, 0x9f000, true, 1);			/* the RMRR */
+	expect_map(&v.pt, 0x100000, true, 1);
+	expect_map(&v.pt, 0xfff000, true, 2);
+	expect_map(&v.pt, 0x2000000, true, 2);
+	expect_map(&v.pt, 0x40000000, true, 3);
+	expect_map(&v.pt, 0x7f000000, true, 3);			/* NVS */
+	expect_map(&v.pt, 0x7f400000, true, 3);			/* ACPI reclaim */
+	expect_map(&v.pt, 0x7f600000, true, 3);			/* RT code */
+	expect_map(&v.pt, 0x7f700000, true, 3);			/* RT data */
+	expect_map(&v.pt, 0x7ffff000, true, 3);			/* loader data */
+	expect_map(&v.pt, 0x100000000, true, 3);
+	expect_map(&v.pt, 0x17fffffff, true, 3);
+	expect_map(&v.pt, 0x200000000, true, 3);		/* persistent */
+	/* not RAM: MMIO, the PCI hole, legacy VGA/ROM, reserved past the RMRR */
+	expect_map(&v.pt, 0xa0000, false, 0);
+	expect_map(&v.pt, 0xff000, false, 0);
+	for (u32 i = 0; i < ARRAY_SIZE(pci_hole); i++)
+		expect_map(&v.pt, pci_hole[i], false, 0);
+	/* the VMM region, unusable, PAL code, an unknown type, past the map */
+	expect_map(&v.pt, 0x1000000, false, 0);
+	expect_map(&v.pt, 0x1ffffff, false, 0);
+	expect_map(&v.pt, 0x180000000, false, 0);
+	expect_map(&v.pt, 0x1801ff000, false, 0);
+	expect_map(&v.pt, 0x240000000, false, 0);
+	expect_map(&v.pt, 0x300000000, false, 0);
+	expect_map(&v.pt, 0x400000000, false, 0);
+	expect_map(&v.pt, 1ULL << 40, false, 0);
+	/* everything mapped is exactly the RAM types plus the RMRR, less the VMM region */
+	assert_int_equal(walk_check(&v.pt, v.pt.root, 4, 0),
+			 0x9f000 + 0x1000 + 0xf00000 + 0x7e000000 + 2 * GiB + GiB);
+	free(r);
+}
+
+/* With snoop control in every unit the leaves force snooping; else none do. */
+static void test_snoop_control(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { pc_map, ARRAY_SIZE(pc_map), 0x1000000, 16 * MiB };
+	u8 *r = fake_unit(CAP_OK, ECAP_OK | BIT(7), 0);
+	struct dmar_info d = one_unit(r);
+	u32 perms;
+
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);
+	assert_true(v.pt.snoop);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, 0x2000000, NULL, &perms, NULL), 0);
+	assert_int_equal(perms, VTD_SL_R | VTD_SL_W | VTD_SL_SNP);
+	assert_int_equal(vtd_pt_lookup(&v.pt, fake_p2v, 0x1000, NULL, &perms, NULL), 0);
+	assert_int_equal(perms, VTD_SL_R | VTD_SL_W | VTD_SL_SNP);
+	walk_check(&v.pt, v.pt.root, 4, 0);
+	free(r);
+	/* two units, one without: no SNP anywhere (it is reserved there) */
+	r = fake_unit(CAP_OK, ECAP_OK | BIT(7), 0);
+	d = one_unit(r);
+	d.unit_count = 2;
+	d.units[1] = (struct dmar_unit){ .reg_base = (u64)r + PG, .reg_pages = 1 };
+	put64(r + PG + 0x08, CAP_OK);
+	put64(r + PG + 0x10, ECAP_OK);
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);
+	assert_false(v.pt.snoop);
+	walk_check(&v.pt, v.pt.root, 4, 0);
+	free(r);
+}
+
+/* vtd_unit_check: TES, RTADDR and CAP as programmed, or -EIO. */
+static void test_unit_check(void **state)
+{
+	static struct vtd v;
+	u8 *r = fake_unit(CAP_OK, ECAP_OK, BIT(31));
+	struct vtd_unit *u = &v.units[0];
+	u64 root_pa;
+
+	v = (struct vtd){ .mm = fmm, .unit_count = 1 };
+	v.root_table = fake_alloc(NULL);
+	root_pa = fake_v2p(NULL, v.root_table);
+	*u = (struct vtd_unit){ .regs = r, .cap = CAP_OK, .ecap = ECAP_OK, .enabled = true };
+	put64(r + 0x20, root_pa);
+	assert_int_equal(vtd_unit_check(&v, u), 0);
+	/* translation turned off */
+	put32(r + 0x1c, 0);
+	assert_int_equal(vtd_unit_check(&v, u), -EIO);
+	/* another root table */
+	put32(r + 0x1c, BIT(31));
+	put64(r + 0x20, root_pa + PG);
+	assert_int_equal(vtd_unit_check(&v, u), -EIO);
+	put64(r + 0x20, root_pa);
+	assert_int_equal(vtd_unit_check(&v, u), 0);
+	/* the register set moved away: all-ones, or another device */
+	memset(r, 0xff, 2 * PG);
+	assert_int_equal(vtd_unit_check(&v, u), -EIO);
+	memset(r, 0, 2 * PG);
+	put32(r + 0x1c, BIT(31));
+	put64(r + 0x20, root_pa);
+	assert_int_equal(vtd_unit_check(&v, u), -EIO);	/* CAP reads 0 */
 	free(r);
 }
 
@@ -701,9 +918,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pt_3level_no_large, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_pt_2m_only_aligned_hole, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_pt_bad_args_and_oom, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_pt_ranges, pt_setup, pt_teardown),
 		cmocka_unit_test(test_entries),
 		cmocka_unit_test_setup_teardown(test_unit_timeouts_refused, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_unit_caps_refused, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_ram_only, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_snoop_control, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_unit_check, pt_setup, pt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

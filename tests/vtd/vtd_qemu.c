@@ -7,12 +7,15 @@
  * (00:1f.2, port 0) DMA IDENTIFY DEVICE data into that protected page (must
  * fault: fault record, page unchanged) and into an allowed page (must land).
  * A control run into the protected page before VT-d is on must land, so a
- * broken AHCI path cannot pass as protection. Results on COM1 as
+ * broken AHCI path cannot pass as protection. Peer to peer: a DMA into the
+ * VGA framebuffer BAR (another device's MMIO, not RAM) lands before VT-d is
+ * on and must fault after (only the memory map's RAM is mapped). Results on COM1 as
  * "VTD-TEST: ..." lines, ending "VTD-TEST: RESULT PASS|FAIL"; then power-off.
  */
 #include <efi.h>
 #include <efilib.h>
 #include <drivers/vtd.h>
+#include <mamori/boot_info.h>
 #include <mamori/console.h>
 #include <mamori/log.h>
 #include <asm/io.h>
@@ -97,6 +100,45 @@ static u32 pci_read32(u32 off)
 {
 	outl(0xcf8, 0x80000000U | AHCI_BDF | off);
 	return inl(0xcfc);
+}
+
+/* The first display controller's BAR0 on bus 0, 8 MiB in (past the screen), or NULL. */
+static u8 *vga_target(void)
+{
+	u32 dev, id, bar;
+
+	for (dev = 0; dev < 32; dev++) {
+		outl(0xcf8, 0x80000000U | dev << 11 | 0x08);
+		id = inl(0xcfc);
+		if ((id >> 24) != 0x03)
+			continue;
+		outl(0xcf8, 0x80000000U | dev << 11 | 0x10);
+		bar = inl(0xcfc);
+		if (bar & 1 || !(bar & ~0xfU))
+			continue;
+		log_printk(LOG_INFO, "VTD-TEST: display controller 00:%02x.0 BAR0 0x%x\n", dev,
+			   bar & ~0xfU);
+		return (u8 *)(u64)(bar & ~0xfU) + 8 * 1024 * 1024;
+	}
+	return NULL;
+}
+
+/* The firmware's memory map as the loader hands it to the VMM (boot_info.h). */
+static u32 get_mem_map(struct boot_mem_range *out, u32 max)
+{
+	UINTN n, key, dsize, i;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &dsize, &dver), *d;
+	u32 count = 0;
+
+	for (i = 0, d = map; map && i < n && count < max; i++) {
+		out[count++] = (struct boot_mem_range){ .base = d->PhysicalStart,
+			.pages = d->NumberOfPages, .type = d->Type, .attr = d->Attribute };
+		d = NextMemoryDescriptor(d, dsize);
+	}
+	if (map)
+		FreePool(map);
+	return count;
 }
 
 static void pci_write32(u32 off, u32 v)
@@ -254,9 +296,10 @@ static void run(void)
 {
 	static struct dmar_info dmar;
 	static struct vtd vtd;
-	struct vtd_space sp = { .top = 1ULL << 40, .ram_top = 1ULL << 32 };
+	static struct boot_mem_range mem[BOOT_MEM_MAX];
+	struct vtd_space sp = { .mem = mem };
 	struct vtd_fault f[4];
-	u8 *prot, *allowed;
+	u8 *prot, *allowed, *peer = vga_target();
 	u32 i, n = 0, faults = 0;
 	bool on = true, hit = false;
 
@@ -274,7 +317,15 @@ static void run(void)
 		   prot[0], prot[1], prot[54], prot[55], prd(PX_CMD));
 	SetMem(prot, PAGE_SIZE, PATTERN);
 	SetMem(allowed, PAGE_SIZE, PATTERN);
+	check(peer != NULL, "a display controller's BAR as peer-to-peer target");
+	if (failures)
+		return;
+	SetMem(peer, 512, PATTERN);
+	check(ahci_identify(peer) && is_identify(peer),
+	      "control: IDENTIFY lands in the display BAR before VT-d is on");
+	SetMem(peer, 512, PATTERN);
 
+	sp.mem_count = get_mem_map(mem, BOOT_MEM_MAX);
 	sp.hole_base = (u64)prot;
 	sp.hole_size = PAGE_SIZE;
 	vtd.mm = (struct vtd_mm){ mm_alloc, mm_v2p, NULL, NULL };
@@ -295,6 +346,16 @@ static void run(void)
 	}
 	check(page_is(prot, PATTERN), "DMA into the protected page did not land");
 	check(hit, "fault recorded: write to the protected page by 00:1f.2");
+
+	ahci_identify(peer);
+	for (i = 0, hit = false; i < vtd.unit_count; i++) {
+		n = vtd_fault_poll(&vtd.units[i], f, ARRAY_SIZE(f));
+		while (n--)
+			hit |= f[n].addr == (u64)peer && f[n].write && f[n].source == 0x00fa;
+	}
+	check(peer[0] == PATTERN && peer[511] == PATTERN && !is_identify(peer),
+	      "peer-to-peer DMA into the display BAR did not land");
+	check(hit, "fault recorded: peer-to-peer write to the display BAR by 00:1f.2");
 
 	check(ahci_identify(allowed) && is_identify(allowed), "DMA into an allowed page landed");
 	for (i = 0, n = 0; i < vtd.unit_count; i++)
@@ -321,8 +382,11 @@ static void run(void)
 	      allowed[511] != PATTERN, "the protected page's bytes did not reach the disk");
 	check(ahci_cmd(ATA_READ_DMA_EXT, 2, allowed) && allowed[0] == WPATTERN &&
 	      allowed[511] == WPATTERN, "an allowed page's bytes reached the disk");
-	log_printk(LOG_INFO, "VTD-TEST: %u fault(s) on the protected page, %u table pages\n",
-		   faults, vtd.pt.table_pages);
+	for (i = 0, n = 0; i < vtd.unit_count; i++)
+		n += vtd_unit_check(&vtd, &vtd.units[i]) != 0;
+	check(n == 0, "every unit still translates with our root table (vtd_unit_check)");
+	log_printk(LOG_INFO, "VTD-TEST: %u fault(s) on the protected page, %u table pages, %u memory map entries\n",
+		   faults, vtd.pt.table_pages, sp.mem_count);
 }
 
 EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)

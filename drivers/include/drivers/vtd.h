@@ -9,8 +9,12 @@
  * What is done: legacy-mode root/context tables, every bus/devfn of every
  * unit in domain 1, translation type 0 (untranslated requests only: ATS
  * translated requests fault), one set of second-level tables that
- * identity-maps all physical space except the holes (the VMM region and the
- * units' own registers). Register-based invalidation; polled fault records.
+ * identity-maps the RAM of the firmware's memory map and the RMRRs, less the
+ * holes (the VMM region and the units' own registers): device MMIO and
+ * unclaimed space stay unmapped, so peer-to-peer DMA that reaches the unit
+ * faults. Leaves force snooping (SNP) where every unit has snoop control.
+ * Register-based invalidation; polled fault records; a re-check at each
+ * poll that translation is still on with our root table.
  * Not done: interrupt remapping (stays off), queued invalidation, ATS/PRI,
  * scalable mode, 5-level tables.
  */
@@ -111,11 +115,13 @@ struct vtd_mm {
 };
 
 #define VTD_PT_MAX_HOLES	16
+#define VTD_PT_MAX_RANGES	528	/* a full boot memory map plus every RMRR */
 
-/* Second-level entry bits (VT-d 4.1 §9.8); leaves are R+W, no snoop/EMT bits. */
+/* Second-level entry bits (VT-d 4.1 §9.8); leaves are R+W (+SNP), no EMT bits. */
 #define VTD_SL_R		BIT(0)
 #define VTD_SL_W		BIT(1)
 #define VTD_SL_SP		BIT(7)	/* super page at level 2 (2 MiB) or 3 (1 GiB) */
+#define VTD_SL_SNP		BIT(11)	/* leaf: access snooped; reserved unless ECAP.SC */
 #define VTD_SL_ADDR		0x000ffffffffff000ULL
 
 #define VTD_PT_2M		BIT(0)	/* CAP.SLLPS bit 0 */
@@ -129,9 +135,11 @@ struct vtd_range {
 
 /*
  * struct vtd_pt - one set of second-level tables.
- * @levels: 3 (39-bit) or 4 (48-bit); @top: end of the mapped space.
- * @page_sizes: VTD_PT_2M | VTD_PT_1G allowed for leaves.
- * @holes: ranges left unmapped (the VMM region, register pages).
+ * @levels: 3 (39-bit) or 4 (48-bit); @top: the tables' reach, nothing at or
+ *	above it is mapped. @page_sizes: VTD_PT_2M | VTD_PT_1G allowed for leaves.
+ * @snoop: leaves carry VTD_SL_SNP (set it only when every unit has ECAP.SC).
+ * @ranges: what is mapped (sorted, merged); nothing else is.
+ * @holes: taken out of @ranges (the VMM region, register pages).
  * @root/@root_pa: the top-level table; @table_pages: pages allocated.
  */
 struct vtd_pt {
@@ -139,6 +147,9 @@ struct vtd_pt {
 	u32 levels;
 	u32 page_sizes;
 	u64 top;
+	bool snoop;
+	u32 range_count;
+	struct vtd_range ranges[VTD_PT_MAX_RANGES];
 	u32 hole_count;
 	struct vtd_range holes[VTD_PT_MAX_HOLES];
 	u64 *root;
@@ -147,11 +158,18 @@ struct vtd_pt {
 };
 
 /*
- * vtd_pt_init - prepare @pt: @levels 3 or 4, identity map of [0, @top)
- * (@top page aligned, at most the levels' reach). Returns 0 or -EINVAL.
+ * vtd_pt_init - prepare @pt: @levels 3 or 4, an identity map of nothing yet
+ * below @top (page aligned, at most the levels' reach). Returns 0 or -EINVAL.
  */
 int vtd_pt_init(struct vtd_pt *pt, const struct vtd_mm *mm, u32 levels, u32 page_sizes,
 		u64 top);
+
+/*
+ * vtd_pt_add_range - map [@base, @base + @size) (rounded in to 4 KiB; less
+ * than a page maps nothing); merged with the ranges it touches. Returns 0,
+ * -EINVAL (empty or wrapping) or -E2BIG (table full).
+ */
+int vtd_pt_add_range(struct vtd_pt *pt, u64 base, u64 size);
 
 /*
  * vtd_pt_add_hole - leave [@base, @base + @size) unmapped (rounded out to
@@ -160,16 +178,17 @@ int vtd_pt_init(struct vtd_pt *pt, const struct vtd_mm *mm, u32 levels, u32 page
 int vtd_pt_add_hole(struct vtd_pt *pt, u64 base, u64 size);
 
 /*
- * vtd_pt_build - build the tables: every page of [0, @top) outside the holes
- * identity-mapped R+W, with the largest leaf that the alignment, the holes
- * and @page_sizes allow; holes and everything at or above @top not present.
+ * vtd_pt_build - build the tables: every page of the ranges below @top and
+ * outside the holes identity-mapped R+W (+SNP), with the largest leaf that
+ * the alignment, the ranges, the holes and @page_sizes allow; everything
+ * else not present.
  * Tables are flushed through @mm->flush when set. Returns 0 or -ENOMEM.
  */
 int vtd_pt_build(struct vtd_pt *pt);
 
 /*
  * vtd_pt_lookup - software walk (tests, self-check): 0 and *@pa, *@perms
- * (VTD_SL_R | VTD_SL_W), *@level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB), or
+ * (VTD_SL_R | VTD_SL_W | VTD_SL_SNP), *@level (1 = 4 KiB, 2 = 2 MiB, 3 = 1 GiB), or
  * -ENOENT. Outputs may be NULL. @phys_to_virt reads a table by address.
  */
 int vtd_pt_lookup(const struct vtd_pt *pt, void *(*phys_to_virt)(void *ctx, u64 pa),
@@ -243,23 +262,35 @@ struct vtd {
 	struct vtd_entry *context_table;
 };
 
+struct boot_mem_range;
+
 /*
  * struct vtd_space - what the DMA identity map covers.
- * @top: end of physical space to map (2^phys_bits, or the memory map's end).
- * @ram_top: end of the memory map; without 1 GiB leaves the map stops at
- *	the GiB boundary above max(@ram_top, 4 GiB) (as the EPT does).
+ * @mem/@mem_count: the firmware's memory map; the ranges of a DMA-target
+ *	type (vtd_mem_dma_target()) are mapped, nothing else is but the RMRRs.
  * @hole_base/@hole_size: the VMM region, never reachable by DMA.
  */
 struct vtd_space {
-	u64 top;
-	u64 ram_top;
+	const struct boot_mem_range *mem;
+	u32 mem_count;
 	u64 hole_base;
 	u64 hole_size;
 };
 
 /*
+ * vtd_mem_dma_target - whether memory of boot memory map @type (enum
+ * boot_mem_type) is RAM a device may DMA into: conventional, loader, boot-
+ * and runtime-services code and data, ACPI reclaim and NVS, persistent. Not:
+ * reserved (the VMM region is reserved; firmware DMA buffers in reserved
+ * memory are RMRRs, mapped on their own), unusable, MMIO, MMIO port space,
+ * PAL code, unknown types.
+ */
+bool vtd_mem_dma_target(u32 type);
+
+/*
  * vtd_enable_all - read every unit's capabilities, build the tables for
- * @sp (less the units' own registers), and turn translation on in every
+ * @sp and the RMRRs (less the units' own registers; SNP in the leaves when
+ * every unit has ECAP.SC), and turn translation on in every
  * unit: queued invalidation off if the firmware left it on, root table
  * pointer, write-buffer flush, global context-cache and IOTLB invalidation,
  * TE; each step waits a bounded time for the unit's status. Interrupt
@@ -279,6 +310,15 @@ void vtd_clflush(void *ctx, const void *p, u64 len);
  */
 u32 vtd_fault_poll(struct vtd_unit *u, struct vtd_fault *out, u32 max);
 
+/*
+ * vtd_unit_check - whether enabled unit @u still translates through @v's
+ * root table: GSTS.TES set, RTADDR and CAP as programmed and read at probe.
+ * Returns 0, or -EIO after logging what changed. (A register set moved by
+ * the chipset's base register reads elsewhere: all-ones or whatever now
+ * answers there, caught by RTADDR/CAP unless crafted to match.)
+ */
+int vtd_unit_check(const struct vtd *v, struct vtd_unit *u);
+
 /* --- The VMM's use (vtd_boot.c) --- */
 
 struct boot_info;
@@ -297,7 +337,17 @@ int vtd_boot_phase(struct boot_info *bi);
  */
 int vtd_intercept_init(struct vm *vm);
 
-/* vtd_poll_faults - poll every enabled unit's fault records (logs them). */
+/*
+ * vtd_poll_faults - poll every enabled unit's fault records (logs them) and
+ * check that it still translates (vtd_unit_check()); if one does not, DMA is
+ * no longer confined: the platform is reset (fail closed).
+ */
 void vtd_poll_faults(void);
+
+/*
+ * vtd_poll_periodic - vtd_poll_faults() on one CPU at most every 2^24 TSC
+ * cycles (a few ms); an rdtsc and a compare otherwise, for frequent exits.
+ */
+void vtd_poll_periodic(void);
 
 #endif

@@ -38,8 +38,17 @@ struct boot_info;
  */
 int platform_dma_phase(struct boot_info *bi);
 
-/* platform_poll_faults - log what the platform's IOMMU recorded (DMA faults). */
+/*
+ * platform_poll_faults - log what the platform's IOMMU recorded (DMA faults)
+ * and check it still confines DMA (resets the platform if not).
+ */
 void platform_poll_faults(void);
+
+/*
+ * platform_poll_periodic - platform_poll_faults() every few ms at most; cheap
+ * otherwise. Called from the intercept dispatch (frequent exits).
+ */
+void platform_poll_periodic(void);
 
 /* devices_disk_intercept - the intercept that enforces disk rules of @kind, or NULL. */
 const struct disk_intercept *devices_disk_intercept(u8 kind);
