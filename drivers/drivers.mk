@@ -2,12 +2,12 @@
 VMM_OBJS += $(BUILD)/drivers/uart.o $(BUILD)/drivers/pci.o $(BUILD)/drivers/pci_wmask.o
 VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ata_cmds.o
-VMM_OBJS += $(addprefix $(BUILD)/drivers/, vtd.o vtd_acpi.o vtd_dmar.o vtd_pt.o vtd_boot.o)
+VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o)
 
 # The VT-d DMAR parser, ACPI walk and table builder (host build).
 UNIT_TESTS += $(BUILD)/tests/test_vtd
 $(BUILD)/tests/test_vtd: $(BUILD)/host/tests/unit/test_vtd.o $(BUILD)/host/drivers/vtd_dmar.o \
-		$(BUILD)/host/drivers/vtd_acpi.o $(BUILD)/host/drivers/vtd_pt.o \
+		$(BUILD)/host/drivers/acpi.o $(BUILD)/host/drivers/vtd_pt.o \
 		$(BUILD)/host/drivers/vtd.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
