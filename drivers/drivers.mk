@@ -1,5 +1,6 @@
 # drivers/: device code the VMM itself drives.
 VMM_OBJS += $(BUILD)/drivers/uart.o $(BUILD)/drivers/pci.o $(BUILD)/drivers/pci_wmask.o
+VMM_OBJS += $(BUILD)/drivers/pci_ecam.o $(BUILD)/drivers/pci_mcfg.o
 VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ata_cmds.o
 VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o)

@@ -3,13 +3,15 @@
  * Intercepts the core puts on the passthrough guest: the VMM's own console
  * UART (absent to the guest) and the Bochs/QEMU debug shutdown port (exit
  * statistics are logged, then the write goes through), PCI configuration
- * space, the LPC decode path of that console (drivers/lpc.c) and the disk
- * controllers (drivers/pci.c, drivers/ata.c, drivers/ahci.c).
+ * space, the LPC decode path of that console (drivers/lpc.c), the disk
+ * controllers (drivers/pci.c, drivers/ata.c, drivers/ahci.c) and, last, the
+ * ECAM pages of every function locked by then (drivers/pci_ecam.c).
  */
 #include <drivers/ahci.h>
 #include <drivers/ata.h>
 #include <drivers/lpc.h>
 #include <drivers/pci.h>
+#include <drivers/pci_ecam.h>
 #include <drivers/uart.h>
 #include <drivers/vtd.h>
 #include <asm/io.h>
@@ -80,6 +82,7 @@ static const struct {
 	{ "IDE (ATA)", ata_init },
 	{ "AHCI", ahci_init },
 	{ "VT-d registers", vtd_intercept_init },
+	{ "PCI ECAM pages of locked functions", pci_ecam_intercept_init },	/* after every lock */
 };
 
 int vmm_devices_init(struct vm *vm)

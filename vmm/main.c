@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VMM entry and the one explicit boot-phase list. */
+#include <drivers/pci_ecam.h>
 #include <drivers/vtd.h>
 #include <mamori/boot_info.h>
 #include <mamori/console.h>
@@ -74,6 +75,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "policy", policy_boot_phase },
 	{ "disk", phase_disk },
 	{ "vtd", vtd_boot_phase },
+	{ "ecam", pci_ecam_boot_phase },
 	{ "vmx", arch_vmm_launch },
 };
 
