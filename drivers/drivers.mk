@@ -21,3 +21,9 @@ $(BUILD)/fuzz/fuzz_dmar: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_dmar.o \
 		$(BUILD)/fuzz/obj/drivers/vtd_dmar.o
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) -Idrivers/include $^ -o $@
+
+# The MCFG parser (host build).
+UNIT_TESTS += $(BUILD)/tests/test_mcfg
+$(BUILD)/tests/test_mcfg: $(BUILD)/host/tests/unit/test_mcfg.o $(BUILD)/host/drivers/pci_mcfg.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
