@@ -11,6 +11,8 @@
 
 #define ECAM_ACPI_LIMIT		(1ULL << 39)	/* identity-mapped under UEFI and the VMM */
 #define ECAM_FN_SHIFT		12
+#define Q35_PCIEXBAR		0x60	/* 64-bit: enable, length (2:1), base (35:26) */
+#define Q35_PCIEXBAR_BASE	0xffc000000ULL
 
 static struct mcfg_info ecam;		/* set once by the boot phase */
 
@@ -63,6 +65,39 @@ static int ecam_check_vmm(const struct mcfg_info *m)
 	return 0;
 }
 
+/*
+ * Where the chipset itself decodes ECAM, for host bridges whose decoder is
+ * known (QEMU Q35 / Intel MCH PCIEXBAR); *@base = 0 when it is off. Other
+ * chipsets: -ENOENT, the MCFG is taken as it is.
+ */
+static int ecam_decoder(u64 *base, u32 *buses)
+{
+	u64 bar;
+
+	if (pci_cfg_read(0, 0, 4) != 0x29c08086)
+		return -ENOENT;
+	bar = pci_cfg_read(0, Q35_PCIEXBAR, 4) | (u64)pci_cfg_read(0, Q35_PCIEXBAR + 4, 4) << 32;
+	*buses = 256 >> ((bar >> 1) & 3);	/* 3: reserved, decodes as 32 */
+	*base = (bar & 1) ? bar & Q35_PCIEXBAR_BASE & ~(((u64)*buses << ECAM_BUS_SHIFT) - 1) : 0;
+	return 0;
+}
+
+/* The MCFG must name the window the chipset decodes: else the traps miss it. */
+static int ecam_check_decoder(void)
+{
+	const struct mcfg_window *w = ecam_window(0);
+	u64 base;
+	u32 buses;
+
+	if (ecam_decoder(&base, &buses) || !base)
+		return 0;
+	if (w && w->base == base)
+		return 0;
+	pr_err("pci: the host bridge decodes ECAM at 0x%llx (PCIEXBAR, %u buses) but the MCFG %s\n",
+	       (unsigned long long)base, buses, w ? "names another base" : "has no window for bus 0");
+	return -EINVAL;
+}
+
 static int ecam_find(const struct boot_info *bi, struct mcfg_info *m)
 {
 	const struct acpi_map map = { ecam_acpi_map, NULL };
@@ -91,9 +126,12 @@ int pci_ecam_boot_phase(struct boot_info *bi)
 	u32 i;
 	int err = ecam_find(bi, &ecam);
 
-	if (err == -ENOENT) {
+	if (err == -ENOENT)
 		ecam.count = 0;
-		pr_info("pci: no MCFG table: no ECAM window to trap (configuration space through 0xcf8 only)\n");
+	if (!err || err == -ENOENT)
+		err = ecam_check_decoder();
+	if (!err && !ecam.count) {
+		pr_info("pci: no MCFG window: no ECAM to trap (configuration space through 0xcf8 only)\n");
 		return VMM_OK;
 	}
 	if (err) {
@@ -102,9 +140,10 @@ int pci_ecam_boot_phase(struct boot_info *bi)
 		return VMM_ERR_DEVICES;
 	}
 	for (i = 0; i < ecam.count; i++)
-		pr_info("pci: ECAM segment %u buses %02x-%02x at 0x%llx\n", ecam.win[i].segment,
+		pr_info("pci: ECAM segment %u buses %02x-%02x at 0x%llx%s\n", ecam.win[i].segment,
 			ecam.win[i].bus_start, ecam.win[i].bus_end,
-			(unsigned long long)ecam.win[i].base);
+			(unsigned long long)ecam.win[i].base, ecam.win[i].segment ?
+			" (not scanned: its functions are not intercepted)" : "");
 	return VMM_OK;
 }
 

@@ -663,7 +663,10 @@ static void test_host_bridge_pciexbar_refused(void **state)
 	assert_int_equal(c[4], 0);
 }
 
-/* Fail closed: a window over the VMM, a bad MCFG, a locked bus no window covers. */
+/*
+ * Fail closed: a window over the VMM, a bad MCFG, a locked bus no window
+ * covers, an MCFG that misses the window PCIEXBAR decodes (or no MCFG at all).
+ */
 static void test_ecam_fail_closed(void **state)
 {
 	struct boot_info bi = { .acpi_rsdp = 0 };
@@ -682,9 +685,17 @@ static void test_ecam_fail_closed(void **state)
 	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_ERR_DEVICES);
 	assert_int_equal(ecam_boot(1), VMM_OK);			/* buses 0-1 only */
 	assert_int_equal(pci_ecam_intercept_init(NULL), -ENODEV);	/* HBAs on 2-5 */
-	bi.acpi_rsdp = 0;					/* no ACPI, no MCFG */
+	*(u64 *)(uintptr_t)(ACPI_BASE + 256 + 44) = ECAM_BASE + (256 << 20);
+	mcfg[9] = 0;
+	mcfg[9] = -acpi_sum(mcfg, 60);				/* not where PCIEXBAR decodes */
+	bi.acpi_rsdp = ACPI_BASE;
+	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_ERR_DEVICES);
+	bi.acpi_rsdp = 0;					/* no ACPI, PCIEXBAR on */
+	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_ERR_DEVICES);
+	cfg(HOST_BDF)[PCIEXBAR / 4] = 0;			/* off: no ECAM at all */
 	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_OK);
 	assert_int_equal(pci_ecam_intercept_init(NULL), 0);
+	cfg(HOST_BDF)[PCIEXBAR / 4] = (u32)ECAM_BASE | 1;
 }
 
 int main(void)
