@@ -11,8 +11,7 @@
 
 #define ECAM_ACPI_LIMIT		(1ULL << 39)	/* identity-mapped under UEFI and the VMM */
 #define ECAM_FN_SHIFT		12
-#define Q35_PCIEXBAR		0x60	/* 64-bit: enable, length (2:1), base (35:26) */
-#define Q35_PCIEXBAR_BASE	0xffc000000ULL
+#define Q35_MCH_ID		0x29c08086
 
 static struct mcfg_info ecam;		/* set once by the boot phase */
 
@@ -72,13 +71,10 @@ static int ecam_check_vmm(const struct mcfg_info *m)
  */
 static int ecam_decoder(u64 *base, u32 *buses)
 {
-	u64 bar;
-
-	if (pci_cfg_read(0, 0, 4) != 0x29c08086)
+	if (pci_cfg_read(0, 0, 4) != Q35_MCH_ID)
 		return -ENOENT;
-	bar = pci_cfg_read(0, Q35_PCIEXBAR, 4) | (u64)pci_cfg_read(0, Q35_PCIEXBAR + 4, 4) << 32;
-	*buses = 256 >> ((bar >> 1) & 3);	/* 3: reserved, decodes as 32 */
-	*base = (bar & 1) ? bar & Q35_PCIEXBAR_BASE & ~(((u64)*buses << ECAM_BUS_SHIFT) - 1) : 0;
+	*base = q35_pciexbar_decode(pci_cfg_read(0, Q35_PCIEXBAR, 4) |
+				    (u64)pci_cfg_read(0, Q35_PCIEXBAR + 4, 4) << 32, buses);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The ACPI MCFG table: see <drivers/pci_ecam.h>. */
+/* The ACPI MCFG table and the Q35 PCIEXBAR decode: see <drivers/pci_ecam.h>. */
 #include <drivers/pci_ecam.h>
 #include <mamori/errno.h>
 
@@ -7,6 +7,7 @@
 #define MCFG_ENTRY_LEN		16
 #define ECAM_ALIGN		(1ULL << ECAM_BUS_SHIFT)
 #define ECAM_TOP		(1ULL << 52)	/* the architectural physical limit */
+#define PCIEXBAR_BASE		0xffc000000ULL	/* bits 35:26 */
 
 static u64 get_le(const u8 *p, u32 n)
 {
@@ -68,4 +69,12 @@ int mcfg_parse(const u8 *tbl, u32 len, struct mcfg_info *out)
 	}
 	out->count = n;
 	return 0;
+}
+
+u64 q35_pciexbar_decode(u64 bar, u32 *buses)
+{
+	*buses = 256 >> ((bar >> 1) & 3);	/* 3 is reserved: 32 buses */
+	if (!(bar & 1))
+		return 0;
+	return bar & PCIEXBAR_BASE & ~(((u64)*buses << ECAM_BUS_SHIFT) - 1);
 }

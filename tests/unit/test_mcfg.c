@@ -134,6 +134,20 @@ static void test_mutations(void **state)
 	}
 }
 
+static void test_q35_pciexbar(void **state)
+{
+	u32 buses;
+
+	assert_int_equal(q35_pciexbar_decode(0xb0000001, &buses), 0xb0000000);
+	assert_int_equal(buses, 256);
+	assert_int_equal(q35_pciexbar_decode(0xb8000003, &buses), 0xb8000000);	/* 128 */
+	assert_int_equal(buses, 128);
+	assert_int_equal(q35_pciexbar_decode(0xbc000005, &buses), 0xbc000000);	/* 64 */
+	assert_int_equal(q35_pciexbar_decode(0xbc000001, &buses), 0xb0000000);	/* 256: 27:26 ignored */
+	assert_int_equal(q35_pciexbar_decode(0xb0000000, &buses), 0);		/* disabled */
+	assert_int_equal(q35_pciexbar_decode(0xf00000001ULL | 0xfULL << 36, &buses), 0xf00000000ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_header),
 		cmocka_unit_test(test_hostile_windows),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_q35_pciexbar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

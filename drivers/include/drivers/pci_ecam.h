@@ -6,8 +6,9 @@
  * (PCI Firmware spec 3.x, 4.1.2). To the EPT that window is plain memory, so
  * the page of every function drivers/pci.c locks is trapped, and each access
  * in it goes through the same decision as 0xcf8/0xcfc (pci_guest_cfg()).
- * The MCFG parser (pci_mcfg.c) is pure C (host-tested); the boot phase and
- * the traps are in pci_ecam.c.
+ * The MCFG parser and the Q35 PCIEXBAR decode (pci_mcfg.c) are pure C
+ * (host-tested, and run on QEMU q35 by tests/vtd/); the boot phase and the
+ * traps are in pci_ecam.c.
  */
 #ifndef DRIVERS_PCI_ECAM_H
 #define DRIVERS_PCI_ECAM_H
@@ -45,6 +46,15 @@ int mcfg_parse(const u8 *tbl, u32 len, struct mcfg_info *out);
 
 /* mcfg_window_range - the physical range [*@lo, *@hi) the buses of @w decode. */
 void mcfg_window_range(const struct mcfg_window *w, u64 *lo, u64 *hi);
+
+#define Q35_PCIEXBAR		0x60	/* host bridge 00:00.0, 64-bit */
+
+/*
+ * q35_pciexbar_decode - the ECAM base a Q35 MCH (QEMU q35; Intel client
+ * PCIEXBAR layout) decodes for PCIEXBAR value @bar, 0 when disabled (bit 0);
+ * *@buses from the length field (bits 2:1: 256, 128, 64 buses).
+ */
+u64 q35_pciexbar_decode(u64 bar, u32 *buses);
 
 /*
  * pci_ecam_boot_phase - find and parse the MCFG; a window overlapping the VMM
