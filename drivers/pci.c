@@ -422,7 +422,7 @@ static u32 locked_read(const struct pci_locked *l, u16 off, u32 size)
 {
 	u32 v = cfg_read_locked(l->bdf, off & ~3, 4), sh = (l->msix_link & 3) * 8;
 
-	if (l->msix_link && (off & 0xfc) == (l->msix_link & 0xfc))
+	if (l->msix_link && (off & ~3) == (l->msix_link & 0xfc))
 		v = (v & ~(0xffu << sh)) | (u32)l->msix_next << sh;
 	return (v & byte_mask(off, size)) >> ((off & 3) * 8);
 }
@@ -433,12 +433,12 @@ static void masked_write(const struct pci_locked *l, u16 off, u32 size, u32 val)
 	static u32 refusals;
 	u32 bytes = byte_mask(off, size), cur = cfg_read_locked(l->bdf, off & ~3, 4);
 	u32 want = (cur & ~bytes) | ((val << ((off & 3) * 8)) & bytes);
-	struct pci_wmask m = pci_wmask(l, off & 0xfc, cur, want);
+	struct pci_wmask m = pci_wmask(l, off & ~3, cur, want);
 	u32 refused = (want ^ cur) & bytes & ~m.allow & ~m.ignore;
 
 	if (refused && log_ratelimit(&refusals))
 		pr_warn("pci: %02x:%02x.%x: guest write to config 0x%02x refused (bits 0x%08x; %s %s)\n",
-			PCI_BUS(l->bdf), PCI_DEV(l->bdf), PCI_FN(l->bdf), off & 0xfc, refused,
+			PCI_BUS(l->bdf), PCI_DEV(l->bdf), PCI_FN(l->bdf), off & ~3, refused,
 			role_name[l->role], l->owner);
 	if (m.allow & bytes)
 		cfg_write_locked(l->bdf, off, size,

@@ -615,6 +615,10 @@ static void test_ecam_writes_refused(void **state)
 	assert_int_equal(cfg(LPC_BDF)[0x20], 0);
 	guest_ecam(HBA_BDF(2), 0x100, 4, true, 0x12345678);		/* extended: refused */
 	assert_int_equal(*(u32 *)(uintptr_t)(ECAM_BASE + ((u64)HBA_BDF(2) << 12) + 0x100), 0);
+	guest_ecam(HBA_BDF(2), 0x104, 2, true, 0x2);	/* not the command register's mask */
+	assert_int_equal(*(u32 *)(uintptr_t)(ECAM_BASE + ((u64)HBA_BDF(2) << 12) + 0x104), 0);
+	guest_ecam(HBA_BDF(2), 0x13c, 1, true, 0x0b);	/* nor the interrupt line's */
+	assert_int_equal(*(u32 *)(uintptr_t)(ECAM_BASE + ((u64)HBA_BDF(2) << 12) + 0x13c), 0);
 	guest_ecam(HBA_BDF(2), 0x0a, 4, true, 0xffffffff);		/* misaligned: refused */
 	assert_int_equal(cfg(HBA_BDF(2))[2], 0x01060100);
 }
@@ -636,6 +640,9 @@ static void test_ecam_allowed_and_reads(void **state)
 	assert_int_equal(guest_ecam(HBA_BDF(3), HBA_AF + 1, 1, false, 0), 0);	/* MSI-X hidden */
 	*ext = 0x00010001;						/* AER header */
 	assert_int_equal(guest_ecam(HBA_BDF(3), 0x100, 4, false, 0), 0x00010001);
+	ext[0xa0 / 4] = 0xb013;			/* 0x1a0: not the MSI-X link at 0xa1 */
+	assert_int_equal(guest_ecam(HBA_BDF(3), 0x1a1, 1, false, 0), 0xb0);
+	assert_int_equal(guest_ecam(HBA_BDF(3), 0x120, 4, false, 0), 0);	/* not BAR4 */
 	assert_int_equal(guest_ecam(HBA_BDF(3), 0x100, 8, false, 0), 0x00010001);
 	guest_ecam(ISA_BDF, 0x60, 4, true, 0x0b0a0b0a);		/* not locked, untrapped */
 	assert_int_equal(cfg(ISA_BDF)[0x18], 0x0b0a0b0a);
