@@ -106,7 +106,10 @@ int vm_mmio_dispatch(struct vm *vm, u64 gpa, u32 size, bool write, u64 *val)
 
 	if (!mmio_lookup(vm, gpa, &m))
 		return -ENOENT;
-	rc = m.handler(vm, m.priv, gpa, size, write, val);
+	if (size > m.size - (gpa - m.gpa))
+		rc = -EFAULT;		/* runs past the region: the handler never sees it */
+	else
+		rc = m.handler(vm, m.priv, gpa, size, write, val);
 	if (rc && log_ratelimit(&refused))
 		pr_warn("vm%u: %s: refused %u-byte %s at 0x%lx (%d)\n", vm->id, m.name, size,
 			write ? "write" : "read", gpa, rc);

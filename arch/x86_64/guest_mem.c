@@ -100,13 +100,18 @@ int arch_guest_read(struct vm *vm, u64 gva, void *buf, u64 len)
 	return guest_virt_copy(vm, gva, buf, len, false);
 }
 
-static int guest_phys_copy(struct vm *vm, u64 gpa, u8 *buf, u64 len, bool write)
+bool guest_range_in_vmm(struct vm *vm, u64 gpa, u64 len)
 {
 	const struct arch_vm *a = &vm->arch;
 
 	if (gpa + len < gpa)
-		return -EFAULT;
-	if (gpa < a->hidden_base + a->hidden_size && gpa + len > a->hidden_base)
+		return true;
+	return gpa < a->hidden_base + a->hidden_size && gpa + len > a->hidden_base;
+}
+
+static int guest_phys_copy(struct vm *vm, u64 gpa, u8 *buf, u64 len, bool write)
+{
+	if (guest_range_in_vmm(vm, gpa, len))
 		return -EFAULT;		/* the VMM's region, even where the sink page stands in */
 	while (len) {
 		u64 chunk = MIN(len, PAGE_SIZE - (gpa & 0xfff));

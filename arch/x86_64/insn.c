@@ -108,6 +108,22 @@ static u64 insn_sext(u64 v, u32 bytes)
 	return (u64)((s64)(v << shift) >> shift);
 }
 
+/* A0-A3: MOV between AL/rAX and an absolute address (moffs) as wide as the address size. */
+static int insn_moffs(const u8 *b, u32 n, const struct insn_prefixes *p, u32 mode,
+		      struct insn *insn)
+{
+	u32 asz = mode == 64 ? (p->adsize ? 4 : 8) : ((mode == 32) != p->adsize ? 4 : 2);
+
+	insn->op = (b[0] & 2) ? INSN_STORE : INSN_LOAD;
+	insn->reg_size = (b[0] & 1) ? insn_op_size(p, mode) : 1;
+	insn->size = insn->reg_size;
+	insn->reg = 0;		/* AL/AX/EAX/RAX; REX.B/R do not apply */
+	if (n < 1 + asz)
+		return -EFAULT;
+	insn->len += 1 + asz;
+	return 0;
+}
+
 /* The immediate of C6/C7: imm8, imm16 or imm32 (sign-extended for 8 bytes). */
 static int insn_imm(const u8 *b, u32 n, struct insn *insn)
 {
@@ -140,6 +156,10 @@ int insn_decode(const u8 *buf, u32 n, u32 mode, struct insn *insn)
 		p.rex = buf[i++];
 	if (i >= n)
 		return -EFAULT;
+	if ((buf[i] & 0xfc) == 0xa0) {
+		insn->len = (u8)i;
+		return insn_moffs(buf + i, n - i, &p, mode, insn);
+	}
 	rc = insn_opcode(buf + i, n - i, &p, mode, insn, &op_len);
 	if (rc)
 		return rc;

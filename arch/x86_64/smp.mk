@@ -1,6 +1,7 @@
 # Guest INIT emulation (ICR intercept), the MMIO intercept core and its
 # instruction decoder; the pure parts are host-tested.
-VMM_OBJS += $(addprefix $(BUILD)/arch/x86_64/, insn.o apic_icr.o vapic.o vmx_mmio.o) \
+VMM_OBJS += $(addprefix $(BUILD)/arch/x86_64/, insn.o apic_icr.o vapic.o vmx_mmio.o \
+	vmx_mmio_fault.o) \
 	$(BUILD)/vmm/vm_mmio.o
 
 UNIT_TESTS += $(BUILD)/tests/test_insn $(BUILD)/tests/test_apic_icr
@@ -16,6 +17,7 @@ $(BUILD)/tests/test_apic_icr: $(BUILD)/host/tests/unit/test_apic_icr.o \
 
 UNIT_TESTS += $(BUILD)/tests/test_mmio
 $(BUILD)/tests/test_mmio: $(BUILD)/host/tests/unit/test_mmio.o $(BUILD)/host/vmm/vm_mmio.o \
+		$(BUILD)/host/arch/x86_64/vmx_mmio_fault.o \
 		$(BUILD)/host/vmm/lib/string.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

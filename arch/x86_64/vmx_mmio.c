@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* EPT violations inside registered MMIO regions: decode, emulate, skip. */
+/*
+ * EPT violations inside registered MMIO regions: decode, emulate, skip.
+ * Only a data access of the instruction at RIP is emulated (asm/vmx_mmio.h):
+ * not the CPU's accesses while it delivers an event or walks the guest's
+ * page tables. The code bytes are read once, after the exit, and decoded
+ * from that copy; another vCPU may have rewritten them since the CPU ran the
+ * instruction. Nothing then relies on them beyond what the guest could ask
+ * for directly: the access goes to the faulting GPA, in the direction the
+ * exit qualification names, within one page of the region.
+ */
 #include <asm/insn.h>
 #include <asm/processor.h>
 #include <asm/vmx_exit.h>
+#include <asm/vmx_mmio.h>
 #include <mamori/errno.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
 #include <mamori/mmio.h>
 #include <mamori/string.h>
 
-#define EPT_Q_WRITE	BIT(1)
-#define EPT_Q_FETCH	BIT(2)
 #define CS_AR_L		BIT(13)
 #define CS_AR_DB	BIT(14)
 
@@ -42,13 +50,26 @@ static u32 fetch_code(struct vm *vm, u32 bits, u8 *buf)
 	return first;
 }
 
-static void mmio_refuse(struct per_cpu *pc, u64 gpa, const char *why, int rc)
+/*
+ * mmio_refuse - nothing emulated: #GP at the instruction, unless an event is
+ * already queued (the one whose delivery faulted, re-queued by the exit
+ * path): that one goes first, and the guest takes the fault again after it.
+ */
+static void mmio_refuse(struct per_cpu *pc, u64 gpa, u64 q, const char *why, int rc)
 {
+	bool queued = vmcs_read(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID;
 	static u32 refused;
 
 	if (log_ratelimit(&refused))
-		pr_warn("cpu%u: MMIO access at GPA 0x%lx from rip 0x%lx: %s (%d); #GP to the guest\n",
-			pc->cpu_id, gpa, vmcs_read(GUEST_RIP), why, rc);
+		pr_warn("cpu%u: MMIO access at GPA 0x%lx from rip 0x%lx: %s (%d); %s\n",
+			pc->cpu_id, gpa, vmcs_read(GUEST_RIP), why, rc,
+			queued ? "not emulated, the interrupted event is delivered again" :
+				 "#GP to the guest");
+	if (queued)
+		return;
+	if (q & EPT_Q_NMI_UNBLOCK)	/* the faulting IRET did not complete */
+		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+			    vmcs_read(GUEST_INTERRUPTIBILITY_INFO) | GUEST_INTR_NMI);
 	vmx_inject(X86_VEC_GP, INTR_TYPE_HW_EXCEPTION, true, 0);
 }
 
@@ -92,24 +113,29 @@ bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q)
 	u8 code[INSN_MAX_LEN];
 	struct insn in;
 	u64 gpr[16];
+	const char *why;
 	u32 bits, n;
 	int rc;
 
 	if (!vm_mmio_flags(pc->vm, gpa))
 		return false;
-	if (q & EPT_Q_FETCH) {
-		mmio_refuse(pc, gpa, "instruction fetch", -EINVAL);
+	why = vmx_mmio_fault_why(q, vmcs_read(IDT_VECTORING_INFO));
+	if (why) {
+		mmio_refuse(pc, gpa, q, why, -EINVAL);
 		return true;
 	}
 	bits = guest_code_bits();
 	n = fetch_code(pc->vm, bits, code);
 	rc = n ? insn_decode(code, n, bits, &in) : -EFAULT;
 	if (rc) {
-		mmio_refuse(pc, gpa, n ? "instruction not decodable" : "code not readable", rc);
+		mmio_refuse(pc, gpa, q, n ? "instruction not decodable" : "code not readable", rc);
 		return true;
 	}
-	if (!!(q & EPT_Q_WRITE) != (in.op == INSN_STORE || in.op == INSN_XCHG)) {
-		mmio_refuse(pc, gpa, "instruction does not match the access", -EINVAL);
+	why = vmx_mmio_access_why(gpa, in.size);
+	if (!why && !!(q & EPT_Q_WRITE) != (in.op == INSN_STORE || in.op == INSN_XCHG))
+		why = "instruction does not match the access";
+	if (why) {
+		mmio_refuse(pc, gpa, q, why, -EINVAL);
 		return true;
 	}
 	memcpy(gpr, r, sizeof(gpr));

@@ -38,6 +38,7 @@ $(BUILD)/tests/test_ata: $(BUILD)/host/tests/unit/test_ata.o $(BUILD)/host/drive
 
 UNIT_TESTS += $(BUILD)/tests/test_ahci
 $(BUILD)/tests/test_ahci: $(BUILD)/host/tests/unit/test_ahci.o $(BUILD)/host/drivers/ahci.o \
+		$(BUILD)/host/drivers/ahci_cmd.o $(BUILD)/host/drivers/ahci_bounce.o \
 		$(BUILD)/host/drivers/ata_cmds.o $(BUILD)/host/crypto/xts.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)

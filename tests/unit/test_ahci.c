@@ -59,10 +59,13 @@ int guest_phys_write(struct vm *v, u64 gpa, const void *buf, u64 len)
 	return 0;
 }
 
-void mm_region(u64 *base, u64 *size)
+/* A host buffer a test lets stand for VMM memory, besides the fake region. */
+static u64 vmm_alias, vmm_alias_len;
+
+bool guest_range_in_vmm(struct vm *v, u64 gpa, u64 len)
 {
-	*base = VMM_GPA;
-	*size = VMM_SIZE;
+	return gpa + len < gpa || (gpa < VMM_GPA + VMM_SIZE && gpa + len > VMM_GPA) ||
+	       (gpa < vmm_alias + vmm_alias_len && gpa + len > vmm_alias);
 }
 
 /* VMM memory: every page_alloc() area, for the model's DMA checks. */
@@ -226,6 +229,7 @@ static struct model {
 	struct mport p[2];
 	u8 ops[256];
 	u32 nops;
+	u32 short_read;		/* reads transfer at most this many bytes (0: all) */
 } m;
 
 struct msector {
@@ -371,6 +375,8 @@ static u32 m_data(u8 *ct, u32 prdtl, u64 lba, u32 bytes, bool to_disk)
 	struct ahci_prd *prd = dma((u64)(ct + AHCI_CT_PRDT), prdtl * sizeof(*prd));
 	u32 i, pos = 0;
 
+	if (!to_disk && m.short_read && m.short_read < bytes)
+		bytes = m.short_read;
 	for (i = 0; i < prdtl && pos < bytes; i++) {
 		u32 len = (prd[i].dbc & AHCI_PRD_DBC) + 1, k;
 		u8 *b = dma(prd[i].dba | (u64)prd[i].dbau << 32, len);
@@ -1201,6 +1207,53 @@ static void test_register_guards(void **state)
 	}
 }
 
+/*
+ * Review finding 18: FIS-based switching enabled, FIS receive stopped, PxFB
+ * moved to 256 bytes below the VMM region: turning FIS receive back on must
+ * check the 4 KiB area the HBA then writes, not 256 bytes.
+ */
+static void test_fbs_then_fb_moved(void **state)
+{
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(g_wr(P(0, PX_FBS), PX_FBS_EN), 0);
+	assert_int_equal(m.p[0].fbs, PX_FBS_EN);
+	assert_int_equal(g_wr(P(0, PX_CMD), 0), 0);
+	assert_int_equal(g_wr(P(0, PX_FB), VMM_GPA - AHCI_RX_FIS_SIZE), 0);
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(m.p[0].cmd & PX_CMD_FRE, 0);
+	/* 4 KiB clear of the region: fine */
+	assert_int_equal(g_wr(P(0, PX_FB), VMM_GPA - PAGE_SIZE), 0);
+	assert_int_equal(g_wr(P(0, PX_CMD), PX_CMD_FRE), 0);
+	assert_int_equal(m.p[0].cmd & PX_CMD_FRE, PX_CMD_FRE);
+}
+
+/* Review finding 18: a short read must not hand the guest a bounce chunk's old data. */
+static void test_short_read_no_stale_data(void **state)
+{
+	u8 secret[8 * SECT], got[8 * SECT], zero[7 * SECT] = { 0 };
+	u32 i;
+
+	attach();				/* no encrypted range: plain ports */
+	fill(secret, sizeof(secret), 21);
+	for (i = 0; i < 8; i++)
+		memcpy(mdisk_sector(200 + i, true), secret + i * SECT, SECT);
+	g_rw(1, 0, 0x25, 200, 8, 1, false);
+	m_run(1, ~0u);
+	assert_int_equal(g_rd(P(1, PX_CI)), 0);
+	g_buf_get(got, 8, 1);
+	assert_memory_equal(got, secret, sizeof(got));
+	/* another read, of which the device moves one sector only */
+	memset(gram + G_BUF, 0x5a, sizeof(got));
+	m.short_read = SECT;
+	g_rw(1, 1, 0x25, 300, 8, 1, false);
+	m_run(1, ~0u);
+	assert_int_equal(g_rd(P(1, PX_CI)), 0);
+	g_buf_get(got, 8, 1);
+	assert_memory_equal(got + SECT, zero, sizeof(zero));
+}
+
 /* Stopping the port drops what was issued; nothing is delivered afterwards. */
 static void test_stop_drops(void **state)
 {
@@ -1249,6 +1302,20 @@ static void test_classify(void **state)
 	assert_int_equal(ahci_classify(f, 1 << AHCI_HDR_PRDTL_SHIFT, 0x101, true, &c), -EPERM);
 	f[0] = 0x58;							/* BIST */
 	assert_int_equal(ahci_classify(f, 0, 0x101, false, &c), -EPERM);
+	/*
+	 * Review finding 18, header bits: R (reset) and C (clear busy on R_OK)
+	 * belong to a soft-reset device-control FIS; on a command FIS, C would
+	 * clear PxCI while the device still moves data. B (BIST) never.
+	 */
+	f[0] = FIS_TYPE_H2D, f[1] = 0, f[15] = 0x04;			/* SRST */
+	assert_int_equal(ahci_classify(f, AHCI_HDR_R | AHCI_HDR_C, 0x101, true, &c), 0);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_B, 0x101, true, &c), -EPERM);
+	fis_rw(f, 0x25, 0, 1, 0);
+	assert_int_equal(ahci_classify(f, 0, 0x101, true, &c), 0);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_C, 0x101, true, &c), -EPERM);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_R, 0x101, true, &c), -EPERM);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_B, 0x101, true, &c), -EPERM);
+	assert_int_equal(ahci_classify(f, AHCI_HDR_B, 0x101, false, &c), -EPERM);
 }
 
 static void test_init_without_controller(void **state)
@@ -1264,7 +1331,7 @@ static void test_init_without_controller(void **state)
  * Locked first (BAR5 needed, I/O decode off), then trapped; a lock that
  * fails (BAR5 unassigned) or an ABAR of 0 fails the boot, nothing trapped.
  */
-static u32 abar_a[2048] __aligned(4096);
+static u32 abar_a[2048] __aligned(4096), abar_b[2048] __aligned(4096);
 
 static void test_init_locks_then_traps(void **state)
 {
@@ -1303,6 +1370,56 @@ static void test_init_locks_then_traps(void **state)
 	pci_hba = false;
 }
 
+/*
+ * Review finding 15: with a 2 KiB ABAR in the middle of its page, accesses in
+ * the page around it are done as asked, but not across the ABAR's edge (that
+ * would reach CAP/GHC past the intercept), nor past the trapped page.
+ */
+static void test_raw_access_clamped(void **state)
+{
+	u32 *regs = abar_a + 0x800 / 4;
+	u64 v;
+
+	memset(abar_a, 0, sizeof(abar_a));
+	regs[AHCI_CAP / 4] = BIT(31) | 1;		/* S64A, 2 ports */
+	regs[AHCI_PI / 4] = BIT(0);
+	pci_hba = true;
+	pci_bar5 = (u64)abar_a + 0x800;
+	assert_int_equal(ahci_init(&vm), 0);
+	assert_int_equal(trap_gpa, (u64)abar_a);
+	assert_int_equal(trap_size, PAGE_SIZE);
+	v = 0x1234;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0x100, 4, true, &v), 0);
+	assert_int_equal(abar_a[0x40], 0x1234);		/* below the ABAR: as asked */
+	v = ~0ULL;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0x7fc, 8, true, &v), -EINVAL);
+	assert_int_equal(regs[AHCI_CAP / 4], BIT(31) | 1);
+	assert_int_equal(abar_a[0x7fc / 4], 0);
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0xffc, 8, true, &v), -EFAULT);
+	assert_int_equal(abar_a[0x1000 / 4], 0);
+	pci_hba = false;
+}
+
+/*
+ * A BAR5 assigned over VMM memory: the VMM must not take the HBA's registers
+ * there (its first map writes the shadow command list address into them).
+ */
+static void test_bar_over_vmm(void **state)
+{
+	memset(abar_b, 0, sizeof(abar_b));
+	abar_b[AHCI_CAP / 4] = BIT(31) | 1;
+	abar_b[AHCI_PI / 4] = BIT(0);
+	pci_hba = true;
+	vmm_alias = (u64)abar_b;
+	vmm_alias_len = sizeof(abar_b);
+	pci_bar5 = (u64)abar_b;
+	assert_int_not_equal(ahci_init(&vm), 0);
+	assert_int_equal(abar_b[P(0, PX_CLB) / 4], 0);
+	assert_int_equal(abar_b[P(0, PX_CLBU) / 4], 0);
+	vmm_alias = vmm_alias_len = 0;
+	pci_hba = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1326,9 +1443,13 @@ int main(void)
 		cmocka_unit_test_setup(test_trim, setup),
 		cmocka_unit_test_setup(test_register_guards, setup),
 		cmocka_unit_test_setup(test_stop_drops, setup),
+		cmocka_unit_test_setup(test_fbs_then_fb_moved, setup),
+		cmocka_unit_test_setup(test_short_read_no_stale_data, setup),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_init_without_controller),
 		cmocka_unit_test_setup(test_init_locks_then_traps, setup),
+		cmocka_unit_test_setup(test_raw_access_clamped, setup),
+		cmocka_unit_test_setup(test_bar_over_vmm, setup),
 	};
 	int ret;
 

@@ -55,6 +55,18 @@ static const struct want cases[] = {
 	{ "mov %eax,0x10(%bx,%si) (16-bit)", B(0x66, 0x89, 0x40, 0x10), 16, 4, INSN_STORE, 4, 4, RAX },
 	{ "mov %ax,0x1234 (16-bit)", B(0x89, 0x06, 0x34, 0x12), 16, 4, INSN_STORE, 2, 2, RAX },
 	{ "mov %ax,0x100(%bx) (16-bit)", B(0x89, 0x87, 0x00, 0x01), 16, 4, INSN_STORE, 2, 2, RAX },
+	/* MOV moffs (A0-A3): the offset is as wide as the address size. */
+	{ "mov %eax,0xfee00310 (moffs64)", B(0xa3, 0x10, 0x03, 0xe0, 0xfe, 0, 0, 0, 0), 64, 9, INSN_STORE, 4, 4, RAX },
+	{ "movabs 0xfee00020,%al", B(0xa0, 0x20, 0x00, 0xe0, 0xfe, 0, 0, 0, 0), 64, 9, INSN_LOAD, 1, 1, RAX },
+	{ "movabs %rax,0xfee00300", B(0x48, 0xa3, 0, 3, 0xe0, 0xfe, 0, 0, 0, 0), 64, 10, INSN_STORE, 8, 8, RAX },
+	{ "movabs 0xfee00300,%ax", B(0x66, 0xa1, 0, 3, 0xe0, 0xfe, 0, 0, 0, 0), 64, 10, INSN_LOAD, 2, 2, RAX },
+	{ "addr32 mov %eax,0xfee00310", B(0x67, 0xa3, 0x10, 0x03, 0xe0, 0xfe), 64, 6, INSN_STORE, 4, 4, RAX },
+	{ "mov %eax,0xfee00310 (32-bit)", B(0xa3, 0x10, 0x03, 0xe0, 0xfe), 32, 5, INSN_STORE, 4, 4, RAX },
+	{ "mov 0xfee00020,%al (32-bit)", B(0xa0, 0x20, 0x00, 0xe0, 0xfe), 32, 5, INSN_LOAD, 1, 1, RAX },
+	{ "addr16 mov %eax,0x310 (32-bit)", B(0x67, 0xa3, 0x10, 0x03), 32, 4, INSN_STORE, 4, 4, RAX },
+	{ "mov %ax,0x310 (16-bit)", B(0xa3, 0x10, 0x03), 16, 3, INSN_STORE, 2, 2, RAX },
+	{ "mov 0x310,%eax (16-bit, 66 67)", B(0x66, 0x67, 0xa1, 0x10, 0x03, 0xe0, 0xfe), 16, 7, INSN_LOAD, 4, 4, RAX },
+	{ "mov %al,%es:0x310 (16-bit)", B(0x26, 0xa2, 0x10, 0x03), 16, 4, INSN_STORE, 1, 1, RAX },
 	/* 0x40 is INC EAX outside 64-bit mode, not a REX prefix. */
 	{ "mov %eax,(%rax) + trailing bytes", B(0x89, 0x00, 0x90, 0x90), 64, 2, INSN_STORE, 4, 4, RAX },
 };
@@ -90,7 +102,7 @@ static void test_refused(void **state)
 	assert_int_equal(insn_decode(B(0x89, 0xc0), 64, &in), -EINVAL);	/* mov %eax,%eax */
 	assert_int_equal(insn_decode(B(0xc7, 0xc8, 0, 0, 0, 0), 64, &in), -EINVAL); /* C7 /1 */
 	assert_int_equal(insn_decode(B(0x0f, 0xb8, 0x00), 64, &in), -EINVAL);
-	assert_int_equal(insn_decode(B(0xa3, 0, 3, 0xe0, 0xfe), 32, &in), -EINVAL); /* moffs */
+	assert_int_equal(insn_decode(B(0xa4), 64, &in), -EINVAL);		/* movsb */
 	/* In 32-bit mode 0x48 is DEC EAX: not a prefix, so not ours. */
 	assert_int_equal(insn_decode(B(0x48, 0x89, 0x07), 32, &in), -EINVAL);
 }
@@ -107,6 +119,10 @@ static void test_truncated(void **state)
 	assert_int_equal(in.imm, 0x12345678);
 	assert_int_equal(insn_decode(B(0x66, 0x66, 0x66), 64, &in), -EFAULT);
 	assert_int_equal(insn_decode(B(0x89, 0x04), 64, &in), -EFAULT);	/* SIB missing */
+	/* moffs64 cut short: 8 offset bytes in long mode, not 4 */
+	assert_int_equal(insn_decode(B(0xa3, 0x10, 0x03, 0xe0, 0xfe), 64, &in), -EFAULT);
+	assert_int_equal(insn_decode(B(0x67, 0xa3, 0x10, 0x03, 0xe0), 64, &in), -EFAULT);
+	assert_int_equal(insn_decode(B(0xa1, 0x10), 16, &in), -EFAULT);
 }
 
 static void test_store_values(void **state)

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* MMIO intercept registry and dispatch (vmm/vm_mmio.c), arch hook stubbed. */
+/*
+ * MMIO intercept registry and dispatch (vmm/vm_mmio.c), arch hook stubbed;
+ * which EPT violations the arch emulation takes (arch/x86_64/vmx_mmio_fault.c).
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <mamori/errno.h>
 #include <mamori/mmio.h>
+#include <asm/vmx_mmio.h>
 
 static struct {
 	u64 gpa, size;
@@ -87,6 +91,50 @@ static void test_refused_read_is_all_ones(void **state)
 	assert_int_equal(v, ~0ULL);
 }
 
+/* An access that runs past the region's end never reaches its handler. */
+static void test_access_clamped_to_region(void **state)
+{
+	struct vm vm;
+	struct seen s = { 0 };
+	u64 v = 0x55;
+
+	reset(&vm);
+	assert_int_equal(vm_register_mmio(&vm, 0xe0000000, 0x1000, MMIO_TRAP_READ | MMIO_TRAP_WRITE, "bar", dev, &s), 0);
+	assert_int_equal(vm_mmio_dispatch(&vm, 0xe0000ffc, 8, true, &v), 0);
+	assert_int_equal(vm_mmio_dispatch(&vm, 0xe0000fff, 2, false, &v), 0);
+	assert_int_equal(v, ~0ULL);
+	assert_int_equal(s.calls, 0);
+	assert_int_equal(vm_mmio_dispatch(&vm, 0xe0000ff8, 8, false, &v), 0);
+	assert_int_equal(s.calls, 1);
+}
+
+#define Q_DATA	(EPT_Q_GLA_VALID | EPT_Q_GLA_XLATED)
+
+/* Only an instruction's own data access is emulated (review finding 15). */
+static void test_fault_cause(void **state)
+{
+	assert_null(vmx_mmio_fault_why(Q_DATA | EPT_Q_WRITE, 0));
+	assert_null(vmx_mmio_fault_why(Q_DATA | 1, 0x00000b0e));	/* valid bit clear */
+	/* the CPU pushing a #PF frame onto a stack in the region */
+	assert_non_null(vmx_mmio_fault_why(Q_DATA | EPT_Q_WRITE, 0x80000b0e));
+	/* an external interrupt whose IDT entry lies in the region */
+	assert_non_null(vmx_mmio_fault_why(Q_DATA | 1, 0x80000020));
+	/* a guest page-table entry in the region, read during the walk */
+	assert_non_null(vmx_mmio_fault_why(EPT_Q_GLA_VALID | 1, 0));
+	/* PDPTE load at MOV CR3: no linear address */
+	assert_non_null(vmx_mmio_fault_why(1, 0));
+	assert_non_null(vmx_mmio_fault_why(Q_DATA | EPT_Q_FETCH, 0));
+}
+
+static void test_access_within_page(void **state)
+{
+	assert_null(vmx_mmio_access_why(0xfebf0ffc, 4));
+	assert_null(vmx_mmio_access_why(0xfebf0ff8, 8));
+	assert_non_null(vmx_mmio_access_why(0xfebf0ffe, 4));
+	assert_non_null(vmx_mmio_access_why(0xfebf0ffc, 8));
+	assert_non_null(vmx_mmio_access_why(0xfebf0000, 0));
+}
+
 static void test_bad_arguments(void **state)
 {
 	struct vm vm;
@@ -145,6 +193,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_register_and_dispatch),
 		cmocka_unit_test(test_refused_read_is_all_ones),
+		cmocka_unit_test(test_access_clamped_to_region),
+		cmocka_unit_test(test_fault_cause),
+		cmocka_unit_test(test_access_within_page),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_overlap_full_unregister),
 		cmocka_unit_test(test_arch_failure_undone),

@@ -68,6 +68,9 @@ struct ahci_hba;
 #define AHCI_HDR_CFL		0x1f
 #define AHCI_HDR_A		BIT(5)
 #define AHCI_HDR_W		BIT(6)
+#define AHCI_HDR_R		BIT(8)	/* reset: part of a soft-reset sequence */
+#define AHCI_HDR_B		BIT(9)	/* BIST FIS */
+#define AHCI_HDR_C		BIT(10)	/* clear BSY and PxCI once the FIS is sent */
 #define AHCI_HDR_PRDTL_SHIFT	16
 #define AHCI_CT_CFIS		0x00
 #define AHCI_CT_ACMD		0x40

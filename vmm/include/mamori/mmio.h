@@ -17,7 +17,8 @@ u32 vm_mmio_flags(struct vm *vm, u64 gpa);
 
 /*
  * vm_mmio_dispatch - emulate one guest access through the region's handler.
- * A refusal is logged (rate-limited); a refused read returns all ones.
+ * An access running past the end of the region is refused without calling
+ * it. A refusal is logged (rate-limited); a refused read returns all ones.
  * Return: 0, or -ENOENT when @gpa is in no region (nothing done).
  */
 int vm_mmio_dispatch(struct vm *vm, u64 gpa, u32 size, bool write, u64 *val);

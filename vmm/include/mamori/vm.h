@@ -122,6 +122,14 @@ int vm_unregister_mmio(struct vm *vm, u64 gpa);
 int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len);
 int guest_phys_write(struct vm *vm, u64 gpa, const void *buf, u64 len);
 
+/*
+ * guest_range_in_vmm - the one check of a guest-provided address against the
+ * VMM's region: true if [@gpa, @gpa + @len) touches it or wraps around. For
+ * addresses the VMM hands to a device or touches on the guest's behalf
+ * without guest_phys_read/write (which apply it themselves).
+ */
+bool guest_range_in_vmm(struct vm *vm, u64 gpa, u64 len);
+
 /* arch_vm_intercept_pio - make guest accesses to the ports exit (I/O bitmap). */
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count);
 

@@ -2,9 +2,10 @@
 /*
  * A small x86 instruction decoder for MMIO emulation: the instructions a
  * compiler emits for a plain load or store through a pointer (MOV r/m<->reg,
- * MOV imm, MOVZX, XCHG). It computes the length itself (the VM-exit
+ * MOV imm, MOV rAX<->moffs, MOVZX, XCHG). It computes the length itself (the VM-exit
  * instruction-length field is not valid for EPT violations) and names the
- * register or immediate; the address comes from the exit, not from ModRM.
+ * register or immediate; the address comes from the exit, not from ModRM or
+ * the moffs.
  * Pure C, host-tested (tests/unit/test_insn.c).
  */
 #ifndef MAMORI_ASM_INSN_H
@@ -15,8 +16,8 @@
 #define INSN_MAX_LEN	15
 
 enum insn_op {
-	INSN_STORE,	/* 88/89: mov r/m, reg; C6/C7: mov r/m, imm */
-	INSN_LOAD,	/* 8A/8B: mov reg, r/m */
+	INSN_STORE,	/* 88/89: mov r/m, reg; C6/C7: mov r/m, imm; A2/A3: mov moffs, rAX */
+	INSN_LOAD,	/* 8A/8B: mov reg, r/m; A0/A1: mov rAX, moffs */
 	INSN_LOADZX,	/* 0F B6/B7: movzx reg, r/m8/16 */
 	INSN_XCHG,	/* 86/87: xchg r/m, reg (a load and a store) */
 };
