@@ -9,8 +9,8 @@ EFI_CFLAGS := -std=gnu11 -O2 -ffreestanding -fpic -fshort-wchar -fno-stack-prote
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds
 
 LOADER_SRCS := boot/loader.c boot/loader_util.c boot/boot_info_efi.c \
-	boot/boot_info_build.c boot/elf_check.c boot/policy_var.c boot/disk_info.c \
-	boot/disk_info_parse.c
+	boot/boot_info_build.c boot/cpu_census.c boot/elf_check.c boot/policy_var.c \
+	boot/disk_info.c boot/disk_info_parse.c
 LOADER_OBJS := $(LOADER_SRCS:%.c=$(BUILD)/efi/%.o)
 
 $(BUILD)/efi/%.o: %.c | deps-stamp
@@ -34,7 +34,9 @@ $(BUILD)/tests/test_elf_check: $(BUILD)/host/tests/unit/test_elf_check.o \
 		$(BUILD)/host/boot/elf_check.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+HOST_CFLAGS_tests/unit/test_boot_info.c := -Itools/acpi-shim
 $(BUILD)/tests/test_boot_info: $(BUILD)/host/tests/unit/test_boot_info.o \
-		$(BUILD)/host/boot/boot_info_build.o $(BUILD)/host/boot/disk_info_parse.o
+		$(BUILD)/host/boot/boot_info_build.o $(BUILD)/host/boot/disk_info_parse.o \
+		$(BUILD)/host/boot/cpu_census.o $(BUILD)/host/tools/acpi-shim/acpi_tables.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -3,6 +3,7 @@
 #include <efi.h>
 #include <efilib.h>
 #include "boot_info_build.h"
+#include "cpu_census.h"
 #include "loader.h"
 #include "efi_mp.h"
 
@@ -16,13 +17,17 @@ void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, U
 		loader_halt(L"malformed load options", EFI_INVALID_PARAMETER);
 }
 
+/* The ACPI 2.0 RSDP, else the ACPI 1.0 one: the OS finds either. */
 static void fill_acpi(struct boot_info *bi)
 {
-	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
 	UINTN i;
 
 	for (i = 0; i < ST->NumberOfTableEntries; i++)
 		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, &acpi20))
+			bi->acpi_rsdp = (u64)ST->ConfigurationTable[i].VendorTable;
+	for (i = 0; i < ST->NumberOfTableEntries && !bi->acpi_rsdp; i++)
+		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, &acpi10))
 			bi->acpi_rsdp = (u64)ST->ConfigurationTable[i].VendorTable;
 }
 
@@ -50,27 +55,69 @@ static u32 cpu_apic_id(void)
 	return b >> 24;
 }
 
-/* Boot CPU first; without MP services, only the boot CPU is known. */
-static void fill_cpus(struct boot_info *bi)
+/* What MP services report: NULL without them or when a call fails. */
+static struct census_cpu *mp_cpus(UINTN *count)
 {
+	static struct census_cpu cpus[BOOT_CPUS_MAX];
 	struct mp_services *mp;
 	struct mp_cpu_info info;
-	UINTN n, enabled, i;
-	u32 bsp = cpu_apic_id();
+	UINTN enabled, i;
 
-	bi->cpu_count = 1;
-	bi->cpu_apic_ids[0] = bsp;
 	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &mp_services_guid, NULL,
-					(void **)&mp)))
-		return;
-	if (EFI_ERROR(uefi_call_wrapper(mp->get_count, 3, mp, &n, &enabled)))
-		return;
-	for (i = 0; i < n && bi->cpu_count < BOOT_CPUS_MAX; i++) {
+					(void **)&mp)) ||
+	    EFI_ERROR(uefi_call_wrapper(mp->get_count, 3, mp, count, &enabled)))
+		return NULL;
+	for (i = 0; i < *count && i < BOOT_CPUS_MAX; i++) {
 		if (EFI_ERROR(uefi_call_wrapper(mp->get_info, 3, mp, i, &info)))
-			continue;
-		if ((u32)info.processor_id != bsp)
-			bi->cpu_apic_ids[bi->cpu_count++] = (u32)info.processor_id;
+			return NULL;
+		cpus[i] = (struct census_cpu){ (u32)info.processor_id, info.status_flag };
 	}
+	return cpus;
+}
+
+static int census_refused(const struct census_result *r)
+{
+	switch (r->verdict) {
+	case CENSUS_NO_MP:
+		loader_log(L"mamori: refused: no usable UEFI MP services, and the ACPI MADT does "
+			   L"not show the boot CPU alone (%d startable): other processors would "
+			   L"run outside VMX\n", r->count);
+		break;
+	case CENSUS_TOO_MANY:
+		loader_log(L"mamori: refused: %d processors; the VMM brings at most %d under VMX\n",
+			   r->count, BOOT_CPUS_MAX);
+		break;
+	case CENSUS_DISABLED:
+		loader_log(L"mamori: refused: processor APIC %d is disabled by the firmware but the "
+			   L"OS could start it outside VMX (the MADT lists it, or no MADT)\n",
+			   r->apic_id);
+		break;
+	case CENSUS_MADT_EXTRA:
+		loader_log(L"mamori: refused: the ACPI MADT lets the OS start processor APIC %d, "
+			   L"which MP services did not report enabled: it would run outside VMX\n",
+			   r->apic_id);
+		break;
+	default:
+		loader_log(L"mamori: refused: the ACPI MADT is malformed; cannot tell which "
+			   L"processors the OS may start\n");
+		break;
+	}
+	return -1;
+}
+
+/* Every processor the OS could start goes under VMX, boot CPU first, or the boot stops. */
+static int fill_cpus(struct boot_info *bi)
+{
+	static struct census_madt madt;
+	struct census_result r;
+	struct census_cpu *mp;
+	UINTN n = 0;
+
+	census_read_madt(bi->acpi_rsdp, &madt);
+	mp = mp_cpus(&n);
+	if (census_decide(bi, cpu_apic_id(), mp, (u32)MIN(n, 0xffffffffu), &madt, &r))
+		return census_refused(&r);
+	return 0;
 }
 
 /* A reserved page below 1 MiB for the VMM's AP start-up code (SIPI target). */
@@ -116,7 +163,8 @@ int loader_fill_boot_info(struct boot_info *bi)
 {
 	fill_acpi(bi);
 	fill_gop(bi);
-	fill_cpus(bi);
+	if (fill_cpus(bi))
+		return loader_fail(L"a processor would stay outside VMX", EFI_UNSUPPORTED);
 	fill_trampoline(bi);
 	fill_policy(bi);
 	if (fill_memmap(bi))

@@ -3,6 +3,7 @@
 #include "ahci_priv.h"
 #include <drivers/ata_cmds.h>
 #include <drivers/pci.h>
+#include <drivers/reg_merge.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -63,7 +64,7 @@ static bool fb_ok(struct ahci_port *pt, u32 len)
 	u8 probe[64];
 	u32 off;
 
-	if (guest_range_in_vmm(h->vm, fb, len))
+	if (vm_range_hits_vmm(h->vm, fb, len))
 		return false;
 	for (off = 0; off < len; off += sizeof(probe))
 		if (guest_phys_read(h->vm, fb + off, probe, sizeof(probe)))
@@ -225,18 +226,40 @@ static u32 reg_read(struct ahci_hba *h, u32 off)
 	return pt ? port_read(pt, off % AHCI_PORT_SIZE) : hw_rd(h, off);
 }
 
+/*
+ * Deny by default: of the global registers the guest may write GHC (reset and
+ * interrupt enable; AHCI mode stays on), IS, command completion coalescing,
+ * EM_CTL and BOHC; CAP and PI (write-once on some HBAs: a guest write would
+ * enable ports nobody shadows) and vendor registers are refused, and so is
+ * any register of a port the VMM does not shadow. NULL: writable.
+ */
+static const char *reg_write_refused(struct ahci_hba *h, u32 off)
+{
+	if (off >= AHCI_PORT_BASE)
+		return h->port[(off - AHCI_PORT_BASE) / AHCI_PORT_SIZE] ? NULL :
+		       "register of a port the VMM does not shadow";
+	switch (off & ~3u) {
+	case AHCI_GHC: case AHCI_IS: case AHCI_CCC_CTL: case AHCI_CCC_PORTS:
+	case AHCI_EM_CTL: case AHCI_BOHC:
+		return NULL;
+	}
+	return "read-only, write-once or vendor register";
+}
+
 static int reg_write(struct ahci_hba *h, u32 off, u32 v)
 {
-	struct ahci_port *pt;
+	const char *why = reg_write_refused(h, off);
 	u32 p;
 
-	if (off >= AHCI_PORT_BASE) {
-		pt = h->port[(off - AHCI_PORT_BASE) / AHCI_PORT_SIZE];
-		if (pt)
-			return port_write(pt, off % AHCI_PORT_SIZE, v);
-		hw_wr(h, off, v);
-		return 0;
+	if (why) {
+		log_guest(h, off, why);
+		return -EPERM;
 	}
+	if (off >= AHCI_PORT_BASE)
+		return port_write(h->port[(off - AHCI_PORT_BASE) / AHCI_PORT_SIZE],
+				  off % AHCI_PORT_SIZE, v);
+	if (off == AHCI_GHC)		/* legacy (IDE) mode would leave the trap */
+		v = (v & (AHCI_GHC_HR | AHCI_GHC_IE)) | AHCI_GHC_AE;
 	hw_wr(h, off, v);
 	if (off == AHCI_GHC && (v & AHCI_GHC_HR))
 		for (p = 0; p < AHCI_MAX_PORTS; p++)
@@ -257,7 +280,7 @@ static bool reg_virtual(u32 off)
 
 static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *val)
 {
-	u32 off = gpa - h->abar, sh;
+	u32 off = gpa - h->abar;
 
 	if (size == 4 && !(off & 3))
 		return write ? reg_write(h, off, *val) : (*val = reg_read(h, off), 0);
@@ -275,12 +298,15 @@ static int ahci_access(struct ahci_hba *h, u64 gpa, u32 size, bool write, u64 *v
 	if ((off & 3) + size > 4)
 		return -EINVAL;		/* straddles two registers */
 	if (!write) {
-		sh = (off & 3) * 8;
-		*val = (reg_read(h, off & ~3u) >> sh) & (size == 4 ? ~0u : (1u << size * 8) - 1);
+		*val = reg_extract(reg_read(h, off & ~3u), off, size);
 		return 0;
 	}
-	if (reg_virtual(off)) {
+	if (reg_virtual(off)) {		/* no merge: write-1 actions (PxCI, CLO, HR) */
 		log_guest(h, off, "partial write of a shadowed register");
+		return -EPERM;
+	}
+	if (reg_write_refused(h, off)) {
+		log_guest(h, off, reg_write_refused(h, off));
 		return -EPERM;
 	}
 	raw_access(gpa, size, write, val);
@@ -298,7 +324,7 @@ static int mmio_where(struct ahci_hba *h, u64 gpa, u32 size)
 	u64 end = h->abar + AHCI_ABAR_MAX;
 
 	if (gpa < h->trap_gpa || gpa - h->trap_gpa >= h->trap_size ||
-	    size > h->trap_size - (gpa - h->trap_gpa) || guest_range_in_vmm(h->vm, gpa, size))
+	    size > h->trap_size - (gpa - h->trap_gpa) || vm_range_hits_vmm(h->vm, gpa, size))
 		return -EFAULT;
 	if (gpa >= h->abar && gpa + size <= end)
 		return 1;
@@ -363,8 +389,8 @@ static int port_attach(struct ahci_hba *h, u32 no)
 	pt->no = no;
 	pt->cl = (struct ahci_cmd_hdr *)shadow;
 	pt->ct = shadow + PAGE_SIZE;
-	pt->disk = disk_find(BOOT_DISK_AHCI, PCI_BUS(h->bdf), PCI_DEV(h->bdf), PCI_FN(h->bdf),
-			     no, 0);
+	pt->disk = disk_claim(BOOT_DISK_AHCI, PCI_BUS(h->bdf), PCI_DEV(h->bdf), PCI_FN(h->bdf),
+			      no, 0, "ahci");
 	ret = port_quiesce(pt, &cmd);
 	if (ret)
 		return ret;
@@ -415,7 +441,7 @@ static int hba_map(struct ahci_hba *h, u64 abar)
 {
 	int ret = 0;
 
-	if (guest_range_in_vmm(h->vm, abar, AHCI_ABAR_MAX))
+	if (vm_range_hits_vmm(h->vm, abar, AHCI_ABAR_MAX))
 		return -EFAULT;
 	spin_lock(&h->lock);
 	h->abar = abar;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* AHCI: the bounce pool and the walker of the guest's PRD tables. */
 #include "ahci_priv.h"
+#include <drivers/prd.h>
 #include <mamori/errno.h>
 #include <mamori/mm.h>
 #include <mamori/string.h>
@@ -61,40 +62,49 @@ static int bounce_xfer(struct ahci_hba *h, struct ahci_slot *sl, u32 pos, u64 gp
 	return 0;
 }
 
+static int ahci_prd_read(void *vm, u64 gpa, void *buf, u32 len)
+{
+	return guest_phys_read(vm, gpa, buf, len);
+}
+
+/* The next piece of the stream, at most @max bytes; -EFAULT if it touches the VMM. */
+static int prd_piece(struct ahci_hba *h, struct prd_walk *w, u32 max, u64 *gpa, u32 *len)
+{
+	int ret = prd_walk_next(w, max, gpa, len);
+
+	if (ret)
+		return ret;
+	return vm_range_hits_vmm(h->vm, *gpa, *len) ? -EFAULT : 0;
+}
+
 int ahci_prd_walk(struct ahci_port *pt, struct ahci_slot *sl, enum ahci_prd_op op, u64 *sum)
 {
-	struct ahci_prd prd[AHCI_PRD_BATCH];
-	u32 i = 0, pos = 0;
-	u64 total = 0;
+	struct prd_walk w;
+	u64 gpa, total = 0;
+	u32 i, pos, len;
 	int ret;
 
-	while (i < sl->prdtl && (op == AHCI_PRD_CHECK || pos < sl->bytes)) {
-		u32 k, n = MIN(sl->prdtl - i, AHCI_PRD_BATCH);
-
-		ret = guest_phys_read(pt->hba->vm, sl->ctba + AHCI_CT_PRDT + i * sizeof(prd[0]),
-				      prd, n * sizeof(prd[0]));
+	prd_walk_init(&w, PRD_AHCI, sl->ctba + AHCI_CT_PRDT, sl->prdtl, ahci_prd_read,
+		      pt->hba->vm);
+	if (op == AHCI_PRD_CHECK) {
+		/* an entry holds 1 byte to 4 MiB: each piece is one whole entry */
+		for (i = 0; i < sl->prdtl; i++) {
+			if ((ret = prd_piece(pt->hba, &w, AHCI_PRD_DBC + 1, &gpa, &len)))
+				return ret;
+			total += len;
+		}
+		if (sum)
+			*sum = total;
+		return 0;
+	}
+	for (pos = 0; pos < sl->bytes; pos += len) {
+		if ((ret = prd_piece(pt->hba, &w, sl->bytes - pos, &gpa, &len)))
+			return ret;	/* -EINVAL: the table ends first */
+		ret = bounce_xfer(pt->hba, sl, pos, gpa, len, op == AHCI_PRD_SCATTER);
 		if (ret)
 			return ret;
-		for (k = 0; k < n && (op == AHCI_PRD_CHECK || pos < sl->bytes); k++) {
-			u64 gpa = prd[k].dba | (u64)prd[k].dbau << 32;
-			u32 len = (prd[k].dbc & AHCI_PRD_DBC) + 1;
-
-			if (guest_range_in_vmm(pt->hba->vm, gpa, len))
-				return -EFAULT;
-			total += len;
-			if (op == AHCI_PRD_CHECK)
-				continue;
-			len = MIN(len, sl->bytes - pos);
-			ret = bounce_xfer(pt->hba, sl, pos, gpa, len, op == AHCI_PRD_SCATTER);
-			if (ret)
-				return ret;
-			pos += len;
-		}
-		i += n;
 	}
-	if (sum)
-		*sum = total;
-	return op == AHCI_PRD_CHECK || pos == sl->bytes ? 0 : -EINVAL;
+	return 0;
 }
 
 int ahci_bounce_crypt(struct ahci_port *pt, struct ahci_slot *sl, bool encrypt)

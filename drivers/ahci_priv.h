@@ -18,7 +18,6 @@
 #define AHCI_SHADOW_PAGES	(1 + AHCI_SLOTS * AHCI_CT_SIZE / PAGE_SIZE)
 #define AHCI_HDR_KEEP		0xf7bfu	/* CFL, A, P, R, B, C (ahci_classify), PMP: W is ours */
 #define AHCI_CHUNK_SECT		(AHCI_CHUNK_SIZE / DISK_SECTOR)
-#define AHCI_PRD_BATCH		16
 #define AHCI_STOP_POLL		1000000u
 #define AHCI_CI_POLL		1000u	/* PxCI reads after a final FIS, at most */
 
@@ -110,11 +109,13 @@ void ahci_chunks_put(struct ahci_hba *h, struct ahci_slot *sl);
 enum ahci_prd_op { AHCI_PRD_CHECK, AHCI_PRD_GATHER, AHCI_PRD_SCATTER };
 
 /*
- * ahci_prd_walk - walk the guest's PRD table of @sl (@sl->ctba, @sl->prdtl):
- * AHCI_PRD_CHECK sums the byte counts into *@sum and refuses PRDs into VMM
- * memory; GATHER/SCATTER copy the first @sl->bytes between the guest buffers
- * and the bounce chunks of @sl, in stream order. Return 0, -EFAULT or -EINVAL
- * (table shorter than @sl->bytes).
+ * ahci_prd_walk - walk the guest's PRD table of @sl (@sl->ctba, @sl->prdtl)
+ * with drivers/prd.c: AHCI_PRD_CHECK sums the byte counts of all entries into
+ * *@sum and refuses entries into VMM memory; GATHER/SCATTER re-read the table
+ * (the guest may have rewritten it) and copy the first @sl->bytes between the
+ * guest buffers and the bounce chunks of @sl, in stream order, refusing every
+ * piece into VMM memory. Return 0, -EFAULT or -EINVAL (table shorter than
+ * @sl->bytes).
  */
 int ahci_prd_walk(struct ahci_port *pt, struct ahci_slot *sl, enum ahci_prd_op op, u64 *sum);
 /* ahci_bounce_crypt - en/decrypt @sl's bounce chunks in place (disk_crypt()). */

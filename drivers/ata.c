@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <drivers/ata.h>
 #include <drivers/pci.h>
+#include <drivers/prd.h>
+#include <drivers/reg_merge.h>
+#include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/spinlock.h>
+#include <asm/tsc.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
@@ -18,6 +22,8 @@
 #define ATA_CTL_SRST	0x04
 #define ATA_ST_ERR	0x01
 #define ATA_ST_BSY	0x80
+#define ATA_ST_ABORTED	0x51		/* DRDY, DSC, ERR: what a timed-out command shows */
+#define ATA_ER_ABRT	0x04
 
 #define BM_CMD		0
 #define BM_STATUS	2
@@ -32,8 +38,14 @@
 #define ATA_CHUNK_SECT	(ATA_BOUNCE / DISK_SECTOR)
 #define ATA_PRD_SPAN	0x10000		/* one PRD entry: 64 KiB, not crossing 64 KiB */
 #define ATA_PRD_MAX	8192		/* a 64 KiB guest PRD table */
-#define ATA_PRD_EOT	0x80000000u
-#define ATA_POLL_MAX	50000000u
+/*
+ * A DMA chunk the device has not finished within ATA_DMA_TIMEOUT_MS (TSC,
+ * calibrated at boot) fails: the vCPU waits with interrupts off and the
+ * channel locked, far below Linux's 20 s soft-lockup limit. ATA_POLL_MAX
+ * bounds the wait should the TSC not advance.
+ */
+#define ATA_DMA_TIMEOUT_MS	5000u
+#define ATA_POLL_MAX		50000000u
 
 
 /* ---- taskfile --------------------------------------------------------------- */
@@ -44,10 +56,29 @@ void ata_tf_write(struct ata_taskfile *tf, u32 reg, u8 val)
 
 	if (reg == ATA_DEVICE) {
 		tf->dev = val;
+		tf->valid |= ATA_TF_CUR(reg);
 	} else if (reg >= 1 && reg <= 5) {
 		r[reg][1] = r[reg][0];
 		r[reg][0] = val;
+		if (tf->valid & ATA_TF_CUR(reg))
+			tf->valid |= ATA_TF_HOB(reg);
+		tf->valid |= ATA_TF_CUR(reg);
 	}
+}
+
+void ata_tf_reset(struct ata_taskfile *tf)
+{
+	*tf = (struct ata_taskfile){ .count = { 1, 1 }, .lbal = { 1, 1 } };
+}
+
+bool ata_tf_addr_valid(const struct ata_taskfile *tf, bool lba48)
+{
+	u16 need = ATA_TF_CUR(2) | ATA_TF_CUR(3) | ATA_TF_CUR(4) | ATA_TF_CUR(5) |
+		   ATA_TF_CUR(ATA_DEVICE);
+
+	if (lba48)
+		need |= ATA_TF_HOB(2) | ATA_TF_HOB(3) | ATA_TF_HOB(4) | ATA_TF_HOB(5);
+	return (tf->valid & need) == need;
 }
 
 void ata_tf_decode(const struct ata_taskfile *tf, bool lba48, u64 *lba, u32 *nsect)
@@ -80,7 +111,9 @@ struct ata_chan {
 	u8 proto;			/* enum ata_proto, ATA_REFUSED when idle */
 	u8 opcode;
 	bool sectors, lba48, held;
+	bool timed_out;			/* a DMA failed on time: the guest sees an abort */
 	const struct disk *d;
+	const struct disk *unit_d;	/* of the unit the last command addressed */
 	u64 lba;
 	u32 nsect, done, pos;
 	u8 sect[DISK_SECTOR] __aligned(16);
@@ -92,6 +125,7 @@ struct ata_chan {
 };
 
 static struct ata_chan chans[2];
+static u64 ata_tsc_per_ms;
 
 /* ---- commands ------------------------------------------------------------- */
 
@@ -105,6 +139,24 @@ static void ata_idle(struct ata_chan *c)
 	c->done = 0;
 }
 
+/*
+ * Issue @op on the registers the VMM decided on: the whole shadow, HOB bytes
+ * first, then the current values and the device register, so nothing the
+ * device changed itself (LBA advanced after each sector, a reset, a result)
+ * and no register the guest wrote past the intercept takes part.
+ */
+static void ata_tf_replay(struct ata_chan *c, const struct ata_taskfile *tf, u8 op)
+{
+	u32 i;
+
+	for (i = 0; i < 5; i++)
+		outb(c->cmd + 1 + i, (&tf->feature[1])[i * 2]);
+	for (i = 0; i < 5; i++)
+		outb(c->cmd + 1 + i, (&tf->feature[0])[i * 2]);
+	outb(c->cmd + ATA_DEVICE, tf->dev);
+	outb(c->cmd + ATA_COMMAND, op);
+}
+
 /* The device aborts NOP with ERR/ABRT and an interrupt, exactly as a refused command should end. */
 static void ata_refuse(struct ata_chan *c, u8 op, const char *name, const char *why)
 {
@@ -114,6 +166,7 @@ static void ata_refuse(struct ata_chan *c, u8 op, const char *name, const char *
 		pr_warn("ata%u.%u: refused command 0x%02x (%s): %s; the guest sees an ATA abort\n",
 			c->idx, (c->tf.dev >> 4) & 1, op, name, why);
 	ata_idle(c);
+	outb(c->cmd + ATA_DEVICE, c->tf.dev);
 	outb(c->cmd + ATA_COMMAND, ATA_CMD_NOP);
 }
 
@@ -125,12 +178,16 @@ static void ata_command(struct ata_chan *c, u8 op)
 	struct ata_cmd_info ci;
 
 	ata_idle(c);
+	c->timed_out = false;
+	c->unit_d = d;
 	if (ata_cmd_lookup(&rq, &ci))
 		return ata_refuse(c, op, ci.name, ci.why);
 	if (ci.ncq)
 		return ata_refuse(c, op, ci.name, "queued command on IDE");
 	if (ci.dsm)
 		return ata_refuse(c, op, ci.name, "DSM on IDE (its ranges are not checked)");
+	if (ci.sectors && !ata_tf_addr_valid(&c->tf, ci.lba48))
+		return ata_refuse(c, op, ci.name, "taskfile not rewritten since a device reset");
 	if (d && ci.sectors && !(c->tf.dev & ATA_DEV_LBA))
 		return ata_refuse(c, op, ci.name, "CHS addressing on a disk with encrypted ranges");
 	if (d && ci.proto == ATA_PACKET)
@@ -148,7 +205,9 @@ static void ata_command(struct ata_chan *c, u8 op)
 		c->held = true;		/* issued by ata_dma_run() at the bus-master start */
 		return;
 	}
-	outb(c->cmd + ATA_COMMAND, op);
+	ata_tf_replay(c, &c->tf, op);
+	if (op == ATA_CMD_EDD || op == ATA_CMD_DEVICE_RESET)
+		ata_tf_reset(&c->tf);
 }
 
 /* ---- PIO data ------------------------------------------------------------- */
@@ -217,14 +276,18 @@ static int ata_data_sectors(struct ata_chan *c, bool in, u8 *buf, u32 len)
 	return rc;
 }
 
+/*
+ * Sector data move only as sectors of the command decided on; other data
+ * (IDENTIFY, logs, PACKET) go raw, but to a unit with encrypted ranges only
+ * for an allowed PIO command of that direction, never after a refusal.
+ */
 static int ata_data(struct ata_chan *c, bool in, u8 *buf, u32 len, u32 size)
 {
-	bool pio_sectors = c->sectors &&
-			   (c->proto == (in ? ATA_PIO_IN : ATA_PIO_OUT)) && c->done < c->nsect;
+	bool pio = c->proto == (in ? ATA_PIO_IN : ATA_PIO_OUT);
 
-	if (pio_sectors)
+	if (c->sectors && pio && c->done < c->nsect)
 		return ata_data_sectors(c, in, buf, len);
-	if (c->d || (c->sectors && c->proto != ATA_PIO_IN && c->proto != ATA_PIO_OUT)) {
+	if (c->sectors || (c->unit_d && !pio)) {
 		static u32 n;
 
 		if (log_ratelimit(&n))
@@ -238,44 +301,29 @@ static int ata_data(struct ata_chan *c, bool in, u8 *buf, u32 len, u32 size)
 
 /* ---- bus-master DMA through the shadow PRD table ---------------------------- */
 
-struct prd_cursor {
-	u32 entry;			/* next guest PRD entry */
-	u64 addr;			/* of the current entry's remaining bytes */
-	u32 left;
-	bool eot;
-};
-
-static int prd_next(struct vm *vm, struct ata_chan *c, struct prd_cursor *p)
+static int ata_prd_read(void *vm, u64 gpa, void *buf, u32 len)
 {
-	u32 e[2];
+	return guest_phys_read(vm, gpa, buf, len);
+}
 
-	if (p->eot || p->entry >= ATA_PRD_MAX)
-		return -EINVAL;
-	if (guest_phys_read(vm, c->guest_prd + 8ULL * p->entry++, e, sizeof(e)))
-		return -EFAULT;
-	p->addr = e[0] & ~1u;
-	p->left = (e[1] & 0xffff) ? (e[1] & 0xfffe) : 0x10000;
-	p->eot = e[1] & ATA_PRD_EOT;
-	return 0;
+static void ata_prd_walk(struct vm *vm, struct ata_chan *c, struct prd_walk *w)
+{
+	prd_walk_init(w, PRD_BMIDE, c->guest_prd, ATA_PRD_MAX, ata_prd_read, vm);
 }
 
 /* Copy @len bytes between the bounce buffer and the guest buffers the PRDs name. */
-static int prd_copy(struct vm *vm, struct ata_chan *c, struct prd_cursor *p, u8 *buf,
-		    u32 len, bool to_guest)
+static int prd_copy(struct vm *vm, struct prd_walk *w, u8 *buf, u32 len, bool to_guest)
 {
+	u64 gpa;
 	u32 n;
 	int rc;
 
 	while (len) {
-		if (!p->left && (rc = prd_next(vm, c, p)))
+		if ((rc = prd_walk_next(w, len, &gpa, &n)))
 			return rc;
-		n = MIN(len, p->left);
-		rc = to_guest ? guest_phys_write(vm, p->addr, buf, n) :
-				guest_phys_read(vm, p->addr, buf, n);
+		rc = to_guest ? guest_phys_write(vm, gpa, buf, n) : guest_phys_read(vm, gpa, buf, n);
 		if (rc)
 			return rc;
-		p->addr += n;
-		p->left -= n;
 		buf += n;
 		len -= n;
 	}
@@ -288,20 +336,22 @@ static int prd_copy(struct vm *vm, struct ata_chan *c, struct prd_cursor *p, u8 
  */
 static int prd_check(struct vm *vm, struct ata_chan *c, u64 bytes)
 {
-	struct prd_cursor p = { 0 };
-	u64 a;
+	struct prd_walk w;
+	u64 a, gpa;
+	u32 n;
 	u8 b;
 	int rc;
 
+	ata_prd_walk(vm, c, &w);
 	while (bytes) {
-		if ((rc = prd_next(vm, c, &p)))
+		if ((rc = prd_walk_next(&w, (u32)MIN(bytes, 0x80000000ULL), &gpa, &n)))
 			return rc;
-		for (a = p.addr; a < p.addr + p.left; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE)
+		for (a = gpa; a < gpa + n; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE)
 			if (guest_phys_read(vm, a, &b, 1))
 				return -EFAULT;
-		if (guest_phys_read(vm, p.addr + p.left - 1, &b, 1))
+		if (guest_phys_read(vm, gpa + n - 1, &b, 1))
 			return -EFAULT;
-		bytes -= MIN(bytes, p.left);
+		bytes -= n;
 	}
 	return 0;
 }
@@ -310,7 +360,6 @@ static int prd_check(struct vm *vm, struct ata_chan *c, u64 bytes)
 static void ata_tf_issue(struct ata_chan *c, u64 lba, u32 n, bool chunked)
 {
 	struct ata_taskfile tf = c->cmd_tf;
-	u32 i;
 
 	if (chunked && c->lba48) {
 		tf.lbal[1] = lba >> 24; tf.lbam[1] = lba >> 32; tf.lbah[1] = lba >> 40;
@@ -322,12 +371,7 @@ static void ata_tf_issue(struct ata_chan *c, u64 lba, u32 n, bool chunked)
 		if (!c->lba48)
 			tf.dev = (tf.dev & 0xf0) | ((lba >> 24) & 0xf);
 	}
-	for (i = 0; c->lba48 && i < 5; i++)
-		outb(c->cmd + 1 + i, (&tf.feature[1])[i * 2]);
-	for (i = 0; i < 5; i++)
-		outb(c->cmd + 1 + i, (&tf.feature[0])[i * 2]);
-	outb(c->cmd + ATA_DEVICE, tf.dev);
-	outb(c->cmd + ATA_COMMAND, c->opcode);
+	ata_tf_replay(c, &tf, c->opcode);
 }
 
 /*
@@ -345,14 +389,24 @@ static void ata_prd_build(struct ata_chan *c, u32 bytes)
 		bytes -= n;
 		i++;
 	} while (bytes);
-	c->prd[2 * i - 1] |= ATA_PRD_EOT;
+	c->prd[2 * i - 1] |= PRD_BMIDE_EOT;
 }
 
-/* Run one chunk to completion; 0, or -EIO with the device's error left for the guest. */
+/* Whether the time budget of a DMA chunk that began at @t0 is spent (@i polls so far). */
+static bool ata_dma_late(u64 t0, u32 i)
+{
+	return i >= ATA_POLL_MAX || rdtsc() - t0 > ATA_DMA_TIMEOUT_MS * ata_tsc_per_ms;
+}
+
+/*
+ * Run one chunk to completion: 0; -EIO with the device's error left for the
+ * guest; -EBUSY when the device did not finish in time (bus master stopped).
+ */
 static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool last)
 {
 	bool to_mem = c->proto == ATA_DMA_IN;
 	u32 i, st = 0;
+	u64 t0;
 
 	if (chunked)
 		outb(c->ctl, last ? c->ctl_val : c->ctl_val | ATA_CTL_NIEN);
@@ -362,16 +416,22 @@ static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool 
 	outb(c->bm + BM_STATUS, inb(c->bm + BM_STATUS) | BM_ST_IRQ | BM_ST_ERR);
 	ata_tf_issue(c, lba, n, chunked);
 	outb(c->bm + BM_CMD, (to_mem ? BM_TO_MEMORY : 0) | BM_START);
-	for (i = 0; i < ATA_POLL_MAX; i++) {
+	t0 = rdtsc();
+	for (i = 0; !ata_dma_late(t0, i); i++) {
 		st = inb(c->bm + BM_STATUS);
 		if ((st & BM_ST_ERR) || !(st & BM_ST_ACTIVE))
 			break;
 		__asm__ volatile("pause");
 	}
 	outb(c->bm + BM_CMD, to_mem ? BM_TO_MEMORY : 0);
-	for (i = 0; i < ATA_POLL_MAX && (inb(c->ctl) & ATA_ST_BSY); i++)
+	for (; !ata_dma_late(t0, i) && (inb(c->ctl) & ATA_ST_BSY); i++)
 		__asm__ volatile("pause");
-	if ((st & BM_ST_ERR) || (inb(c->ctl) & (ATA_ST_ERR | ATA_ST_BSY))) {
+	if (inb(c->ctl) & ATA_ST_BSY || ((st & BM_ST_ACTIVE) && !(st & BM_ST_ERR))) {
+		pr_err("ata%u: DMA %s of %u sectors at %lu not done after %u ms: failed\n",
+		       c->idx, to_mem ? "read" : "write", n, lba, ATA_DMA_TIMEOUT_MS);
+		return -EBUSY;
+	}
+	if ((st & BM_ST_ERR) || (inb(c->ctl) & ATA_ST_ERR)) {
 		pr_err("ata%u: DMA %s of %u sectors at %lu failed (bus master 0x%x, status 0x%x)\n",
 		       c->idx, to_mem ? "read" : "write", n, lba, st, inb(c->ctl));
 		return -EIO;
@@ -386,15 +446,16 @@ static int ata_dma_chunk(struct ata_chan *c, u64 lba, u32 n, bool chunked, bool 
 static int ata_dma_run(struct vm *vm, struct ata_chan *c)
 {
 	bool to_mem = c->proto == ATA_DMA_IN, chunked = c->nsect > ATA_CHUNK_SECT;
-	struct prd_cursor p = { 0 };
+	struct prd_walk p;
 	u32 n, left = c->nsect;
 	u64 lba = c->lba;
 	int rc = prd_check(vm, c, (u64)c->nsect * DISK_SECTOR);
 
+	ata_prd_walk(vm, c, &p);
 	while (left && !rc) {
 		n = MIN(left, ATA_CHUNK_SECT);
 		if (!to_mem)
-			rc = prd_copy(vm, c, &p, c->bounce, n * DISK_SECTOR, false);
+			rc = prd_copy(vm, &p, c->bounce, n * DISK_SECTOR, false);
 		if (!rc && !to_mem && c->d)
 			rc = disk_crypt(c->d, lba, c->bounce, n, true);
 		if (!rc)
@@ -402,7 +463,7 @@ static int ata_dma_run(struct vm *vm, struct ata_chan *c)
 		if (!rc && to_mem && c->d)
 			rc = disk_crypt(c->d, lba, c->bounce, n, false);
 		if (!rc && to_mem)
-			rc = prd_copy(vm, c, &p, c->bounce, n * DISK_SECTOR, true);
+			rc = prd_copy(vm, &p, c->bounce, n * DISK_SECTOR, true);
 		lba += n;
 		left -= n;
 	}
@@ -430,6 +491,7 @@ static void ata_dma_start(struct vm *vm, struct ata_chan *c)
 		ata_refuse(c, c->opcode, "DMA", "bad PRD table");
 	}
 	ata_idle(c);
+	c->timed_out = rc == -EBUSY;
 }
 
 /* ---- port handlers ---------------------------------------------------------- */
@@ -449,6 +511,8 @@ static int ata_cmd_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u
 	spin_lock(&c->lock);
 	if (reg == ATA_DATA) {
 		rc = ata_data(c, in, (u8 *)val, size, size);
+	} else if (in && c->timed_out && (reg == ATA_COMMAND || reg == ATA_ERROR)) {
+		*val = reg == ATA_COMMAND ? ATA_ST_ABORTED : ATA_ER_ABRT;
 	} else if (in) {
 		*val = port_in(port, size);
 	} else if (reg == ATA_COMMAND) {
@@ -457,7 +521,8 @@ static int ata_cmd_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u
 		rc = -EBUSY;	/* the data port must not change disks mid-transfer */
 	} else {
 		ata_tf_write(&c->tf, reg, (u8)*val);
-		outb(port, (u8)*val);
+		if (!ata_pio_busy(c))	/* mid-transfer: the next command replays it */
+			outb(port, (u8)*val);
 	}
 	spin_unlock(&c->lock);
 	return rc;
@@ -488,11 +553,14 @@ static int ata_ctl_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u
 
 	spin_lock(&c->lock);
 	if (in) {
-		*val = inb(port);
+		*val = c->timed_out ? ATA_ST_ABORTED : inb(port);
 	} else {
 		c->ctl_val = (u8)*val & ~ATA_CTL_SRST;
-		if (*val & ATA_CTL_SRST)
+		if (*val & ATA_CTL_SRST) {
 			ata_idle(c);
+			ata_tf_reset(&c->tf);
+			c->timed_out = false;
+		}
 		outb(port, (u8)*val);
 	}
 	spin_unlock(&c->lock);
@@ -502,15 +570,16 @@ static int ata_ctl_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u
 static int ata_bm_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
 	struct ata_chan *c = priv;
-	u32 off = port - c->bm, shift = (off & 3) * 8;
-	u32 mask = size == 4 ? ~0u : ((1u << (size * 8)) - 1) << shift;
+	u32 off = port - c->bm;
 
+	if (off + size > (off < BM_PRD ? BM_STATUS : 8u))
+		return -EPERM;	/* would reach the status register or the PRD pointer */
 	spin_lock(&c->lock);
 	if (off >= BM_PRD) {
 		if (in)
-			*val = c->guest_prd >> shift;
+			*val = reg_extract(c->guest_prd, off, size);
 		else
-			c->guest_prd = (c->guest_prd & ~mask) | ((*val << shift) & mask);
+			c->guest_prd = reg_merge(c->guest_prd, off, size, *val);
 	} else if (off == BM_CMD && in) {
 		*val = c->guest_bmcmd;
 	} else if (off == BM_CMD) {
@@ -541,14 +610,22 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	u32 u;
 	int rc;
 
+	memset(c, 0, sizeof(*c));
+	ata_tf_reset(&c->tf);		/* nothing known: sector commands need a full taskfile */
 	c->idx = i;
 	c->cmd = native ? (u16)pci_bar(pd->bdf, 2 * i) : legacy_cmd[i];
 	c->ctl = native ? (u16)pci_bar(pd->bdf, 2 * i + 1) + 2 : legacy_ctl[i];
 	c->bm = bm ? (u16)(bm + 8 * i) : 0;
 	c->ctl_val = ATA_CTL_NIEN;
+	if (!c->cmd || c->ctl == 2) {	/* native mode, BAR unassigned (and locked) */
+		pr_warn("ata%u: native-mode BAR unassigned; channel not intercepted, its disks "
+			"unclaimed\n", i);
+		return 0;
+	}
 	for (u = 0; u < 2; u++)
-		c->disk[u] = disk_find(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
-				       PCI_FN(pd->bdf), i, u);
+		c->disk[u] = disk_claim(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
+					PCI_FN(pd->bdf), i, u, "ata");
+	c->unit_d = c->disk[0] ? c->disk[0] : c->disk[1];	/* until a command says */
 	mem = page_alloc((ATA_BOUNCE + ATA_PRD_SPAN) / PAGE_SIZE + 1);
 	if (!mem)
 		return -ENOMEM;
@@ -561,8 +638,16 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 		rc = vm_register_pio_string(vm, c->cmd, ata_data_string);
 	if (!rc)
 		rc = vm_register_pio(vm, c->ctl, 1, "ata-ctl", ata_ctl_pio, c);
+	/*
+	 * Bus-master command and PRD pointer; not the status register (bm + 2):
+	 * its ACTIVE bit is read-only and clearing ERR/IRQ moves nothing, so
+	 * it passes through without the two exits Linux spends on it per PIO
+	 * sector.
+	 */
 	if (!rc && c->bm)
-		rc = vm_register_pio(vm, c->bm, 8, "ata-bm", ata_bm_pio, c);
+		rc = vm_register_pio(vm, c->bm, 2, "ata-bm", ata_bm_pio, c);
+	if (!rc && c->bm)
+		rc = vm_register_pio(vm, c->bm + BM_PRD, 4, "ata-bm-prd", ata_bm_pio, c);
 	if (!rc)
 		pr_info("ata%u: controller %u (%02x:%02x.%x) channel %u at 0x%x/0x%x, bus master 0x%x; "
 			"encrypted ranges: master %s, slave %s\n", i, ctrl, PCI_BUS(pd->bdf),
@@ -593,6 +678,9 @@ int ata_init(struct vm *vm)
 	if (!pci_find(PCI_CLASS_IDE, -1, 1, &pd))
 		pr_warn("ata: a second IDE controller is present and NOT intercepted\n");
 	pci_find(PCI_CLASS_IDE, -1, 0, &pd);
+	ata_tsc_per_ms = rdtsc();
+	udelay(1000);
+	ata_tsc_per_ms = rdtsc() - ata_tsc_per_ms;
 	rc = pci_lock_function(pd.bdf, ata_needed_bars(&pd), 0, "the ata intercept");
 	for (i = 0; i < 2 && !rc; i++)
 		rc = ata_chan_init(vm, &pd, 0, i);

@@ -302,6 +302,9 @@ int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 		return -ENODEV;
 	}
 	lock_caps(l);
+	if (l->cap_exp && PCI_EXP_TYPE_ENDPOINT(l->exp_type))
+		pci_cfg_write(bdf, l->cap_exp + 8, 2,
+			      pci_cfg_read(bdf, l->cap_exp + 8, 2) & ~PCI_EXP_DEVCTL_NOSNOOP);
 	if (flags & PCI_LOCK_NO_IO)
 		pci_cfg_write(bdf, PCI_COMMAND, 2,
 			      pci_cfg_read(bdf, PCI_COMMAND, 2) & ~PCI_COMMAND_IO);
@@ -472,7 +475,9 @@ void pci_guest_cfg(u16 bdf, u16 off, u32 size, bool in, u32 *val)
 
 static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
-	if (!(guest_addr & PCI_ENABLE) || (guest_addr & PCI_ADDR_RSVD)) {
+	/* An access past 0xcff (e.g. a word at 0xcff) reaches no register. */
+	if (!(guest_addr & PCI_ENABLE) || (guest_addr & PCI_ADDR_RSVD) ||
+	    (port & 3) + size > 4) {
 		if (in)
 			*val = 0xffffffff;	/* no extended registers through 0xcf8 */
 		return 0;

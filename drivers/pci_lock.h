@@ -10,6 +10,10 @@
 
 #define PCI_ROM_BAR		6	/* index of the expansion ROM in bar[] */
 
+/* PCIe capability: endpoint types (endpoint, legacy, RC-integrated). */
+#define PCI_EXP_TYPE_ENDPOINT(t)	((t) == 0 || (t) == 1 || (t) == 9)
+#define PCI_EXP_DEVCTL_NOSNOOP		BIT(11)	/* device control: Enable No Snoop */
+
 struct pci_locked {
 	u16 bdf;
 	u8 role;			/* enum pci_lock_role */

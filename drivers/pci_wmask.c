@@ -27,10 +27,10 @@
 #define MSI_ADDR_BASE		0xfee00000u	/* the interrupt address window */
 #define MSIX_CTL_ENABLE		BIT(31)
 #define EXP_DEVCTL_FLR		BIT(15)
+#define EXP_DEVCTL2_ARI_FWD	BIT(5)
 #define EXP_LNKCTL_DISABLE	BIT(4)
 #define EXP_SLTCTL_POWER	(BIT(10) | BIT(11))	/* power off, interlock */
 #define EXP_LNKCTL2_COMPLIANCE	(BIT(4) | BIT(10))
-#define EXP_TYPE_ENDPOINT(t)	((t) == 0 || (t) == 1 || (t) == 9)
 
 /* Offset 0x00-0x3f of a type 0 header, BARs and ROM excepted. */
 static struct pci_wmask hdr0(const struct pci_locked *l, u16 off)
@@ -110,10 +110,17 @@ static struct pci_wmask cap_msix(u16 rel)
 	return rel <= 8 ? RO : DENY;
 }
 
-/* PCIe capability: FLR, link disable, slot power-off, compliance refused. */
+/*
+ * PCIe capability: FLR, link disable, slot power-off, compliance refused.
+ * An endpoint's Enable No Snoop stays off (pci_lock_function() clears it):
+ * a no-snoop read could fetch a bounce buffer's stale plaintext from DRAM.
+ * ARI forwarding stays as the firmware set it: turned on above a locked
+ * function, device numbers 1-31 would reach it under addresses not locked.
+ */
 static struct pci_wmask cap_exp(const struct pci_locked *l, u16 rel)
 {
-	u32 devctl = EXP_TYPE_ENDPOINT(l->exp_type) ? 0xffffu & ~EXP_DEVCTL_FLR : 0xffffu;
+	u32 devctl = PCI_EXP_TYPE_ENDPOINT(l->exp_type) ?
+		     0xffffu & ~(EXP_DEVCTL_FLR | PCI_EXP_DEVCTL_NOSNOOP) : 0xffffu;
 
 	switch (rel) {
 	case 0x00: case 0x04: case 0x0c: case 0x14: case 0x24: case 0x2c: case 0x34:
@@ -128,8 +135,8 @@ static struct pci_wmask cap_exp(const struct pci_locked *l, u16 rel)
 		return W(0xffff, ~0xffffu);
 	case 0x20:				/* root status: PME status */
 		return W(BIT(16), ~BIT(16));
-	case 0x28:				/* device control 2 (ARI forwarding...) */
-		return W(0xffff, ~0xffffu);
+	case 0x28:				/* device control 2 */
+		return W(0xffff & ~EXP_DEVCTL2_ARI_FWD, ~0xffffu);
 	case 0x30:				/* link control 2; status 2 */
 		return W((0xffffu & ~EXP_LNKCTL2_COMPLIANCE) | BIT(21), ~(0xffffu | BIT(21)));
 	}

@@ -13,3 +13,16 @@ if [ -n "$bad" ]; then
 	echo "check-vmm-elf: $elf has relocations the loader refuses: $bad" >&2
 	rm -f "$elf"; exit 1
 fi
+# W^X: the host maps text RX, rodata R, data RW NX (arch/x86_64/cpu.c) from these
+# page-aligned bounds; a segment both writable and executable defeats that.
+if readelf -lW "$elf" | awk '$1 == "LOAD"' | grep -q 'RWE'; then
+	echo "check-vmm-elf: $elf has a writable and executable segment" >&2
+	rm -f "$elf"; exit 1
+fi
+for sym in __vmm_start __rodata_start __data_start; do
+	addr=$(nm "$elf" | awk -v s=$sym '$3 == s {print $1}')
+	if [ -z "$addr" ] || [ $((0x$addr & 0xfff)) != 0 ]; then
+		echo "check-vmm-elf: $elf: $sym missing or not page-aligned (vmm.lds)" >&2
+		rm -f "$elf"; exit 1
+	fi
+done

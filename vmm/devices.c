@@ -2,20 +2,14 @@
 /*
  * Intercepts the core puts on the passthrough guest: the VMM's own console
  * UART (absent to the guest) and the Bochs/QEMU debug shutdown port (exit
- * statistics are logged, then the write goes through), PCI configuration
- * space, the LPC decode path of that console (drivers/lpc.c), the disk
- * controllers (drivers/pci.c, drivers/ata.c, drivers/ahci.c) and, last, the
- * ECAM pages of every function locked by then (drivers/pci_ecam.c).
+ * statistics are logged, then the write goes through); then the platform's
+ * device intercepts, in the order its list names them (drivers/platform.c).
  */
-#include <drivers/ahci.h>
-#include <drivers/ata.h>
-#include <drivers/lpc.h>
-#include <drivers/pci.h>
-#include <drivers/pci_ecam.h>
 #include <drivers/uart.h>
-#include <drivers/vtd.h>
 #include <asm/io.h>
 #include <mamori/console.h>
+#include <mamori/devices.h>
+#include <mamori/disk.h>
 #include <mamori/log.h>
 #include <mamori/vm.h>
 #include <mamori/vmm.h>
@@ -54,7 +48,7 @@ static int shutdown_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	matched = ((char)*val == word[matched]) ? matched + 1 : ((char)*val == 'S');
 	if (!word[matched]) {
 		arch_log_exit_stats("guest power-off");
-		vtd_poll_faults();
+		platform_poll_faults();
 		matched = 0;
 	}
 	outb(port, (u8)*val);
@@ -71,32 +65,41 @@ static int devices_shutdown_port(struct vm *vm)
 	return vm_register_pio(vm, BOCHS_SHUTDOWN_PORT, 1, "shutdown-port", shutdown_pio, NULL);
 }
 
-static const struct {
-	const char *name;
-	int (*init)(struct vm *vm);
-} devices_steps[] = {
-	{ "console", devices_console },
-	{ "shutdown port", devices_shutdown_port },
-	{ "PCI configuration", pci_intercept_init },
-	{ "LPC decode and Super-I/O", lpc_init },
-	{ "IDE (ATA)", ata_init },
-	{ "AHCI", ahci_init },
-	{ "VT-d registers", vtd_intercept_init },
-	{ "PCI ECAM pages of locked functions", pci_ecam_intercept_init },	/* after every lock */
+static const struct device_intercept core_intercepts[] = {
+	{ "console", devices_console, NULL },
+	{ "shutdown port", devices_shutdown_port, NULL },
+	{ NULL },
 };
 
-int vmm_devices_init(struct vm *vm)
+const struct disk_intercept *devices_disk_intercept(u8 kind)
 {
-	u32 i;
+	const struct device_intercept *d;
+
+	for (d = platform_intercepts; d->name; d++)
+		if (d->disk && d->disk->kind == kind)
+			return d->disk;
+	return NULL;
+}
+
+static int devices_run(struct vm *vm, const struct device_intercept *list)
+{
+	const struct device_intercept *d;
 	int rc;
 
-	for (i = 0; i < ARRAY_SIZE(devices_steps); i++) {
-		rc = devices_steps[i].init(vm);
+	for (d = list; d->name; d++) {
+		rc = d->init(vm);
 		if (rc) {
 			pr_err("vm%u: %s intercept setup failed (%d); not launching\n", vm->id,
-			       devices_steps[i].name, rc);
+			       d->name, rc);
 			return rc;
 		}
 	}
 	return 0;
+}
+
+int vmm_devices_init(struct vm *vm)
+{
+	int rc = devices_run(vm, core_intercepts);
+
+	return rc ? rc : devices_run(vm, platform_intercepts);
 }

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Encrypted disk ranges: the policy's disk rules resolved at boot, and disk_crypt(). */
+/*
+ * Encrypted disk ranges: the policy's disk rules resolved at boot (refused when
+ * no intercept would enforce them), the intercepts' claims and the coverage
+ * check, and disk_crypt().
+ */
+#include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
@@ -7,7 +12,6 @@
 #include <mamori/policy.h>
 #include <mamori/string.h>
 #include <crypto/xts.h>
-#include <drivers/pci.h>
 #ifndef MAMORI_HOST_TEST
 #include <asm/percpu.h>
 #endif
@@ -15,7 +19,7 @@
 #define DISK_FPU_CPUS		BOOT_CPUS_MAX
 #define DISK_FPU_PAGES		((u32)(ALIGN_UP(sizeof(struct fpu_area), PAGE_SIZE) / \
 				       PAGE_SIZE))
-#define DISK_PCI_SCAN_MAX	256
+#define DISK_CTL_SCAN_MAX	256
 
 static struct disk disks[DISK_MAX];
 static u32 ndisks;
@@ -29,15 +33,15 @@ _Static_assert((int)POLICY_DISK_ATA == BOOT_DISK_ATA &&
 	       (int)POLICY_DISK_AHCI == BOOT_DISK_AHCI &&
 	       (int)POLICY_DISK_NVME == BOOT_DISK_NVME, "policy and boot_info disk kinds differ");
 
-static const struct {
-	const char *name;
-	u16 class;
-	int prog_if;
-} disk_kinds[] = {
-	[BOOT_DISK_ATA] = { "ata", PCI_CLASS_IDE, -1 },
-	[BOOT_DISK_AHCI] = { "ahci", PCI_CLASS_SATA, 1 },
-	[BOOT_DISK_NVME] = { "nvme", PCI_CLASS_NVME, 2 },
+static const char *const disk_kind_names[] = {
+	[BOOT_DISK_ATA] = "ata", [BOOT_DISK_AHCI] = "ahci", [BOOT_DISK_NVME] = "nvme",
 };
+
+static const char *kind_name(u32 kind)
+{
+	return kind < ARRAY_SIZE(disk_kind_names) && disk_kind_names[kind] ?
+	       disk_kind_names[kind] : "?";
+}
 
 static u32 disk_cpu(void)
 {
@@ -82,12 +86,19 @@ static bool same_device(const struct boot_disk *a, const struct boot_disk *b)
 	       a->pci_fn == b->pci_fn && a->port == b->port && a->unit == b->unit;
 }
 
+static bool same_bdf(u16 bdf, const struct boot_disk *w)
+{
+	return w->pci_dev < 32 && w->pci_fn < 8 &&
+	       bdf == (u16)(w->pci_bus << 8 | w->pci_dev << 3 | w->pci_fn);
+}
+
 /* Does the whole disk @w match rule @r? */
 static bool rule_matches(const struct policy_disk_rule *r, const struct boot_disk *w)
 {
-	struct pci_dev pd;
+	const struct disk_intercept *di;
+	u16 bdf;
 
-	if (w->part_index || !w->kind || w->kind >= ARRAY_SIZE(disk_kinds))
+	if (w->part_index || !w->kind || w->kind >= ARRAY_SIZE(disk_kind_names))
 		return false;
 	if (r->match == POLICY_DISK_IDENTITY)
 		return (r->model[0] || r->serial[0]) &&
@@ -95,24 +106,63 @@ static bool rule_matches(const struct policy_disk_rule *r, const struct boot_dis
 		       (!r->serial[0] || ident_eq(r->serial, w->serial, sizeof(w->serial)));
 	if (r->match != w->kind || r->port != w->port || r->unit != w->unit)
 		return false;
-	if (pci_find(disk_kinds[w->kind].class, disk_kinds[w->kind].prog_if, r->controller, &pd))
+	di = devices_disk_intercept(w->kind);
+	if (!di || di->controller_bdf(r->controller, &bdf))
 		return false;
-	return pd.bdf == PCI_BDF(w->pci_bus, w->pci_dev, w->pci_fn);
+	return same_bdf(bdf, w);
 }
 
 /* The controller index of @w's controller among those of its kind, or -ENOENT. */
-static int controller_index(const struct boot_disk *w)
+static int controller_index(const struct disk_intercept *di, const struct boot_disk *w)
 {
-	struct pci_dev pd;
+	u16 bdf;
 	u32 i;
 
-	for (i = 0; i < DISK_PCI_SCAN_MAX; i++) {
-		if (pci_find(disk_kinds[w->kind].class, disk_kinds[w->kind].prog_if, i, &pd))
-			break;
-		if (pd.bdf == PCI_BDF(w->pci_bus, w->pci_dev, w->pci_fn))
+	for (i = 0; i < DISK_CTL_SCAN_MAX && !di->controller_bdf(i, &bdf); i++)
+		if (same_bdf(bdf, w))
 			return (int)i;
-	}
 	return -ENOENT;
+}
+
+/*
+ * Can an intercept enforce rule @r? Checked for every rule, present disk or
+ * not: a rule of a kind no intercept serves, or on a controller the
+ * intercept does not take over, would be "encrypted" in the log and
+ * plaintext on the disk.
+ */
+static int rule_enforceable(const struct policy_disk_rule *r)
+{
+	const struct disk_intercept *di;
+
+	if (r->match == POLICY_DISK_IDENTITY)
+		return 0;	/* checked per matching disk: disk_enforceable() */
+	di = devices_disk_intercept(r->match);
+	if (!di) {
+		pr_err("disk: rule %u: no intercept enforces %s rules on this VMM; refusing the "
+		       "policy\n", r->origin, kind_name(r->match));
+		return -EPERM;
+	}
+	if (r->controller >= di->controllers) {
+		pr_err("disk: rule %u: %s controller %u is not intercepted (the %s intercept "
+		       "takes %u); refusing the policy\n", r->origin, di->kind_name,
+		       r->controller, di->kind_name, di->controllers);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Is whole disk @w, which rule @r matches, on a controller an intercept takes over? */
+static int disk_enforceable(const struct policy_disk_rule *r, const struct boot_disk *w)
+{
+	const struct disk_intercept *di = devices_disk_intercept(w->kind);
+	int ctl = di ? controller_index(di, w) : -ENOENT;
+
+	if (di && ctl >= 0 && (u32)ctl < di->controllers)
+		return 0;
+	pr_err("disk: rule %u: matches the %s disk at %02x:%02x.%u port %u unit %u, which no "
+	       "intercept serves; refusing the policy\n", r->origin, kind_name(w->kind),
+	       w->pci_bus, w->pci_dev, w->pci_fn, w->port, w->unit);
+	return -EPERM;
 }
 
 /* The range rule @r names on disk @w, as [*@start, *@end). */
@@ -193,6 +243,7 @@ static int rule_key(const struct policy_secrets *s, const struct policy_disk_rul
 /* The struct disk of @w, added on first use. */
 static struct disk *disk_get(const struct boot_disk *w)
 {
+	const struct disk_intercept *di = devices_disk_intercept(w->kind);
 	struct disk *d;
 	u32 i;
 	int ctl;
@@ -203,7 +254,7 @@ static struct disk *disk_get(const struct boot_disk *w)
 		    d->fn == w->pci_fn && d->port == w->port && d->unit == w->unit)
 			return d;
 	}
-	ctl = controller_index(w);
+	ctl = di ? controller_index(di, w) : -ENOENT;
 	if (ctl < 0 || ndisks >= DISK_MAX)
 		return NULL;
 	d = &disks[ndisks++];
@@ -219,7 +270,8 @@ static struct disk *disk_get(const struct boot_disk *w)
 	else if (w->kind == BOOT_DISK_AHCI)
 		log_snprintf(d->name, sizeof(d->name), "ahci%u.%u", ctl, w->port);
 	else
-		log_snprintf(d->name, sizeof(d->name), "nvme%un%u", ctl, w->unit);
+		log_snprintf(d->name, sizeof(d->name), "%s%un%u", kind_name(w->kind), ctl,
+			     w->unit);
 	return d;
 }
 
@@ -274,9 +326,8 @@ static void rule_absent(const struct policy_disk_rule *r)
 			r->origin, r->model, r->serial);
 	else
 		pr_warn("disk: rule %u: no %s disk at controller %u port %u unit %u; "
-			"rule inactive\n", r->origin,
-			r->match < ARRAY_SIZE(disk_kinds) && disk_kinds[r->match].name ?
-			disk_kinds[r->match].name : "?", r->controller, r->port, r->unit);
+			"rule inactive\n", r->origin, kind_name(r->match), r->controller,
+			r->port, r->unit);
 }
 
 /* Rule @r against every disk; its key is checked even when no disk matches. */
@@ -287,14 +338,18 @@ static int rule_resolve(const struct boot_info *bi, const struct policy_disk_rul
 	u32 i, found = 0;
 	int ret;
 
-	ret = rule_key(s, r, &key);
+	ret = rule_enforceable(r);
+	if (!ret)
+		ret = rule_key(s, r, &key);
 	if (ret)
 		return ret;
 	for (i = 0; i < bi->disk_count && i < BOOT_DISKS_MAX; i++) {
 		if (!rule_matches(r, &bi->disks[i]))
 			continue;
 		found++;
-		ret = rule_apply(bi, r, key, &bi->disks[i]);
+		ret = disk_enforceable(r, &bi->disks[i]);
+		if (!ret)
+			ret = rule_apply(bi, r, key, &bi->disks[i]);
 		if (ret)
 			return ret;
 	}
@@ -377,18 +432,53 @@ int disk_init(const struct boot_info *bi, const struct policy *p,
 	return 0;
 }
 
-const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
+static struct disk *disk_at(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
 {
 	u32 i;
 
 	for (i = 0; i < ndisks; i++) {
-		const struct disk *d = &disks[i];
+		struct disk *d = &disks[i];
 
 		if (d->kind == kind && d->bus == bus && d->dev == dev && d->fn == fn &&
 		    d->port == port && d->unit == unit && d->nranges)
 			return d;
 	}
 	return NULL;
+}
+
+const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
+{
+	return disk_at(kind, bus, dev, fn, port, unit);
+}
+
+const struct disk *disk_claim(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit,
+			      const char *owner)
+{
+	struct disk *d = disk_at(kind, bus, dev, fn, port, unit);
+
+	if (d && !d->owner)
+		d->owner = owner;
+	return d;
+}
+
+int disk_check_coverage(void)
+{
+	int ret = 0;
+	u32 i, j;
+
+	for (i = 0; i < ndisks; i++) {
+		if (disks[i].owner || !disks[i].nranges)
+			continue;
+		for (j = 0; j < disks[i].nranges; j++)
+			pr_err("disk: rule %u: %s sectors [%lu, %lu) are to be encrypted, but no "
+			       "intercept serves %s (its controller is not intercepted); "
+			       "not launching\n", disks[i].range[j].rule, disks[i].name,
+			       disks[i].range[j].start, disks[i].range[j].end, disks[i].name);
+		ret = -EPERM;
+	}
+	if (!ret && ndisks)
+		pr_info("disk: every disk with encrypted ranges is served by an intercept\n");
+	return ret;
 }
 
 bool disk_touches(const struct disk *d, u64 lba, u64 nsect)

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VMM entry and the one explicit boot-phase list. */
-#include <drivers/pci_ecam.h>
-#include <drivers/vtd.h>
 #include <mamori/boot_info.h>
 #include <mamori/console.h>
+#include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/policy_boot.h>
 #include <mamori/string.h>
+#include <mamori/vm.h>
 #include <mamori/vmm.h>
 
 static struct boot_info vmm_boot_info;
@@ -61,8 +61,25 @@ static int phase_disk(struct boot_info *bi)
 {
 	int ret = disk_init(bi, policy_active(), policy_secrets());
 
+	policy_secrets_drop_keys();	/* the XTS schedules are all that is needed now */
 	if (ret) {
 		pr_err("disk: the policy's disk rules cannot be enforced (error %d)\n", ret);
+		return VMM_ERR_DISK;
+	}
+	return VMM_OK;
+}
+
+/* Every device intercept registers its traps; one that cannot stops the boot. */
+static int phase_devices(struct boot_info *bi)
+{
+	return vmm_devices_init(vm_guest()) ? VMM_ERR_DEVICES : VMM_OK;
+}
+
+/* Fail closed on coverage: an encrypted range that no intercept serves stops the boot. */
+static int phase_coverage(struct boot_info *bi)
+{
+	if (disk_check_coverage()) {
+		pr_err("disk: a disk rule is enforced by no intercept; refusing to launch\n");
 		return VMM_ERR_DISK;
 	}
 	return VMM_OK;
@@ -74,8 +91,11 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "selftest", phase_selftest },
 	{ "policy", policy_boot_phase },
 	{ "disk", phase_disk },
-	{ "vtd", vtd_boot_phase },
-	{ "ecam", pci_ecam_boot_phase },
+	{ "dma", platform_dma_phase },
+	{ "pci", platform_pci_phase },
+	{ "vm", arch_vmm_prepare },
+	{ "devices", phase_devices },
+	{ "coverage", phase_coverage },
 	{ "vmx", arch_vmm_launch },
 };
 

@@ -27,6 +27,18 @@ const struct policy_secrets *policy_secrets(void)
 	return pol_ready ? &pol_secrets : NULL;
 }
 
+void policy_secrets_drop_keys(void)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < pol_secrets.count; i++)
+		if (pol_secrets.s[i].kind != POLICY_SECRET_KEY)
+			pol_secrets.s[n++] = pol_secrets.s[i];
+	for (i = n; i < pol_secrets.count; i++)
+		policy_wipe(&pol_secrets.s[i], sizeof(pol_secrets.s[i]));
+	pol_secrets.count = n;
+}
+
 static int refuse(const struct policy_diag *diag)
 {
 	char why[160];

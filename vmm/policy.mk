@@ -7,3 +7,10 @@ $(BUILD)/tests/test_policy_line: $(BUILD)/host/tests/unit/test_policy_line.o \
 		$(BUILD)/host/vmm/policy_line.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# The policy boot phase against stubs: raw disk keys do not outlive the disk phase.
+UNIT_TESTS += $(BUILD)/tests/test_policy_boot
+$(BUILD)/tests/test_policy_boot: $(BUILD)/host/tests/unit/test_policy_boot.o \
+		$(BUILD)/host/vmm/policy.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

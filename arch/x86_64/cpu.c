@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <asm/cpu.h>
+#include <asm/host_pt.h>
 #include <asm/processor.h>
+#include <mamori/boot_info.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/string.h>
@@ -17,8 +19,21 @@ struct idt_gate {
 	u32 off2, rsvd;
 } __packed;
 
+/* Linker-script symbols (vmm.lds): the image's page-aligned section bounds. */
+extern const u8 __vmm_start[], __rodata_start[], __data_start[];
+
 static struct idt_gate host_idt[32] __aligned(16);
 static struct per_cpu *percpu_table[PERCPU_MAX];
+static struct host_pt host_pt;
+static u64 host_top;		/* the host maps [0, host_top) */
+static u64 host_nx;		/* HPT_NX when the CPU has it, else 0 */
+static u64 host_exec_page;	/* AP start-up page: executable until sealed */
+
+/* IST slots (1-based in the gate) for the exceptions that must get a fresh stack. */
+#define IST_DF		1
+#define IST_NMI		2
+#define IST_MC		3
+#define IST_STACKS	3
 
 static const char *const exc_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO",
@@ -26,16 +41,39 @@ static const char *const exc_names[32] = {
 	"#VE", "#CP",
 };
 
+static void invlpg(u64 va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* @pages of stack above an unmapped guard page: an overflow faults (#DF on IST). */
+static u8 *stack_alloc(u32 pages)
+{
+	u8 *p = page_alloc(pages + 1);
+
+	if (!p || !host_pt.pml4 || host_pt_unmap(&host_pt, (u64)p, PAGE_SIZE))
+		return NULL;
+	invlpg((u64)p);
+	return p + PAGE_SIZE;
+}
+
 struct per_cpu *percpu_alloc(u32 cpu_id, u32 apic_id)
 {
-	u32 pages = ALIGN_UP(sizeof(struct per_cpu), PAGE_SIZE) / PAGE_SIZE;
+	u32 pages = ALIGN_UP(sizeof(struct per_cpu), PAGE_SIZE) / PAGE_SIZE, i;
 	struct per_cpu *pc = page_alloc(pages);
 
 	if (!pc || cpu_id >= PERCPU_MAX)
 		return NULL;
-	pc->exit_stack = page_alloc(EXIT_STACK_PAGES);
+	pc->exit_stack = stack_alloc(EXIT_STACK_PAGES);
 	if (!pc->exit_stack)
 		return NULL;
+	for (i = 0; i < IST_STACKS; i++) {
+		u8 *st = stack_alloc(IST_STACK_PAGES);
+
+		if (!st)
+			return NULL;
+		pc->tss.ist[i] = (u64)st + IST_STACK_PAGES * PAGE_SIZE;
+	}
 	pc->self = pc;
 	pc->cpu_id = cpu_id;
 	pc->apic_id = apic_id;
@@ -48,33 +86,60 @@ struct per_cpu *percpu_get(u32 cpu_id)
 	return cpu_id < PERCPU_MAX ? percpu_table[cpu_id] : NULL;
 }
 
-u64 host_paging_init(u32 phys_bits, u64 top_of_ram)
+/* The image W^X: text RX, rodata R; data, bss and the heap stay RW NX. */
+static int host_map_image(void)
+{
+	u64 text = (u64)__vmm_start, ro = (u64)__rodata_start, data = (u64)__data_start;
+	int rc = host_pt_map(&host_pt, text, ro - text, 0);
+
+	if (!rc)
+		rc = host_pt_map(&host_pt, ro, data - ro, host_nx);
+	return rc;
+}
+
+u64 host_paging_init(u32 phys_bits, const struct boot_info *bi)
 {
 	struct cpuid_regs r;
-	u64 limit = 1ULL << MIN(phys_bits, 39);	/* 512 GiB: one PML4 entry */
-	u64 *pml4 = page_alloc(1), *pdpt = page_alloc(1), gb;
+	bool gb;
+	int rc;
 
-	if (!pml4 || !pdpt)
-		return 0;
 	cpuid_count(0x80000001, 0, &r);
-	pml4[0] = virt_to_phys(pdpt) | 0x3;
-	for (gb = 0; gb < limit >> 30; gb++) {
-		u64 *pd, i;
-
-		if (r.edx & BIT(26)) {		/* 1 GiB pages */
-			pdpt[gb] = (gb << 30) | 0x83;
-			continue;
-		}
-		if ((gb << 30) >= MAX(top_of_ram, 4ULL << 30))
-			break;
-		pd = page_alloc(1);
-		if (!pd)
-			return 0;
-		for (i = 0; i < 512; i++)
-			pd[i] = (gb << 30) | (i << 21) | 0x83;
-		pdpt[gb] = virt_to_phys(pd) | 0x3;
+	gb = r.edx & BIT(26);
+	host_nx = (r.edx & BIT(20)) ? HPT_NX : 0;
+	host_top = identity_map_limit(gb, bi->mem, bi->mem_count, phys_bits);
+	rc = host_pt_init(&host_pt, &vmm_ept_mm, gb);
+	if (!rc)
+		rc = host_pt_map(&host_pt, 0, host_top, HPT_W | host_nx);
+	if (!rc)
+		rc = host_map_image();
+	if (!rc && bi->ap_trampoline) {
+		host_exec_page = ALIGN_DOWN(bi->ap_trampoline, PAGE_SIZE);
+		rc = host_pt_map(&host_pt, host_exec_page, PAGE_SIZE, HPT_W);
 	}
-	return virt_to_phys(pml4);
+	if (rc) {
+		pr_err("cpu: host page tables failed (%d) after %u table pages\n", rc,
+		       host_pt.table_pages);
+		host_top = 0;
+		return 0;
+	}
+	pr_info("cpu: host page tables: identity [0, 0x%lx)%s, image W^X, %u table pages\n",
+		host_top, host_nx ? " NX" : " (no NX: CPU lacks it)", host_pt.table_pages);
+	return host_pt.pml4_pa;
+}
+
+void host_paging_seal(void)
+{
+	if (!host_exec_page)
+		return;
+	if (host_pt_map(&host_pt, host_exec_page, PAGE_SIZE, HPT_W | host_nx))
+		pr_err("cpu: cannot make the AP start-up page non-executable\n");
+	invlpg(host_exec_page);
+	host_exec_page = 0;
+}
+
+bool host_phys_mapped(u64 pa, u64 len)
+{
+	return pa < host_top && len <= host_top - pa;
 }
 
 static void idt_init_once(void)
@@ -88,7 +153,8 @@ static void idt_init_once(void)
 
 		host_idt[v].off0 = (u16)a;
 		host_idt[v].sel = HOST_CS;
-		host_idt[v].ist = 0;
+		host_idt[v].ist = v == X86_VEC_DF ? IST_DF : v == X86_VEC_NMI ? IST_NMI :
+				  v == X86_VEC_MC ? IST_MC : 0;
 		host_idt[v].type = 0x8e;	/* present, interrupt gate */
 		host_idt[v].off1 = (u16)(a >> 16);
 		host_idt[v].off2 = (u32)(a >> 32);
@@ -139,6 +205,8 @@ void host_cpu_load(struct per_cpu *pc, u64 cr3)
 			 : "rax", "memory");
 	wrmsr(MSR_GS_BASE, (u64)pc);
 	wrmsr(MSR_FS_BASE, 0);
+	if (host_nx)	/* before the CR3 whose leaves carry NX */
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr3(cr3);
 }
 
@@ -167,6 +235,9 @@ void host_exception(struct host_exc_frame *f)
 		 exc_names[f->vector] : "?", f->vector, f->error_code, f->rip);
 	pr_fatal("cpu%u: rsp 0x%lx rflags 0x%lx cr2 0x%lx rax 0x%lx rbx 0x%lx rcx 0x%lx rdx 0x%lx\n",
 		 pc->cpu_id, f->rsp, f->rflags, read_cr2(), f->rax, f->rbx, f->rcx, f->rdx);
+	if (f->vector == X86_VEC_DF)
+		pr_fatal("cpu%u: double fault: a VMM stack overflow into its guard page?\n",
+			 pc->cpu_id);
 	pr_fatal("cpu%u: VMM stopped on this CPU (host exceptions are VMM bugs)\n", pc->cpu_id);
 	cpu_halt_forever();
 }

@@ -237,6 +237,15 @@ int ept_map_page(struct ept *ept, u64 gpa, u64 hpa, u32 perms, u8 mem_type)
 	return ept_map_range(ept, gpa, hpa, PAGE_SIZE, perms, mem_type, 0);
 }
 
+int ept_map_sink(struct ept *ept, u64 gpa, u64 qual, u64 data_hpa, u64 code_hpa)
+{
+	u64 page = gpa & ~(PAGE_SIZE - 1);
+
+	if (qual & EPT_VIOL_FETCH)
+		return ept_map_page(ept, page, code_hpa, EPT_R | EPT_X, EPT_MT_WB);
+	return ept_map_page(ept, page, data_hpa, EPT_R | EPT_W, EPT_MT_WB);
+}
+
 int ept_unmap_range(struct ept *ept, u64 gpa, u64 size)
 {
 	if (!ept_range_ok(gpa, size))
@@ -348,28 +357,29 @@ static u64 ept_map_top(const struct boot_mem_range *map, u32 count)
 	return ALIGN_UP(top, PAGE_SIZE);
 }
 
-/*
- * End of the mapped space: 2^phys_bits, or the highest map range if above.
- * Without 1 GiB leaves each GiB costs a PD page, so then stop at the 1 GiB
- * boundary above max(RAM map, 4 GiB): MMIO placed higher stays unmapped.
- */
-static u64 ept_identity_top(const struct ept *ept, const struct boot_mem_range *map,
-			    u32 count, u32 phys_bits)
+u64 identity_map_limit(bool gb_pages, const struct boot_mem_range *map, u32 count,
+		       u32 phys_bits)
 {
 	u64 top = 1ULL << MIN(phys_bits, (u32)EPT_MAX_GPA_BITS);
 	u64 map_top = ept_map_top(map, count);
 	u64 cap = ALIGN_UP(MAX(map_top, 1ULL << 32), EPT_SIZE_1G);
 
-	if (map_top > top) {
+	top = MAX(top, map_top);
+	return !gb_pages && top > cap ? cap : top;
+}
+
+static u64 ept_identity_top(const struct ept *ept, const struct boot_mem_range *map,
+			    u32 count, u32 phys_bits)
+{
+	u64 full = identity_map_limit(true, map, count, phys_bits);
+	u64 top = identity_map_limit(ept->page_sizes & EPT_PAGE_1G, map, count, phys_bits);
+
+	if (full > 1ULL << MIN(phys_bits, (u32)EPT_MAX_GPA_BITS))
 		pr_warn("ept: memory map reaches 0x%llx, beyond %u-bit physical space\n",
-			(unsigned long long)map_top, phys_bits);
-		top = map_top;
-	}
-	if (!(ept->page_sizes & EPT_PAGE_1G) && top > cap) {
+			(unsigned long long)full, phys_bits);
+	if (top < full)
 		pr_warn("ept: no 1 GiB EPT pages: mapping only [0, 0x%llx) of [0, 0x%llx)\n",
-			(unsigned long long)cap, (unsigned long long)top);
-		top = cap;
-	}
+			(unsigned long long)top, (unsigned long long)full);
 	return top;
 }
 

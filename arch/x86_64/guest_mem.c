@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Guest virtual -> guest physical -> host, through the guest's paging and the EPT. */
+#include <asm/cpu.h>
 #include <asm/processor.h>
 #include <asm/vmx.h>
 #include <mamori/errno.h>
-#include <mamori/hypercall.h>
+#include <mamori/guest_mem.h>
 #include <mamori/mm.h>
 #include <mamori/string.h>
 #include <mamori/vm.h>
@@ -13,7 +14,20 @@
 #define PTE_PS		BIT(7)
 #define PTE_ADDR	0x000ffffffffff000ULL
 
-/* Host pointer of guest-physical @gpa if the EPT lets the guest access it so. */
+bool vm_range_hits_vmm(const struct vm *vm, u64 gpa, u64 len)
+{
+	const struct arch_vm *a = &vm->arch;
+
+	if (gpa + len < gpa)
+		return true;
+	return len && gpa < a->hidden_base + a->hidden_size && gpa + len > a->hidden_base;
+}
+
+/*
+ * Host pointer of guest-physical @gpa if the EPT lets the guest access it so
+ * and the host maps it: never the VMM's region (but its sink), never beyond
+ * the host's identity map, where the VMM itself would fault.
+ */
 static void *gpa_to_host(struct vm *vm, u64 gpa, u32 need)
 {
 	u64 hpa;
@@ -23,8 +37,10 @@ static void *gpa_to_host(struct vm *vm, u64 gpa, u32 need)
 		return NULL;
 	if ((perms & need) != need)
 		return NULL;
-	if (hpa >= vm->arch.hidden_base && hpa < vm->arch.hidden_base + vm->arch.hidden_size &&
+	if (vm_range_hits_vmm(vm, hpa, 1) &&	/* identity: an HPA is its GPA */
 	    ALIGN_DOWN(hpa, PAGE_SIZE) != virt_to_phys(vm->arch.sink_page))
+		return NULL;
+	if (!host_phys_mapped(ALIGN_DOWN(hpa, PAGE_SIZE), PAGE_SIZE))
 		return NULL;
 	return phys_to_virt(hpa);
 }
@@ -100,19 +116,10 @@ int arch_guest_read(struct vm *vm, u64 gva, void *buf, u64 len)
 	return guest_virt_copy(vm, gva, buf, len, false);
 }
 
-bool guest_range_in_vmm(struct vm *vm, u64 gpa, u64 len)
-{
-	const struct arch_vm *a = &vm->arch;
-
-	if (gpa + len < gpa)
-		return true;
-	return gpa < a->hidden_base + a->hidden_size && gpa + len > a->hidden_base;
-}
-
 static int guest_phys_copy(struct vm *vm, u64 gpa, u8 *buf, u64 len, bool write)
 {
-	if (guest_range_in_vmm(vm, gpa, len))
-		return -EFAULT;		/* the VMM's region, even where the sink page stands in */
+	if (vm_range_hits_vmm(vm, gpa, len))
+		return -EFAULT;		/* the VMM's region, even where a sink page stands in */
 	while (len) {
 		u64 chunk = MIN(len, PAGE_SIZE - (gpa & 0xfff));
 		u8 *host = gpa_to_host(vm, gpa, write ? EPT_R | EPT_W : EPT_R);

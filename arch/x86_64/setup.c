@@ -3,6 +3,7 @@
 #include <asm/cpu.h>
 #include <asm/fpu.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -56,16 +57,6 @@ static void fw_state_restore(const struct fw_cpu_state *s)
 	wrmsr(MSR_GS_BASE, s->gs_base);
 }
 
-static u64 top_of_ram(const struct boot_info *bi)
-{
-	const struct boot_mem_range *last;
-
-	if (!bi->mem_count)
-		return 0;
-	last = &bi->mem[bi->mem_count - 1];
-	return last->base + last->pages * PAGE_SIZE;
-}
-
 static int launch_failed(int rc)
 {
 	if (rc == -1)
@@ -83,25 +74,32 @@ u64 arch_cycles(void)
 	return rdtsc();
 }
 
-int arch_vmm_launch(struct boot_info *bi)
+static struct per_cpu *boot_pc;
+static u64 host_cr3;
+
+int arch_vmm_prepare(struct boot_info *bi)
 {
-	struct vm *vm = vm_guest();
-	struct per_cpu *pc;
-	u64 cr3;
 	int rc;
 
 	rc = vmx_probe();
 	if (rc)
 		return rc;
-	pc = percpu_alloc(0, bi->cpu_apic_ids[0]);
-	cr3 = host_paging_init(vmx_cfg.phys_bits, top_of_ram(bi));
-	if (!pc || !cr3)
+	host_cr3 = host_paging_init(vmx_cfg.phys_bits, bi);
+	boot_pc = host_cr3 ? percpu_alloc(0, bi->cpu_apic_ids[0]) : NULL;
+	if (!boot_pc || !host_cr3)
 		return VMM_ERR_NOMEM;
-	rc = arch_vm_init(vm, bi);
-	if (!rc)
-		rc = vmm_devices_init(vm) ? VMM_ERR_DEVICES : VMM_OK;
-	if (rc)
-		return rc;
+	return arch_vm_init(vm_guest(), bi);
+}
+
+int arch_vmm_launch(struct boot_info *bi)
+{
+	struct vm *vm = vm_guest();
+	struct per_cpu *pc = boot_pc;
+	u64 cr3 = host_cr3;
+	int rc;
+
+	if (!pc || !cr3)
+		return VMM_ERR_LAUNCH;
 	pc->vm = vm;
 	rc = vmx_cpu_on(pc);
 	if (rc)
@@ -121,6 +119,7 @@ int arch_vmm_launch(struct boot_info *bi)
 		launch_failed(-3);
 		return rc;
 	}
+	host_paging_seal();
 	pr_info("vmx: launching the firmware as guest (rip 0x%lx), VMM uses %lu KiB of %lu MiB\n",
 		vmcs_read(GUEST_RIP), mm_used_bytes() >> 10, bi->vmm_size >> 20);
 	cpu_event(pc, CPU_EV_LAUNCHED);

@@ -28,7 +28,7 @@ static void *mm_p2v(void *ctx, u64 pa)
 	return phys_to_virt(pa);
 }
 
-static const struct ept_mm vmm_ept_mm = {
+const struct ept_mm vmm_ept_mm = {
 	.alloc_page = mm_alloc_page,
 	.virt_to_phys = mm_v2p,
 	.phys_to_virt = mm_p2v,
@@ -73,6 +73,20 @@ void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count)
 		vm->arch.io_bitmap[p / 8] |= 1 << (p % 8);
 }
 
+/*
+ * The execute sink: "0f 0b f8" repeated. Entered at any offset, in any mode,
+ * the guest reaches UD2 (0f 0b) within two instructions: UD2 itself, or
+ * OR edi,eax (0b f8) then UD2, or CLC (f8) then UD2. So it takes #UD.
+ */
+static void sink_code_fill(u8 *page)
+{
+	static const u8 pat[3] = { 0x0f, 0x0b, 0xf8 };
+	u32 i;
+
+	for (i = 0; i < PAGE_SIZE; i++)
+		page[i] = pat[i % 3];
+}
+
 static int build_ept(struct vm *vm, const struct boot_info *bi)
 {
 	struct arch_vm *a = &vm->arch;
@@ -102,8 +116,10 @@ int arch_vm_init(struct vm *vm, const struct boot_info *bi)
 	a->io_bitmap = page_alloc(2);
 	a->msr_bitmap = page_alloc(1);
 	a->sink_page = page_alloc(1);
-	if (!a->io_bitmap || !a->msr_bitmap || !a->sink_page)
+	a->sink_code = page_alloc(1);
+	if (!a->io_bitmap || !a->msr_bitmap || !a->sink_page || !a->sink_code)
 		return VMM_ERR_NOMEM;
+	sink_code_fill(a->sink_code);
 	a->hidden_base = bi->vmm_base;
 	a->hidden_size = bi->vmm_size;
 	a->vpid = (u16)(vm->id + 1);
@@ -113,15 +129,18 @@ int arch_vm_init(struct vm *vm, const struct boot_info *bi)
 
 int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual)
 {
+	static u32 seen[3];	/* read, write, fetch */
 	struct arch_vm *a = &vm->arch;
-	u64 page = ALIGN_DOWN(gpa, PAGE_SIZE);
+	u32 kind = (qual & EPT_VIOL_WRITE) ? 1 : (qual & EPT_VIOL_FETCH) ? 2 : 0;
+	static const char *const kinds[] = { "read", "write", "fetch" };
 	int rc;
 
-	pr_warn("vm%u: guest %s of VMM memory at GPA 0x%lx refused (page now maps a blank sink)\n",
-		vm->id, (qual & BIT(1)) ? "write" : (qual & BIT(2)) ? "fetch" : "read", gpa);
+	if (log_ratelimit(&seen[kind]))
+		pr_warn("vm%u: guest %s of VMM memory at GPA 0x%lx refused (page now maps a %s sink)\n",
+			vm->id, kinds[kind], gpa, kind == 2 ? "UD2" : "blank");
 	spin_lock(&a->ept_lock);
-	rc = ept_map_page(&a->ept, page, virt_to_phys(a->sink_page), EPT_R | EPT_W,
-			  EPT_MT_WB);
+	rc = ept_map_sink(&a->ept, gpa, qual, virt_to_phys(a->sink_page),
+			  virt_to_phys(a->sink_code));
 	spin_unlock(&a->ept_lock);
 	if (!rc)
 		arch_vm_ept_changed(vm);

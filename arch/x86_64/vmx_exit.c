@@ -349,16 +349,32 @@ static void handle_failed_entry(struct per_cpu *pc, struct guest_regs *r)
 	platform_reset("VM entry failed");
 }
 
+/*
+ * Inside the VMM region: a sink stands in (a fetch gets UD2s, so the guest
+ * takes #UD). Anywhere else the EPT maps everything but trapped MMIO, so a
+ * violation the MMIO code does not explain is an address the VMM does not map
+ * (beyond the identity range): refused with #GP, never silently backed.
+ * A violation the EPT no longer explains (another CPU mapped the page since)
+ * is retried.
+ */
 static void handle_ept_violation(struct per_cpu *pc, struct guest_regs *r)
 {
 	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS), q = vmcs_read(EXIT_QUALIFICATION);
-	struct arch_vm *a = &pc->vm->arch;
+	u32 access = q & (EPT_VIOL_READ | EPT_VIOL_WRITE | EPT_VIOL_FETCH), perms;
+	static u32 stray;
 
 	if (vmx_mmio_exit(pc, r, gpa, q))
 		return;
-	if (gpa < a->hidden_base || gpa >= a->hidden_base + a->hidden_size)
-		pr_warn("cpu%u: EPT violation at GPA 0x%lx outside the hidden region (rip 0x%lx)\n",
-			pc->cpu_id, gpa, vmcs_read(GUEST_RIP));
+	if (!ept_lookup(&pc->vm->arch.ept, gpa, NULL, &perms, NULL, NULL) &&
+	    (perms & access) == access)
+		return;		/* changed by another CPU since: retry */
+	if (!vm_range_hits_vmm(pc->vm, gpa, 1)) {
+		if (log_ratelimit(&stray))
+			pr_warn("cpu%u: guest access to unmapped GPA 0x%lx (qualification 0x%lx, rip 0x%lx): #GP\n",
+				pc->cpu_id, gpa, q, vmcs_read(GUEST_RIP));
+		inject_gp();
+		return;
+	}
 	if (arch_vm_hidden_access(pc->vm, gpa, q))
 		platform_reset("cannot map the sink page");
 }

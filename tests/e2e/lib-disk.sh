@@ -14,6 +14,7 @@ DISK_NATIVE=${DISK_NATIVE:-0}
 DISK_MARK_HEX=$(printf 'MAMORI-DISKPAT!\n' | od -An -tx1 | tr -d ' \n')
 DISK_BENCH_HEX=$(printf 'MAMORI-BENCHPT!\n' | od -An -tx1 | tr -d ' \n')
 DISK_CUT_HEX=$(printf 'MAMORI-PWRCUT!!\n' | od -An -tx1 | tr -d ' \n')
+DISK_RAW_HEX=$(printf 'MAMORI-RAWATK!!\n' | od -An -tx1 | tr -d ' \n')
 DISK_IN_SHA=
 
 # disk_prepare_image: E2E_IMAGE := a private copy of the image whose partition 2
@@ -126,4 +127,27 @@ disk_expect_exits_and_write() {
 	disk_expect_ciphertext "$DISK_MARK_HEX" "file pattern"
 	disk_expect_ciphertext "$DISK_BENCH_HEX" "raw O_DIRECT pattern"
 	disk_expect_pattern_file
+}
+
+# disk_expect_raw_attack: the guest's raw-port sequences (mamori-ata
+# raw-attack, finding 5) all ran; none left its marker in the clear in
+# partition 2 (with DISK_NATIVE=1 some did); the ones that must run where the
+# VMM decided left it, in plaintext, in the sector before the partition.
+disk_expect_raw_attack() {
+	expect_log com1 'DISK-RAWATTACK-OK' "the raw-port attack did not run (see DISK-FAIL)"
+	grep -a 'mamori-ata: raw ' "$E2E_OUT/com1.log" | tr -d '\r' | sed 's/^/disk: /'
+	for s in autoinc autoinc48 midxfer srst edd devreset devsel chs; do
+		expect_log com1 "mamori-ata: raw $s: " "raw-port sequence $s did not report"
+	done
+	disk_expect_ciphertext "$DISK_RAW_HEX" "raw-port attack"
+	part=$("$DISK_CHECK" part "$E2E_OUT/disk.img") || fail "no partition 2"
+	set -- $part
+	"$DISK_CHECK" pattern "$DISK_RAW_HEX" 512 "$E2E_OUT/raw.want"
+	dd if="$E2E_OUT/disk.img" of="$E2E_OUT/raw.got" bs=512 skip=$(($1 - 1)) count=1 status=none
+	cmp -s "$E2E_OUT/raw.want" "$E2E_OUT/raw.got" ||
+		fail "sector $(($1 - 1)) (before partition 2) does not hold the marker the count-only write must leave there"
+	echo "disk: sector $(($1 - 1)) holds the raw-port marker in plaintext (where the VMM decided)"
+	rm -f "$E2E_OUT/raw.want" "$E2E_OUT/raw.got"
+	[ "$DISK_NATIVE" = 1 ] ||
+		expect_log com2 'not rewritten since a device reset' "no VMM line refusing a command on a stale taskfile"
 }

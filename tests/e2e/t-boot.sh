@@ -14,6 +14,9 @@ expect_no_log com2 'mamori-dev' "the passphrase appears in the VMM log"
 expect_log com1 'policy: version [0-9]+ recorded as the highest accepted' \
 	"the loader did not record the accepted version"
 expect_order com2 'policy: secrets unlocked' 'vmx: launching the firmware as guest'
+# Finding 20: the VMM runs on its own W^X, no-execute page tables.
+expect_log com2 'cpu: host page tables: identity \[0, 0x[0-9a-f]+\) NX, image W\^X' \
+	"the host page tables are not W^X with NX"
 expect_log com1 'Linux version' "Linux never started"
 expect_order com1 'Mamori loader' 'Linux version'
 expect_log com1 'MAMORI-GUEST-UP' "the guest's /init never ran"

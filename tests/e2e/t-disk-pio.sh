@@ -6,12 +6,15 @@
 # IDENTIFY complete, DOWNLOAD MICROCODE and SECURITY FREEZE LOCK / ERASE
 # PREPARE come back aborted (ABRT), the VMM log names them, they never reach
 # the drive (bochs.log: Bochs sees only the NOP they become), and the disk
-# keeps working. DISK_NATIVE=1: --no-vmm.
+# keeps working. Last, with sda detached, mamori-ata raw-attack drives the
+# registers by port I/O (finding 5: auto-incremented LBA, resets, unit
+# switch, CHS, mid-transfer writes): no marker in the clear in partition 2,
+# the count-only write where the VMM decided. DISK_NATIVE=1: --no-vmm.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/lib-disk.sh"
 
 disk_prepare_image
-disk_boot pio "read refused exits write" --timeout 1500
+disk_boot pio "read refused exits write rawattack" --timeout 1500
 [ "$DISK_NATIVE" = 1 ] || expect_log com2 'mamori: vmm' "no VMM banner"
 expect_log com1 'DISK-MODE: pio: .*PIO' "the guest's disk is not in PIO mode (see DISK-MODE)"
 disk_expect_read
@@ -39,4 +42,5 @@ else
 	[ -n "$unknown" ] || fail "native baseline: Bochs logged none of the refused opcodes"
 fi
 disk_expect_exits_and_write
+disk_expect_raw_attack
 pass

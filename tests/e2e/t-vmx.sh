@@ -19,6 +19,12 @@ expect_log com1 "E2E-VMX-READ $base 0{64}" "the guest's read of the VMM base $ba
 expect_log com2 "guest read of VMM memory at GPA $base refused" "no log line for the read of $base"
 expect_log com2 "guest write of VMM memory at GPA $(printf 0x%x $((base + 0x3000))) refused" \
 	"no log line for the write into the VMM region"
+# Issue: executing from VMM memory ends in #UD for the guest, logged once.
+x=$(printf 0x%x $((base + 0x5000)))
+expect_log com1 "E2E-VMX-EXEC $x exit 132" "executing from the VMM region at $x did not die of SIGILL"
+expect_log com2 "guest fetch of VMM memory at GPA $x refused" "no log line for the fetch at $x"
+[ "$(grep -c "guest fetch of VMM memory at GPA $x" "$E2E_OUT/com2.log")" = 1 ] ||
+	fail "the fetch at $x was logged more than once"
 # The VMM kept running after the attack: it logged the exit statistics at power-off.
 expect_order com2 "guest read of VMM memory at GPA $base" 'stats: [0-9]+ VM exits at guest power-off'
 expect_no_log com2 'FATAL' "the VMM hit a fatal error"

@@ -39,6 +39,7 @@ $(BUILD)/tests/test_ata: $(BUILD)/host/tests/unit/test_ata.o $(BUILD)/host/drive
 UNIT_TESTS += $(BUILD)/tests/test_ahci
 $(BUILD)/tests/test_ahci: $(BUILD)/host/tests/unit/test_ahci.o $(BUILD)/host/drivers/ahci.o \
 		$(BUILD)/host/drivers/ahci_cmd.o $(BUILD)/host/drivers/ahci_bounce.o \
+		$(BUILD)/host/drivers/prd.o \
 		$(BUILD)/host/drivers/ata_cmds.o $(BUILD)/host/crypto/xts.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)
@@ -58,7 +59,13 @@ $(BUILD)/host/ata-model/drivers/ata.o: drivers/ata.c
 	$(Q)$(HOSTCC) -Itests/unit/ata_model $(HOST_CFLAGS) -DATA_HW_MODEL -MMD -MP -c $< -o $@
 $(BUILD)/tests/test_ata_model: $(BUILD)/host/tests/unit/test_ata_model.o \
 		$(BUILD)/host/ata-model/drivers/ata.o $(BUILD)/host/drivers/ata_cmds.o \
-		$(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/drivers/prd.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# The one guest PRD-table walker (IDE bus master, AHCI).
+UNIT_TESTS += $(BUILD)/tests/test_prd
+$(BUILD)/tests/test_prd: $(BUILD)/host/tests/unit/test_prd.o $(BUILD)/host/drivers/prd.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 

@@ -62,7 +62,7 @@ int guest_phys_write(struct vm *v, u64 gpa, const void *buf, u64 len)
 /* A host buffer a test lets stand for VMM memory, besides the fake region. */
 static u64 vmm_alias, vmm_alias_len;
 
-bool guest_range_in_vmm(struct vm *v, u64 gpa, u64 len)
+bool vm_range_hits_vmm(const struct vm *v, u64 gpa, u64 len)
 {
 	return gpa + len < gpa || (gpa < VMM_GPA + VMM_SIZE && gpa + len > VMM_GPA) ||
 	       (gpa < vmm_alias + vmm_alias_len && gpa + len > vmm_alias);
@@ -145,7 +145,8 @@ static struct xts_key key;
 static struct disk disk0;
 static bool disk0_on;
 
-const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
+const struct disk *disk_claim(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit,
+			      const char *owner)
 {
 	if (kind == BOOT_DISK_AHCI && PCI_BDF(bus, dev, fn) == BDF && port == 0 && !unit &&
 	    disk0_on)
@@ -621,6 +622,7 @@ static int setup(void **state)
 	nvmm_area = 0;
 	disk0_on = false;
 	trap_fn = NULL;
+	vmm_alias = vmm_alias_len = 0;
 	m.cap = BIT(31) | BIT(30) | 31 << 8 | 1;	/* S64A, SNCQ, 32 slots, 2 ports */
 	m.pi = 3;
 	m.p[0].sig = m.p[1].sig = 0x101;
@@ -1095,6 +1097,107 @@ static void test_refused_requests(void **state)
 	assert_true(m_ran(0x00));
 }
 
+/*
+ * The PRD boundaries of the shared walker (drivers/prd.c): a table that ends
+ * exactly at the transfer, DBC's I bit and reserved bits outside the count,
+ * a table one byte short, the 4 MiB entry (DBC 0x3fffff) counted in full.
+ */
+static void test_prd_boundaries(void **state)
+{
+	struct gprd exact[2] = { { G_BUF, SECT }, { G_BUF + 0x10000, SECT } };
+	struct gprd shrt[2] = { { G_BUF, SECT }, { G_BUF + 0x10000, SECT - 1 } };
+	struct gprd max = { G_BUF, AHCI_PRD_DBC + 1 };
+	u8 plain[2 * SECT], fis[20];
+	struct ahci_prd e;
+
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	fill(plain, sizeof(plain), 9);
+	memcpy(gram + exact[0].gpa, plain, SECT);
+	memcpy(gram + exact[1].gpa, plain + SECT, SECT);
+	fis_rw(fis, 0x35, 8, 2, 0);
+	g_cmd(0, 0, fis, true, exact, 2);
+	g_issue(0, 0, false);
+	m_run(0, ~0u);
+	assert_int_equal(g_rd(P(0, PX_CI)), 0);
+	check_ciphertext(plain, 8, 2, 0, 1 << 20, 0);
+
+	fis_rw(fis, 0xec, 0, 0, 0);				/* IDENTIFY: sums the PRDs */
+	g_cmd(0, 0, fis, false, exact, 1);
+	memcpy(&e, gram + G_CT(0, 0) + AHCI_CT_PRDT, sizeof(e));
+	e.dbc |= ~(u32)AHCI_PRD_DBC;
+	memcpy(gram + G_CT(0, 0) + AHCI_CT_PRDT, &e, sizeof(e));
+	g_issue(0, 0, false);
+	m_run(0, ~0u);
+	assert_int_equal(g_rd(P(0, PX_CI)), 0);
+	assert_true(m_ran(0xec));
+	assert_int_equal(gram[G_BUF + SECT - 1], (u8)((SECT - 1) * 7 + 1));
+	m.nops = 0;
+
+	refused_rw(0x35, 0, 2, shrt, 2);			/* one byte short */
+	refused_rw(0x25, 0, 2, shrt, 2);
+	refused_rw(0xec, 0, 0, &max, 1);			/* 4 MiB: over the pool */
+}
+
+/*
+ * An entry straddling the VMM region (here guest RAM that only
+ * vm_range_hits_vmm() knows, so a copy would go through): refused at the
+ * check; and where the guest rewrites the table after the check, at the
+ * scatter of a read and the gather of a deferred write.
+ */
+static void test_prd_straddles_vmm(void **state)
+{
+	const u64 alias = G_BUF + 0x300000;	/* past the 2 MiB of the pool writes */
+	struct gprd ok = { G_BUF, SECT }, strad = { alias - SECT / 2, SECT }, big;
+	u8 fis[20], before[SECT];
+	u32 s;
+
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	vmm_alias = alias;
+	vmm_alias_len = 0x1000;
+	fill(gram + strad.gpa, SECT, 4);
+	memcpy(before, gram + strad.gpa, SECT);
+	refused_rw(0x35, 0, 1, &strad, 1);
+	refused_rw(0x25, 0, 1, &strad, 1);
+	assert_null(mdisk_sector(0, false));
+
+	fill(gram + G_BUF, SECT, 5);				/* sector 0 for the read */
+	fis_rw(fis, 0x35, 0, 1, 0);
+	g_cmd(0, 0, fis, true, &ok, 1);
+	g_issue(0, 0, false);
+	m_run(0, ~0u);
+	assert_int_equal(g_rd(P(0, PX_CI)), 0);
+	assert_non_null(mdisk_sector(0, false));
+	fis_rw(fis, 0x25, 0, 1, 0);
+	g_cmd(0, 0, fis, false, &ok, 1);
+	g_issue(0, 0, false);
+	g_cmd(0, 0, fis, false, &strad, 1);			/* after the check */
+	m_run(0, ~0u);
+	assert_int_equal(g_rd(P(0, PX_CI)), 0);
+	assert_memory_equal(gram + strad.gpa, before, SECT);
+
+	for (s = 0; s < 2; s++) {				/* fill the bounce pool */
+		big = (struct gprd){ G_BUF + s * 0x100000, 2048 * SECT };
+		fis_rw(fis, 0x61, s * 2048, 2048, s);
+		g_cmd(0, s, fis, true, &big, 1);
+	}
+	fis_rw(fis, 0x61, 4096, 1, 2);
+	g_cmd(0, 2, fis, true, &ok, 1);
+	assert_int_equal(g_wr(P(0, PX_SACT), 7), 0);
+	assert_int_equal(g_wr(P(0, PX_CI), 7), 0);
+	assert_int_equal(m.p[0].queued, 3);			/* slot 2 waits */
+	g_cmd(0, 2, fis, true, &strad, 1);			/* meanwhile */
+	m_run(0, ~0u);
+	m.nops = 0;
+	g_rd(P(0, PX_SACT));					/* slot 2 gathered */
+	m_run(0, ~0u);
+	assert_false(m_ran(0x61));
+	assert_true(m_ran(0x00));
+	assert_null(mdisk_sector(4096, false));
+	vmm_alias = vmm_alias_len = 0;
+}
+
 /* Bounce pool exhausted: the third 1 MiB write waits, then goes. */
 static void test_pool_defers(void **state)
 {
@@ -1401,6 +1504,47 @@ static void test_raw_access_clamped(void **state)
 }
 
 /*
+ * Review of the hardening, 7: global registers deny by default. CAP and PI
+ * (write-once on some HBAs: a write would enable ports nobody shadows) and
+ * vendor registers refused, whole or partial; a port the VMM does not shadow
+ * refused; GHC keeps AHCI mode on (legacy IDE mode would leave the trap).
+ */
+static void test_global_and_unshadowed_writes_refused(void **state)
+{
+	u64 v;
+
+	memset(abar_a, 0, sizeof(abar_a));
+	abar_a[AHCI_CAP / 4] = BIT(31) | 3;		/* S64A, 4 ports */
+	abar_a[AHCI_PI / 4] = BIT(2);			/* only port 2 */
+	abar_a[AHCI_GHC / 4] = AHCI_GHC_AE;
+	pci_hba = true;
+	pci_bar5 = (u64)abar_a;
+	assert_int_equal(ahci_init(&vm), 0);
+	v = 0xf;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_PI, 4, true, &v), -EPERM);
+	assert_int_equal(abar_a[AHCI_PI / 4], BIT(2));
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_PI, 1, true, &v), -EPERM);
+	assert_int_equal(abar_a[AHCI_PI / 4], BIT(2));
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_CAP, 4, true, &v), -EPERM);
+	assert_int_equal(abar_a[AHCI_CAP / 4], BIT(31) | 3);
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + 0xa0, 2, true, &v), -EPERM);
+	assert_int_equal(abar_a[0xa0 / 4], 0);
+	v = 0x9000;					/* port 0: not implemented, no shadow */
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + P(0, PX_CLB), 4, true, &v),
+			 -EPERM);
+	assert_int_equal(abar_a[P(0, PX_CLB) / 4], 0);
+	v = 1;
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + P(0, PX_CI), 1, true, &v), -EPERM);
+	assert_int_equal(abar_a[P(0, PX_CI) / 4], 0);
+	v = AHCI_GHC_IE;				/* AE cleared: kept on */
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_GHC, 4, true, &v), 0);
+	assert_int_equal(abar_a[AHCI_GHC / 4], AHCI_GHC_AE | AHCI_GHC_IE);
+	v = 0x5;					/* IS: RW1C, allowed */
+	assert_int_equal(trap_fn(&vm, trap_priv, (u64)abar_a + AHCI_IS, 4, true, &v), 0);
+	pci_hba = false;
+}
+
+/*
  * A BAR5 assigned over VMM memory: the VMM must not take the HBA's registers
  * there (its first map writes the shadow command list address into them).
  */
@@ -1438,6 +1582,8 @@ int main(void)
 		cmocka_unit_test_setup(test_identify_passes, setup),
 		cmocka_unit_test_setup(test_refused_commands, setup),
 		cmocka_unit_test_setup(test_refused_requests, setup),
+		cmocka_unit_test_setup(test_prd_boundaries, setup),
+		cmocka_unit_test_setup(test_prd_straddles_vmm, setup),
 		cmocka_unit_test_setup(test_refusal_waits_for_queue, setup),
 		cmocka_unit_test_setup(test_pool_defers, setup),
 		cmocka_unit_test_setup(test_trim, setup),
@@ -1450,6 +1596,7 @@ int main(void)
 		cmocka_unit_test_setup(test_init_locks_then_traps, setup),
 		cmocka_unit_test_setup(test_raw_access_clamped, setup),
 		cmocka_unit_test_setup(test_bar_over_vmm, setup),
+		cmocka_unit_test_setup(test_global_and_unshadowed_writes_refused, setup),
 	};
 	int ret;
 

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <drivers/ata.h>
+#include <drivers/reg_merge.h>
 
 static void test_tf_lba28(void **state)
 {
@@ -47,11 +48,49 @@ static void test_tf_lba48_hob(void **state)
 	assert_int_equal(n, 65536);
 }
 
+/* A reset: the signature, and a sector command needs every address register rewritten. */
+static void test_tf_reset_validity(void **state)
+{
+	struct ata_taskfile tf;
+	u32 r;
+
+	ata_tf_reset(&tf);
+	assert_int_equal(tf.count[0], 1);
+	assert_int_equal(tf.lbal[0], 1);
+	assert_int_equal(tf.dev, 0);
+	for (r = 2; r <= 5; r++) {
+		assert_false(ata_tf_addr_valid(&tf, false));
+		ata_tf_write(&tf, r, 0);
+	}
+	assert_false(ata_tf_addr_valid(&tf, false));	/* the device register still missing */
+	ata_tf_write(&tf, 6, 0x40);
+	assert_true(ata_tf_addr_valid(&tf, false));
+	assert_false(ata_tf_addr_valid(&tf, true));	/* HOB bytes written once only */
+	for (r = 2; r <= 5; r++)
+		ata_tf_write(&tf, r, 0);
+	assert_true(ata_tf_addr_valid(&tf, true));
+	ata_tf_reset(&tf);
+	assert_false(ata_tf_addr_valid(&tf, false));
+}
+
+/* Sub-dword register merges (drivers/include/drivers/reg_merge.h). */
+static void test_reg_merge(void **state)
+{
+	assert_int_equal(reg_merge(0x11223344, 0, 4, 0xaabbccdd), 0xaabbccdd);
+	assert_int_equal(reg_merge(0x11223344, 1, 1, 0xffffffee), 0x1122ee44);
+	assert_int_equal(reg_merge(0x11223344, 6, 2, 0xbeef), 0xbeef3344);
+	assert_int_equal(reg_extract(0x11223344, 5, 1), 0x33);
+	assert_int_equal(reg_extract(0x11223344, 2, 2), 0x1122);
+	assert_int_equal(reg_extract(0x11223344, 0, 4), 0x11223344);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tf_lba28),
 		cmocka_unit_test(test_tf_lba48_hob),
+		cmocka_unit_test(test_tf_reset_validity),
+		cmocka_unit_test(test_reg_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,12 @@
  * per-sector byte, sectors [100, 200) only); XTS itself is tested in
  * test_disk/test_xts. What is checked here is the intercept: where data
  * goes, which sector numbers it is transformed with, what reaches the device.
+ * The model works, as Bochs and real drives do, on its own registers: it
+ * takes the address from them at every sector and advances LBA and count
+ * after each, and SRST, EXECUTE DEVICE DIAGNOSTIC and DEVICE RESET put it
+ * back to the signature (master, CHS); so a VMM that decides on its shadow
+ * but lets the device run on its own registers fails (security review 1,
+ * finding 5).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +21,8 @@
 #include <sys/mman.h>
 #include <drivers/ata.h>
 #include "ata_model/asm/io.h"
+#include "ata_model/asm/tsc.h"
+#include <asm/apic.h>
 #include <drivers/pci.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
@@ -31,6 +39,8 @@
 #define CMD		0x1f0
 #define CTL		0x3f6
 #define BM		0xc020
+#define MODEL_HEADS	16
+#define MODEL_SPT	63
 
 /* ---- the device model ----------------------------------------------------- */
 
@@ -38,9 +48,11 @@ static struct model {
 	u8 disk[DISK_SECTS * SECT];
 	u8 reg[2][8];			/* [0] current, [1] previous (HOB) */
 	u8 status, error, ctl, cmd;
-	u64 lba;
+	bool l48;			/* the running command's addressing */
+	u64 lba;			/* of the running DMA command */
 	u32 left, pos;
 	bool pio_in, pio_out, dma_pending, dma_in;
+	bool hang;			/* a DMA never ends: busy for ever */
 	u8 bm_cmd, bm_st;
 	u32 bm_prd;
 	u8 cmds[64];
@@ -48,7 +60,9 @@ static struct model {
 	u64 cmd_lba[64];
 	u32 cmd_count[64];
 	u8 cmd_ctl[64];
+	u8 cmd_dev[64];
 	u32 dma_outside;		/* DMA to addresses outside VMM allocations */
+	u32 resets;
 } m;
 
 static u8 *arena;			/* page_alloc()'s memory, below 4 GiB */
@@ -60,29 +74,98 @@ static bool is_lba48(u8 c)
 	return c == 0x24 || c == 0x25 || c == 0x34 || c == 0x35 || c == 0x29 || c == 0x39;
 }
 
+/*
+ * The address the device works on now, from its own registers, at every
+ * sector (as Bochs does): LBA28, LBA48 or CHS (16 heads, 63 sectors).
+ */
+static u64 model_addr(void)
+{
+	u8 *r = m.reg[0], *h = m.reg[1];
+
+	if (!(r[6] & 0x40))
+		return ((u64)(r[5] << 8 | r[4]) * MODEL_HEADS + (r[6] & 0xf)) * MODEL_SPT + r[3] - 1;
+	if (m.l48)
+		return (u64)h[5] << 40 | (u64)h[4] << 32 | (u64)h[3] << 24 |
+		       (u64)r[5] << 16 | (u64)r[4] << 8 | r[3];
+	return (u64)(r[6] & 0xf) << 24 | (u64)r[5] << 16 | (u64)r[4] << 8 | r[3];
+}
+
+/* After each sector the device advances its address and count registers. */
+static void model_advance(void)
+{
+	u8 *r = m.reg[0], *h = m.reg[1];
+	u64 a = model_addr() + 1;
+	u32 n = (m.l48 ? (u32)h[2] << 8 : 0) | r[2];
+
+	n = (n - 1) & (m.l48 ? 0xffff : 0xff);
+	r[2] = (u8)n;
+	if (m.l48)
+		h[2] = (u8)(n >> 8);
+	if (!(r[6] & 0x40)) {
+		u32 cyl = (u32)(r[5] << 8 | r[4]), head = r[6] & 0xf, sect = r[3] + 1u;
+
+		if (sect > MODEL_SPT) {
+			sect = 1;
+			if (++head == MODEL_HEADS) {
+				head = 0;
+				cyl++;
+			}
+		}
+		r[3] = (u8)sect, r[4] = (u8)cyl, r[5] = (u8)(cyl >> 8);
+		r[6] = (u8)((r[6] & 0xf0) | head);
+		return;
+	}
+	r[3] = (u8)a, r[4] = (u8)(a >> 8), r[5] = (u8)(a >> 16);
+	if (m.l48)
+		h[3] = (u8)(a >> 24), h[4] = (u8)(a >> 32), h[5] = (u8)(a >> 40);
+	else
+		r[6] = (u8)((r[6] & 0xf0) | ((a >> 24) & 0xf));
+}
+
+/* SRST, EXECUTE DEVICE DIAGNOSTIC, DEVICE RESET: the signature, master, CHS. */
+static void model_reset(void)
+{
+	u32 i;
+
+	for (i = 0; i < 2; i++) {
+		m.reg[i][1] = 0x01;
+		m.reg[i][2] = 0x01;
+		m.reg[i][3] = 0x01;
+		m.reg[i][4] = 0x00;
+		m.reg[i][5] = 0x00;
+	}
+	m.reg[0][6] = 0x00;
+	m.pio_in = m.pio_out = m.dma_pending = false;
+	m.status = 0x50;
+	m.error = 0x01;			/* diagnostic passed */
+	m.resets++;
+}
+
 static void model_command(u8 c)
 {
-	bool l48 = is_lba48(c);
+	bool l48 = is_lba48(c), slave = m.reg[0][6] & 0x10;
 	u32 n = l48 ? (u32)m.reg[1][2] << 8 | m.reg[0][2] : m.reg[0][2];
 
-	m.lba = l48 ? (u64)m.reg[1][5] << 40 | (u64)m.reg[1][4] << 32 | (u64)m.reg[1][3] << 24 |
-		      m.reg[0][5] << 16 | m.reg[0][4] << 8 | m.reg[0][3] :
-		      (u64)(m.reg[0][6] & 0xf) << 24 | m.reg[0][5] << 16 | m.reg[0][4] << 8 | m.reg[0][3];
+	m.l48 = l48;
+	m.lba = model_addr();
 	m.left = n ? n : (l48 ? 65536 : 256);
 	m.pos = 0;
 	m.cmd = c;
 	m.cmds[m.ncmds] = c;
 	m.cmd_lba[m.ncmds] = m.lba;
 	m.cmd_count[m.ncmds] = m.left;
+	m.cmd_dev[m.ncmds] = m.reg[0][6];
 	m.cmd_ctl[m.ncmds++] = m.ctl;
-	m.pio_in = c == 0x20 || c == 0x24 || c == 0xc4;
-	m.pio_out = c == 0x30 || c == 0x34 || c == 0xc5;
-	m.dma_pending = c == 0xc8 || c == 0x25 || c == 0xca || c == 0x35;
+	if (c == 0x90 || c == 0x08)
+		return model_reset();
+	m.pio_in = !slave && (c == 0x20 || c == 0x24 || c == 0xc4 || c == 0x29);
+	m.pio_out = !slave && (c == 0x30 || c == 0x34 || c == 0xc5 || c == 0x39);
+	m.dma_pending = !slave && (c == 0xc8 || c == 0x25 || c == 0xca || c == 0x35);
 	m.dma_in = c == 0xc8 || c == 0x25;
 	m.status = m.pio_in || m.pio_out ? 0x58 : 0x50;
 	m.error = 0;
-	if (!m.pio_in && !m.pio_out && !m.dma_pending && c != 0xe7) {
-		m.status = 0x51;	/* NOP and anything unmodelled: aborted */
+	if (!m.pio_in && !m.pio_out && !m.dma_pending && (slave || c != 0xe7)) {
+		m.status = 0x51;	/* NOP, the absent slave, anything unmodelled: aborted */
 		m.error = 0x04;
 	}
 }
@@ -92,8 +175,11 @@ static void model_pio(u8 *buf, u32 bytes, bool in)
 	assert_true(in ? m.pio_in : m.pio_out);
 	while (bytes) {
 		u32 n = bytes < SECT - m.pos ? bytes : SECT - m.pos;
-		u8 *d = m.disk + m.lba * SECT + m.pos;
+		u64 a = model_addr();
+		u8 *d;
 
+		assert_true(a < DISK_SECTS);
+		d = m.disk + a * SECT + m.pos;
 		if (in)
 			memcpy(buf, d, n);
 		else
@@ -103,7 +189,7 @@ static void model_pio(u8 *buf, u32 bytes, bool in)
 		m.pos += n;
 		if (m.pos == SECT) {
 			m.pos = 0;
-			m.lba++;
+			model_advance();
 			if (!--m.left) {
 				m.pio_in = m.pio_out = false;
 				m.status = 0x50;
@@ -115,8 +201,12 @@ static void model_pio(u8 *buf, u32 bytes, bool in)
 /* Bus-master DMA: the model insists on a PRD table exactly as long as the transfer. */
 static void model_dma(void)
 {
-	u32 *prd = (u32 *)(uintptr_t)m.bm_prd, total = m.left * SECT, done = 0;
+	u32 *prd = (u32 *)(uintptr_t)m.bm_prd, total = m.left * SECT, done = 0, i;
 
+	if (m.hang) {
+		m.status = 0xd0;	/* BSY, for ever; the bus master stays active */
+		return;
+	}
 	for (;; prd += 2) {
 		u32 n = (prd[1] & 0xffff) ? (prd[1] & 0xfffe) : 0x10000;
 		u8 *a = (u8 *)(uintptr_t)prd[0];
@@ -133,6 +223,8 @@ static void model_dma(void)
 			break;
 	}
 	assert_int_equal(done, total);
+	for (i = 0; i < total / SECT; i++)
+		model_advance();
 	m.dma_pending = false;
 	m.bm_st = (m.bm_st & ~1) | 0x04;
 	m.status = 0x50;
@@ -146,6 +238,8 @@ void outb(u16 port, u8 v)
 	} else if (port == CMD + 7) {
 		model_command(v);
 	} else if (port == CTL) {
+		if ((v & 0x04) && !(m.ctl & 0x04))
+			model_reset();
 		m.ctl = v;
 	} else if (port == BM) {
 		m.bm_cmd = v;
@@ -201,6 +295,18 @@ void outsw(u16 port, const void *buf, u32 count)
 }
 
 /* ---- the VMM around it ------------------------------------------------------ */
+
+static u64 fake_tsc;			/* 1 GHz: 1,000,000 ticks per ms */
+
+u64 rdtsc(void)
+{
+	return fake_tsc += 1000;		/* each look at the clock: 1 us */
+}
+
+void udelay(u32 us)
+{
+	fake_tsc += (u64)us * 1000;
+}
 
 static struct disk enc_disk = { .kind = BOOT_DISK_ATA, .name = "model" };
 static struct vm test_vm;
@@ -277,7 +383,8 @@ int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 	return 0;
 }
 
-const struct disk *disk_find(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit)
+const struct disk *disk_claim(u8 kind, u8 bus, u8 dev, u8 fn, u16 port, u32 unit,
+			      const char *owner)
 {
 	return port == 0 && unit == 0 ? &enc_disk : NULL;
 }
@@ -307,8 +414,12 @@ static int io(u16 port, u32 size, bool in, u32 *val)
 	for (i = 0; i < npio; i++)
 		if (port >= pio[i].port && port < pio[i].port + pio[i].count)
 			return pio[i].fn(&test_vm, pio[i].priv, port, size, in, val);
-	fail_msg("port 0x%x not intercepted", port);
-	return -1;
+	assert_true(port == BM + 2 || port == BM + 3);	/* the only ports not intercepted */
+	if (in)
+		*val = port_in(port, size);
+	else
+		port_out(port, size, *val);
+	return 0;
 }
 
 static void out8(u16 port, u32 v)
@@ -556,6 +667,230 @@ static void test_device_switch_mid_pio_refused(void **state)
 	assert_int_equal(io(CMD + 6, 1, false, &v), -EBUSY);
 }
 
+
+/* ---- finding 5: the device runs on the registers the VMM decided on ------------ */
+
+/* Sector @lba of the model's disk holds @plain, not its ciphertext. */
+static bool disk_plain(u64 lba, const u8 *plain)
+{
+	return !memcmp(m.disk + lba * SECT, plain, SECT);
+}
+
+/* A one-sector PIO write of @plain, the data refused or not. */
+static void pio_write_sector(u8 op, const u8 *plain)
+{
+	out8(CMD + 7, op);
+	rep_io(false, (u8 *)plain, SECT / 2);
+}
+
+/*
+ * Read one sector at S-1 (the device's LBA registers then say S), write only
+ * the count, WRITE SECTORS: the VMM decides on S-1, so the device must
+ * write S-1 too, never plaintext at S.
+ */
+static void test_autoincrement_then_count_only_write(void **state)
+{
+	u8 plain[SECT], back[SECT];
+
+	fill(plain, sizeof(plain), 6);
+	taskfile(ENC_START - 1, 1, false);
+	out8(CMD + 7, 0x20);
+	assert_int_equal(rep_io(true, back, SECT / 2), 0);
+	assert_int_equal(m.reg[0][3], ENC_START);	/* the model advanced */
+	out8(CMD + 2, 1);
+	pio_write_sector(0x30, plain);
+	assert_false(disk_plain(ENC_START, plain));
+	assert_int_equal(m.cmd_lba[m.ncmds - 1], ENC_START - 1);
+	assert_true(disk_plain(ENC_START - 1, plain));
+}
+
+/* The same with LBA48: READ SECTORS EXT, both count bytes rewritten, WRITE SECTORS EXT. */
+static void test_autoincrement_lba48_hob(void **state)
+{
+	u8 plain[SECT], back[SECT];
+
+	fill(plain, sizeof(plain), 7);
+	taskfile(ENC_START - 1, 1, true);
+	out8(CMD + 7, 0x24);
+	assert_int_equal(rep_io(true, back, SECT / 2), 0);
+	out8(CMD + 2, 0);
+	out8(CMD + 2, 1);
+	pio_write_sector(0x34, plain);
+	assert_false(disk_plain(ENC_START, plain));
+	assert_int_equal(m.cmd_lba[m.ncmds - 1], ENC_START - 1);
+}
+
+/* Register writes in the middle of a PIO transfer cannot move the rest of it. */
+static void test_taskfile_write_mid_pio_does_not_move_it(void **state)
+{
+	u8 plain[2 * SECT];
+
+	fill(plain, sizeof(plain), 8);
+	taskfile(ENC_START - 2, 2, false);
+	out8(CMD + 7, 0x30);
+	assert_int_equal(rep_io(false, plain, SECT / 2), 0);
+	out8(CMD + 3, ENC_START + 20);			/* aim the second sector into the range */
+	rep_io(false, plain + SECT, SECT / 2);
+	assert_false(disk_plain(ENC_START + 20, plain + SECT));
+	assert_true(disk_plain(ENC_START - 1, plain + SECT));
+}
+
+enum reset_how { RESET_SRST, RESET_EDD, RESET_DEVICE };
+
+static void reset(enum reset_how how)
+{
+	u32 before = m.resets;
+
+	if (how == RESET_SRST) {
+		out8(CTL, 0x0c);
+		out8(CTL, 0x08);
+	} else {
+		out8(CMD + 7, how == RESET_EDD ? 0x90 : 0x08);
+	}
+	assert_int_equal(m.resets, before + 1);
+}
+
+/*
+ * After a reset the device holds its signature (LBA mid 0), the shadow the
+ * guest's old values (LBA mid 1): rewriting only LBA low and the device
+ * register must not let the device write at 150 while the VMM decided 406.
+ */
+static void reset_then_partial_taskfile(enum reset_how how)
+{
+	u8 plain[SECT];
+
+	fill(plain, sizeof(plain), 9);
+	taskfile(0x100 + 150, 1, false);
+	reset(how);
+	out8(CMD + 3, 150);
+	out8(CMD + 6, 0xe0);
+	pio_write_sector(0x30, plain);
+	assert_false(disk_plain(150, plain));
+	assert_false(disk_plain(149, plain));
+}
+
+static void test_srst_then_write(void **state)
+{
+	reset_then_partial_taskfile(RESET_SRST);
+}
+
+static void test_edd_then_write(void **state)
+{
+	reset_then_partial_taskfile(RESET_EDD);
+}
+
+static void test_device_reset_then_write(void **state)
+{
+	reset_then_partial_taskfile(RESET_DEVICE);
+}
+
+/*
+ * The guest selects the slave (no encrypted ranges), a reset puts the
+ * channel back on the master in CHS mode; the address registers rewritten,
+ * the device register not: nothing may reach the master's encrypted range.
+ */
+static void test_reset_switches_unit_and_chs(void **state)
+{
+	u8 plain[SECT];
+
+	fill(plain, sizeof(plain), 10);
+	out8(CMD + 6, 0xf0);
+	reset(RESET_SRST);
+	out8(CMD + 2, 1);
+	out8(CMD + 3, 150);				/* CHS sector 150: LBA 149 */
+	out8(CMD + 4, 0);
+	out8(CMD + 5, 0);
+	pio_write_sector(0x30, plain);
+	assert_false(disk_plain(149, plain));
+	assert_false(disk_plain(150, plain));
+	if (m.cmds[m.ncmds - 1] == 0x30)		/* if it ran, on the unit decided on */
+		assert_int_equal(m.cmd_dev[m.ncmds - 1] & 0x10, 0x10);
+}
+
+/* CHS addressing to a disk with encrypted ranges is refused. */
+static void test_chs_write_refused(void **state)
+{
+	u8 plain[SECT];
+
+	fill(plain, sizeof(plain), 11);
+	out8(CMD + 2, 1);
+	out8(CMD + 3, 150);
+	out8(CMD + 4, 0);
+	out8(CMD + 5, 0);
+	out8(CMD + 6, 0xa0);
+	pio_write_sector(0x30, plain);
+	assert_int_equal(m.cmds[m.ncmds - 1], 0x00);
+	assert_false(disk_plain(149, plain));
+}
+
+/* A no-data command also runs on the shadow: SET FEATURES' subcommand is replayed. */
+static void test_nodata_command_replays_taskfile(void **state)
+{
+	taskfile(5, 1, false);
+	out8(CMD + 1, 0x02);				/* SET FEATURES: enable write cache */
+	out8(CMD + 7, 0xe7);				/* FLUSH: the device's feature register stays 02 */
+	m.reg[0][1] = 0x33;				/* the device changed it (as results do) */
+	out8(CMD + 7, 0xef);
+	assert_int_equal(m.cmds[m.ncmds - 1], 0xef);
+	assert_int_equal(m.reg[0][1], 0x02);
+}
+
+/* ---- finding 17: a DMA the device never finishes --------------------------------- */
+
+/* Whether VMM memory (page_alloc()'s arena) holds the sector @sect anywhere. */
+static bool arena_holds(const u8 *sect)
+{
+	u32 i;
+
+	for (i = 0; i + SECT <= arena_used; i += 16)
+		if (!memcmp(arena + i, sect, SECT))
+			return true;
+	return false;
+}
+
+static void test_dma_timeout_fails_towards_guest(void **state)
+{
+	u8 plain[SECT], cipher[SECT];
+	u64 t0;
+	u32 i;
+
+	fill(plain, sizeof(plain), 12);
+	memcpy(gmem + 0x20000, plain, SECT);
+	guest_prd(0x20000, SECT, 0);
+	m.hang = true;
+	t0 = fake_tsc;
+	dma(0xca, 150, 1, false, false);
+	assert_true(fake_tsc - t0 >= 5000ull * 1000000);	/* the budget, */
+	assert_true(fake_tsc - t0 < 5100ull * 1000000);	/* not more */
+	assert_int_equal(m.bm_cmd & 1, 0);			/* bus master stopped */
+	assert_int_equal(in8(CMD + 7), 0x51);			/* ERR */
+	assert_int_equal(in8(CTL), 0x51);
+	assert_int_equal(in8(CMD + 1), 0x04);			/* ABRT */
+	assert_false(disk_plain(150, plain));
+	for (i = 0; i < SECT; i++)
+		cipher[i] = plain[i] ^ key_byte(150);
+	assert_false(arena_holds(cipher));			/* the bounce buffer scrubbed */
+	/* The guest's reset ends it; the channel works again. */
+	m.hang = false;
+	out8(CTL, 0x0c);
+	out8(CTL, 0x08);
+	assert_int_equal(in8(CMD + 7), 0x50);
+	guest_prd(0x20000, SECT, 0);
+	dma(0xca, 150, 1, false, false);
+	assert_int_equal(m.disk[150 * SECT], plain[0] ^ key_byte(150));
+}
+
+/* Bus-master accesses that straddle into the PRD pointer never reach the device. */
+static void test_bm_straddle_refused(void **state)
+{
+	u32 v = 0x12345678;
+
+	m.bm_prd = 0;
+	assert_int_equal(io(BM + 1, 4, false, &v), -EPERM);
+	assert_int_equal(io(BM + 5, 4, false, &v), -EPERM);
+	assert_int_equal(m.bm_prd, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +904,17 @@ int main(void)
 		cmocka_unit_test_setup(test_short_prd_table_refused, setup),
 		cmocka_unit_test_setup(test_bm_start_without_command, setup),
 		cmocka_unit_test_setup(test_device_switch_mid_pio_refused, setup),
+		cmocka_unit_test_setup(test_autoincrement_then_count_only_write, setup),
+		cmocka_unit_test_setup(test_autoincrement_lba48_hob, setup),
+		cmocka_unit_test_setup(test_taskfile_write_mid_pio_does_not_move_it, setup),
+		cmocka_unit_test_setup(test_srst_then_write, setup),
+		cmocka_unit_test_setup(test_edd_then_write, setup),
+		cmocka_unit_test_setup(test_device_reset_then_write, setup),
+		cmocka_unit_test_setup(test_reset_switches_unit_and_chs, setup),
+		cmocka_unit_test_setup(test_chs_write_refused, setup),
+		cmocka_unit_test_setup(test_nodata_command_replays_taskfile, setup),
+		cmocka_unit_test_setup(test_dma_timeout_fails_towards_guest, setup),
+		cmocka_unit_test_setup(test_bm_straddle_refused, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

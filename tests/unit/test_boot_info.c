@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Boot-info building: memory map normalisation and load options. */
+/*
+ * Boot-info building: memory map normalisation, load options, disk paths, and
+ * the processor census (MP services vs the ACPI MADT vs BOOT_CPUS_MAX).
+ */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <sys/mman.h>
+#include "acpi_tables.h"
 #include "boot_info_build.h"
+#include "cpu_census.h"
 #include "disk_info_parse.h"
 
 struct efi_desc {
@@ -358,6 +365,213 @@ static void test_disk_table(void **state)
 	assert_int_equal(bi.disks[3].part_index, 2);
 }
 
+/* ---- processor census ------------------------------------------------------- */
+#define EN	MP_CPU_ENABLED
+#define BSPF	(MP_CPU_AS_BSP | MP_CPU_ENABLED)
+
+static struct census_madt madt;
+static struct census_result res;
+
+static void madt_set(u32 n, const u32 *ids, const u32 *flags)
+{
+	u32 i;
+
+	madt.state = MADT_PRESENT;
+	madt.count = n;
+	for (i = 0; i < n; i++)
+		madt.cpu[i] = (struct census_cpu){ ids[i], flags[i] };
+}
+
+static enum census_verdict decide(const struct census_cpu *mp, u32 n)
+{
+	bi_init(&bi);
+	return census_decide(&bi, 0, mp, n, &madt, &res);
+}
+
+static void test_cpus_mp(void **state)
+{
+	/* The boot CPU (flagged by MP services, not first in its list) goes first. */
+	const struct census_cpu mp[] = { { 4, EN }, { 2, BSPF }, { 6, EN | MP_CPU_HEALTHY } };
+
+	madt.state = MADT_ABSENT;
+	assert_int_equal(decide(mp, 3), CENSUS_OK);
+	assert_int_equal(bi.cpu_count, 3);
+	assert_int_equal(bi.cpu_apic_ids[0], 2);
+	assert_int_equal(bi.cpu_apic_ids[1], 4);
+	assert_int_equal(bi.cpu_apic_ids[2], 6);
+	/* A MADT listing the same processors agrees. */
+	madt_set(3, (u32[]){ 2, 4, 6 }, (u32[]){ 1, 1, 1 });
+	assert_int_equal(decide(mp, 3), CENSUS_OK);
+	assert_int_equal(bi.cpu_count, 3);
+}
+
+static void test_cpus_no_mp(void **state)
+{
+	/* No MP services and no MADT: nothing says the boot CPU is alone. */
+	madt.state = MADT_ABSENT;
+	assert_int_equal(decide(NULL, 0), CENSUS_NO_MP);
+	/* The MADT shows the boot CPU alone (a disabled entry does not count). */
+	madt_set(2, (u32[]){ 0, 1 }, (u32[]){ MADT_CPU_ENABLED, 0 });
+	assert_int_equal(decide(NULL, 0), CENSUS_OK);
+	assert_int_equal(bi.cpu_count, 1);
+	assert_int_equal(bi.cpu_apic_ids[0], 0);
+	/* ...but not when the OS could start another one. */
+	madt.cpu[1].flags = MADT_CPU_ENABLED;
+	assert_int_equal(decide(NULL, 0), CENSUS_NO_MP);
+	assert_int_equal(res.count, 2);
+	madt.cpu[1].flags = MADT_CPU_ONLINE_CAPABLE;
+	assert_int_equal(decide(NULL, 0), CENSUS_NO_MP);
+	/* A MADT whose one processor is not the boot CPU. */
+	madt_set(1, (u32[]){ 7 }, (u32[]){ MADT_CPU_ENABLED });
+	assert_int_equal(decide(NULL, 0), CENSUS_NO_MP);
+}
+
+static void test_cpus_too_many(void **state)
+{
+	static struct census_cpu mp[BOOT_CPUS_MAX];
+	u32 i;
+
+	for (i = 0; i < BOOT_CPUS_MAX; i++)
+		mp[i] = (struct census_cpu){ i, i ? EN : BSPF };
+	madt.state = MADT_ABSENT;
+	assert_int_equal(decide(mp, BOOT_CPUS_MAX), CENSUS_OK);
+	assert_int_equal(bi.cpu_count, BOOT_CPUS_MAX);
+	/* One more: refused, never capped (only BOOT_CPUS_MAX entries are read). */
+	assert_int_equal(decide(mp, BOOT_CPUS_MAX + 1), CENSUS_TOO_MANY);
+	assert_int_equal(res.count, BOOT_CPUS_MAX + 1);
+}
+
+static void test_cpus_disabled(void **state)
+{
+	const struct census_cpu mp[] = { { 0, BSPF }, { 1, EN }, { 2, 0 } };
+
+	/* MP services disabled APIC 2; without a MADT nothing says the OS won't start it. */
+	madt.state = MADT_ABSENT;
+	assert_int_equal(decide(mp, 3), CENSUS_DISABLED);
+	assert_int_equal(res.apic_id, 2);
+	/* The MADT says enabled (or online capable): refused. */
+	madt_set(3, (u32[]){ 0, 1, 2 }, (u32[]){ 1, 1, MADT_CPU_ENABLED });
+	assert_int_equal(decide(mp, 3), CENSUS_DISABLED);
+	madt.cpu[2].flags = MADT_CPU_ONLINE_CAPABLE;
+	assert_int_equal(decide(mp, 3), CENSUS_DISABLED);
+	/* The MADT marks it disabled too: not started, the others are. */
+	madt.cpu[2].flags = 0;
+	assert_int_equal(decide(mp, 3), CENSUS_OK);
+	assert_int_equal(bi.cpu_count, 2);
+	assert_int_equal(bi.cpu_apic_ids[1], 1);
+	/* ...but with the boot CPU alone under VMX nothing traps the guest's IPIs. */
+	madt_set(2, (u32[]){ 0, 2 }, (u32[]){ 1, 0 });
+	assert_int_equal(decide((const struct census_cpu[]){ { 0, BSPF }, { 2, 0 } }, 2),
+			 CENSUS_DISABLED);
+}
+
+static void test_cpus_madt_extra(void **state)
+{
+	const struct census_cpu mp[] = { { 0, BSPF }, { 1, EN } };
+
+	/* The MADT lists a processor MP services did not report. */
+	madt_set(3, (u32[]){ 0, 1, 3 }, (u32[]){ 1, 1, 1 });
+	assert_int_equal(decide(mp, 2), CENSUS_MADT_EXTRA);
+	assert_int_equal(res.apic_id, 3);
+	/* An x2APIC-only ID, online capable. */
+	madt_set(3, (u32[]){ 0, 1, 300 }, (u32[]){ 1, 1, MADT_CPU_ONLINE_CAPABLE });
+	assert_int_equal(decide(mp, 2), CENSUS_MADT_EXTRA);
+	assert_int_equal(res.apic_id, 300);
+	/* Disabled, not online capable: the OS will not start it. */
+	madt.cpu[2].flags = 0;
+	assert_int_equal(decide(mp, 2), CENSUS_OK);
+	/* A malformed MADT is refused whatever MP services say. */
+	madt.state = MADT_MALFORMED;
+	assert_int_equal(decide(mp, 2), CENSUS_MADT_BAD);
+}
+
+/* Tables below 2 GiB, so their host addresses are their "physical" ones. */
+static u8 *low_mem(u64 size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	assert_true(p != MAP_FAILED);
+	memset(p, 0, size);
+	return p;
+}
+
+/* The acpi-shim's tables (what the SMP e2e tests boot with), read back. */
+static void test_madt_from_shim(void **state)
+{
+	u8 *t = low_mem(8192), *f = low_mem(4096);
+	struct acpi_shim_mem mem = { t, (u64)t, 8192, f, (u64)f, 4096 };
+	struct acpi_shim_cfg cfg = { .cpu_count = 4, .apic_ids = { 0, 1, 2, 5 },
+				     .ioapic_id = 6, .ioapic_addr = 0xfec00000,
+				     .pm_base = 0xb000, .sci_irq = 9,
+				     .pci_mem_base = 0x20000000 };
+	struct acpi_shim_out out;
+	u32 i;
+
+	assert_int_equal(acpi_shim_build(&cfg, &mem, &out), 0);
+	census_read_madt(out.rsdp, &madt);
+	assert_int_equal(madt.state, MADT_PRESENT);
+	assert_int_equal(madt.count, 4);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(madt.cpu[i].apic_id, cfg.apic_ids[i]);
+		assert_true(madt.cpu[i].flags & MADT_CPU_ENABLED);
+	}
+	/* MP services report one CPU fewer than the MADT: refused. */
+	assert_int_equal(decide((const struct census_cpu[]){ { 0, BSPF }, { 1, EN }, { 2, EN } },
+				3), CENSUS_MADT_EXTRA);
+	assert_int_equal(res.apic_id, 5);
+	/* The RSDT path (revision 0 RSDP) reads the same. */
+	((u8 *)out.rsdp)[15] = 0;
+	census_read_madt(out.rsdp, &madt);
+	assert_int_equal(madt.state, MADT_PRESENT);
+	assert_int_equal(madt.count, 4);
+	/* An entry of length 0 makes the MADT malformed, never an endless walk. */
+	t[out.madt - (u64)t + 44 + 1] = 0;
+	census_read_madt(out.rsdp, &madt);
+	assert_int_equal(madt.state, MADT_MALFORMED);
+	/* No RSDP: no MADT; a bad RSDP signature: malformed. */
+	census_read_madt(0, &madt);
+	assert_int_equal(madt.state, MADT_ABSENT);
+	((u8 *)out.rsdp)[0] = 'X';
+	census_read_madt(out.rsdp, &madt);
+	assert_int_equal(madt.state, MADT_MALFORMED);
+	munmap(t, 8192);
+	munmap(f, 4096);
+}
+
+/* A hand-built RSDT with a MADT holding an x2APIC entry, and one without a MADT. */
+static void test_madt_x2apic(void **state)
+{
+	u8 *m = low_mem(4096);
+	u8 *rsdp = m, *rsdt = m + 64, *apic = m + 256;
+	u32 apic_addr = (u32)(u64)apic;
+
+	memcpy(rsdp, "RSD PTR ", 8);
+	memcpy(rsdp + 16, &(u32){ (u32)(u64)rsdt }, 4);		/* revision 0: RSDT */
+	memcpy(rsdt, "RSDT", 4);
+	memcpy(rsdt + 4, &(u32){ 40 }, 4);
+	memcpy(rsdt + 36, &apic_addr, 4);
+	memcpy(apic, "APIC", 4);
+	memcpy(apic + 4, &(u32){ 44 + 8 + 16 }, 4);
+	memcpy(apic + 44, (u8[]){ 0, 8, 0, 0, 1, 0, 0, 0 }, 8);	/* LAPIC 0 enabled */
+	memcpy(apic + 52, (u8[]){ 9, 16, 0, 0, 0x2c, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 }, 16);
+	census_read_madt((u64)rsdp, &madt);
+	assert_int_equal(madt.state, MADT_PRESENT);
+	assert_int_equal(madt.count, 2);
+	assert_int_equal(madt.cpu[1].apic_id, 300);
+	assert_int_equal(madt.cpu[1].flags, MADT_CPU_ENABLED);
+	/* An x2APIC entry too short for its fields. */
+	apic[53] = 12;
+	memcpy(apic + 4, &(u32){ 44 + 8 + 12 }, 4);
+	census_read_madt((u64)rsdp, &madt);
+	assert_int_equal(madt.state, MADT_MALFORMED);
+	/* The root table names no MADT. */
+	memcpy(apic, "FACP", 4);
+	census_read_madt((u64)rsdp, &madt);
+	assert_int_equal(madt.state, MADT_ABSENT);
+	munmap(m, 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +587,13 @@ int main(void)
 		cmocka_unit_test(test_disk_path_malformed),
 		cmocka_unit_test(test_disk_ident),
 		cmocka_unit_test(test_disk_table),
+		cmocka_unit_test(test_cpus_mp),
+		cmocka_unit_test(test_cpus_no_mp),
+		cmocka_unit_test(test_cpus_too_many),
+		cmocka_unit_test(test_cpus_disabled),
+		cmocka_unit_test(test_cpus_madt_extra),
+		cmocka_unit_test(test_madt_from_shim),
+		cmocka_unit_test(test_madt_x2apic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

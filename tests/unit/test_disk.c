@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vmm/disk.c on the host: the policy's disk rules resolved against a
- * hand-built boot_info disk table and a fake PCI scan, and disk_crypt()
+ * hand-built boot_info disk table and fake disk intercepts, and disk_crypt()
  * against OpenSSL's EVP aes-256-xts (dm-crypt plain64: IV = sector LE).
  */
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <openssl/evp.h>
+#include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/mm.h>
@@ -24,36 +25,63 @@
 #define P2_START	22528ULL
 #define P2_COUNT	40960ULL
 
-/* ---- test doubles: the PCI scan and the VMM page allocator ---------------- */
+/* ---- test doubles: the disk intercepts, their controllers, the page allocator */
 struct fake_pci {
-	u16 bdf, class;
-	u8 prog_if;
+	u16 bdf;
+	u8 kind;
 };
 
-/* In bus/device/function order, as pci_find() scans. */
+/* In bus/device/function order, as the intercepts number their controllers. */
 static const struct fake_pci fake_pci[] = {
-	{ PCI_BDF(0, 1, 1), PCI_CLASS_IDE, 0x80 },	/* IDE controller 0 */
-	{ PCI_BDF(0, 3, 0), PCI_CLASS_SATA, 0x01 },	/* AHCI controller 0 */
-	{ PCI_BDF(0, 5, 0), PCI_CLASS_IDE, 0x8a },	/* IDE controller 1 */
-	{ PCI_BDF(2, 0, 0), PCI_CLASS_NVME, 0x02 },	/* NVMe controller 0 */
+	{ PCI_BDF(0, 1, 1), BOOT_DISK_ATA },	/* IDE controller 0 */
+	{ PCI_BDF(0, 3, 0), BOOT_DISK_AHCI },	/* AHCI controller 0 */
+	{ PCI_BDF(0, 5, 0), BOOT_DISK_ATA },	/* IDE controller 1 */
+	{ PCI_BDF(2, 0, 0), BOOT_DISK_NVME },	/* NVMe controller 0 */
 };
 static u32 fake_pci_calls;
 
-int pci_find(u16 class, int prog_if, u32 index, struct pci_dev *out)
+static int fake_nth(u8 kind, u32 index, u16 *bdf)
 {
 	u32 i;
 
 	fake_pci_calls++;
 	for (i = 0; i < ARRAY_SIZE(fake_pci); i++) {
-		if (fake_pci[i].class != class || (prog_if >= 0 && fake_pci[i].prog_if != prog_if))
+		if (fake_pci[i].kind != kind || index--)
 			continue;
-		if (index--)
-			continue;
-		*out = (struct pci_dev){ .bdf = fake_pci[i].bdf, .class = class,
-					 .prog_if = fake_pci[i].prog_if };
+		*bdf = fake_pci[i].bdf;
 		return 0;
 	}
 	return -ENOENT;
+}
+
+static int fake_ata_ctl(u32 index, u16 *bdf)
+{
+	return fake_nth(BOOT_DISK_ATA, index, bdf);
+}
+
+static int fake_ahci_ctl(u32 index, u16 *bdf)
+{
+	return fake_nth(BOOT_DISK_AHCI, index, bdf);
+}
+
+static int fake_nvme_ctl(u32 index, u16 *bdf)
+{
+	return fake_nth(BOOT_DISK_NVME, index, bdf);
+}
+
+/* As drivers/platform.c: IDE controller 0 only, 4 AHCI HBAs, no NVMe unless a test adds it. */
+static struct disk_intercept fake_ata = { "ata", BOOT_DISK_ATA, 1, fake_ata_ctl };
+static struct disk_intercept fake_ahci = { "ahci", BOOT_DISK_AHCI, 4, fake_ahci_ctl };
+static struct disk_intercept fake_nvme = { "nvme", BOOT_DISK_NVME, 1, fake_nvme_ctl };
+static bool nvme_intercepted;
+
+const struct disk_intercept *devices_disk_intercept(u8 kind)
+{
+	if (kind == BOOT_DISK_ATA)
+		return &fake_ata;
+	if (kind == BOOT_DISK_AHCI)
+		return &fake_ahci;
+	return kind == BOOT_DISK_NVME && nvme_intercepted ? &fake_nvme : NULL;
 }
 
 void *page_alloc(u32 n)
@@ -117,6 +145,8 @@ static int setup(void **state)
 	memset(sec.s[3].value + 32, 0, 32);
 	memset(sec.s[3].value, 0, 32);
 	fake_pci_calls = 0;
+	fake_ata.controllers = 1;
+	nvme_intercepted = false;
 	return 0;
 }
 
@@ -230,6 +260,7 @@ static void test_identity(void **state)
 
 static void test_absent_disk_inactive(void **state)
 {
+	fake_ata.controllers = 3;
 	range_gpt_index(add_rule(POLICY_DISK_ATA, 0, 1, 0, "disk0"), 2);	/* no ch1 master */
 	range_gpt_index(add_rule(POLICY_DISK_ATA, 2, 0, 0, "disk0"), 2);	/* no 3rd IDE */
 	range_gpt_index(add_rule(POLICY_DISK_AHCI, 0, 4, 0, "disk0"), 2);	/* no disk */
@@ -248,6 +279,7 @@ static void test_missing_partition_fails(void **state)
 	/* Nothing half-resolved stays behind. */
 	assert_null(ata(1, 1, 0, 0));
 	/* The other disk has no partition table at all. */
+	fake_ata.controllers = 2;
 	pol.n_disk = 0;
 	range_gpt_index(add_rule(POLICY_DISK_ATA, 1, 1, 1, "disk0"), 1);
 	assert_int_equal(disk_init(&bi, &pol, &sec), -ENOENT);
@@ -285,6 +317,8 @@ static void test_controller_order(void **state)
 {
 	const struct disk *d;
 
+	fake_ata.controllers = 2;
+	nvme_intercepted = true;
 	add_disk(BOOT_DISK_ATA, 0, 5, 0, 1, 1, 1, guid1, 100, 200, "OTHER DISK");
 	range_gpt_index(add_rule(POLICY_DISK_ATA, 1, 1, 1, "disk1"), 1);
 	assert_int_equal(disk_init(&bi, &pol, &sec), 0);
@@ -312,6 +346,79 @@ static void test_controller_order(void **state)
 	assert_int_equal(disk_init(&bi, &pol, &sec), 0);
 	assert_string_equal(disk_find(BOOT_DISK_AHCI, 0, 3, 0, 5, 0)->name, "ahci0.5");
 	assert_string_equal(disk_find(BOOT_DISK_NVME, 2, 0, 0, 0, 1)->name, "nvme0n1");
+}
+
+/* Rules no intercept would enforce are refused, present disk or not. */
+static void test_unenforceable_refused(void **state)
+{
+	struct policy_disk_rule *r;
+
+	/* NVMe has no intercept: refused with or without an NVMe disk. */
+	range_lba(add_rule(POLICY_DISK_NVME, 0, 0, 1, "disk0"), 0, 10);
+	assert_int_equal(disk_init(&bi, &pol, &sec), -EPERM);
+	add_disk(BOOT_DISK_NVME, 2, 0, 0, 0, 1, 0, NULL, 0, 1000, "");
+	assert_int_equal(disk_init(&bi, &pol, &sec), -EPERM);
+	assert_null(disk_find(BOOT_DISK_NVME, 2, 0, 0, 0, 1));
+
+	/* The second IDE controller is present but not intercepted; a third is absent. */
+	pol.n_disk = 0;
+	range_gpt_index(add_rule(POLICY_DISK_ATA, 0, 0, 0, "disk0"), 2);
+	range_lba(add_rule(POLICY_DISK_ATA, 1, 1, 1, "disk0"), 0, 10);
+	assert_int_equal(disk_init(&bi, &pol, &sec), -EPERM);
+	assert_null(ata(1, 1, 0, 0));		/* nothing half-resolved stays behind */
+	assert_null(ata(5, 0, 1, 1));
+	pol.disk[1].controller = 2;
+	assert_int_equal(disk_init(&bi, &pol, &sec), -EPERM);
+	/* AHCI beyond the HBAs the intercept takes over. */
+	pol.n_disk = 0;
+	range_lba(add_rule(POLICY_DISK_AHCI, 4, 0, 0, "disk0"), 0, 10);
+	assert_int_equal(disk_init(&bi, &pol, &sec), -EPERM);
+
+	/* An identity rule that matches a disk on the second IDE controller... */
+	pol.n_disk = 0;
+	r = add_rule(POLICY_DISK_IDENTITY, 0, 0, 0, "disk0");
+	strcpy(r->model, "OTHER DISK");
+	range_lba(r, 0, 10);
+	assert_int_equal(disk_init(&bi, &pol, &sec), -EPERM);
+	assert_null(ata(5, 0, 1, 1));
+	/* ...or an NVMe namespace with that serial. */
+	strcpy(bi.disks[bi.disk_count - 1].serial, "NVME-SERIAL");
+	strcpy(r->model, "");
+	strcpy(r->serial, "NVME-SERIAL");
+	assert_int_equal(disk_init(&bi, &pol, &sec), -EPERM);
+	/* Matching nothing, it stays inactive. */
+	strcpy(r->serial, "NOBODY");
+	assert_int_equal(disk_init(&bi, &pol, &sec), 0);
+}
+
+/* After the device phase every disk with encrypted ranges must have been claimed. */
+static void test_coverage(void **state)
+{
+	const struct disk *d;
+
+	assert_int_equal(disk_init(&bi, &pol, &sec), 0);
+	assert_int_equal(disk_check_coverage(), 0);		/* no rules, nothing to serve */
+
+	range_gpt_index(add_rule(POLICY_DISK_ATA, 0, 0, 0, "disk0"), 2);
+	range_lba(add_rule(POLICY_DISK_AHCI, 0, 5, 0, "disk0"), 0, 10);
+	add_disk(BOOT_DISK_AHCI, 0, 3, 0, 5, 0, 0, NULL, 0, 1000, "SATA DISK");
+	assert_int_equal(disk_init(&bi, &pol, &sec), 0);
+	assert_int_equal(disk_check_coverage(), -EPERM);	/* nobody claimed anything */
+
+	/* A claim of a disk without ranges is a pass-through binding, no coverage. */
+	assert_null(disk_claim(BOOT_DISK_ATA, 0, 1, 1, 1, 0, "ata"));
+	d = disk_claim(BOOT_DISK_ATA, 0, 1, 1, 0, 0, "ata");
+	assert_non_null(d);
+	assert_ptr_equal(d, ata(1, 1, 0, 0));
+	assert_string_equal(d->owner, "ata");
+	assert_int_equal(disk_check_coverage(), -EPERM);	/* the AHCI disk: unclaimed */
+	assert_non_null(disk_claim(BOOT_DISK_AHCI, 0, 3, 0, 5, 0, "ahci"));
+	assert_int_equal(disk_check_coverage(), 0);
+
+	/* A new resolution forgets the claims. */
+	assert_int_equal(disk_init(&bi, &pol, &sec), 0);
+	assert_null(ata(1, 1, 0, 0)->owner);
+	assert_int_equal(disk_check_coverage(), -EPERM);
 }
 
 static void test_bad_keys(void **state)
@@ -465,6 +572,8 @@ int main(void)
 		cmocka_unit_test_setup(test_missing_partition_fails, setup),
 		cmocka_unit_test_setup(test_overlap_fails, setup),
 		cmocka_unit_test_setup(test_controller_order, setup),
+		cmocka_unit_test_setup(test_unenforceable_refused, setup),
+		cmocka_unit_test_setup(test_coverage, setup),
 		cmocka_unit_test_setup(test_bad_keys, setup),
 		cmocka_unit_test_setup(test_no_rules, setup),
 		cmocka_unit_test_setup(test_touches, setup),

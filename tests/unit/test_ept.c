@@ -813,12 +813,66 @@ static void test_build_unaligned_vmm(void **state)
 	assert_map(0x80000000, 0x80000000, EPT_RWX, UC, 3);
 }
 
+/*
+ * Finding 11: after the sink stands in, the access that exited is allowed,
+ * so the guest moves on; a fetch gets the execute sink, never the data one.
+ * (Before: every access got the data sink RW, a fetch faulted forever.)
+ */
+static void test_sink_allows_the_access(void **state)
+{
+	static const u64 quals[] = { EPT_VIOL_READ, EPT_VIOL_WRITE, EPT_VIOL_READ | EPT_VIOL_WRITE,
+				     EPT_VIOL_FETCH, EPT_VIOL_FETCH | EPT_VIOL_READ };
+	const u64 data = 0x5000000, code = 0x5001000, gpa = 0x4000000;
+	u32 i;
+
+	assert_int_equal(ept_prealloc(&ept, gpa, 2 * MiB), 0);
+	for (i = 0; i < ARRAY_SIZE(quals); i++) {
+		u64 q = quals[i];
+		struct xlat x;
+
+		assert_int_equal(ept_map_sink(&ept, gpa + 0x123 + i * PG, q, data, code), 0);
+		x = lk(gpa + i * PG);
+		assert_int_equal(x.perms & (q & 7), q & 7);
+		assert_int_equal(x.level, 1);
+		if (q & EPT_VIOL_FETCH) {
+			assert_int_equal(x.hpa, code);
+			assert_int_equal(x.perms, EPT_R | EPT_X);	/* never writable */
+		} else {
+			assert_int_equal(x.hpa, data);
+			assert_int_equal(x.perms, EPT_R | EPT_W);	/* never executable */
+		}
+	}
+	/* Write after fetch: the page moves to the data sink (and back on a fetch). */
+	assert_int_equal(ept_map_sink(&ept, gpa + 3 * PG, EPT_VIOL_WRITE, data, code), 0);
+	assert_map(gpa + 3 * PG, data, EPT_R | EPT_W, WB, 1);
+}
+
+/* Finding 8: the host page tables and the EPT cover one identity range. */
+static void test_identity_limit(void **state)
+{
+	const struct boot_mem_range big[] = {
+		{ .base = 0, .pages = (600 * GiB) / PG, .type = BOOT_MEM_CONVENTIONAL },
+	};
+
+	assert_int_equal(identity_map_limit(true, ovmf_map, ARRAY_SIZE(ovmf_map), 39), 512 * GiB);
+	assert_int_equal(identity_map_limit(true, ovmf_map, ARRAY_SIZE(ovmf_map), 46), 64 * TiB);
+	assert_int_equal(identity_map_limit(true, ovmf_map, ARRAY_SIZE(ovmf_map), 52), 256 * TiB);
+	/* Without 1 GiB leaves: the GiB above max(RAM, 4 GiB). */
+	assert_int_equal(identity_map_limit(false, ovmf_map, ARRAY_SIZE(ovmf_map), 46), 4 * GiB);
+	/* More RAM than 512 GiB: the host must map past the old single PML4 entry. */
+	assert_int_equal(identity_map_limit(true, big, 1, 39), 600 * GiB);
+	assert_int_equal(identity_map_limit(false, big, 1, 46), 600 * GiB);
+	assert_true(identity_map_limit(true, big, 1, 46) > 600 * GiB);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_init_eptp),
+		T(test_sink_allows_the_access),
+		T(test_identity_limit),
 		T(test_set_caps),
 		T(test_map_4k),
 		T(test_large_pages),

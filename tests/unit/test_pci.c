@@ -217,6 +217,7 @@ static void add_hba(u16 bdf, u32 abar)
 	f->cfg[HBA_MSI / 4] = MSI_64 | HBA_PM << 8 | 0x05;
 	f->cfg[HBA_PM / 4] = HBA_EXP << 8 | 0x01;
 	f->cfg[HBA_EXP / 4] = HBA_AF << 8 | 0x10;	/* PCIe, type 0: endpoint */
+	f->cfg[(HBA_EXP + 8) / 4] = BIT(11);		/* Enable No Snoop: reset default */
 	f->cfg[HBA_AF / 4] = 0x0306 << 16 | HBA_MSIX << 8 | 0x13;	/* AF: FLR, TP */
 	f->cfg[HBA_MSIX / 4] = 0x0007 << 16 | 0x11;	/* MSI-X, 8 vectors */
 }
@@ -437,6 +438,39 @@ static void test_lpc_decode_and_superio(void **state)
 	guest_io(0x2e, 1, false, 0x87);				/* Super-I/O: dropped */
 	guest_io(0x4f, 1, false, 0x07);
 	assert_int_equal(guest_io(0x2f, 1, true, 0) & 0xff, 0xff);
+}
+
+/*
+ * Review 2: Enable No Snoop is cleared when an endpoint is locked and stays
+ * off (a no-snoop read could fetch a bounce buffer's stale plaintext); ARI
+ * forwarding on a bridge above a locked function stays off (device numbers
+ * 1-31 would reach it under addresses nobody locked).
+ */
+static void test_nosnoop_and_ari_forwarding_refused(void **state)
+{
+	u32 *c = cfg(HBA_BDF(1)), *rp = cfg(RP_BDF(1));
+
+	assert_int_equal(c[(HBA_EXP + 8) / 4] & BIT(11), 0);	/* cleared at lock */
+	guest_cfg_write16(HBA_BDF(1), HBA_EXP + 8, BIT(11) | BIT(4));
+	assert_int_equal(c[(HBA_EXP + 8) / 4], BIT(4));		/* relaxed ordering only */
+	guest_cfg_write16(RP_BDF(1), RP_EXP + 0x28, BIT(5) | BIT(4));	/* ARI fwd; timeout dis. */
+	assert_int_equal(rp[(RP_EXP + 0x28) / 4], BIT(4));
+}
+
+/* Review 2: an access running past 0xcff reaches no register (nor port 0xd00). */
+static void test_data_port_straddle_dropped(void **state)
+{
+	u32 *c = cfg(IDE_BDF);				/* 0x40-0x57: PIIX timings, writable */
+
+	c[0x10] = 0;
+	guest_io(0xcf8, 4, false, BIT(31) | (u32)IDE_BDF << 8 | 0x40);
+	guest_io(0xcff, 2, false, 0x1234);
+	assert_int_equal(c[0x10], 0);
+	guest_io(0xcfe, 4, false, 0x12345678);
+	assert_int_equal(c[0x10], 0);
+	assert_int_equal(guest_io(0xcfd, 4, true, 0), 0xffffffff);
+	guest_io(0xcfe, 2, false, 0x5678);			/* within the dword: fine */
+	assert_int_equal(c[0x10], 0x56780000);
 }
 
 static void test_byte_access_and_reset_port(void **state)
@@ -723,6 +757,8 @@ int main(void)
 		cmocka_unit_test(test_unassigned_bar_fails),
 		cmocka_unit_test(test_lpc_decode_and_superio),
 		cmocka_unit_test(test_byte_access_and_reset_port),
+		cmocka_unit_test(test_nosnoop_and_ari_forwarding_refused),
+		cmocka_unit_test(test_data_port_straddle_dropped),
 		cmocka_unit_test(test_ecam_traps),
 		cmocka_unit_test(test_ecam_writes_refused),
 		cmocka_unit_test(test_ecam_allowed_and_reads),

@@ -19,6 +19,9 @@ int rdmsr_safe(u32 msr, u64 *val) { return -1; }
 int wrmsr_safe(u32 msr, u64 val) { return -1; }
 bool arch_msr_owned(u32 msr) { return false; }
 int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual) { return 0; }
+bool vm_range_hits_vmm(const struct vm *vm, u64 gpa, u64 len) { return true; }
+int ept_lookup(const struct ept *ept, u64 gpa, u64 *hpa, u32 *perms, u8 *type,
+	       u32 *level) { return -1; }
 bool fpu_xcr0_ok(u64 x) { return x & 1; }
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val) { }
 void vmx_handle_io(struct per_cpu *pc, struct guest_regs *r) { }

@@ -17,6 +17,9 @@
 #define PIIX4_PM_ID	0x71138086u
 #define PM_BASE_DEFAULT	0xb000			/* OVMF's PcdAcpiPmBaseAddress */
 #define MP_CPU_ENABLED	0x2
+#ifndef ACPI_SHIM_PHANTOM_CPU
+#define ACPI_SHIM_PHANTOM_CPU	0	/* 1: the e2e variant below */
+#endif
 
 static EFI_GUID mp_services_guid = EFI_MP_SERVICES_GUID;
 
@@ -74,6 +77,22 @@ static void find_cpus(struct acpi_shim_cfg *cfg)
 		}
 		cfg->apic_ids[cfg->cpu_count++] = (u8)info.processor_id;
 	}
+}
+
+/*
+ * The e2e variant (build/tests/e2e/acpi-shim-phantom.efi, t-refuse-madt-cpu)
+ * lists one processor more than MP services reports, as firmware whose MADT
+ * names a CPU the VMM would not bring under VMX.
+ */
+static void add_phantom_cpu(struct acpi_shim_cfg *cfg)
+{
+	u8 id = 0;
+	u32 i;
+
+	for (i = 0; i < cfg->cpu_count; i++)
+		id = cfg->apic_ids[i] >= id ? cfg->apic_ids[i] + 1 : id;
+	cfg->apic_ids[cfg->cpu_count++] = id;
+	Print(L"acpi-shim: TEST VARIANT: the MADT lists phantom processor APIC %d\r\n", id);
 }
 
 static u8 ioapic_id(void)
@@ -145,6 +164,8 @@ static void install_tables(void)
 	u32 i;
 
 	find_cpus(&cfg);
+	if (ACPI_SHIM_PHANTOM_CPU && cfg.cpu_count < ACPI_SHIM_CPUS_MAX)
+		add_phantom_cpu(&cfg);
 	cfg.ioapic_id = ioapic_id();
 	cfg.pm_base = pm_base();
 	cfg.pci_mem_base = pci_mem_base();

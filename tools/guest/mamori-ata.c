@@ -5,6 +5,7 @@
  * libc; for the Mamori test guest, as root).
  *
  *   mamori-ata DEV CMD
+ *   mamori-ata raw-attack START
  *
  * CMD is one of
  *   check-power     CHECK POWER MODE (0xe5), non-data: allowed
@@ -20,6 +21,20 @@
  * where RESULT is "ok" (no ERR), "aborted" (ERR with ABRT) or "error".
  * Exit status: 0 ok, 10 aborted, 11 other ATA error, 1 the ioctl failed or no
  * registers came back, 2 usage.
+ *
+ * raw-attack drives the primary channel's registers itself (iopl, no guest
+ * driver: the disk must be idle, e.g. deleted from the SCSI layer) with
+ * sequences that try to land the 512-byte marker RAW_MARK in plaintext at
+ * sector START, the first sector of an encrypted range, while the VMM's
+ * decision concerns another sector or unit (docs/disk.md, finding 5 of
+ * security review 1): a sector read at START-1 then only the count rewritten
+ * (the device's LBA registers advanced to START), the same in LBA48,
+ * registers rewritten mid-transfer, SRST / EXECUTE DEVICE DIAGNOSTIC / DEVICE
+ * RESET followed by a partial taskfile, a unit switch hidden by a reset, CHS
+ * addressing. Beneath Mamori each either lands where the VMM decided
+ * (START-1 or START-2, outside the range) or is aborted; the host then checks
+ * the disk. One line per sequence: "mamori-ata: raw NAME: status 0xSS error
+ * 0xEE". Exit status 0 when every sequence ran, 1 when iopl failed.
  */
 #include <fcntl.h>
 #include <scsi/sg.h>
@@ -30,6 +45,7 @@
 #define SYS_close	3
 #define SYS_ioctl	16
 #define SYS_exit	60
+#define SYS_iopl	172
 
 #define ATA_16			0x85
 #define ATA_PROT_NON_DATA	3
@@ -189,6 +205,220 @@ static int report(const struct ata_cmd *c, const unsigned char *sb, int sb_len,
 	return 11;
 }
 
+/* ---- raw-attack: the primary channel's registers, driven directly --------------- */
+
+#define P_CMD		0x1f0
+#define P_CTL		0x3f6
+#define ST_BSY		0x80
+#define ST_DRQ		0x08
+#define ST_ERR		0x01
+#define CTL_NIEN	0x02
+#define CTL_SRST	0x04
+#define RAW_POLL	200000
+#define RAW_MARK	"MAMORI-RAWATK!!\n"
+
+static void outb(unsigned short port, unsigned char v)
+{
+	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static unsigned char inb(unsigned short port)
+{
+	unsigned char v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void rep_outsw(const void *buf)
+{
+	unsigned long n = 256;
+
+	asm volatile("rep outsw" : "+S"(buf), "+c"(n) : "d"(P_CMD) : "memory");
+}
+
+static void rep_insw(void *buf)
+{
+	unsigned long n = 256;
+
+	asm volatile("rep insw" : "+D"(buf), "+c"(n) : "d"(P_CMD) : "memory");
+}
+
+/* The status once BSY is clear (and DRQ or ERR set if @drq); 0xff on a timeout. */
+static unsigned char raw_wait(int drq)
+{
+	unsigned char st = 0xff;
+	int i;
+
+	for (i = 0; i < RAW_POLL; i++) {
+		st = inb(P_CTL);
+		if (!(st & ST_BSY) && (!drq || (st & (ST_DRQ | ST_ERR))))
+			return inb(P_CMD + 7);
+	}
+	return 0xff;
+}
+
+/* LBA28 taskfile: every register, the device register last (master, LBA). */
+static void raw_tf28(unsigned int count, unsigned long lba, unsigned char dev)
+{
+	outb(P_CMD + 1, 0);
+	outb(P_CMD + 2, (unsigned char)count);
+	outb(P_CMD + 3, (unsigned char)lba);
+	outb(P_CMD + 4, (unsigned char)(lba >> 8));
+	outb(P_CMD + 5, (unsigned char)(lba >> 16));
+	outb(P_CMD + 6, (unsigned char)(dev | ((lba >> 24) & 0xf)));
+}
+
+static void raw_tf48(unsigned int count, unsigned long lba)
+{
+	outb(P_CMD + 1, 0);
+	outb(P_CMD + 2, (unsigned char)(count >> 8));
+	outb(P_CMD + 3, (unsigned char)(lba >> 24));
+	outb(P_CMD + 4, (unsigned char)(lba >> 32));
+	outb(P_CMD + 5, (unsigned char)(lba >> 40));
+	outb(P_CMD + 1, 0);
+	outb(P_CMD + 2, (unsigned char)count);
+	outb(P_CMD + 3, (unsigned char)lba);
+	outb(P_CMD + 4, (unsigned char)(lba >> 8));
+	outb(P_CMD + 5, (unsigned char)(lba >> 16));
+	outb(P_CMD + 6, 0x40);
+}
+
+/* Issue @op; for a data command move @n sectors of @buf; the final status. */
+static unsigned char raw_cmd(unsigned char op, int dir, unsigned char *buf, int n)
+{
+	unsigned char st;
+	int i;
+
+	outb(P_CMD + 7, op);
+	for (i = 0; i < n; i++) {
+		st = raw_wait(dir);
+		if (st == 0xff || !(st & ST_DRQ))
+			return st;
+		if (dir > 0)
+			rep_outsw(buf + 512 * i);
+		else
+			rep_insw(buf + 512 * i);
+	}
+	return raw_wait(0);
+}
+
+static void raw_srst(void)
+{
+	int i;
+
+	outb(P_CTL, CTL_NIEN | CTL_SRST);
+	for (i = 0; i < 100; i++)
+		inb(P_CTL);
+	outb(P_CTL, CTL_NIEN);
+	raw_wait(0);
+}
+
+static void raw_report(const char *name, unsigned char st)
+{
+	put(1, "mamori-ata: raw ");
+	put(1, name);
+	put(1, ": status ");
+	put_hex8(st);
+	put(1, " error ");
+	put_hex8(inb(P_CMD + 1));
+	put(1, st == 0xff ? ": timeout\n" : st & ST_ERR ? ": aborted\n" : ": done\n");
+}
+
+/* After a reset of kind @how: address rewritten, the device register not. */
+static void raw_reset_then_write(const char *name, int how, unsigned long start,
+				 unsigned char *mark)
+{
+	unsigned char junk[512];
+
+	raw_tf28(1, start, 0xe0);
+	outb(P_CMD + 6, 0xe1);		/* LBA bits 27:24 = 1: beyond the disk, no range */
+	if (how == 0)
+		raw_srst();
+	else
+		raw_cmd(how, 0, junk, 0);
+	outb(P_CMD + 2, 1);
+	outb(P_CMD + 3, (unsigned char)start);
+	outb(P_CMD + 4, (unsigned char)(start >> 8));
+	outb(P_CMD + 5, (unsigned char)(start >> 16));
+	raw_report(name, raw_cmd(0x30, 1, mark, 1));
+}
+
+static int raw_attack(unsigned long start)
+{
+	static unsigned char mark[1024], junk[1024];
+	unsigned long chs_cyl = start / (16 * 63), chs_rem = start % (16 * 63);
+	int i;
+
+	if (sys3(SYS_iopl, 3, 0, 0)) {
+		put(2, "mamori-ata: iopl(3) failed (not root?)\n");
+		return 1;
+	}
+	for (i = 0; i < 1024; i++)
+		mark[i] = (unsigned char)RAW_MARK[i % 16];
+	outb(P_CTL, CTL_NIEN);
+	raw_wait(0);
+
+	/* Finding 5: read START-1, the device's registers now say START; rewrite the count only. */
+	raw_tf28(1, start - 1, 0xe0);
+	raw_cmd(0x20, -1, junk, 1);
+	outb(P_CMD + 2, 1);
+	raw_report("autoinc", raw_cmd(0x30, 1, mark, 1));
+
+	/* The same in LBA48: HOB and current count rewritten. */
+	raw_tf48(1, start - 1);
+	raw_cmd(0x24, -1, junk, 1);
+	outb(P_CMD + 2, 0);
+	outb(P_CMD + 2, 1);
+	raw_report("autoinc48", raw_cmd(0x34, 1, mark, 1));
+
+	/* Two sectors at START-2; LBA low aimed at START+8 between them. */
+	raw_tf28(2, start - 2, 0xe0);
+	outb(P_CMD + 7, 0x30);
+	if (raw_wait(1) & ST_DRQ) {
+		rep_outsw(mark);
+		raw_wait(1);
+		outb(P_CMD + 3, (unsigned char)(start + 8));
+		rep_outsw(mark + 512);
+	}
+	raw_report("midxfer", raw_wait(0));
+
+	raw_reset_then_write("srst", 0, start, mark);
+	raw_reset_then_write("edd", 0x90, start, mark);
+	raw_reset_then_write("devreset", 0x08, start, mark);
+
+	/* The slave selected (no range), a reset back to the master, the address rewritten. */
+	raw_tf28(1, start, 0xf0);
+	raw_srst();
+	outb(P_CMD + 2, 1);
+	outb(P_CMD + 3, (unsigned char)start);
+	outb(P_CMD + 4, (unsigned char)(start >> 8));
+	outb(P_CMD + 5, (unsigned char)(start >> 16));
+	raw_report("devsel", raw_cmd(0x30, 1, mark, 1));
+
+	/* CHS (16 heads, 63 sectors per track) at START. */
+	outb(P_CMD + 2, 1);
+	outb(P_CMD + 3, (unsigned char)(chs_rem % 63 + 1));
+	outb(P_CMD + 4, (unsigned char)chs_cyl);
+	outb(P_CMD + 5, (unsigned char)(chs_cyl >> 8));
+	outb(P_CMD + 6, (unsigned char)(0xa0 | (chs_rem / 63)));
+	raw_report("chs", raw_cmd(0x30, 1, mark, 1));
+	return 0;
+}
+
+static int parse_ulong(const char *s, unsigned long *v)
+{
+	*v = 0;
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		*v = *v * 10 + (unsigned long)(*s - '0');
+	}
+	return 1;
+}
+
 static int run(int argc, char **argv)
 {
 	static unsigned char data[512];
@@ -198,6 +428,13 @@ static int run(int argc, char **argv)
 	unsigned int i;
 	long fd, ret;
 
+	if (argc == 3 && str_eq(argv[1], "raw-attack")) {
+		unsigned long start;
+
+		if (!parse_ulong(argv[2], &start) || start < 2)
+			goto usage;
+		return raw_attack(start);
+	}
 	if (argc != 3)
 		goto usage;
 	for (i = 0; i < sizeof(ata_cmds) / sizeof(ata_cmds[0]); i++)
@@ -238,7 +475,8 @@ static int run(int argc, char **argv)
 	return report(c, sense, io.sb_len_wr,
 		      c->protocol == ATA_PROT_PIO_IN ? data : 0);
 usage:
-	put(2, "usage: mamori-ata DEV check-power|identify|microcode|freeze-lock|erase-prepare\n");
+	put(2, "usage: mamori-ata DEV check-power|identify|microcode|freeze-lock|erase-prepare\n"
+	       "       mamori-ata raw-attack START\n");
 	return 2;
 }
 

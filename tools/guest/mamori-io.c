@@ -9,6 +9,9 @@
  *                               EBX ECX EDX as text (the hypervisor signature)
  *   mamori-io vmcall NR         execute VMCALL with RAX = NR from user mode: Mamori
  *                               must refuse it with #UD, so this dies of SIGILL
+ *   mamori-io exec ADDR         map physical page ADDR of /dev/mem executable and
+ *                               call into it: inside the VMM region Mamori must
+ *                               make this die of SIGILL (#UD), the machine alive
  *
  * Numbers take a 0x prefix for hex. Runs as root in the guest (iopl(3)).
  */
@@ -16,6 +19,14 @@
 
 #define SYS_iopl	172
 #define SYS_exit	60
+#define SYS_open	2
+#define SYS_mmap	9
+
+#define O_RDONLY	0
+#define O_SYNC		04010000
+#define PROT_READ	1
+#define PROT_EXEC	4
+#define MAP_SHARED	1
 
 #define BOCHS_SHUTDOWN_PORT	0x8900
 
@@ -64,7 +75,7 @@ static long parse_num(const char *s)
 
 static int usage(void)
 {
-	put(2, "usage: mamori-io shutdown | outb PORT VALUE | inb PORT | cpuid LEAF | vmcall NR\n");
+	put(2, "usage: mamori-io shutdown | outb PORT VALUE | inb PORT | cpuid LEAF | vmcall NR | exec ADDR\n");
 	return 2;
 }
 
@@ -112,6 +123,36 @@ static int do_vmcall(long nr)
 	return 1;
 }
 
+static long sys6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 asm("r10") = d, r8 asm("r8") = e, r9 asm("r9") = f;
+	long ret;
+
+	asm volatile("syscall" : "=a"(ret)
+		     : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+static int do_exec(long addr)
+{
+	long fd = sys3(SYS_open, (long)"/dev/mem", O_RDONLY | O_SYNC, 0), p;
+
+	if (fd < 0) {
+		put(2, "mamori-io: cannot open /dev/mem\n");
+		return 1;
+	}
+	p = sys6(SYS_mmap, 0, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, addr);
+	if (p < 0 && p > -4096) {
+		put(2, "mamori-io: cannot map the page executable\n");
+		return 1;
+	}
+	put(1, "mamori-io: calling into the page\n");
+	((void (*)(void))p)();
+	put(1, "mamori-io: the call returned: guest code ran from that page\n");
+	return 1;
+}
+
 /* Ask for I/O privilege level 3; returns 0 (after saying why) on failure. */
 static int get_io(void)
 {
@@ -155,6 +196,10 @@ static int run(int argc, char **argv)
 	if (str_eq(argv[1], "vmcall") && argc == 3) {
 		val = parse_num(argv[2]);
 		return val < 0 ? usage() : do_vmcall(val);
+	}
+	if (str_eq(argv[1], "exec") && argc == 3) {
+		val = parse_num(argv[2]);
+		return val < 0 || (val & 0xfff) ? usage() : do_exec(val);
 	}
 	if (str_eq(argv[1], "inb") && argc == 3) {
 		port = parse_num(argv[2]);

@@ -33,7 +33,13 @@ struct ahci_hba;
 #define AHCI_GHC		0x04
 #define AHCI_IS			0x08
 #define AHCI_PI			0x0c
+#define AHCI_CCC_CTL		0x14
+#define AHCI_CCC_PORTS		0x18
+#define AHCI_EM_CTL		0x20
+#define AHCI_BOHC		0x28
 #define AHCI_GHC_HR		BIT(0)
+#define AHCI_GHC_IE		BIT(1)
+#define AHCI_GHC_AE		BIT(31)
 #define AHCI_PORT_BASE		0x100
 #define AHCI_PORT_SIZE		0x80
 #define AHCI_ABAR_MAX		(AHCI_PORT_BASE + AHCI_MAX_PORTS * AHCI_PORT_SIZE)

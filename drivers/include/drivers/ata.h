@@ -18,15 +18,34 @@ struct vm;
 
 /*
  * struct ata_taskfile - the registers as last written: [0] the current
- * value, [1] the previous one (what a 48-bit command reads as HOB).
+ * value, [1] the previous one (what a 48-bit command reads as HOB). @valid:
+ * which of them the guest wrote since the last reset (ATA_TF_CUR/HOB).
  */
 struct ata_taskfile {
 	u8 feature[2], count[2], lbal[2], lbam[2], lbah[2];
 	u8 dev;
+	u16 valid;
 };
+
+#define ATA_TF_CUR(reg)		((u16)BIT(reg))		/* reg 1..6 */
+#define ATA_TF_HOB(reg)		((u16)BIT((reg) + 8))	/* reg 1..5 */
 
 /* ata_tf_write - record a guest write of @val to taskfile register @reg (1..6). */
 void ata_tf_write(struct ata_taskfile *tf, u32 reg, u8 val);
+
+/*
+ * ata_tf_reset - after SRST, EXECUTE DEVICE DIAGNOSTIC or DEVICE RESET: the
+ * registers hold the device signature (count 1, LBA 1, device 0: master,
+ * CHS) and none counts as written by the guest.
+ */
+void ata_tf_reset(struct ata_taskfile *tf);
+
+/*
+ * ata_tf_addr_valid - whether every register a sector command's address and
+ * count come from (count, LBA low/mid/high and device; their HOB bytes too
+ * for @lba48) was written by the guest since the last reset.
+ */
+bool ata_tf_addr_valid(const struct ata_taskfile *tf, bool lba48);
 
 /* ata_tf_decode - the LBA and sector count (0 meaning 256 or 65536) of @tf. */
 void ata_tf_decode(const struct ata_taskfile *tf, bool lba48, u64 *lba, u32 *nsect);

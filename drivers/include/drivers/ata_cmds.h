@@ -24,6 +24,8 @@ enum ata_proto {
 };
 
 #define ATA_CMD_NOP		0x00	/* always aborts: how a refused command ends */
+#define ATA_CMD_DEVICE_RESET	0x08	/* resets the taskfile to the signature */
+#define ATA_CMD_EDD		0x90	/* EXECUTE DEVICE DIAGNOSTIC: likewise, both units */
 #define ATA_CMD_SMART		0xb0
 #define ATA_CMD_PACKET		0xa0
 #define ATA_SMART_LBAM		0x4f	/* SMART's signature in LBA mid/high */

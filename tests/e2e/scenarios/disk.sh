@@ -9,6 +9,10 @@
 #               VM exits per MiB from /proc/mamori-exits (mamori_exits.ko)
 #     write     mkfs.ext4 /dev/sda2, write /pattern.bin (PATTERN_MIB MiB of
 #               the 16-byte marker), sync, re-read it uncached, umount
+#     rawattack detach sda from the SCSI layer (libata then leaves the channel
+#               alone), then mamori-ata raw-attack: register sequences from
+#               guest root by port I/O that try to land a marker in plaintext
+#               in sda2's first sector (finding 5); the host checks the disk
 #     powercut  raw O_DIRECT writes of the marker over /dev/sda2, forever,
 #               printing DISK-POWERCUT-MIB N after each MiB (the test kills Bochs)
 # Prints DISK-<STEP>-OK per step and DISK-OK at the end; exit 1 on a failure
@@ -163,6 +167,16 @@ step_write() {
 	echo "DISK-WRITE: pattern.bin sha256 $want, read back $got"
 	[ "$want" = "$got" ] || fail "pattern.bin reads back differently"
 	echo "DISK-WRITE-OK"
+}
+
+step_rawattack() {
+	start=$(cat /sys/block/sda/sda2/start 2>/dev/null) || fail "no start sector of sda2"
+	sync
+	echo 1 >/sys/block/sda/device/delete || fail "cannot detach sda"
+	usleep 500000
+	echo "DISK-RAWATTACK: sda2 starts at $start"
+	mamori-ata raw-attack "$start" || fail "mamori-ata raw-attack"
+	echo "DISK-RAWATTACK-OK"
 }
 
 step_powercut() {

@@ -8,6 +8,7 @@
 #define MAMORI_HYPERCALL_H
 
 #include <mamori/types.h>
+#include <mamori/guest_mem.h>	/* arch_guest_read/write, HC_COPY_MAX */
 
 #define HC_VERSION	0	/* -> (major << 32) | (minor << 16) | patch */
 #define HC_EXIT_STATS	1	/* RBX = guest VA of buffer, RCX = size -> bytes written */
@@ -30,15 +31,6 @@ struct vm;
 /* hypercall_dispatch - run hypercall @nr for @vm (caller checked CPL 0). */
 s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3);
 
-/**
- * arch_guest_write() - copy @len bytes to guest virtual address @gva of the
- * current vCPU, through the guest's paging and the VM's EPT; refuses (-EFAULT)
- * unmapped, read-only or hidden pages. At most HC_COPY_MAX bytes.
- */
-int arch_guest_write(struct vm *vm, u64 gva, const void *buf, u64 len);
-/* arch_guest_read() - the reverse of arch_guest_write(), same rules. */
-int arch_guest_read(struct vm *vm, u64 gva, void *buf, u64 len);
-#define HC_COPY_MAX	4096
 
 /* arch_exit_stats - fill @out (@reasons slots) with exit counts summed over CPUs. */
 u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total);

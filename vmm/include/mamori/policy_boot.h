@@ -36,6 +36,13 @@ const struct policy *policy_active(void);
  */
 const struct policy_secrets *policy_secrets(void);
 
+/*
+ * policy_secrets_drop_keys - wipe the raw disk keys (POLICY_SECRET_KEY) once
+ * the disk phase holds their expanded schedules: nothing reads them again.
+ * Phrases and password hashes stay for the features that need them.
+ */
+void policy_secrets_drop_keys(void);
+
 /* ---- the no-echo line reader (pure; unit-tested with a fake source) ------ */
 #define POLICY_GETC_NONE	(-1)	/* no byte waiting yet: poll again */
 #define POLICY_GETC_EOF		(-2)	/* the source is closed (test sources only) */

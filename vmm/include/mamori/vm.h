@@ -10,6 +10,7 @@
 
 #include <mamori/types.h>
 #include <asm/vm.h>
+#include <mamori/guest_mem.h>	/* guest_phys_read/write */
 
 #define VM_PIO_MAX	16
 
@@ -113,27 +114,7 @@ int vm_register_mmio(struct vm *vm, u64 gpa, u64 size, u32 flags, const char *na
 /* vm_unregister_mmio() - undo vm_register_mmio() of the region at @gpa (BAR moved). */
 int vm_unregister_mmio(struct vm *vm, u64 gpa);
 
-/*
- * guest_phys_read/guest_phys_write - copy between VMM memory and the VM's
- * guest-physical memory, through its EPT: refused (-EFAULT) for addresses the
- * VM may not access that way, the VMM's own region included. For DMA
- * descriptors and the buffers they name.
- */
-int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len);
-int guest_phys_write(struct vm *vm, u64 gpa, const void *buf, u64 len);
-
-/*
- * guest_range_in_vmm - the one check of a guest-provided address against the
- * VMM's region: true if [@gpa, @gpa + @len) touches it or wraps around. For
- * addresses the VMM hands to a device or touches on the guest's behalf
- * without guest_phys_read/write (which apply it themselves).
- */
-bool guest_range_in_vmm(struct vm *vm, u64 gpa, u64 len);
-
 /* arch_vm_intercept_pio - make guest accesses to the ports exit (I/O bitmap). */
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count);
-
-/* Generic intercepts the core installs on the passthrough guest (vmm/devices.c). */
-int vmm_devices_init(struct vm *vm);
 
 #endif

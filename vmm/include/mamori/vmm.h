@@ -18,7 +18,14 @@ struct vmm_phase {
 int vmm_entry(struct boot_info *bi);
 
 /**
- * arch_vmm_launch() - build host state, enter VMX root and launch the calling
+ * arch_vmm_prepare() - probe VT-x and build what the device intercepts
+ * register into: the host page tables and the guest VM (vm_guest()) with its
+ * EPT and bitmaps. Returns VMM_OK or an enum vmm_status.
+ */
+int arch_vmm_prepare(struct boot_info *bi);
+
+/**
+ * arch_vmm_launch() - after arch_vmm_prepare() and the device phase: build host state, enter VMX root and launch the calling
  * context as the guest: on success it "returns a second time", in VMX
  * non-root, with VMM_OK, and the loader continues as the guest.
  */

@@ -5,8 +5,23 @@
 
 #include <asm/percpu.h>
 
-/* host_paging_init - build identity page tables for the host; returns the CR3, 0 on failure. */
-u64 host_paging_init(u32 phys_bits, u64 top_of_ram);
+struct boot_info;
+
+/*
+ * host_paging_init - the host (VMX root) page tables: identity over the same
+ * range as the EPT (identity_map_limit()), RW and no-execute, the VMM image
+ * W^X (text RX, rodata R), the AP start-up page executable until
+ * host_paging_seal(). Returns the CR3, 0 on failure. Before percpu_alloc():
+ * stacks get unmapped guard pages in these tables.
+ */
+u64 host_paging_init(u32 phys_bits, const struct boot_info *bi);
+/* host_paging_seal - after the APs started: their start-up page loses execute. */
+void host_paging_seal(void);
+/*
+ * host_phys_mapped - whether [@pa, @pa + @len) lies in what the host maps:
+ * every guest-chosen address is checked before the VMM dereferences it.
+ */
+bool host_phys_mapped(u64 pa, u64 len);
 /* host_cpu_load - load this CPU's GDT, TSS, IDT, GS base and @cr3 (the host state). */
 void host_cpu_load(struct per_cpu *pc, u64 cr3);
 /* host_idt_base - the shared host IDT. */

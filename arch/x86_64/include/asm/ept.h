@@ -165,6 +165,31 @@ int ept_prealloc(struct ept *ept, u64 gpa, u64 size);
 int ept_lookup(const struct ept *ept, u64 gpa, u64 *hpa, u32 *perms, u8 *type,
 	       u32 *level);
 
+/* EPT-violation exit qualification: the access that faulted (SDM Vol. 3C Table 28-7). */
+#define EPT_VIOL_READ		BIT(0)
+#define EPT_VIOL_WRITE		BIT(1)
+#define EPT_VIOL_FETCH		BIT(2)
+
+/*
+ * ept_map_sink - stand a sink in for the hidden page holding @gpa after an
+ * EPT violation with qualification @qual: an instruction fetch gets
+ * @code_hpa read+execute (filled so the guest takes #UD at any offset), any other
+ * access @data_hpa read+write. Either way the access that exited is then
+ * allowed: the guest moves on instead of faulting on the same page forever.
+ * Returns what ept_map_page() returns.
+ */
+int ept_map_sink(struct ept *ept, u64 gpa, u64 qual, u64 data_hpa, u64 code_hpa);
+
+/*
+ * identity_map_limit - end of the identity-mapped physical space, the one
+ * range both the EPT and the host page tables map: 2^@phys_bits (at most 48
+ * bits), or the end of the highest @map range if above. Without 1 GiB leaves
+ * (@gb_pages false) each GiB costs a table page, so then it stops at the
+ * 1 GiB boundary above max(RAM map, 4 GiB): MMIO placed higher stays unmapped.
+ */
+u64 identity_map_limit(bool gb_pages, const struct boot_mem_range *map, u32 count,
+		       u32 phys_bits);
+
 /*
  * ept_build_identity - the passthrough guest's EPT: identity-map [0, 2^@phys_bits)
  * (extended to the end of the highest @map range; at most 48 bits) RWX,

@@ -12,7 +12,8 @@
 #include <asm/vmx.h>
 #endif
 
-#define EXIT_STACK_PAGES	4
+#define EXIT_STACK_PAGES	4	/* above an unmapped guard page */
+#define IST_STACK_PAGES		1	/* #DF, NMI, #MC: TSS IST stacks, guarded too */
 #define GDT_ENTRIES		6	/* null, code, data, TSS (2), spare */
 #define HOST_CS			0x08
 #define HOST_DS			0x10

@@ -74,6 +74,7 @@
 #define X86_VEC_DF	8
 #define X86_VEC_GP	13
 #define X86_VEC_PF	14
+#define X86_VEC_MC	18
 
 struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;
@@ -179,14 +180,6 @@ static inline u64 xgetbv(u32 idx)
 static inline void xsetbv(u32 idx, u64 v)
 {
 	__asm__ volatile("xsetbv" : : "c"(idx), "a"((u32)v), "d"((u32)(v >> 32)));
-}
-
-static inline u64 rdtsc(void)
-{
-	u32 lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (u64)hi << 32 | lo;
 }
 
 static inline void cpu_relax(void)

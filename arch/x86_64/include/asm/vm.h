@@ -12,7 +12,8 @@ struct arch_vm {
 	spinlock_t ept_lock;		/* serialises EPT changes */
 	u8 *io_bitmap;			/* 2 pages: A (0-0x7fff), B */
 	u8 *msr_bitmap;			/* 1 page */
-	u8 *sink_page;			/* what hidden pages map to once touched */
+	u8 *sink_page;			/* what hidden pages map to once read or written */
+	u8 *sink_code;			/* ... once fetched from: UD2s, read+execute */
 	u64 hidden_base, hidden_size;	/* the VMM region */
 	u16 vpid;
 	volatile u64 ept_gen;		/* bumped on every EPT change (shootdown) */
@@ -23,9 +24,15 @@ struct arch_vm {
 struct vm;
 struct boot_info;
 
+/* vmm_ept_mm - paging-structure pages from the VMM heap (EPT and host page tables). */
+extern const struct ept_mm vmm_ept_mm;
+
 /* arch_vm_init - EPT (identity, VMM region hidden), I/O and MSR bitmaps; an enum vmm_status. */
 int arch_vm_init(struct vm *vm, const struct boot_info *bi);
-/* arch_vm_hidden_access - EPT violation inside the hidden region: log once, map the sink. */
+/*
+ * arch_vm_hidden_access - EPT violation inside the hidden region: log
+ * (rate-limited per kind of access), map the page to a sink (ept_map_sink()).
+ */
 int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual);
 /*
  * arch_vm_ept_changed - after an EPT change: INVEPT here, and make every other

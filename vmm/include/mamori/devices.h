@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Device intercepts register themselves with the core: each driver exports a
+ * struct device_intercept, and the platform's list (drivers/platform.c) names
+ * them in set-up order. The core (vmm/devices.c) runs them after its own
+ * intercepts; the disk phase asks it which intercept enforces which rules.
+ */
+#ifndef MAMORI_DEVICES_H
+#define MAMORI_DEVICES_H
+
+#include <mamori/types.h>
+
+struct vm;
+struct disk_intercept;
+
+/*
+ * struct device_intercept - one device intercept.
+ * @name: for log lines ("IDE (ATA)").
+ * @init: registers its traps with the VM; 0, or an error that stops the boot
+ *	(a trap that cannot be registered is never "logged and going on").
+ * @disk: the disk rules it enforces (<mamori/disk.h>), NULL for none.
+ */
+struct device_intercept {
+	const char *name;
+	int (*init)(struct vm *vm);
+	const struct disk_intercept *disk;
+};
+
+/* platform_intercepts - the platform's intercepts in set-up order, ended by { NULL }. */
+extern const struct device_intercept platform_intercepts[];
+
+struct boot_info;
+
+/*
+ * platform_dma_phase - the "dma" boot phase: confine device DMA to guest
+ * memory (the platform's IOMMU); no such hardware -> log and 0; hardware
+ * present but not enabled -> an error, and the boot stops.
+ */
+int platform_dma_phase(struct boot_info *bi);
+
+/*
+ * platform_pci_phase - the "pci" boot phase: find the configuration-space
+ * windows the firmware tables name (ECAM through the ACPI MCFG) before any
+ * intercept locks a function; a table that cannot be trusted -> an error,
+ * and the boot stops. None -> log and 0.
+ */
+int platform_pci_phase(struct boot_info *bi);
+
+/* platform_poll_faults - log what the platform's IOMMU recorded (DMA faults). */
+void platform_poll_faults(void);
+
+/* devices_disk_intercept - the intercept that enforces disk rules of @kind, or NULL. */
+const struct disk_intercept *devices_disk_intercept(u8 kind);
+
+/* vmm_devices_init - the core's intercepts, then the platform's; 0 or the first error. */
+int vmm_devices_init(struct vm *vm);
+
+#endif
