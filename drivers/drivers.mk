@@ -1,15 +1,16 @@
 # drivers/: device code the VMM itself drives.
 VMM_OBJS += $(BUILD)/drivers/uart.o $(BUILD)/drivers/pci.o $(BUILD)/drivers/pci_wmask.o
+VMM_OBJS += $(BUILD)/drivers/pci_ecam.o $(BUILD)/drivers/pci_mcfg.o
 VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ahci_cmd.o $(BUILD)/drivers/ahci_bounce.o \
 	$(BUILD)/drivers/ata_cmds.o $(BUILD)/drivers/platform.o \
 	$(BUILD)/drivers/prd.o
-VMM_OBJS += $(addprefix $(BUILD)/drivers/, vtd.o vtd_acpi.o vtd_dmar.o vtd_pt.o vtd_boot.o)
+VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o)
 
 # The VT-d DMAR parser, ACPI walk and table builder (host build).
 UNIT_TESTS += $(BUILD)/tests/test_vtd
 $(BUILD)/tests/test_vtd: $(BUILD)/host/tests/unit/test_vtd.o $(BUILD)/host/drivers/vtd_dmar.o \
-		$(BUILD)/host/drivers/vtd_acpi.o $(BUILD)/host/drivers/vtd_pt.o \
+		$(BUILD)/host/drivers/acpi.o $(BUILD)/host/drivers/vtd_pt.o \
 		$(BUILD)/host/drivers/vtd.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
@@ -22,3 +23,9 @@ $(BUILD)/fuzz/fuzz_dmar: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_dmar.o \
 		$(BUILD)/fuzz/obj/drivers/vtd_dmar.o
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) -Idrivers/include $^ -o $@
+
+# The MCFG parser (host build).
+UNIT_TESTS += $(BUILD)/tests/test_mcfg
+$(BUILD)/tests/test_mcfg: $(BUILD)/host/tests/unit/test_mcfg.o $(BUILD)/host/drivers/pci_mcfg.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

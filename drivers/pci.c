@@ -23,6 +23,7 @@ static const char *const role_name[] = {
 	[PCI_LOCK_DEVICE] = "intercepted by",
 	[PCI_LOCK_BRIDGE] = "bridge upstream of",
 	[PCI_LOCK_DECODE] = "decode registers locked for",
+	[PCI_LOCK_HOST] = "host bridge, locked for",
 };
 
 static u32 cfg_addr(u16 bdf, u16 off)
@@ -30,16 +31,42 @@ static u32 cfg_addr(u16 bdf, u16 off)
 	return PCI_ENABLE | ((u32)bdf << 8) | (off & 0xfc);
 }
 
-static u32 cfg_read_locked(u32 addr, u16 off, u32 size)
+static u32 size_mask(u32 size)
 {
-	outl(PCI_ADDR_PORT, addr);
-	return port_in(PCI_DATA_PORT + (off & 3), size);
+	return size == 4 ? ~0u : (1u << (size * 8)) - 1;
 }
 
-static void cfg_write_locked(u32 addr, u16 off, u32 size, u32 val)
+/* The device's config space, pci_lock held: 0xcf8/0xcfc, ECAM above 0xff. */
+static u32 cfg_read_locked(u16 bdf, u16 off, u32 size)
 {
-	outl(PCI_ADDR_PORT, addr);
-	port_out(PCI_DATA_PORT + (off & 3), size, val);
+	volatile void *p;
+
+	if (off < PCI_CFG_SIZE) {
+		outl(PCI_ADDR_PORT, cfg_addr(bdf, off));
+		return port_in(PCI_DATA_PORT + (off & 3), size);
+	}
+	p = pci_ecam_cfg(bdf, off);
+	if (!p)
+		return size_mask(size);
+	return size == 4 ? *(volatile u32 *)p : size == 2 ? *(volatile u16 *)p : *(volatile u8 *)p;
+}
+
+static void cfg_write_locked(u16 bdf, u16 off, u32 size, u32 val)
+{
+	volatile void *p;
+
+	if (off < PCI_CFG_SIZE) {
+		outl(PCI_ADDR_PORT, cfg_addr(bdf, off));
+		port_out(PCI_DATA_PORT + (off & 3), size, val);
+		return;
+	}
+	p = pci_ecam_cfg(bdf, off);
+	if (p && size == 4)
+		*(volatile u32 *)p = val;
+	else if (p && size == 2)
+		*(volatile u16 *)p = (u16)val;
+	else if (p)
+		*(volatile u8 *)p = (u8)val;
 }
 
 u32 pci_cfg_read(u16 bdf, u16 off, u32 size)
@@ -47,7 +74,7 @@ u32 pci_cfg_read(u16 bdf, u16 off, u32 size)
 	u32 v;
 
 	spin_lock(&pci_lock);
-	v = cfg_read_locked(cfg_addr(bdf, off), off, size);
+	v = cfg_read_locked(bdf, off, size);
 	spin_unlock(&pci_lock);
 	return v;
 }
@@ -55,7 +82,7 @@ u32 pci_cfg_read(u16 bdf, u16 off, u32 size)
 void pci_cfg_write(u16 bdf, u16 off, u32 size, u32 val)
 {
 	spin_lock(&pci_lock);
-	cfg_write_locked(cfg_addr(bdf, off), off, size, val);
+	cfg_write_locked(bdf, off, size, val);
 	spin_unlock(&pci_lock);
 }
 
@@ -168,11 +195,14 @@ static u16 bar_off(const struct pci_locked *l, u32 n)
 
 static bool bar_locked(const struct pci_locked *l, u32 n)
 {
-	return l->role == PCI_LOCK_DEVICE || (l->role == PCI_LOCK_BRIDGE &&
-					      (n < 2 || n == PCI_ROM_BAR));
+	return l->role == PCI_LOCK_DEVICE || l->role == PCI_LOCK_HOST ||
+	       (l->role == PCI_LOCK_BRIDGE && (n < 2 || n == PCI_ROM_BAR));
 }
 
-/* Size each BAR once, before the guest can see the moment it is all ones. */
+/*
+ * Size each BAR once, before the guest can see the moment it is all ones.
+ * A host bridge is never written: its BARs read as unimplemented (size 0).
+ */
 static void lock_size_bars(struct pci_locked *l)
 {
 	u32 n, off;
@@ -182,6 +212,8 @@ static void lock_size_bars(struct pci_locked *l)
 			continue;
 		off = bar_off(l, n);
 		l->bar[n] = pci_cfg_read(l->bdf, off, 4);
+		if (l->role == PCI_LOCK_HOST)
+			continue;
 		pci_cfg_write(l->bdf, off, 4, n == PCI_ROM_BAR ? 0xfffffffe : 0xffffffff);
 		l->size_mask[n] = pci_cfg_read(l->bdf, off, 4);
 		pci_cfg_write(l->bdf, off, 4, l->bar[n]);
@@ -286,6 +318,46 @@ int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner)
 	return rc;
 }
 
+/*
+ * The host bridge (00:00.0): its chipset registers place ECAM (PCIEXBAR),
+ * the VT-d units, MCHBAR/DMIBAR and the memory map; all refused
+ * (drivers/pci_wmask.c).
+ */
+static int pci_lock_host(void)
+{
+	struct pci_locked *l;
+	u32 id;
+
+	if (!pci_present(0, &id) || pci_cfg_read(0, PCI_CLASS_REV, 4) >> 16 != PCI_CLASS_HOST) {
+		pr_info("pci: no host bridge at 00:00.0: nothing to lock there\n");
+		return 0;
+	}
+	if (locked_fn(0))
+		return locked_fn(0)->role == PCI_LOCK_HOST ? 0 : -EEXIST;
+	l = lock_new(0, PCI_LOCK_HOST, "ECAM, VT-d and the memory map");
+	if (!l)
+		return -E2BIG;
+	lock_size_bars(l);
+	lock_caps(l);
+	nlocked++;
+	pr_info("pci: 00:00.0: host bridge %04x:%04x locked (chipset registers 0x40-0xfff refused)\n",
+		id & 0xffff, id >> 16);
+	return 0;
+}
+
+int pci_for_each_locked(int (*fn)(u16 bdf, void *priv), void *priv)
+{
+	u32 i;
+	int rc;
+
+	for (i = 0; i < nlocked; i++) {
+		rc = fn(locked[i].bdf, priv);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int pci_lock_decode(u16 bdf, u16 lo, u16 hi, const char *owner)
 {
 	struct pci_locked *l = locked_fn(bdf);
@@ -321,7 +393,7 @@ static u32 bar_view(const struct pci_locked *l, u32 n)
 
 static u32 byte_mask(u16 off, u32 size)
 {
-	return (size == 4 ? ~0u : (1u << (size * 8)) - 1) << ((off & 3) * 8);
+	return size_mask(size) << ((off & 3) * 8);
 }
 
 /* A locked BAR never changes on the device; sizing is emulated. */
@@ -351,9 +423,9 @@ static void bar_write(struct pci_locked *l, u32 n, u16 off, u32 size, u32 val)
  */
 static u32 locked_read(const struct pci_locked *l, u16 off, u32 size)
 {
-	u32 v = cfg_read_locked(cfg_addr(l->bdf, off), 0, 4), sh = (l->msix_link & 3) * 8;
+	u32 v = cfg_read_locked(l->bdf, off & ~3, 4), sh = (l->msix_link & 3) * 8;
 
-	if (l->msix_link && (off & 0xfc) == (l->msix_link & 0xfc))
+	if (l->msix_link && (off & ~3) == (l->msix_link & 0xfc))
 		v = (v & ~(0xffu << sh)) | (u32)l->msix_next << sh;
 	return (v & byte_mask(off, size)) >> ((off & 3) * 8);
 }
@@ -362,37 +434,28 @@ static u32 locked_read(const struct pci_locked *l, u16 off, u32 size)
 static void masked_write(const struct pci_locked *l, u16 off, u32 size, u32 val)
 {
 	static u32 refusals;
-	u32 addr = cfg_addr(l->bdf, off), bytes = byte_mask(off, size);
-	u32 cur = cfg_read_locked(addr, 0, 4);
+	u32 bytes = byte_mask(off, size), cur = cfg_read_locked(l->bdf, off & ~3, 4);
 	u32 want = (cur & ~bytes) | ((val << ((off & 3) * 8)) & bytes);
-	struct pci_wmask m = pci_wmask(l, off & 0xfc, cur, want);
+	struct pci_wmask m = pci_wmask(l, off & ~3, cur, want);
 	u32 refused = (want ^ cur) & bytes & ~m.allow & ~m.ignore;
 
 	if (refused && log_ratelimit(&refusals))
 		pr_warn("pci: %02x:%02x.%x: guest write to config 0x%02x refused (bits 0x%08x; %s %s)\n",
-			PCI_BUS(l->bdf), PCI_DEV(l->bdf), PCI_FN(l->bdf), off & 0xfc, refused,
+			PCI_BUS(l->bdf), PCI_DEV(l->bdf), PCI_FN(l->bdf), off & ~3, refused,
 			role_name[l->role], l->owner);
 	if (m.allow & bytes)
-		cfg_write_locked(addr, off, size,
+		cfg_write_locked(l->bdf, off, size,
 				 ((want & m.allow) | (cur & ~m.allow)) >> ((off & 3) * 8));
 }
 
-static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
+void pci_guest_cfg(u16 bdf, u16 off, u32 size, bool in, u32 *val)
 {
-	u16 off = (guest_addr & 0xfc) | (port & 3), bdf = (guest_addr >> 8) & 0xffff;
 	struct pci_locked *l;
 	int n;
 
-	/* An access past 0xcff (e.g. a word at 0xcff) reaches no register. */
-	if (!(guest_addr & PCI_ENABLE) || (guest_addr & PCI_ADDR_RSVD) ||
-	    (port & 3) + size > 4) {
-		if (in)
-			*val = 0xffffffff;	/* no extended registers through 0xcf8 */
-		return 0;
-	}
 	spin_lock(&pci_lock);
 	l = locked_fn(bdf);
-	n = l ? bar_at(l, off & 0xfc) : -1;
+	n = l ? bar_at(l, off & ~3) : -1;
 	if (n >= 0 && in)
 		*val = bar_view(l, n) >> ((off & 3) * 8);
 	else if (n >= 0)
@@ -400,12 +463,27 @@ static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	else if (in && l)
 		*val = locked_read(l, off, size);
 	else if (in)
-		*val = cfg_read_locked(cfg_addr(bdf, off), off, size);
+		*val = cfg_read_locked(bdf, off, size);
 	else if (l)
 		masked_write(l, off, size, *val);
 	else
-		cfg_write_locked(cfg_addr(bdf, off), off, size, *val);
+		cfg_write_locked(bdf, off, size, *val);
 	spin_unlock(&pci_lock);
+	if (in)
+		*val &= size_mask(size);
+}
+
+static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
+{
+	/* An access past 0xcff (e.g. a word at 0xcff) reaches no register. */
+	if (!(guest_addr & PCI_ENABLE) || (guest_addr & PCI_ADDR_RSVD) ||
+	    (port & 3) + size > 4) {
+		if (in)
+			*val = 0xffffffff;	/* no extended registers through 0xcf8 */
+		return 0;
+	}
+	pci_guest_cfg((guest_addr >> 8) & 0xffff, (guest_addr & 0xfc) | (port & 3), size, in,
+		      val);
 	return 0;
 }
 
@@ -440,7 +518,13 @@ static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 
 int pci_intercept_init(struct vm *vm)
 {
-	int rc = vm_register_pio(vm, PCI_ADDR_PORT, 4, "pci-addr", pci_addr_pio, NULL);
+	int rc = pci_lock_host();
+
+	if (rc) {
+		pr_err("pci: cannot lock the host bridge 00:00.0 (%d)\n", rc);
+		return rc;
+	}
+	rc = vm_register_pio(vm, PCI_ADDR_PORT, 4, "pci-addr", pci_addr_pio, NULL);
 
 	if (!rc)
 		rc = vm_register_pio(vm, PCI_DATA_PORT, 4, "pci-data", pci_data_pio, NULL);

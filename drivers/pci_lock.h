@@ -42,4 +42,19 @@ struct pci_wmask {
 
 struct pci_wmask pci_wmask(const struct pci_locked *l, u16 off, u32 cur, u32 want);
 
+/*
+ * pci_guest_cfg - the one decision for a guest config access of @size bytes
+ * at @off (0..0xfff) of @bdf, from 0xcf8/0xcfc or from an ECAM trap: a locked
+ * function's BARs emulated, its other writes through pci_wmask(), MSI-X
+ * hidden; an unlocked function's access passes. For a read, *@val receives
+ * the value.
+ */
+void pci_guest_cfg(u16 bdf, u16 off, u32 size, bool in, u32 *val);
+
+/* pci_for_each_locked - call @fn for each locked function until it returns non-zero. */
+int pci_for_each_locked(int (*fn)(u16 bdf, void *priv), void *priv);
+
+/* pci_ecam_cfg - ECAM address of config byte @off of segment-0 @bdf, or NULL (pci_ecam.c). */
+volatile void *pci_ecam_cfg(u16 bdf, u16 off);
+
 #endif

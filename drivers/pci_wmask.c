@@ -187,8 +187,26 @@ static bool ide_timing(const struct pci_locked *l, u16 off)
 	return l->class == PCI_CLASS_IDE && l->vendor == 0x8086 && off >= 0x40 && off < 0x58;
 }
 
+/*
+ * The host bridge: the header as a device's, every chipset register refused.
+ * On Intel MCHs these place ECAM (PCIEXBAR: 0x60 on Q35 and Sandy Bridge and
+ * later client parts, 0x48 on i945), MCHBAR (0x48; on client parts it holds
+ * GFXVTBAR/VTVC0BAR, the VT-d units' bases, at +0x5400/+0x5410), DMIBAR,
+ * EPBAR, the memory map (TOM, TOUUD, TOLUD, REMAPBASE/LIMIT, TSEGMB, BDSM,
+ * DPR), SMRAM (SMRAMC, ESMRAMC, PAM) and, on some server parts, VTBAR at
+ * 0x180. Firmware locks some (TOLUD/TOUUD/REMAP/TSEGMB/DPR lock bits, SMRAMC
+ * D_LCK), not PCIEXBAR, MCHBAR or DMIBAR. Deny by default: no chipset table
+ * to get wrong, and nothing is ever written.
+ */
+static struct pci_wmask host(const struct pci_locked *l, u16 off)
+{
+	return off < 0x40 ? hdr0(l, off) : DENY;
+}
+
 struct pci_wmask pci_wmask(const struct pci_locked *l, u16 off, u32 cur, u32 want)
 {
+	if (l->role == PCI_LOCK_HOST)
+		return host(l, off);
 	if (l->role == PCI_LOCK_DECODE)
 		return off >= l->lo && off <= l->hi ? DENY : W(~0u, 0);
 	if (off < 0x40)

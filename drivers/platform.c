@@ -2,7 +2,8 @@
 /*
  * The PC platform's device intercepts, in set-up order: PCI configuration
  * space first (the disk intercepts lock BARs through it), then the disk
- * controllers, and the DMA remapping units' registers (hidden from the guest).
+ * controllers, the DMA remapping units' registers (hidden from the guest),
+ * and last the ECAM page of every PCI function locked by then.
  * The disk phase learns from here which rules can be enforced; the dma phase
  * confines device DMA through VT-d (drivers/vtd_boot.c).
  */
@@ -10,6 +11,7 @@
 #include <drivers/ata.h>
 #include <drivers/lpc.h>
 #include <drivers/pci.h>
+#include <drivers/pci_ecam.h>
 #include <drivers/vtd.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
@@ -52,12 +54,18 @@ const struct device_intercept platform_intercepts[] = {
 	{ "IDE (ATA)", ata_init, &ata_disks },
 	{ "AHCI", ahci_init, &ahci_disks },
 	{ "VT-d registers", vtd_intercept_init, NULL },
+	{ "PCI ECAM pages of locked functions", pci_ecam_intercept_init, NULL },
 	{ NULL },
 };
 
 int platform_dma_phase(struct boot_info *bi)
 {
 	return vtd_boot_phase(bi);
+}
+
+int platform_pci_phase(struct boot_info *bi)
+{
+	return pci_ecam_boot_phase(bi);
 }
 
 void platform_poll_faults(void)

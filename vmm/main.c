@@ -92,6 +92,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "policy", policy_boot_phase },
 	{ "disk", phase_disk },
 	{ "dma", platform_dma_phase },
+	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },
 	{ "devices", phase_devices },
 	{ "coverage", phase_coverage },

@@ -8,7 +8,8 @@
 # VGA framebuffer BAR lands before VT-d is on and must fault after (the tables
 # map only the memory map's RAM). Twice: 39-bit (3-level) and 48-bit (4-level)
 # second-level tables, the second with snoop control (SNP set in the leaves).
-# No Bochs, no slot needed.
+# Each boot also parses q35's MCFG (drivers/pci_mcfg.c) and checks it
+# against PCIEXBAR and a read through ECAM. No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
 
 EFI=$REPO/build/tests/vtd/vtd-qemu.efi
@@ -79,6 +80,10 @@ for aw in 39 48; do
 	s2=$(dd if="$E2E_OUT/disk0.img" bs=512 skip=2 count=1 2>/dev/null | od -An -tx1 -v | tr -s ' \n' ' ')
 	case "$s1" in *5a*) fail "aw-bits=$aw: the protected page's bytes reached the disk" ;; esac
 	case "$s2" in *c3*) ;; *) fail "aw-bits=$aw: the allowed page's bytes did not reach the disk" ;; esac
+	grep -aEq 'VTD-TEST: PASS ECAM: MCFG parsed, its base is where PCIEXBAR decodes' "$f" ||
+		fail "aw-bits=$aw: the MCFG did not parse or does not name PCIEXBAR's window"
+	grep -aEq "VTD-TEST: PASS ECAM: 00:1f.2's page reads what 0xcf8 reads" "$f" ||
+		fail "aw-bits=$aw: ECAM and 0xcf8 disagree"
 	grep -aEq 'VTD-TEST: FAIL' "$f" && fail "aw-bits=$aw: $(grep -a -m1 'VTD-TEST: FAIL' "$f" | tr -d '\r')"
 	grep -aEq 'VTD-TEST: RESULT PASS' "$f" || fail "aw-bits=$aw: no RESULT PASS line"
 done

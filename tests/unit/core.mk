@@ -69,7 +69,7 @@ $(BUILD)/tests/test_prd: $(BUILD)/host/tests/unit/test_prd.o $(BUILD)/host/drive
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
-# drivers/pci.c, pci_wmask.c and lpc.c against a model of configuration mechanism #1.
+# drivers/pci.c, pci_wmask.c, pci_ecam.c and lpc.c against a model of configuration mechanism #1 and ECAM.
 UNIT_TESTS += $(BUILD)/tests/test_pci
 $(BUILD)/host/pci-model/drivers/pci.o: drivers/pci.c
 	@mkdir -p $(@D)
@@ -77,6 +77,8 @@ $(BUILD)/host/pci-model/drivers/pci.o: drivers/pci.c
 	$(Q)$(HOSTCC) -Itests/unit/ata_model $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/tests/test_pci: $(BUILD)/host/tests/unit/test_pci.o \
 		$(BUILD)/host/pci-model/drivers/pci.o $(BUILD)/host/drivers/pci_wmask.o \
-		$(BUILD)/host/drivers/lpc.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/drivers/pci_ecam.o $(BUILD)/host/drivers/pci_mcfg.o \
+		$(BUILD)/host/drivers/acpi.o $(BUILD)/host/drivers/lpc.o \
+		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -5,16 +5,23 @@
  * HBAs each behind a PCIe root port, and an AHCI whose BAR5 is unassigned.
  * The scan, and the guest's view through the intercept: BAR sizing emulated,
  * moves refused, write masks on locked functions and their bridges, 0xcf9.
+ * A Q35 host bridge and an ECAM window (MCFG) of 16 buses at 0x40000000,
+ * mapped there: a guest access to an untrapped ECAM page reaches the model
+ * directly, as it reaches the device through the EPT.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <drivers/ahci.h>
 #include <drivers/lpc.h>
 #include <drivers/pci.h>
+#include <drivers/pci_ecam.h>
+#include <mamori/boot_info.h>
 #include <mamori/errno.h>
+#include <mamori/mm.h>
 #include <mamori/vm.h>
 #include "ata_model/asm/io.h"
 
@@ -25,6 +32,12 @@
 #define LPC_BDF		PCI_BDF(0, 31, 0)
 #define RP_BDF(i)	PCI_BDF(0, 28, i)	/* root port i: bus 2 + i */
 #define HBA_BDF(i)	PCI_BDF(2 + (i), 0, 0)
+#define HOST_BDF	PCI_BDF(0, 0, 0)	/* Q35 MCH */
+#define PCIEXBAR	0x60
+
+#define ECAM_BASE	0x40000000ULL		/* buses 0-15; below ASan's shadow */
+#define ECAM_BUSES	16
+#define ACPI_BASE	0x3f000000ULL		/* RSDP, XSDT, MCFG */
 
 /* Capabilities of each HBA: MSI 0x50 -> PM 0x70 -> PCIe 0x80 -> AF 0xa0 -> MSI-X 0xb0. */
 #define HBA_MSI		0x50
@@ -215,6 +228,8 @@ static int setup_once(void **state)
 	u32 i;
 
 	memset(&hw, 0, sizeof(hw));
+	f = add_fn(HOST_BDF, 0x29c08086, 0x06000000, 0);	/* Q35 MCH */
+	f->cfg[PCIEXBAR / 4] = (u32)ECAM_BASE | 1;		/* 256 buses, enabled */
 	f = add_fn(IDE_BDF, 0x70108086, 0x01018000, 0);	/* PIIX3 IDE, prog-if 0x80 */
 	f->cfg[8] = 0xc021;				/* BAR4: I/O 0xc020, 16 bytes */
 	f->bar_size[4] = 16;
@@ -474,6 +489,256 @@ static void test_byte_access_and_reset_port(void **state)
 	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);
 }
 
+/* ---- ECAM ------------------------------------------------------------------ */
+
+static struct { u64 gpa; mmio_handler_fn fn; void *priv; } traps[64];
+static u32 ntraps;
+static u64 vmm_base = 0x10000000, vmm_size = 0x1000000;
+
+int vm_register_mmio(struct vm *vm, u64 gpa, u64 size, u32 flags, const char *name,
+		     mmio_handler_fn handler, void *priv)
+{
+	assert_int_equal(size, 4096);
+	assert_int_equal(flags, MMIO_TRAP_READ | MMIO_TRAP_WRITE);
+	assert_true(ntraps < 64);
+	traps[ntraps].gpa = gpa;
+	traps[ntraps].fn = handler;
+	traps[ntraps++].priv = priv;
+	return 0;
+}
+
+void mm_region(u64 *base, u64 *size)
+{
+	*base = vmm_base;
+	*size = vmm_size;
+}
+
+static bool trapped(u16 bdf)
+{
+	u32 i;
+
+	for (i = 0; i < ntraps; i++)
+		if (traps[i].gpa == ECAM_BASE + ((u64)bdf << 12))
+			return true;
+	return false;
+}
+
+/* The device side of an ECAM access: the model's config space, memory above 0xff. */
+static u64 ecam_hw(u16 bdf, u16 off, u32 size, bool write, u64 v)
+{
+	u8 *ext = (u8 *)(uintptr_t)(ECAM_BASE + ((u64)bdf << 12) + off);
+	u32 *c = fn_of(bdf) ? cfg(bdf) : NULL, sh = (off & 3) * 8;
+	u32 mask = (size == 4 ? ~0u : (1u << (size * 8)) - 1) << sh;
+
+	if (off >= 0x100) {
+		if (write)
+			memcpy(ext, &v, size);
+		else
+			memcpy(&v, ext, size);
+		return v;
+	}
+	if (!c)
+		return ~0ULL;
+	if (write)
+		cfg_store(c, off / 4, (c[off / 4] & ~mask) | (((u32)v << sh) & mask));
+	return (c[off / 4] & mask) >> sh;
+}
+
+/* A guest access to ECAM: through a trap if its page has one, else to the device. */
+static u64 guest_ecam(u16 bdf, u16 off, u32 size, bool write, u64 v)
+{
+	u64 gpa = ECAM_BASE + ((u64)bdf << 12) + off;
+	u32 i;
+
+	for (i = 0; i < ntraps; i++)
+		if (gpa >= traps[i].gpa && gpa < traps[i].gpa + 4096) {
+			if (traps[i].fn(NULL, traps[i].priv, gpa, size, write, &v))
+				return write ? 0 : ~0ULL;	/* refused (the core's rule) */
+			return v;
+		}
+	return ecam_hw(bdf, off, size, write, v);
+}
+
+static u8 acpi_sum(const u8 *p, u32 n)
+{
+	u8 s = 0;
+
+	while (n--)
+		s += *p++;
+	return s;
+}
+
+/* RSDP (rev 2) -> XSDT -> MCFG with one window: segment 0, buses 0..@end. */
+static void acpi_build(u8 end)
+{
+	u8 *rsdp = (u8 *)(uintptr_t)ACPI_BASE, *xsdt = rsdp + 64, *mcfg = rsdp + 256;
+	u64 v;
+
+	memset(rsdp, 0, 4096);
+	memcpy(rsdp, "RSD PTR ", 8);
+	rsdp[15] = 2;
+	rsdp[20] = 36;
+	v = ACPI_BASE + 64;
+	memcpy(rsdp + 24, &v, 8);
+	rsdp[8] = -acpi_sum(rsdp, 20);
+	rsdp[32] = -acpi_sum(rsdp, 36);
+	memcpy(xsdt, "XSDT", 4);
+	xsdt[4] = 44;
+	v = ACPI_BASE + 256;
+	memcpy(xsdt + 36, &v, 8);
+	xsdt[9] = -acpi_sum(xsdt, 44);
+	memcpy(mcfg, "MCFG", 4);
+	mcfg[4] = 60;
+	v = ECAM_BASE;
+	memcpy(mcfg + 44, &v, 8);
+	mcfg[55] = end;
+	mcfg[9] = -acpi_sum(mcfg, 60);
+}
+
+static int ecam_boot(u8 end)
+{
+	struct boot_info bi = { .acpi_rsdp = ACPI_BASE };
+
+	acpi_build(end);
+	ntraps = 0;
+	return pci_ecam_boot_phase(&bi);
+}
+
+/* Every locked function's page is trapped (all locks taken by the tests above). */
+static void test_ecam_traps(void **state)
+{
+	u32 i;
+
+	assert_ptr_equal(mmap((void *)ECAM_BASE, ECAM_BUSES << 20, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
+			 (void *)ECAM_BASE);
+	assert_ptr_equal(mmap((void *)ACPI_BASE, 4096, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
+			 (void *)ACPI_BASE);
+	assert_int_equal(ecam_boot(ECAM_BUSES - 1), VMM_OK);
+	assert_int_equal(pci_ecam_intercept_init(NULL), 0);
+	assert_true(trapped(HOST_BDF) && trapped(IDE_BDF) && trapped(LPC_BDF));
+	for (i = 0; i < 4; i++)
+		assert_true(trapped(RP_BDF(i)) && trapped(HBA_BDF(i)));
+	assert_true(trapped(NIC_BDF));			/* locked by test_unassigned_bar_fails */
+	assert_false(trapped(ISA_BDF) || trapped(BARE_BDF));	/* not locked */
+	assert_int_equal(ntraps, 1 + 1 + 1 + 8 + 1);
+}
+
+/* The same refusals as through 0xcf8 (test_prog_if_refused, ..._bus_numbers_...). */
+static void test_ecam_writes_refused(void **state)
+{
+	guest_ecam(IDE_BDF, 0x09, 1, true, 0x8f);			/* native mode */
+	assert_int_equal(cfg(IDE_BDF)[2], 0x01018000);
+	guest_ecam(IDE_BDF, 0x08, 4, true, 0x01018f00);
+	assert_int_equal(cfg(IDE_BDF)[2], 0x01018000);
+	guest_ecam(IDE_BDF, 0x20, 4, true, 0xd001);			/* BAR4 move */
+	assert_int_equal(cfg(IDE_BDF)[8], 0xc021);
+	assert_int_equal(guest_ecam(IDE_BDF, 0x20, 4, false, 0), 0xc021);
+	guest_ecam(RP_BDF(1), PCI_BUSES, 4, true, 0x00070700);	/* renumber 3 -> 7 */
+	assert_int_equal(cfg(RP_BDF(1))[6] & 0xffffff, 0x030300);
+	guest_ecam(RP_BDF(1), 0x19, 1, true, 9);
+	assert_int_equal(cfg(RP_BDF(1))[6] & 0xffffff, 0x030300);
+	guest_ecam(HBA_BDF(2), PCI_BAR5, 4, true, 0xe0000000);	/* ABAR move */
+	assert_int_equal(cfg(HBA_BDF(2))[9], 0xfea20000);
+	guest_ecam(HBA_BDF(2), HBA_EXP + 8, 2, true, BIT(15));		/* FLR */
+	assert_int_equal(cfg(HBA_BDF(2))[(HBA_EXP + 8) / 4] & BIT(15), 0);
+	guest_ecam(HBA_BDF(2), PCI_BAR5, 8, true, 0xe0000000ULL << 32 | 0xe0000000);
+	assert_int_equal(cfg(HBA_BDF(2))[9], 0xfea20000);		/* a qword too */
+	guest_ecam(LPC_BDF, 0x80, 4, true, 0x70);			/* COMB decode */
+	assert_int_equal(cfg(LPC_BDF)[0x20], 0);
+	guest_ecam(HBA_BDF(2), 0x100, 4, true, 0x12345678);		/* extended: refused */
+	assert_int_equal(*(u32 *)(uintptr_t)(ECAM_BASE + ((u64)HBA_BDF(2) << 12) + 0x100), 0);
+	guest_ecam(HBA_BDF(2), 0x104, 2, true, 0x2);	/* not the command register's mask */
+	assert_int_equal(*(u32 *)(uintptr_t)(ECAM_BASE + ((u64)HBA_BDF(2) << 12) + 0x104), 0);
+	guest_ecam(HBA_BDF(2), 0x13c, 1, true, 0x0b);	/* nor the interrupt line's */
+	assert_int_equal(*(u32 *)(uintptr_t)(ECAM_BASE + ((u64)HBA_BDF(2) << 12) + 0x13c), 0);
+	guest_ecam(HBA_BDF(2), 0x0a, 4, true, 0xffffffff);		/* misaligned: refused */
+	assert_int_equal(cfg(HBA_BDF(2))[2], 0x01060100);
+}
+
+static void test_ecam_allowed_and_reads(void **state)
+{
+	u32 *ext = (u32 *)(uintptr_t)(ECAM_BASE + ((u64)HBA_BDF(3) << 12) + 0x100);
+
+	guest_ecam(HBA_BDF(3), PCI_COMMAND, 2, true, 0x2);		/* bus master off */
+	assert_int_equal(cfg(HBA_BDF(3))[1] & 0xffff, 0x2);
+	guest_ecam(HBA_BDF(3), PCI_COMMAND, 2, true, 0x6);
+	assert_int_equal(cfg(HBA_BDF(3))[1] & 0xffff, 0x6);
+	guest_ecam(HBA_BDF(3), PCI_BAR5, 4, true, 0xffffffff);	/* sizing, emulated */
+	assert_int_equal(guest_ecam(HBA_BDF(3), PCI_BAR5, 4, false, 0), 0xffffe000);
+	assert_int_equal(cfg(HBA_BDF(3))[9], 0xfea30000);
+	guest_ecam(HBA_BDF(3), PCI_BAR5, 4, true, 0xfea30000);
+	assert_int_equal(guest_ecam(HBA_BDF(3), PCI_BAR5, 2, false, 0), 0x0000);
+	assert_int_equal(guest_ecam(HBA_BDF(3), PCI_BAR5 + 2, 2, false, 0), 0xfea3);
+	assert_int_equal(guest_ecam(HBA_BDF(3), HBA_AF + 1, 1, false, 0), 0);	/* MSI-X hidden */
+	*ext = 0x00010001;						/* AER header */
+	assert_int_equal(guest_ecam(HBA_BDF(3), 0x100, 4, false, 0), 0x00010001);
+	ext[0xa0 / 4] = 0xb013;			/* 0x1a0: not the MSI-X link at 0xa1 */
+	assert_int_equal(guest_ecam(HBA_BDF(3), 0x1a1, 1, false, 0), 0xb0);
+	assert_int_equal(guest_ecam(HBA_BDF(3), 0x120, 4, false, 0), 0);	/* not BAR4 */
+	assert_int_equal(guest_ecam(HBA_BDF(3), 0x100, 8, false, 0), 0x00010001);
+	guest_ecam(ISA_BDF, 0x60, 4, true, 0x0b0a0b0a);		/* not locked, untrapped */
+	assert_int_equal(cfg(ISA_BDF)[0x18], 0x0b0a0b0a);
+}
+
+/* Q35 PCIEXBAR (0x60): the ECAM window cannot be moved, through 0xcf8 or ECAM. */
+static void test_host_bridge_pciexbar_refused(void **state)
+{
+	u32 *c = cfg(HOST_BDF);
+
+	guest_cfg_write(HOST_BDF, PCIEXBAR, 0xe0000001);
+	assert_int_equal(c[PCIEXBAR / 4], (u32)ECAM_BASE | 1);
+	guest_cfg_write8(HOST_BDF, PCIEXBAR, 0);			/* disable */
+	assert_int_equal(c[PCIEXBAR / 4], (u32)ECAM_BASE | 1);
+	guest_cfg_write(HOST_BDF, PCIEXBAR + 4, 1);			/* above 4 GiB */
+	assert_int_equal(c[PCIEXBAR / 4 + 1], 0);
+	guest_ecam(HOST_BDF, PCIEXBAR, 4, true, 0xe0000001);
+	guest_ecam(HOST_BDF, PCIEXBAR, 8, true, 0x1e0000001ULL);
+	assert_int_equal(c[PCIEXBAR / 4], (u32)ECAM_BASE | 1);
+	assert_int_equal(c[PCIEXBAR / 4 + 1], 0);
+	guest_cfg_write(HOST_BDF, 0x180, 0xfed90001);			/* VTBAR, where it is */
+	assert_int_equal(guest_cfg_read(HOST_BDF, PCIEXBAR), (u32)ECAM_BASE | 1);
+	guest_cfg_write(HOST_BDF, 0x10, 0xffffffff);			/* BAR sizing: none */
+	assert_int_equal(guest_cfg_read(HOST_BDF, 0x10), 0);
+	assert_int_equal(c[4], 0);
+}
+
+/*
+ * Fail closed: a window over the VMM, a bad MCFG, a locked bus no window
+ * covers, an MCFG that misses the window PCIEXBAR decodes (or no MCFG at all).
+ */
+static void test_ecam_fail_closed(void **state)
+{
+	struct boot_info bi = { .acpi_rsdp = 0 };
+	u8 *mcfg = (u8 *)(uintptr_t)(ACPI_BASE + 256);
+
+	vmm_base = ECAM_BASE + (3 << 20);
+	assert_int_equal(ecam_boot(ECAM_BUSES - 1), VMM_ERR_DEVICES);
+	vmm_base = 0x10000000;
+	acpi_build(0);
+	mcfg[54] = 1;						/* start bus 1 > end bus 0 */
+	mcfg[9] = 0;
+	mcfg[9] = -acpi_sum(mcfg, 60);
+	bi.acpi_rsdp = ACPI_BASE;
+	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_ERR_DEVICES);
+	mcfg[54] = 0;						/* a bad checksum */
+	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_ERR_DEVICES);
+	assert_int_equal(ecam_boot(1), VMM_OK);			/* buses 0-1 only */
+	assert_int_equal(pci_ecam_intercept_init(NULL), -ENODEV);	/* HBAs on 2-5 */
+	*(u64 *)(uintptr_t)(ACPI_BASE + 256 + 44) = ECAM_BASE + (256 << 20);
+	mcfg[9] = 0;
+	mcfg[9] = -acpi_sum(mcfg, 60);				/* not where PCIEXBAR decodes */
+	bi.acpi_rsdp = ACPI_BASE;
+	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_ERR_DEVICES);
+	bi.acpi_rsdp = 0;					/* no ACPI, PCIEXBAR on */
+	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_ERR_DEVICES);
+	cfg(HOST_BDF)[PCIEXBAR / 4] = 0;			/* off: no ECAM at all */
+	assert_int_equal(pci_ecam_boot_phase(&bi), VMM_OK);
+	assert_int_equal(pci_ecam_intercept_init(NULL), 0);
+	cfg(HOST_BDF)[PCIEXBAR / 4] = (u32)ECAM_BASE | 1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -494,6 +759,11 @@ int main(void)
 		cmocka_unit_test(test_byte_access_and_reset_port),
 		cmocka_unit_test(test_nosnoop_and_ari_forwarding_refused),
 		cmocka_unit_test(test_data_port_straddle_dropped),
+		cmocka_unit_test(test_ecam_traps),
+		cmocka_unit_test(test_ecam_writes_refused),
+		cmocka_unit_test(test_ecam_allowed_and_reads),
+		cmocka_unit_test(test_host_bridge_pciexbar_refused),
+		cmocka_unit_test(test_ecam_fail_closed),
 	};
 
 	return cmocka_run_group_tests(tests, setup_once, NULL);

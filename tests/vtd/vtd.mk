@@ -3,7 +3,7 @@
 VTD_TEST_EFI := $(BUILD)/tests/vtd/vtd-qemu.efi
 HOST_TOOLS += $(VTD_TEST_EFI)
 VTD_TEST_OBJS := $(addprefix $(BUILD)/efi/, tests/vtd/vtd_qemu.o drivers/vtd.o \
-	drivers/vtd_acpi.o drivers/vtd_dmar.o drivers/vtd_pt.o vmm/log.o)
+	drivers/acpi.o drivers/pci_mcfg.o drivers/vtd_dmar.o drivers/vtd_pt.o vmm/log.o)
 CFLAGS_EFI_VTD := -Idrivers/include
 
 $(BUILD)/efi/tests/vtd/%.o $(BUILD)/efi/drivers/%.o: EFI_CFLAGS += $(CFLAGS_EFI_VTD)

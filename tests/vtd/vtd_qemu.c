@@ -9,11 +9,14 @@
  * A control run into the protected page before VT-d is on must land, so a
  * broken AHCI path cannot pass as protection. Peer to peer: a DMA into the
  * VGA framebuffer BAR (another device's MMIO, not RAM) lands before VT-d is
- * on and must fault after (only the memory map's RAM is mapped). Results on COM1 as
+ * on and must fault after (only the memory map's RAM is mapped). Then ECAM
+ * (drivers/pci_mcfg.c): q35's MCFG parsed, its base the one PCIEXBAR decodes,
+ * and 00:1f.2's ECAM page reading what 0xcf8 reads. Results on COM1 as
  * "VTD-TEST: ..." lines, ending "VTD-TEST: RESULT PASS|FAIL"; then power-off.
  */
 #include <efi.h>
 #include <efilib.h>
+#include <drivers/pci_ecam.h>
 #include <drivers/vtd.h>
 #include <mamori/boot_info.h>
 #include <mamori/console.h>
@@ -272,18 +275,25 @@ static bool is_identify(const u8 *p)
 	return p[54] == 'E' && p[55] == 'Q' && p[56] == 'U' && p[57] == 'M';
 }
 
-static int find_dmar(struct dmar_info *dmar)
+static u64 find_rsdp(void)
 {
 	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
-	const struct acpi_map map = { acpi_map, NULL };
-	u64 rsdp = 0, pa;
+	u64 rsdp = 0;
 	UINTN i;
-	u32 len;
-	int err;
 
 	for (i = 0; i < ST->NumberOfTableEntries; i++)
 		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, &acpi20))
 			rsdp = (u64)ST->ConfigurationTable[i].VendorTable;
+	return rsdp;
+}
+
+static int find_dmar(struct dmar_info *dmar)
+{
+	const struct acpi_map map = { acpi_map, NULL };
+	u64 rsdp = find_rsdp(), pa;
+	u32 len;
+	int err;
+
 	err = acpi_find_table(&map, rsdp, "DMAR", &pa, &len);
 	if (!err)
 		err = dmar_parse((const void *)pa, len, dmar);
@@ -389,11 +399,40 @@ static void run(void)
 		   faults, vtd.pt.table_pages, sp.mem_count);
 }
 
+static u32 host_read32(u32 off)
+{
+	outl(0xcf8, 0x80000000U | off);
+	return inl(0xcfc);
+}
+
+/* The MCFG as the VMM's ecam phase reads it, against the chipset's decoder. */
+static void ecam_check(void)
+{
+	static struct mcfg_info m;
+	const struct acpi_map map = { acpi_map, NULL };
+	u64 pa = 0, base;
+	u32 len = 0, buses;
+	int err = acpi_find_table(&map, find_rsdp(), "MCFG", &pa, &len);
+
+	if (!err)
+		err = mcfg_parse((const void *)pa, len, &m);
+	base = q35_pciexbar_decode(host_read32(Q35_PCIEXBAR) |
+				   (u64)host_read32(Q35_PCIEXBAR + 4) << 32, &buses);
+	log_printk(LOG_INFO, "VTD-TEST: MCFG 0x%llx (%u bytes): %d, %u window(s); PCIEXBAR decodes 0x%llx, %u buses\n",
+		   (unsigned long long)pa, len, err, err ? 0 : m.count,
+		   (unsigned long long)base, buses);
+	check(!err && m.count && !m.win[0].segment && base && m.win[0].base == base,
+	      "ECAM: MCFG parsed, its base is where PCIEXBAR decodes");
+	check(base && *(volatile u32 *)(base + ((u64)AHCI_BDF << 4)) == pci_read32(0),
+	      "ECAM: 00:1f.2's page reads what 0xcf8 reads");
+}
+
 EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);
 	log_printk(LOG_INFO, "VTD-TEST: start\n");
 	run();
+	ecam_check();
 	log_printk(LOG_INFO, "VTD-TEST: RESULT %s\n", failures ? "FAIL" : "PASS");
 	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
 	return EFI_SUCCESS;

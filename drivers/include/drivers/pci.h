@@ -5,7 +5,8 @@
  * function (an intercepted controller, its upstream bridges, the LPC bridge's
  * decode registers) a guest write reaches the device only through that
  * register's write mask (drivers/pci_wmask.c), so a guest cannot move,
- * reset, renumber or re-mode a controller out from under an intercept.
+ * reset, renumber or re-mode a controller out from under an intercept. The
+ * same decision serves their ECAM pages (drivers/pci_ecam.c).
  */
 #ifndef DRIVERS_PCI_H
 #define DRIVERS_PCI_H
@@ -37,6 +38,7 @@
 #define PCI_CLASS_SATA		0x0106	/* prog-if 01: AHCI */
 #define PCI_CLASS_NVME		0x0108
 #define PCI_CLASS_ETHERNET	0x0200
+#define PCI_CLASS_HOST		0x0600	/* host bridge */
 #define PCI_CLASS_ISA		0x0601	/* ISA/LPC bridge */
 #define PCI_CLASS_BRIDGE	0x0604	/* PCI-to-PCI bridge */
 
@@ -74,6 +76,7 @@ enum pci_lock_role {
 	PCI_LOCK_DEVICE,	/* an intercepted controller: deny by default */
 	PCI_LOCK_BRIDGE,	/* upstream of one: deny by default */
 	PCI_LOCK_DECODE,	/* an LPC/ISA bridge: only its decode registers */
+	PCI_LOCK_HOST,		/* the host bridge 00:00.0: header only, chipset refused */
 };
 
 #define PCI_LOCK_NO_IO		BIT(0)	/* I/O decode kept off (AHCI: no legacy path) */
@@ -100,7 +103,12 @@ int pci_lock_function(u16 bdf, u32 needed_bars, u32 flags, const char *owner);
  */
 int pci_lock_decode(u16 bdf, u16 lo, u16 hi, const char *owner);
 
-/* pci_intercept_init - intercept the guest's 0xcf8/0xcfc..0xcff accesses. */
+/*
+ * pci_intercept_init - lock the host bridge 00:00.0 (every chipset register,
+ * 0x40 and above, refused: on Intel MCHs PCIEXBAR, MCHBAR, DMIBAR, TOLUD,
+ * REMAP, SMRAMC, and VTBAR where it is in config space) and intercept the
+ * guest's 0xcf8/0xcfc..0xcff accesses. ECAM: <drivers/pci_ecam.h>.
+ */
 int pci_intercept_init(struct vm *vm);
 
 #endif

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Intel VT-d DMA remapping (Intel VT-d spec rev 4.1, "Intel Virtualization
- * Technology for Directed I/O"): the ACPI DMAR parser (vtd_dmar.c), the ACPI
- * table lookup (vtd_acpi.c), the second-level table builder (vtd_pt.c) and the
- * register-level driver (vtd.c). The first three are pure C (host-tested); the
+ * Technology for Directed I/O"): the ACPI DMAR parser (vtd_dmar.c), found
+ * through <drivers/acpi.h>, the second-level table builder (vtd_pt.c) and the
+ * register-level driver (vtd.c). The first two are pure C (host-tested); the
  * driver runs in the VMM and in the test-only EFI program tests/vtd/.
  *
  * What is done: legacy-mode root/context tables, every bus/devfn of every
@@ -23,26 +23,7 @@
 
 #include <mamori/types.h>
 #include <mamori/errno.h>
-
-/* --- ACPI lookup (vtd_acpi.c) --- */
-
-/*
- * struct acpi_map - reads physical memory for the ACPI walk.
- * @map: a pointer to [@pa, @pa + @len) or NULL when that range cannot be read.
- */
-struct acpi_map {
-	const void *(*map)(void *ctx, u64 pa, u64 len);
-	void *ctx;
-};
-
-/*
- * acpi_find_table - find the table with signature @sig through the RSDP at
- * @rsdp_pa (revision 2+: XSDT; revision 0: RSDT). Checks the RSDP and every
- * table's checksum and length. On success *@pa and *@len locate the table.
- * Returns 0, -ENOENT (no such table) or -EINVAL (malformed RSDP/XSDT).
- */
-int acpi_find_table(const struct acpi_map *m, u64 rsdp_pa, const char sig[4],
-		    u64 *pa, u32 *len);
+#include <drivers/acpi.h>
 
 /* --- DMAR parser (vtd_dmar.c) --- */
 

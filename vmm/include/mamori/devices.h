@@ -39,6 +39,14 @@ struct boot_info;
 int platform_dma_phase(struct boot_info *bi);
 
 /*
+ * platform_pci_phase - the "pci" boot phase: find the configuration-space
+ * windows the firmware tables name (ECAM through the ACPI MCFG) before any
+ * intercept locks a function; a table that cannot be trusted -> an error,
+ * and the boot stops. None -> log and 0.
+ */
+int platform_pci_phase(struct boot_info *bi);
+
+/*
  * platform_poll_faults - log what the platform's IOMMU recorded (DMA faults)
  * and check it still confines DMA (resets the platform if not).
  */

@@ -33,7 +33,7 @@ typedef int (*pio_handler_fn)(struct vm *vm, void *priv, u16 port, u32 size, boo
 typedef int (*mmio_handler_fn)(struct vm *vm, void *priv, u64 gpa, u32 size, bool write,
 			       u64 *val);
 
-#define VM_MMIO_MAX	8
+#define VM_MMIO_MAX	64	/* AHCI, VT-d, APIC, one ECAM page per locked PCI function */
 
 /* MMIO region flags: which guest accesses exit (the others go to the device). */
 #define MMIO_TRAP_WRITE	BIT(0)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* ACPI table lookup from the RSDP: see <drivers/vtd.h>. */
-#include <drivers/vtd.h>
+/* ACPI table lookup from the RSDP: see <drivers/acpi.h>. */
+#include <drivers/acpi.h>
 
 #define ACPI_HDR_LEN		36
 #define ACPI_RSDP_V1_LEN	20
 #define ACPI_RSDP_V2_LEN	36
-#define ACPI_MAX_TABLE		(16U << 20)	/* far above any real DMAR/XSDT */
+#define ACPI_MAX_TABLE		(16U << 20)	/* far above any real DMAR/MCFG/XSDT */
 
 static u8 acpi_sum(const u8 *p, u64 len)
 {
