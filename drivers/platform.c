@@ -4,7 +4,8 @@
  * space first (the disk intercepts lock BARs through it), then the disk
  * controllers, and the DMA remapping units' registers (hidden from the guest).
  * The disk phase learns from here which rules can be enforced; the dma phase
- * confines device DMA through VT-d (drivers/vtd_boot.c).
+ * finds VT-d, the disk intercepts open their DMA windows, and the dma-on
+ * phase confines device DMA through VT-d (drivers/vtd_boot.c).
  */
 #include <drivers/ahci.h>
 #include <drivers/ata.h>
@@ -58,6 +59,16 @@ const struct device_intercept platform_intercepts[] = {
 int platform_dma_phase(struct boot_info *bi)
 {
 	return vtd_boot_phase(bi);
+}
+
+int platform_dma_window(u16 bdf, void *va, u64 size)
+{
+	return vtd_dma_window(bdf, va, size);
+}
+
+int platform_dma_enable(struct boot_info *bi)
+{
+	return vtd_enable_phase(bi);
 }
 
 void platform_poll_faults(void)

@@ -94,6 +94,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "dma", platform_dma_phase },
 	{ "vm", arch_vmm_prepare },
 	{ "devices", phase_devices },
+	{ "dma-on", platform_dma_enable },	/* after the intercepts opened their DMA windows */
 	{ "coverage", phase_coverage },
 	{ "vmx", arch_vmm_launch },
 };
