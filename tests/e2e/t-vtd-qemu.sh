@@ -8,6 +8,9 @@
 # VGA framebuffer BAR lands before VT-d is on and must fault after (the tables
 # map only the memory map's RAM). Twice: 39-bit (3-level) and 48-bit (4-level)
 # second-level tables, the second with snoop control (SNP set in the leaves).
+# DMA windows: a second page of the hole opened to 00:1f.2 (domain 2) takes
+# its DMA; re-programmed with that page opened to 00:1f.3 instead, the AHCI's
+# DMA into it must fault.
 # No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
 
@@ -79,6 +82,13 @@ for aw in 39 48; do
 	s2=$(dd if="$E2E_OUT/disk0.img" bs=512 skip=2 count=1 2>/dev/null | od -An -tx1 -v | tr -s ' \n' ' ')
 	case "$s1" in *5a*) fail "aw-bits=$aw: the protected page's bytes reached the disk" ;; esac
 	case "$s2" in *c3*) ;; *) fail "aw-bits=$aw: the allowed page's bytes did not reach the disk" ;; esac
+	grep -aEq 'VTD-TEST: PASS DMA by 00:1f.2 into its window landed' "$f" ||
+		fail "aw-bits=$aw: DMA into the AHCI's own window did not land"
+	grep -aq 'vtd: domain 2: 1 device' "$f" || fail "aw-bits=$aw: no domain 2 for the window owner"
+	grep -aEq "VTD-TEST: PASS DMA by 00:1f.2 into 00:1f.3's window did not land" "$f" ||
+		fail "aw-bits=$aw: the AHCI reached another requester's window"
+	grep -aEq "VTD-TEST: PASS fault recorded: write to 00:1f.3's window" "$f" ||
+		fail "aw-bits=$aw: no fault record for another requester's window"
 	grep -aEq 'VTD-TEST: FAIL' "$f" && fail "aw-bits=$aw: $(grep -a -m1 'VTD-TEST: FAIL' "$f" | tr -d '\r')"
 	grep -aEq 'VTD-TEST: RESULT PASS' "$f" || fail "aw-bits=$aw: no RESULT PASS line"
 done
