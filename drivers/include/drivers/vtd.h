@@ -7,12 +7,13 @@
  * driver runs in the VMM and in the test-only EFI program tests/vtd/.
  *
  * What is done: legacy-mode root/context tables, every bus/devfn of every
- * unit in domain 1, translation type 0 (untranslated requests only: ATS
- * translated requests fault), one set of second-level tables that
- * identity-maps the RAM of the firmware's memory map and the RMRRs, less the
- * holes (the VMM region and the units' own registers): device MMIO and
- * unclaimed space stay unmapped, so peer-to-peer DMA that reaches the unit
- * faults. Leaves force snooping (SNP) where every unit has snoop control.
+ * unit in domain 1 but the owners of DMA windows (domain 2), translation
+ * type 0 (untranslated requests only: ATS translated requests fault);
+ * domain 1's second-level tables identity-map the RAM of the firmware's
+ * memory map and the RMRRs, less the holes (the VMM region and the units'
+ * own registers): device MMIO and unclaimed space stay unmapped, so
+ * peer-to-peer DMA that reaches the unit faults. Domain 2's map the same
+ * plus the windows: VMM pages a controller the VMM drives itself DMAs into. Leaves force snooping (SNP) where every unit has snoop control.
  * Register-based invalidation; polled fault records; a re-check at each
  * poll that translation is still on with our root table.
  * Not done: interrupt remapping (stays off), queued invalidation, ATS/PRI,
