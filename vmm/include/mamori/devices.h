@@ -41,8 +41,8 @@ int platform_dma_phase(struct boot_info *bi);
 /*
  * platform_dma_window - device @bdf, a controller the VMM drives itself,
  * may DMA into [@va, @va + @size) of VMM memory (page aligned: bounce
- * buffers, PRD tables, shadow command lists it hands the device). No other
- * device ever reaches it. Called by device intercepts in the devices phase,
+ * buffers, PRD tables, shadow command lists it hands the device). Under an
+ * IOMMU no other device reaches it (without one, every device reaches all). Called by device intercepts in the devices phase,
  * before platform_dma_enable(). Returns 0 (also without an IOMMU) or a
  * negative errno: the intercept's set-up fails.
  */
