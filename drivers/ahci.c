@@ -4,6 +4,7 @@
 #include <drivers/ata_cmds.h>
 #include <drivers/pci.h>
 #include <drivers/reg_merge.h>
+#include <mamori/devices.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -385,6 +386,9 @@ static int port_attach(struct ahci_hba *h, u32 no)
 		return -ENOMEM;
 	if (!dma_ok(h, shadow, AHCI_SHADOW_PAGES * PAGE_SIZE))
 		return -ENOMEM;
+	ret = platform_dma_window(h->bdf, shadow, AHCI_SHADOW_PAGES * PAGE_SIZE);
+	if (ret)
+		return ret;
 	pt->hba = h;
 	pt->no = no;
 	pt->cl = (struct ahci_cmd_hdr *)shadow;
@@ -455,12 +459,14 @@ int ahci_hba_attach(struct vm *vm, u16 bdf, u64 abar, const struct ahci_hw_ops *
 		    void *hw_priv, struct ahci_hba **out)
 {
 	struct ahci_hba *h = page_alloc(pages_for(sizeof(*h)));
+	int ret;
 
 	if (!h)
 		return -ENOMEM;
 	h->bounce = page_alloc(AHCI_BOUNCE_SIZE / PAGE_SIZE);
-	if (!h->bounce)
-		return -ENOMEM;
+	ret = h->bounce ? platform_dma_window(bdf, h->bounce, AHCI_BOUNCE_SIZE) : -ENOMEM;
+	if (ret)
+		return ret;
 	h->lock = (spinlock_t)SPINLOCK_INIT;
 	h->vm = vm;
 	h->bdf = bdf;

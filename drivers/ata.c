@@ -7,6 +7,7 @@
 #include <asm/io.h>
 #include <asm/spinlock.h>
 #include <asm/tsc.h>
+#include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
@@ -633,6 +634,9 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	c->prd = (u32 *)(c->bounce + ATA_BOUNCE);
 	if (virt_to_phys(c->prd) + PAGE_SIZE > 0x100000000ULL)
 		return -ENOMEM;		/* the PRD table and buffers must lie below 4 GiB */
+	rc = platform_dma_window(pd->bdf, c->bounce, ATA_BOUNCE + PAGE_SIZE);	/* + PRD page */
+	if (rc)
+		return rc;
 	rc = vm_register_pio(vm, c->cmd, 8, "ata-cmd", ata_cmd_pio, c);
 	if (!rc)
 		rc = vm_register_pio_string(vm, c->cmd, ata_data_string);

@@ -5,7 +5,8 @@
  * controllers, the DMA remapping units' registers (hidden from the guest),
  * and last the ECAM page of every PCI function locked by then.
  * The disk phase learns from here which rules can be enforced; the dma phase
- * confines device DMA through VT-d (drivers/vtd_boot.c).
+ * finds VT-d, the disk intercepts open their DMA windows, and the dma-on
+ * phase confines device DMA through VT-d (drivers/vtd_boot.c).
  */
 #include <drivers/ahci.h>
 #include <drivers/ata.h>
@@ -66,6 +67,16 @@ int platform_dma_phase(struct boot_info *bi)
 int platform_pci_phase(struct boot_info *bi)
 {
 	return pci_ecam_boot_phase(bi);
+}
+
+int platform_dma_window(u16 bdf, void *va, u64 size)
+{
+	return vtd_dma_window(bdf, va, size);
+}
+
+int platform_dma_enable(struct boot_info *bi)
+{
+	return vtd_enable_phase(bi);
 }
 
 void platform_poll_faults(void)

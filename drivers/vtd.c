@@ -202,15 +202,15 @@ static int vtd_pick_format(struct vtd *v, u32 *levels, u32 *sizes, u64 *top, boo
 }
 
 /* The RAM of the memory map and the RMRRs, less the VMM region and the units' registers. */
-static int vtd_pt_fill_ranges(struct vtd *v, const struct dmar_info *dmar,
-			      const struct vtd_space *sp)
+static int vtd_pt_fill_ranges(const struct vtd *v, struct vtd_pt *pt,
+			      const struct dmar_info *dmar, const struct vtd_space *sp)
 {
 	u64 ram_top = 0;
 	u32 i;
-	int err = vtd_pt_add_hole(&v->pt, sp->hole_base, sp->hole_size);
+	int err = vtd_pt_add_hole(pt, sp->hole_base, sp->hole_size);
 
 	for (i = 0; !err && i < v->unit_count; i++)
-		err = vtd_pt_add_hole(&v->pt, v->units[i].reg_base, v->units[i].reg_size);
+		err = vtd_pt_add_hole(pt, v->units[i].reg_base, v->units[i].reg_size);
 	for (i = 0; !err && i < sp->mem_count; i++) {
 		const struct boot_mem_range *m = &sp->mem[i];
 
@@ -222,23 +222,112 @@ static int vtd_pt_fill_ranges(struct vtd *v, const struct dmar_info *dmar,
 			return -EINVAL;
 		}
 		ram_top = MAX(ram_top, m->base + m->pages * PAGE_SIZE);
-		err = vtd_pt_add_range(&v->pt, m->base, m->pages * PAGE_SIZE);
+		err = vtd_pt_add_range(pt, m->base, m->pages * PAGE_SIZE);
 	}
 	for (i = 0; !err && i < dmar->rmrr_count; i++)
-		err = vtd_pt_add_range(&v->pt, dmar->rmrr[i].base,
+		err = vtd_pt_add_range(pt, dmar->rmrr[i].base,
 				       dmar->rmrr[i].end - dmar->rmrr[i].base + 1);
-	if (!err && ram_top > v->pt.top)
+	if (!err && ram_top > pt->top && pt == &v->pt)
 		pr_warn("vtd: tables reach 0x%llx, below the end of RAM 0x%llx: DMA above faults\n",
-			(unsigned long long)v->pt.top, (unsigned long long)ram_top);
+			(unsigned long long)pt->top, (unsigned long long)ram_top);
 	return err;
+}
+
+/* One domain's tables: the RAM map, and for domain 2 the windows. */
+static int vtd_build_domain(struct vtd *v, struct vtd_pt *pt, const struct dmar_info *dmar,
+			    const struct vtd_space *sp, u32 levels, u32 sizes, u64 top,
+			    bool snoop)
+{
+	u32 i;
+	int err = vtd_pt_init(pt, &v->mm, levels, sizes, top);
+
+	pt->snoop = snoop;
+	if (!err)
+		err = vtd_pt_fill_ranges(v, pt, dmar, sp);
+	for (i = 0; !err && pt == &v->pt_win && i < v->window_count; i++)
+		err = vtd_pt_add_window(pt, v->windows[i].base,
+					v->windows[i].end - v->windows[i].base);
+	return err ? err : vtd_pt_build(pt);
+}
+
+static bool vtd_is_owner(const struct vtd *v, u16 bdf)
+{
+	u32 i;
+
+	for (i = 0; i < v->owner_count; i++)
+		if (v->owners[i] == bdf)
+			return true;
+	return false;
+}
+
+/*
+ * Context tables: one with every devfn in domain 1, shared by the buses
+ * without an owner; per bus with owners a copy with those in domain 2.
+ */
+static int vtd_build_context(struct vtd *v, u32 levels)
+{
+	struct vtd_mm *mm = &v->mm;
+	struct vtd_entry *ctx;
+	u32 i, n = 0, bus;
+
+	v->root_table = mm->alloc_page(mm->ctx);
+	v->context_table = v->root_table ? mm->alloc_page(mm->ctx) : NULL;
+	if (!v->context_table)
+		return -ENOMEM;
+	for (i = 0; i < 256; i++)
+		v->context_table[i] = vtd_context_entry(v->pt.root_pa, levels, VTD_DOMAIN_ID);
+	for (i = 0; i < 256; i++)
+		v->root_table[i] = vtd_root_entry(mm->virt_to_phys(mm->ctx, v->context_table));
+	for (bus = 0; bus < 256 && n < v->owner_count; bus++) {
+		for (i = 0; i < v->owner_count && v->owners[i] >> 8 != bus; i++)
+			;
+		if (i == v->owner_count)
+			continue;
+		ctx = v->owner_context[n++] = mm->alloc_page(mm->ctx);
+		if (!ctx)
+			return -ENOMEM;
+		for (i = 0; i < 256; i++)
+			ctx[i] = vtd_is_owner(v, (u16)(bus << 8 | i)) ?
+				 vtd_context_entry(v->pt_win.root_pa, levels, VTD_DOMAIN_WINDOWS) :
+				 v->context_table[i];
+		if (mm->flush)
+			mm->flush(mm->ctx, ctx, PAGE_SIZE);
+		v->root_table[bus] = vtd_root_entry(mm->virt_to_phys(mm->ctx, ctx));
+	}
+	if (mm->flush) {
+		mm->flush(mm->ctx, v->context_table, PAGE_SIZE);
+		mm->flush(mm->ctx, v->root_table, PAGE_SIZE);
+	}
+	return 0;
+}
+
+int vtd_add_window(struct vtd *v, const struct vtd_space *sp, u16 bdf, u64 pa, u64 size)
+{
+	u32 n = v->window_count;
+	int err;
+
+	if (v->root_table)
+		return -EBUSY;
+	if (!size || pa + size < pa || (pa | size) & (PAGE_SIZE - 1) ||
+	    pa < sp->hole_base || pa + size > sp->hole_base + sp->hole_size)
+		return -EINVAL;
+	if (!vtd_is_owner(v, bdf) && v->owner_count == VTD_MAX_OWNERS)
+		return -E2BIG;
+	err = vtd_range_insert(v->windows, &n, VTD_PT_MAX_WINDOWS, pa, pa + size);
+	if (err)
+		return err;
+	v->window_count = n;
+	if (!vtd_is_owner(v, bdf))
+		v->owners[v->owner_count++] = bdf;
+	return 0;
 }
 
 static int vtd_build_tables(struct vtd *v, const struct dmar_info *dmar,
 			    const struct vtd_space *sp)
 {
 	struct vtd_mm *mm = &v->mm;
-	u32 levels, sizes, i;
-	u64 top, ctx_pa;
+	u32 levels, sizes;
+	u64 top;
 	bool flush, snoop;
 	int err;
 
@@ -249,33 +338,24 @@ static int vtd_build_tables(struct vtd *v, const struct dmar_info *dmar,
 	}
 	if (flush && !mm->flush)
 		mm->flush = vtd_clflush;
-	err = vtd_pt_init(&v->pt, mm, levels, sizes, top);
-	v->pt.snoop = snoop;
+	err = vtd_build_domain(v, &v->pt, dmar, sp, levels, sizes, top, snoop);
+	if (!err && v->owner_count)
+		err = vtd_build_domain(v, &v->pt_win, dmar, sp, levels, sizes, top, snoop);
 	if (!err)
-		err = vtd_pt_fill_ranges(v, dmar, sp);
-	if (!err)
-		err = vtd_pt_build(&v->pt);
-	v->root_table = err ? NULL : mm->alloc_page(mm->ctx);
-	v->context_table = v->root_table ? mm->alloc_page(mm->ctx) : NULL;
-	if (err || !v->context_table) {
-		pr_err("vtd: building the DMA tables failed (%d)\n", err ? err : -ENOMEM);
-		return err ? err : -ENOMEM;
-	}
-	/* One context table for every bus: all devices in one domain. */
-	for (i = 0; i < 256; i++)
-		v->context_table[i] = vtd_context_entry(v->pt.root_pa, levels, VTD_DOMAIN_ID);
-	ctx_pa = mm->virt_to_phys(mm->ctx, v->context_table);
-	for (i = 0; i < 256; i++)
-		v->root_table[i] = vtd_root_entry(ctx_pa);
-	if (mm->flush) {
-		mm->flush(mm->ctx, v->context_table, PAGE_SIZE);
-		mm->flush(mm->ctx, v->root_table, PAGE_SIZE);
+		err = vtd_build_context(v, levels);
+	if (err) {
+		pr_err("vtd: building the DMA tables failed (%d)\n", err);
+		return err;
 	}
 	pr_info("vtd: %u-level tables map %u RAM/RMRR range(s) below 0x%llx less 0x%llx..0x%llx, MMIO unmapped (%u pages%s%s)\n",
 		levels, v->pt.range_count, (unsigned long long)top,
 		(unsigned long long)sp->hole_base,
-		(unsigned long long)(sp->hole_base + sp->hole_size - 1), v->pt.table_pages + 2,
+		(unsigned long long)(sp->hole_base + sp->hole_size - 1),
+		v->pt.table_pages + v->pt_win.table_pages + 2 + v->owner_count,
 		flush ? ", clflushed" : "", snoop ? ", snoop forced" : "");
+	if (v->owner_count)
+		pr_info("vtd: domain %u: %u device(s) the VMM drives, RAM and %u window(s) of VMM memory\n",
+			VTD_DOMAIN_WINDOWS, v->owner_count, v->pt_win.window_count);
 	return 0;
 }
 
@@ -323,7 +403,7 @@ static int vtd_unit_enable(struct vtd *v, struct vtd_unit *u)
 	return 0;
 }
 
-int vtd_enable_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp)
+int vtd_probe_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp)
 {
 	u32 i;
 	int err;
@@ -344,10 +424,24 @@ int vtd_enable_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd
 			return -EINVAL;
 		}
 	}
-	err = vtd_build_tables(v, dmar, sp);
+	return 0;
+}
+
+int vtd_enable_probed(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp)
+{
+	u32 i;
+	int err = vtd_build_tables(v, dmar, sp);
+
 	for (i = 0; !err && i < v->unit_count; i++)
 		err = vtd_unit_enable(v, &v->units[i]);
 	return err;
+}
+
+int vtd_enable_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp)
+{
+	int err = vtd_probe_all(v, dmar, sp);
+
+	return err ? err : vtd_enable_probed(v, dmar, sp);
 }
 
 u32 vtd_fault_poll(struct vtd_unit *u, struct vtd_fault *out, u32 max)

@@ -16,6 +16,7 @@
 
 static struct vtd vtd_state;
 static struct dmar_info vtd_dmar;
+static struct vtd_space vtd_sp;
 static spinlock_t vtd_fault_lock = SPINLOCK_INIT;
 static u64 vtd_last_poll;
 
@@ -86,7 +87,6 @@ static bool vtd_poll_all(void)
 
 int vtd_boot_phase(struct boot_info *bi)
 {
-	struct vtd_space sp;
 	u32 i;
 	int err = vtd_find_dmar(bi, &vtd_dmar);
 
@@ -103,14 +103,43 @@ int vtd_boot_phase(struct boot_info *bi)
 			return VMM_ERR_IOMMU;
 		}
 	}
-	vtd_space(bi, &sp);
+	vtd_space(bi, &vtd_sp);
 	vtd_state.mm = (struct vtd_mm){ vtd_alloc_page, vtd_virt_to_phys, NULL, NULL };
-	err = vtd_enable_all(&vtd_state, &vtd_dmar, &sp);
+	err = vtd_probe_all(&vtd_state, &vtd_dmar, &vtd_sp);
+	if (err) {
+		vtd_state.unit_count = 0;
+		pr_err("vtd: DMA remapping hardware unusable (%d); refusing to start\n", err);
+		return VMM_ERR_IOMMU;
+	}
+	return VMM_OK;
+}
+
+int vtd_enable_phase(struct boot_info *bi)
+{
+	int err;
+
+	if (!vtd_state.unit_count)
+		return VMM_OK;	/* no DMAR: logged by vtd_boot_phase() */
+	err = vtd_enable_probed(&vtd_state, &vtd_dmar, &vtd_sp);
 	if (err) {
 		pr_err("vtd: DMA remapping could not be enabled (%d); refusing to start\n", err);
 		return VMM_ERR_IOMMU;
 	}
 	return vtd_poll_all() ? VMM_OK : VMM_ERR_IOMMU;
+}
+
+int vtd_dma_window(u16 bdf, void *va, u64 size)
+{
+	int err;
+
+	if (!vtd_state.unit_count)
+		return 0;	/* no remapping hardware: nothing to open */
+	err = vtd_add_window(&vtd_state, &vtd_sp, bdf, virt_to_phys(va), size);
+	if (err)
+		pr_err("vtd: DMA window 0x%llx (%llu bytes) for %02x:%02x.%u refused (%d)\n",
+		       (unsigned long long)virt_to_phys(va), (unsigned long long)size, bdf >> 8,
+		       (bdf >> 3) & 0x1f, bdf & 7, err);
+	return err;
 }
 
 void vtd_poll_faults(void)
@@ -152,11 +181,10 @@ int vtd_intercept_init(struct vm *vm)
 	u32 i;
 	int err;
 
+	/* Before the dma-on phase: every probed unit (enabled there, or no boot). */
 	for (i = 0; i < vtd_state.unit_count; i++) {
 		struct vtd_unit *u = &vtd_state.units[i];
 
-		if (!u->enabled)
-			continue;
 		err = vm_register_mmio(vm, u->reg_base, u->reg_size,
 				       MMIO_TRAP_READ | MMIO_TRAP_WRITE, "vtd", vtd_regs_mmio, u);
 		if (err)

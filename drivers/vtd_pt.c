@@ -35,46 +35,59 @@ int vtd_pt_add_hole(struct vtd_pt *pt, u64 base, u64 size)
 	return 0;
 }
 
+int vtd_range_insert(struct vtd_range *r, u32 *count, u32 max, u64 b, u64 e)
+{
+	u32 i, j, k;
+
+	/* ranges [i, j) touch [b, e): merge them into one at i */
+	for (i = 0; i < *count && r[i].end < b; i++)
+		;
+	for (j = i; j < *count && r[j].base <= e; j++) {
+		b = MIN(b, r[j].base);
+		e = MAX(e, r[j].end);
+	}
+	if (i == j) {
+		if (*count == max)
+			return -E2BIG;
+		for (k = *count; k > i; k--)
+			r[k] = r[k - 1];
+		(*count)++;
+	} else {
+		for (k = 0; j + k < *count; k++)
+			r[i + 1 + k] = r[j + k];
+		*count -= j - i - 1;
+	}
+	r[i] = (struct vtd_range){ b, e };
+	return 0;
+}
+
 int vtd_pt_add_range(struct vtd_pt *pt, u64 base, u64 size)
 {
 	u64 b = ALIGN_UP(base, PAGE_SIZE), e = base + size;
-	u32 i, j, k;
 
 	if (!size || e < base || b < base)
 		return -EINVAL;
 	e = ALIGN_DOWN(e, PAGE_SIZE);
 	if (e <= b)
 		return 0;
-	/* ranges [i, j) touch [b, e): merge them into one at i */
-	for (i = 0; i < pt->range_count && pt->ranges[i].end < b; i++)
-		;
-	for (j = i; j < pt->range_count && pt->ranges[j].base <= e; j++) {
-		b = MIN(b, pt->ranges[j].base);
-		e = MAX(e, pt->ranges[j].end);
-	}
-	if (i == j) {
-		if (pt->range_count == VTD_PT_MAX_RANGES)
-			return -E2BIG;
-		for (k = pt->range_count; k > i; k--)
-			pt->ranges[k] = pt->ranges[k - 1];
-		pt->range_count++;
-	} else {
-		for (k = 0; j + k < pt->range_count; k++)
-			pt->ranges[i + 1 + k] = pt->ranges[j + k];
-		pt->range_count -= j - i - 1;
-	}
-	pt->ranges[i] = (struct vtd_range){ b, e };
-	return 0;
+	return vtd_range_insert(pt->ranges, &pt->range_count, VTD_PT_MAX_RANGES, b, e);
 }
 
-/* Whether [@b, @e) is all mapped, all unmapped, or both. */
-static enum pt_cover pt_cover(const struct vtd_pt *pt, u64 b, u64 e)
+int vtd_pt_add_window(struct vtd_pt *pt, u64 base, u64 size)
+{
+	u64 e = base + size;
+
+	if (!size || e < base || (base | size) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	return vtd_range_insert(pt->windows, &pt->window_count, VTD_PT_MAX_WINDOWS, base, e);
+}
+
+/* Whether [@b, @e) is all mapped, all unmapped, or both, by the ranges less the holes. */
+static enum pt_cover pt_cover_ram(const struct vtd_pt *pt, u64 b, u64 e)
 {
 	bool mixed = e > pt->top, inside = false, touched = false;
 	u32 i;
 
-	if (b >= pt->top)
-		return PT_EMPTY;
 	for (i = 0; i < pt->range_count; i++) {
 		const struct vtd_range *r = &pt->ranges[i];
 
@@ -93,6 +106,26 @@ static enum pt_cover pt_cover(const struct vtd_pt *pt, u64 b, u64 e)
 			mixed = true;
 	}
 	return mixed ? PT_MIXED : PT_MAPPED;
+}
+
+/* The same with the windows, which holes do not take out. */
+static enum pt_cover pt_cover(const struct vtd_pt *pt, u64 b, u64 e)
+{
+	enum pt_cover c;
+	bool touched = false;
+	u32 i;
+
+	if (b >= pt->top)
+		return PT_EMPTY;
+	c = pt_cover_ram(pt, b, e);
+	for (i = 0; i < pt->window_count; i++) {
+		const struct vtd_range *w = &pt->windows[i];
+
+		if (w->base <= b && w->end >= e && e <= pt->top)
+			return PT_MAPPED;
+		touched |= w->base < e && w->end > b;
+	}
+	return touched && c == PT_EMPTY ? PT_MIXED : c;	/* MAPPED stays: windows add */
 }
 
 static bool pt_leaf_ok(const struct vtd_pt *pt, u32 level)

@@ -95,6 +95,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },
 	{ "devices", phase_devices },
+	{ "dma-on", platform_dma_enable },	/* after the intercepts opened their DMA windows */
 	{ "coverage", phase_coverage },
 	{ "vmx", arch_vmm_launch },
 };

@@ -9,7 +9,11 @@
 # map only the memory map's RAM). Twice: 39-bit (3-level) and 48-bit (4-level)
 # second-level tables, the second with snoop control (SNP set in the leaves).
 # Each boot also parses q35's MCFG (drivers/pci_mcfg.c) and checks it
-# against PCIEXBAR and a read through ECAM. No Bochs, no slot needed.
+# against PCIEXBAR and a read through ECAM.
+# DMA windows: a second page of the hole opened to 00:1f.2 (domain 2) takes
+# its DMA; re-programmed with that page opened to 00:1f.3 instead, the AHCI's
+# DMA into it must fault.
+# No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
 
 EFI=$REPO/build/tests/vtd/vtd-qemu.efi
@@ -84,6 +88,13 @@ for aw in 39 48; do
 		fail "aw-bits=$aw: the MCFG did not parse or does not name PCIEXBAR's window"
 	grep -aEq "VTD-TEST: PASS ECAM: 00:1f.2's page reads what 0xcf8 reads" "$f" ||
 		fail "aw-bits=$aw: ECAM and 0xcf8 disagree"
+	grep -aEq 'VTD-TEST: PASS DMA by 00:1f.2 into its window landed' "$f" ||
+		fail "aw-bits=$aw: DMA into the AHCI's own window did not land"
+	grep -aq 'vtd: domain 2: 1 device' "$f" || fail "aw-bits=$aw: no domain 2 for the window owner"
+	grep -aEq "VTD-TEST: PASS DMA by 00:1f.2 into 00:1f.3's window did not land" "$f" ||
+		fail "aw-bits=$aw: the AHCI reached another requester's window"
+	grep -aEq "VTD-TEST: PASS fault recorded: write to 00:1f.3's window" "$f" ||
+		fail "aw-bits=$aw: no fault record for another requester's window"
 	grep -aEq 'VTD-TEST: FAIL' "$f" && fail "aw-bits=$aw: $(grep -a -m1 'VTD-TEST: FAIL' "$f" | tr -d '\r')"
 	grep -aEq 'VTD-TEST: RESULT PASS' "$f" || fail "aw-bits=$aw: no RESULT PASS line"
 done

@@ -20,6 +20,7 @@
 #include <drivers/ahci.h>
 #include <drivers/pci.h>
 #include <crypto/xts.h>
+#include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/mm.h>
@@ -82,6 +83,19 @@ void *page_alloc(u32 n)
 	vmm_area[nvmm_area].p = p;
 	vmm_area[nvmm_area++].len = (u64)n * PAGE_SIZE;
 	return p;
+}
+
+/* The DMA windows the intercept opened (platform_dma_window()) for the HBA. */
+static struct { u64 base, end; } win[80];
+static u32 nwin;
+
+int platform_dma_window(u16 bdf, void *va, u64 size)
+{
+	assert_int_equal(bdf, BDF);
+	assert_true(nwin < ARRAY_SIZE(win));
+	win[nwin].base = (u64)va;
+	win[nwin++].end = (u64)va + size;
+	return 0;
 }
 
 static mmio_handler_fn trap_fn;
@@ -256,15 +270,15 @@ static u8 *mdisk_sector(u64 lba, bool create)
 	return mdisk[nmdisk++].data;
 }
 
-/* Every address the device follows must be VMM memory. */
+/* Every address the device follows must be VMM memory in a DMA window (else VT-d faults). */
 static void *dma(u64 pa, u64 len)
 {
 	u32 i;
 
-	for (i = 0; i < nvmm_area; i++)
-		if (pa >= (u64)vmm_area[i].p && pa + len <= (u64)vmm_area[i].p + vmm_area[i].len)
+	for (i = 0; i < nwin; i++)
+		if (pa >= win[i].base && pa + len <= win[i].end)
 			return (void *)pa;
-	fail_msg("device DMA at 0x%llx+0x%llx outside VMM memory", (unsigned long long)pa,
+	fail_msg("device DMA at 0x%llx+0x%llx outside the DMA windows", (unsigned long long)pa,
 		 (unsigned long long)len);
 	return NULL;
 }
@@ -620,6 +634,7 @@ static int setup(void **state)
 	for (i = 0; i < nvmm_area; i++)
 		free(vmm_area[i].p);
 	nvmm_area = 0;
+	nwin = 0;
 	disk0_on = false;
 	trap_fn = NULL;
 	vmm_alias = vmm_alias_len = 0;

@@ -24,6 +24,7 @@
 #include "ata_model/asm/tsc.h"
 #include <asm/apic.h>
 #include <drivers/pci.h>
+#include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/mm.h>
@@ -198,6 +199,29 @@ static void model_pio(u8 *buf, u32 bytes, bool in)
 	}
 }
 
+/* The DMA windows ata.c opened (platform_dma_window()): all the controller may reach. */
+static struct { u64 base, end; } win[8];
+static u32 nwin;
+
+int platform_dma_window(u16 bdf, void *va, u64 size)
+{
+	assert_true(nwin < ARRAY_SIZE(win));
+	win[nwin].base = (u64)(uintptr_t)va;
+	win[nwin++].end = (u64)(uintptr_t)va + size;
+	return 0;
+}
+
+static bool in_window(const void *p, u64 n)
+{
+	u64 a = (u64)(uintptr_t)p;
+	u32 i;
+
+	for (i = 0; i < nwin; i++)
+		if (a >= win[i].base && a + n <= win[i].end)
+			return true;
+	return false;
+}
+
 /* Bus-master DMA: the model insists on a PRD table exactly as long as the transfer. */
 static void model_dma(void)
 {
@@ -211,8 +235,8 @@ static void model_dma(void)
 		u32 n = (prd[1] & 0xffff) ? (prd[1] & 0xfffe) : 0x10000;
 		u8 *a = (u8 *)(uintptr_t)prd[0];
 
-		if (a < arena || a + n > arena + arena_used)
-			m.dma_outside++;
+		if (!in_window(a, n) || !in_window(prd, 8))
+			m.dma_outside++;	/* VT-d would fault it */
 		assert_true(done + n <= total);
 		if (m.dma_in)
 			memcpy(a, m.disk + m.lba * SECT + done, n);
@@ -506,6 +530,7 @@ static int setup(void **state)
 		assert_true(arena != MAP_FAILED);
 	}
 	arena_used = 0;
+	nwin = 0;
 	assert_int_equal(ata_init(&test_vm), 0);
 	return 0;
 }

@@ -901,6 +901,175 @@ static void test_unit_check(void **state)
 	free(r);
 }
 
+/* ---- DMA windows: domain 2 for their owners, never in domain 1 ---- */
+
+#define BDF(b, d, f)	((u16)((b) << 8 | (d) << 3 | (f)))
+
+/* @bdf's context entry, through the root table. */
+static struct vtd_entry ctx_of(const struct vtd *v, u16 bdf)
+{
+	const struct vtd_entry *re = &v->root_table[bdf >> 8], *ctx;
+
+	assert_true(re->lo & VTD_RE_P);
+	ctx = fake_p2v(NULL, re->lo & VTD_SL_ADDR);
+	return ctx[bdf & 0xff];
+}
+
+static void expect_domain(const struct vtd *v, u16 bdf, u16 did)
+{
+	struct vtd_entry c = ctx_of(v, bdf);
+	const struct vtd_pt *pt = did == VTD_DOMAIN_WINDOWS ? &v->pt_win : &v->pt;
+
+	assert_int_equal(c.lo, pt->root_pa | VTD_CE_P);
+	assert_int_equal(c.hi, (u64)did << VTD_CE_DID_SHIFT | VTD_CE_AW_48);
+}
+
+/* Bytes mapped by the leaves below table @t. */
+static u64 mapped_bytes(const u64 *t, u32 level)
+{
+	u64 span = 1ULL << (12 + 9 * (level - 1)), n = 0;
+
+	for (u32 i = 0; i < 512; i++) {
+		if (!t[i])
+			continue;
+		n += level == 1 || (t[i] & VTD_SL_SP) ? span :
+		     mapped_bytes(fake_p2v(NULL, t[i] & VTD_SL_ADDR), level - 1);
+	}
+	return n;
+}
+
+static const struct { u16 bdf; u64 base, size; } test_windows[] = {
+	{ BDF(0, 0x1f, 2), 0x1200000, 2 * MiB },	/* AHCI bounce pool */
+	{ BDF(0, 0x1f, 2), 0x1402000, 0x21000 },	/* a port's shadow list + tables */
+	{ BDF(0, 0x1f, 1), 0x1500000, 0x41000 },	/* IDE bounce + PRD page */
+	{ BDF(3, 0, 0), 0x1fff000, 0x1000 },		/* behind a bridge: bus 3 */
+};
+
+static void add_test_windows(struct vtd *v, const struct vtd_space *sp)
+{
+	for (u32 i = 0; i < ARRAY_SIZE(test_windows); i++)
+		assert_int_equal(vtd_add_window(v, sp, test_windows[i].bdf,
+						test_windows[i].base, test_windows[i].size), 0);
+}
+
+static void test_window_domains(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { pc_map, ARRAY_SIZE(pc_map), 0x1000000, 16 * MiB };
+	u8 *r = fake_unit(CAP_OK, ECAP_OK, 0);
+	struct dmar_info d = one_unit(r);
+	const u16 others[] = { BDF(0, 0, 0), BDF(0, 2, 0), BDF(0, 0x1f, 0), BDF(0, 0x1f, 3),
+			       BDF(0, 0x1e, 2), BDF(3, 0, 1), BDF(2, 0, 0), BDF(0xff, 0x1f, 7),
+			       BDF(1, 0x1f, 2) };
+	u64 win_bytes = 0;
+
+	v = (struct vtd){ .mm = fmm };
+	add_test_windows(&v, &sp);
+	assert_int_equal(v.owner_count, 3);
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);	/* tables built, unit mute */
+	/* context entries: owners in domain 2, every other requester in domain 1 */
+	for (u32 i = 0; i < ARRAY_SIZE(test_windows); i++)
+		expect_domain(&v, test_windows[i].bdf, VTD_DOMAIN_WINDOWS);
+	for (u32 i = 0; i < ARRAY_SIZE(others); i++)
+		expect_domain(&v, others[i], VTD_DOMAIN_ID);
+	for (u32 bus = 0; bus < 256; bus++)
+		for (u32 df = 0; df < 256; df++) {
+			u16 bdf = BDF(bus, 0, 0) | df;
+			bool owner = bdf == BDF(0, 0x1f, 2) || bdf == BDF(0, 0x1f, 1) ||
+				     bdf == BDF(3, 0, 0);
+
+			expect_domain(&v, bdf, owner ? VTD_DOMAIN_WINDOWS : VTD_DOMAIN_ID);
+		}
+	/* domain 1 never maps a window page (nor anything else of the VMM region) */
+	for (u32 i = 0; i < ARRAY_SIZE(test_windows); i++) {
+		win_bytes += test_windows[i].size;
+		for (u64 a = test_windows[i].base; a < test_windows[i].base + test_windows[i].size;
+		     a += PG)
+			expect_map(&v.pt, a, false, 0);
+	}
+	walk_check(&v.pt, v.pt.root, 4, 0);
+	/* domain 2: the windows, page by page, and the same RAM; no other VMM page */
+	for (u32 i = 0; i < ARRAY_SIZE(test_windows); i++)
+		for (u64 a = test_windows[i].base; a < test_windows[i].base + test_windows[i].size;
+		     a += PG)
+			expect_map(&v.pt_win, a, true, 0);
+	expect_map(&v.pt_win, 0x1000000, false, 0);
+	expect_map(&v.pt_win, 0x11ff000, false, 0);
+	expect_map(&v.pt_win, 0x1400000, false, 0);
+	expect_map(&v.pt_win, 0x1401000, false, 0);
+	expect_map(&v.pt_win, 0x1423000, false, 0);
+	expect_map(&v.pt_win, 0x1541000, false, 0);
+	expect_map(&v.pt_win, 0x1ffe000, false, 0);
+	expect_map(&v.pt_win, 0x2000000, true, 2);		/* RAM (the AHCI's FIS area) */
+	expect_map(&v.pt_win, 0x100000000, true, 3);
+	expect_map(&v.pt_win, 0xe0000000, false, 0);		/* MMIO stays out */
+	expect_map(&v.pt_win, 0xfee00000, false, 0);
+	assert_int_equal(mapped_bytes(v.pt_win.root, 4), mapped_bytes(v.pt.root, 4) + win_bytes);
+	/* the windows' context tables: one per bus with an owner */
+	assert_non_null(v.owner_context[0]);
+	assert_non_null(v.owner_context[1]);
+	assert_null(v.owner_context[2]);
+	assert_int_equal(v.root_table[2].lo, v.root_table[4].lo);
+	/* after the tables are built no window opens */
+	assert_int_equal(vtd_add_window(&v, &sp, BDF(0, 0x1f, 2), 0x1100000, PG), -EBUSY);
+	free(r);
+}
+
+/* No window: one domain, one context table, as before. */
+static void test_no_window_one_domain(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { pc_map, ARRAY_SIZE(pc_map), 0x1000000, 16 * MiB };
+	u8 *r = fake_unit(CAP_OK, ECAP_OK, 0);
+	struct dmar_info d = one_unit(r);
+
+	v = (struct vtd){ .mm = fmm };
+	assert_int_equal(vtd_enable_all(&v, &d, &sp), -EIO);
+	assert_null(v.pt_win.root);
+	for (u32 bus = 0; bus < 256; bus++)
+		assert_int_equal(v.root_table[bus].lo, v.root_table[0].lo);
+	expect_domain(&v, BDF(0, 0x1f, 2), VTD_DOMAIN_ID);
+	free(r);
+}
+
+static void test_window_refused(void **state)
+{
+	static struct vtd v;
+	struct vtd_space sp = { pc_map, ARRAY_SIZE(pc_map), 0x1000000, 16 * MiB };
+	u16 ahci = BDF(0, 0x1f, 2);
+	u32 i;
+
+	v = (struct vtd){ .mm = fmm };
+	/* empty, unaligned, wrapping, outside or across the edge of the VMM region */
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1200000, 0), -EINVAL);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1200800, PG), -EINVAL);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1200000, 0x800), -EINVAL);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1200000, 0x1800), -EINVAL);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, ~0xfffULL, 2 * PG), -EINVAL);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x2000000, PG), -EINVAL);	/* RAM */
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0xfec00000, PG), -EINVAL);	/* MMIO */
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0xfff000, PG), -EINVAL);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1fff000, 2 * PG), -EINVAL);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1000000, 16 * MiB), 0);	/* all */
+	assert_int_equal(v.window_count, 1);
+	assert_int_equal(v.owner_count, 1);
+	/* too many owners */
+	v = (struct vtd){ .mm = fmm };
+	for (i = 0; i < VTD_MAX_OWNERS; i++)
+		assert_int_equal(vtd_add_window(&v, &sp, BDF(0, 3, i), 0x1000000, PG), 0);
+	assert_int_equal(vtd_add_window(&v, &sp, BDF(0, 4, 0), 0x1002000, PG), -E2BIG);
+	assert_int_equal(vtd_add_window(&v, &sp, BDF(0, 3, 0), 0x1002000, PG), 0);
+	assert_int_equal(v.owner_count, VTD_MAX_OWNERS);
+	/* too many windows; adjacent ones merge */
+	v = (struct vtd){ .mm = fmm };
+	for (i = 0; i < VTD_PT_MAX_WINDOWS; i++)
+		assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1000000 + 2 * i * PG, PG), 0);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1000000 + 2 * i * PG, PG), -E2BIG);
+	assert_int_equal(v.window_count, VTD_PT_MAX_WINDOWS);
+	assert_int_equal(vtd_add_window(&v, &sp, ahci, 0x1001000, PG), 0);	/* joins two */
+	assert_int_equal(v.window_count, VTD_PT_MAX_WINDOWS - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -925,6 +1094,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ram_only, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_snoop_control, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_unit_check, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_window_domains, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_no_window_one_domain, pt_setup, pt_teardown),
+		cmocka_unit_test_setup_teardown(test_window_refused, pt_setup, pt_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,7 +11,10 @@
  * VGA framebuffer BAR (another device's MMIO, not RAM) lands before VT-d is
  * on and must fault after (only the memory map's RAM is mapped). Then ECAM
  * (drivers/pci_mcfg.c): q35's MCFG parsed, its base the one PCIEXBAR decodes,
- * and 00:1f.2's ECAM page reading what 0xcf8 reads. Results on COM1 as
+ * and 00:1f.2's ECAM page reading what 0xcf8 reads. DMA windows: a second page of the
+ * hole, a window for 00:1f.2 (domain 2), must take its DMA; re-programmed
+ * with that window given to another requester (00:1f.3), the AHCI's DMA into
+ * it must fault. Results on COM1 as
  * "VTD-TEST: ..." lines, ending "VTD-TEST: RESULT PASS|FAIL"; then power-off.
  */
 #include <efi.h>
@@ -25,6 +28,8 @@
 
 #define COM1		0x3f8
 #define AHCI_BDF	((0u << 16) | (0x1fu << 11) | (2u << 8))
+#define AHCI_RID	0x00fa		/* 00:1f.2 as a requester ID */
+#define OTHER_RID	0x00fb		/* 00:1f.3 (SMBus): owns the window in the second run */
 #define PATTERN		0x5a
 #define AHCI_WAIT	50000000U
 
@@ -302,6 +307,43 @@ static int find_dmar(struct dmar_info *dmar)
 	return err;
 }
 
+/* Faults on @page by the AHCI (write or read as @write) since the last poll, over all units. */
+static bool ahci_faulted(struct vtd *v, const void *page, bool write)
+{
+	struct vtd_fault f[4];
+	bool hit = false;
+	u32 i, n;
+
+	for (i = 0; i < v->unit_count; i++) {
+		n = vtd_fault_poll(&v->units[i], f, ARRAY_SIZE(f));
+		while (n--)
+			hit |= f[n].addr == (u64)page && f[n].write == write &&
+			       f[n].source == AHCI_RID;
+	}
+	return hit;
+}
+
+/*
+ * Second run: the tables re-programmed (SRTP, context-cache and IOTLB
+ * invalidation) with the window page owned by another requester: the AHCI,
+ * now in domain 1, must not reach it.
+ */
+static void run_window_other(struct vtd *first, const struct dmar_info *dmar,
+			     const struct vtd_space *sp, u8 *win)
+{
+	static struct vtd vtd2;
+
+	vtd2.mm = first->mm;
+	SetMem(win, PAGE_SIZE, PATTERN);
+	check(!vtd_add_window(&vtd2, sp, OTHER_RID, (u64)win, PAGE_SIZE) &&
+	      !vtd_enable_all(&vtd2, dmar, sp), "re-programmed: window for 00:1f.3 only");
+	if (failures)
+		return;
+	ahci_identify(win);
+	check(page_is(win, PATTERN), "DMA by 00:1f.2 into 00:1f.3's window did not land");
+	check(ahci_faulted(&vtd2, win, true), "fault recorded: write to 00:1f.3's window by 00:1f.2");
+}
+
 static void run(void)
 {
 	static struct dmar_info dmar;
@@ -309,12 +351,13 @@ static void run(void)
 	static struct boot_mem_range mem[BOOT_MEM_MAX];
 	struct vtd_space sp = { .mem = mem };
 	struct vtd_fault f[4];
-	u8 *prot, *allowed, *peer = vga_target();
+	u8 *prot, *win, *allowed, *peer = vga_target();
 	u32 i, n = 0, faults = 0;
 	bool on = true, hit = false;
 
 	check(!find_dmar(&dmar) && dmar.unit_count, "DMAR table found and parsed");
-	prot = alloc_below_4g(1);
+	prot = alloc_below_4g(2);	/* the "VMM region": P, then the window page */
+	win = prot ? prot + PAGE_SIZE : NULL;
 	allowed = alloc_below_4g(1);
 	if (failures || !prot || !allowed || !ahci_setup()) {
 		check(false, "AHCI port 0 set up");
@@ -337,8 +380,11 @@ static void run(void)
 
 	sp.mem_count = get_mem_map(mem, BOOT_MEM_MAX);
 	sp.hole_base = (u64)prot;
-	sp.hole_size = PAGE_SIZE;
+	sp.hole_size = 2 * PAGE_SIZE;
 	vtd.mm = (struct vtd_mm){ mm_alloc, mm_v2p, NULL, NULL };
+	SetMem(win, PAGE_SIZE, PATTERN);
+	check(!vtd_add_window(&vtd, &sp, AHCI_RID, (u64)win, PAGE_SIZE),
+	      "DMA window for 00:1f.2 on the hole's second page");
 	check(!vtd_enable_all(&vtd, &dmar, &sp), "vtd_enable_all");
 	for (i = 0; i < vtd.unit_count; i++)
 		on &= vtd.units[i].enabled &&
@@ -352,7 +398,7 @@ static void run(void)
 		n = vtd_fault_poll(&vtd.units[i], f, ARRAY_SIZE(f));
 		faults += n;
 		while (n--)
-			hit |= f[n].addr == (u64)prot && f[n].write && f[n].source == 0x00fa;
+			hit |= f[n].addr == (u64)prot && f[n].write && f[n].source == AHCI_RID;
 	}
 	check(page_is(prot, PATTERN), "DMA into the protected page did not land");
 	check(hit, "fault recorded: write to the protected page by 00:1f.2");
@@ -361,7 +407,7 @@ static void run(void)
 	for (i = 0, hit = false; i < vtd.unit_count; i++) {
 		n = vtd_fault_poll(&vtd.units[i], f, ARRAY_SIZE(f));
 		while (n--)
-			hit |= f[n].addr == (u64)peer && f[n].write && f[n].source == 0x00fa;
+			hit |= f[n].addr == (u64)peer && f[n].write && f[n].source == AHCI_RID;
 	}
 	check(peer[0] == PATTERN && peer[511] == PATTERN && !is_identify(peer),
 	      "peer-to-peer DMA into the display BAR did not land");
@@ -383,7 +429,7 @@ static void run(void)
 	for (i = 0, hit = false; i < vtd.unit_count; i++) {
 		n = vtd_fault_poll(&vtd.units[i], f, ARRAY_SIZE(f));
 		while (n--)
-			hit |= f[n].addr == (u64)prot && !f[n].write && f[n].source == 0x00fa;
+			hit |= f[n].addr == (u64)prot && !f[n].write && f[n].source == AHCI_RID;
 	}
 	check(hit, "fault recorded: read of the protected page by 00:1f.2");
 	check(ahci_cmd(ATA_WRITE_DMA_EXT, 2, allowed), "WRITE DMA EXT from an allowed page");
@@ -392,9 +438,12 @@ static void run(void)
 	      allowed[511] != PATTERN, "the protected page's bytes did not reach the disk");
 	check(ahci_cmd(ATA_READ_DMA_EXT, 2, allowed) && allowed[0] == WPATTERN &&
 	      allowed[511] == WPATTERN, "an allowed page's bytes reached the disk");
+	check(ahci_identify(win) && is_identify(win), "DMA by 00:1f.2 into its window landed");
+	check(!ahci_faulted(&vtd, win, true), "no fault for 00:1f.2's window");
 	for (i = 0, n = 0; i < vtd.unit_count; i++)
 		n += vtd_unit_check(&vtd, &vtd.units[i]) != 0;
 	check(n == 0, "every unit still translates with our root table (vtd_unit_check)");
+	run_window_other(&vtd, &dmar, &sp, win);
 	log_printk(LOG_INFO, "VTD-TEST: %u fault(s) on the protected page, %u table pages, %u memory map entries\n",
 		   faults, vtd.pt.table_pages, sp.mem_count);
 }

@@ -7,12 +7,13 @@
  * driver runs in the VMM and in the test-only EFI program tests/vtd/.
  *
  * What is done: legacy-mode root/context tables, every bus/devfn of every
- * unit in domain 1, translation type 0 (untranslated requests only: ATS
- * translated requests fault), one set of second-level tables that
- * identity-maps the RAM of the firmware's memory map and the RMRRs, less the
- * holes (the VMM region and the units' own registers): device MMIO and
- * unclaimed space stay unmapped, so peer-to-peer DMA that reaches the unit
- * faults. Leaves force snooping (SNP) where every unit has snoop control.
+ * unit in domain 1 but the owners of DMA windows (domain 2), translation
+ * type 0 (untranslated requests only: ATS translated requests fault);
+ * domain 1's second-level tables identity-map the RAM of the firmware's
+ * memory map and the RMRRs, less the holes (the VMM region and the units'
+ * own registers): device MMIO and unclaimed space stay unmapped, so
+ * peer-to-peer DMA that reaches the unit faults. Domain 2's map the same
+ * plus the windows: VMM pages a controller the VMM drives itself DMAs into. Leaves force snooping (SNP) where every unit has snoop control.
  * Register-based invalidation; polled fault records; a re-check at each
  * poll that translation is still on with our root table.
  * Not done: interrupt remapping (stays off), queued invalidation, ATS/PRI,
@@ -97,6 +98,7 @@ struct vtd_mm {
 
 #define VTD_PT_MAX_HOLES	16
 #define VTD_PT_MAX_RANGES	528	/* a full boot memory map plus every RMRR */
+#define VTD_PT_MAX_WINDOWS	160	/* 4 AHCI HBAs x (bounce + 32 ports) + IDE, rounded */
 
 /* Second-level entry bits (VT-d 4.1 §9.8); leaves are R+W (+SNP), no EMT bits. */
 #define VTD_SL_R		BIT(0)
@@ -121,6 +123,8 @@ struct vtd_range {
  * @snoop: leaves carry VTD_SL_SNP (set it only when every unit has ECAP.SC).
  * @ranges: what is mapped (sorted, merged); nothing else is.
  * @holes: taken out of @ranges (the VMM region, register pages).
+ * @windows: mapped even inside a hole (VMM pages a controller the VMM
+ *	drives may DMA into; only in the tables of the domain that owns them).
  * @root/@root_pa: the top-level table; @table_pages: pages allocated.
  */
 struct vtd_pt {
@@ -133,10 +137,18 @@ struct vtd_pt {
 	struct vtd_range ranges[VTD_PT_MAX_RANGES];
 	u32 hole_count;
 	struct vtd_range holes[VTD_PT_MAX_HOLES];
+	u32 window_count;
+	struct vtd_range windows[VTD_PT_MAX_WINDOWS];
 	u64 *root;
 	u64 root_pa;
 	u32 table_pages;
 };
+
+/*
+ * vtd_range_insert - insert [@b, @e) into the sorted list @r of *@count
+ * ranges (room for @max), merged with the ranges it touches. 0 or -E2BIG.
+ */
+int vtd_range_insert(struct vtd_range *r, u32 *count, u32 max, u64 b, u64 e);
 
 /*
  * vtd_pt_init - prepare @pt: @levels 3 or 4, an identity map of nothing yet
@@ -159,8 +171,15 @@ int vtd_pt_add_range(struct vtd_pt *pt, u64 base, u64 size);
 int vtd_pt_add_hole(struct vtd_pt *pt, u64 base, u64 size);
 
 /*
+ * vtd_pt_add_window - map [@base, @base + @size) (page aligned) even where
+ * a hole covers it; merged with the windows it touches. Returns 0, -EINVAL
+ * (empty, unaligned or wrapping) or -E2BIG (table full).
+ */
+int vtd_pt_add_window(struct vtd_pt *pt, u64 base, u64 size);
+
+/*
  * vtd_pt_build - build the tables: every page of the ranges below @top and
- * outside the holes identity-mapped R+W (+SNP), with the largest leaf that
+ * outside the holes, and every page of the windows below @top, identity-mapped R+W (+SNP), with the largest leaf that
  * the alignment, the ranges, the holes and @page_sizes allow; everything
  * else not present.
  * Tables are flushed through @mm->flush when set. Returns 0 or -ENOMEM.
@@ -188,6 +207,7 @@ struct vtd_entry {
 #define VTD_CE_AW_48		2	/* 4-level */
 #define VTD_CE_DID_SHIFT	8
 #define VTD_DOMAIN_ID		1	/* every device; 0 is reserved when CAP.CM */
+#define VTD_DOMAIN_WINDOWS	2	/* the owners of DMA windows (vtd_add_window()) */
 
 /* vtd_root_entry - a present root entry pointing to the context table at @ctx_pa. */
 struct vtd_entry vtd_root_entry(u64 ctx_pa);
@@ -199,6 +219,8 @@ struct vtd_entry vtd_root_entry(u64 ctx_pa);
 struct vtd_entry vtd_context_entry(u64 slpt_pa, u32 levels, u16 did);
 
 /* --- Remapping units (vtd.c) --- */
+
+#define VTD_MAX_OWNERS		8	/* devices with DMA windows (AHCI HBAs, IDE) */
 
 /*
  * struct vtd_unit - one remapping unit as the driver drives it.
@@ -228,19 +250,31 @@ struct vtd_fault {
 };
 
 /*
- * struct vtd - all units of the platform and the one set of tables they share.
+ * struct vtd - all units of the platform and the tables they share.
  * @mm: allocation, set by the caller; vtd_enable_all() sets @mm.flush to
  *	vtd_clflush() when a unit does not snoop (ECAP.C = 0). Registers and
  *	tables are used at their physical address (identity-mapped in the VMM
  *	and under UEFI).
+ * @pt: domain 1, every requester but the window owners: RAM, no window.
+ * @pt_win: domain 2, the window owners (@owners, requester IDs): RAM and
+ *	the windows (@windows); built only when there is a window.
+ * @context_table: domain 1 for every devfn; @owner_context: per bus of an
+ *	owner, a copy with that bus's owners in domain 2 (root entries of
+ *	other buses point to @context_table).
  */
 struct vtd {
 	struct vtd_mm mm;
 	u32 unit_count;
 	struct vtd_unit units[DMAR_MAX_UNITS];
 	struct vtd_pt pt;
+	struct vtd_pt pt_win;
+	u32 owner_count;
+	u16 owners[VTD_MAX_OWNERS];
+	u32 window_count;
+	struct vtd_range windows[VTD_PT_MAX_WINDOWS];
 	struct vtd_entry *root_table;
 	struct vtd_entry *context_table;
+	struct vtd_entry *owner_context[VTD_MAX_OWNERS];
 };
 
 struct boot_mem_range;
@@ -281,6 +315,25 @@ bool vtd_mem_dma_target(u32 type);
  */
 int vtd_enable_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp);
 
+/*
+ * vtd_probe_all / vtd_enable_probed - vtd_enable_all() in two steps: read
+ * the units' capabilities and check the RMRRs against @sp's hole; then
+ * build the tables and turn translation on. Same returns.
+ */
+int vtd_probe_all(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp);
+int vtd_enable_probed(struct vtd *v, const struct dmar_info *dmar, const struct vtd_space *sp);
+
+/*
+ * vtd_add_window - requester @bdf (bus << 8 | devfn), a controller the VMM
+ * drives itself, may DMA into [@pa, @pa + @size): pages of @sp's hole (the
+ * VMM region) and nothing else. @bdf's context entry then names domain 2
+ * (RAM and every window); every other requester stays in domain 1, which
+ * never maps a window. Only before the tables are built. Returns 0,
+ * -EINVAL (empty, unaligned, wrapping, not inside the hole), -E2BIG (too
+ * many owners or windows) or -EBUSY (tables already built).
+ */
+int vtd_add_window(struct vtd *v, const struct vtd_space *sp, u16 bdf, u64 pa, u64 size);
+
 /* vtd_clflush - a struct vtd_mm.flush: clflush every line of [@p, @p + @len). */
 void vtd_clflush(void *ctx, const void *p, u64 len);
 
@@ -306,15 +359,31 @@ struct boot_info;
 struct vm;
 
 /*
- * vtd_boot_phase - the "vtd" boot phase: no DMAR table -> log and go on;
- * otherwise every unit must end up translating, or the boot stops
- * (VMM_ERR_IOMMU).
+ * vtd_boot_phase - the "dma" boot phase: no DMAR table -> log and go on;
+ * otherwise the units are found and probed (a malformed DMAR or a unit
+ * without usable tables stops the boot: VMM_ERR_IOMMU). Translation is
+ * turned on later, by vtd_enable_phase(), once the device intercepts have
+ * registered their windows (vtd_dma_window()).
  */
 int vtd_boot_phase(struct boot_info *bi);
 
 /*
- * vtd_intercept_init - hide the units' registers from the guest (reads 0,
- * writes dropped, logged once) so it cannot turn translation off.
+ * vtd_dma_window - platform_dma_window() on VT-d: vtd_add_window() for
+ * the VMM memory at @va. 0 without remapping hardware; otherwise 0 or the
+ * error, logged. Before vtd_enable_phase() only (-EBUSY after).
+ */
+int vtd_dma_window(u16 bdf, void *va, u64 size);
+
+/*
+ * vtd_enable_phase - the "dma-on" boot phase, after the devices phase: build
+ * the tables (domain 1, and domain 2 with the windows) and turn translation
+ * on in every unit, or stop the boot (VMM_ERR_IOMMU). Nothing without DMAR.
+ */
+int vtd_enable_phase(struct boot_info *bi);
+
+/*
+ * vtd_intercept_init - hide the probed units' registers from the guest
+ * (reads 0, writes dropped, logged once) so it cannot turn translation off.
  */
 int vtd_intercept_init(struct vm *vm);
 

@@ -32,9 +32,9 @@ extern const struct device_intercept platform_intercepts[];
 struct boot_info;
 
 /*
- * platform_dma_phase - the "dma" boot phase: confine device DMA to guest
- * memory (the platform's IOMMU); no such hardware -> log and 0; hardware
- * present but not enabled -> an error, and the boot stops.
+ * platform_dma_phase - the "dma" boot phase: find the platform's IOMMU; no
+ * such hardware -> log and 0; hardware present but unusable -> an error,
+ * and the boot stops.
  */
 int platform_dma_phase(struct boot_info *bi);
 
@@ -45,6 +45,24 @@ int platform_dma_phase(struct boot_info *bi);
  * and the boot stops. None -> log and 0.
  */
 int platform_pci_phase(struct boot_info *bi);
+
+/*
+ * platform_dma_window - device @bdf, a controller the VMM drives itself,
+ * may DMA into [@va, @va + @size) of VMM memory (page aligned: bounce
+ * buffers, PRD tables, shadow command lists it hands the device). Under an
+ * IOMMU no other device reaches it (without one, nothing confines DMA).
+ * Called by device intercepts in the devices phase,
+ * before platform_dma_enable(). Returns 0 (also without an IOMMU) or a
+ * negative errno: the intercept's set-up fails.
+ */
+int platform_dma_window(u16 bdf, void *va, u64 size);
+
+/*
+ * platform_dma_enable - the "dma-on" boot phase, after the devices phase:
+ * confine device DMA to guest memory and the windows; hardware present but
+ * not enabled -> an error, and the boot stops.
+ */
+int platform_dma_enable(struct boot_info *bi);
 
 /*
  * platform_poll_faults - log what the platform's IOMMU recorded (DMA faults)
