@@ -61,6 +61,11 @@ static void vapic_init_cpu(struct per_cpu *pc, struct per_cpu *t)
 		       pc->cpu_id, t->cpu_id, t->apic_id);
 }
 
+static bool vapic_under_vmx(const struct per_cpu *t)
+{
+	return t->state == CPU_WAIT_SIPI || t->state == CPU_RUNNING;
+}
+
 /*
  * vapic_each_target - call @fn for each vCPU of @pc's VM the ICR write
  * addresses (lowest priority: the first only); the number called. Only CPUs
@@ -75,7 +80,7 @@ static u32 vapic_each_target(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2ap
 
 	for (c = 0; c < PERCPU_MAX; c++) {
 		t = percpu_get(c);
-		if (!t || t->vm != pc->vm)
+		if (!t || t->vm != pc->vm || !vapic_under_vmx(t))
 			continue;
 		vapic_target(t, x2apic, &tgt);
 		if (!apic_icr_hits(icr_lo, dest, x2apic, t == pc, &tgt))

@@ -35,12 +35,6 @@ static const struct ept_mm vmm_ept_mm = {
 	.phys_to_virt = mm_p2v,
 };
 
-void arch_vm_intercept_msr_write(struct vm *vm, u32 msr)
-{
-	if (msr < MSR_BITMAP_LOW_END)
-		vm->arch.msr_bitmap[2048 + msr / 8] |= 1 << (msr % 8);
-}
-
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count)
 {
 	u32 p;

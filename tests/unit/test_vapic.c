@@ -75,7 +75,13 @@ static void test_outside_vmx_refused(void **state)
 	assert_int_equal(vapic_x2apic_icr_write(&cpus[0], ICR(5, 0x4400)), 0);	/* NMI */
 	assert_int_equal(vapic_x2apic_icr_write(&cpus[0], ICR(5, 0x469a)), 0);	/* SIPI */
 	assert_int_equal(vapic_x2apic_icr_write(&cpus[0], ICR(0x20004, 0x48fd)), 0);	/* logical */
-	assert_int_equal(nsent + raw_writes, 0);
+	/* A CPU the VMM knows but could not bring under VMX is no target either. */
+	cpus[1].state = CPU_FAILED;
+	assert_int_equal(vapic_x2apic_icr_write(&cpus[0], ICR(1, 0x40fd)), 0);
+	assert_int_equal(vapic_x2apic_icr_write(&cpus[0], ICR(0xffffffff, 0x4400)), 0);
+	assert_int_equal(nsent, 1);
+	assert_int_equal(sent[0].apic_id, 0);
+	assert_int_equal(raw_writes, 0);
 }
 
 /* Broadcasts and shorthands: one IPI per CPU under the VMM, never a broadcast on the wire. */
