@@ -174,25 +174,47 @@ bool vmx_msr_debugctl_ok(u64 val, bool bus_lock)
 	return !(val & ~ok);
 }
 
-/* Log a refused access once per MSR of the bitmap ranges, others rate-limited. */
-static void msr_refused(struct per_cpu *pc, u32 msr, bool write, u64 val, const char *why)
+/* One bit per MSR of the bitmap ranges: logged already. */
+struct msr_log {
+	u8 logged[2 * 1024];
+	u32 others;		/* MSRs outside the ranges: rate-limited */
+};
+
+/* Whether @msr is logged for the first time in @log. */
+static bool msr_first(struct msr_log *log, u32 msr)
 {
-	static u8 logged[2 * 1024];
-	static u32 others;
+	u8 *logged = log->logged;
 	int bit = bitmap_bit(msr);
 
-	if (bit >= 0) {
-		if (logged[bit / 8] & (1U << (bit % 8)))
-			return;
-		logged[bit / 8] |= (u8)(1U << (bit % 8));
-	} else if (!log_ratelimit(&others)) {
+	if (bit < 0)
+		return log_ratelimit(&log->others);
+	if (logged[bit / 8] & (1U << (bit % 8)))
+		return false;
+	logged[bit / 8] |= (u8)(1U << (bit % 8));
+	return true;
+}
+
+static void msr_refused(struct per_cpu *pc, u32 msr, bool write, u64 val, const char *why)
+{
+	static struct msr_log refused;
+
+	if (!msr_first(&refused, msr))
 		return;
-	}
 	if (write)
 		pr_warn("cpu%u: guest WRMSR 0x%x = 0x%lx refused (#GP): %s\n", pc->cpu_id, msr,
 			val, why);
 	else
 		pr_warn("cpu%u: guest RDMSR 0x%x refused (#GP): %s\n", pc->cpu_id, msr, why);
+}
+
+/* The first exit of an MSR the table lets through (debug: what a boot makes exit). */
+static void msr_handled(struct per_cpu *pc, u32 msr, bool write, const struct msr_rule *r)
+{
+	static struct msr_log handled;
+
+	if (msr_first(&handled, msr))
+		pr_dbg("cpu%u: guest %s 0x%x (%s) handled by the VMM\n", pc->cpu_id,
+		       write ? "WRMSR" : "RDMSR", msr, r->name);
 }
 
 int vmx_msr_read(struct per_cpu *pc, u32 msr, u64 *val)
@@ -203,6 +225,7 @@ int vmx_msr_read(struct per_cpu *pc, u32 msr, u64 *val)
 		msr_refused(pc, msr, false, 0, r ? r->name : "not in the MSR table");
 		return -EPERM;
 	}
+	msr_handled(pc, msr, false, r);
 	if (r->rd == MSR_R_CONST) {
 		*val = r->value;
 		return 0;
@@ -260,6 +283,7 @@ int vmx_msr_write(struct per_cpu *pc, u32 msr, u64 val)
 		msr_refused(pc, msr, true, val, r ? r->name : "not in the MSR table");
 		return -EPERM;
 	}
+	msr_handled(pc, msr, true, r);
 	rc = msr_write_checked(pc, r, msr, val);
 	if (rc == -EINVAL)
 		msr_refused(pc, msr, true, val, "bits the VMM keeps");
