@@ -207,13 +207,13 @@ static void msr_refused(struct per_cpu *pc, u32 msr, bool write, u64 val, const 
 		pr_warn("cpu%u: guest RDMSR 0x%x refused (#GP): %s\n", pc->cpu_id, msr, why);
 }
 
-/* The first exit of an MSR the table lets through (debug: what a boot makes exit). */
+/* The first exit of an MSR the table lets through: what a boot makes exit (a few lines). */
 static void msr_handled(struct per_cpu *pc, u32 msr, bool write, const struct msr_rule *r)
 {
 	static struct msr_log handled;
 
 	if (msr_first(&handled, msr))
-		pr_dbg("cpu%u: guest %s 0x%x (%s) handled by the VMM\n", pc->cpu_id,
+		pr_info("cpu%u: guest %s 0x%x (%s) exits: handled by the VMM (logged once)\n", pc->cpu_id,
 		       write ? "WRMSR" : "RDMSR", msr, r->name);
 }
 
