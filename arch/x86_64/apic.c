@@ -3,30 +3,8 @@
 #include <asm/io.h>
 #include <asm/processor.h>
 
-#define APIC_BASE_X2APIC	BIT(10)
-#define APIC_ICR_LO		0x300
-#define APIC_ICR_HI		0x310
-#define APIC_ICR_BUSY		BIT(12)
-#define MSR_X2APIC_ICR		0x830
 #define PIT_HZ			1193182
-#define MSR_X2APIC_BASE		0x800
-#define APIC_VERSION		0x30
-#define APIC_TPR		0x80
-#define APIC_EOI		0xb0
-#define APIC_LDR		0xd0
-#define APIC_DFR		0xe0
-#define APIC_SVR		0xf0
-#define APIC_ISR		0x100
-#define APIC_ESR		0x280
-#define APIC_LVT_CMCI		0x2f0
-#define APIC_LVT_TIMER		0x320
-#define APIC_LVT_THERMAL	0x330
-#define APIC_LVT_PERF		0x340
-#define APIC_LVT_LINT0		0x350
-#define APIC_LVT_LINT1		0x360
-#define APIC_LVT_ERROR		0x370
-#define APIC_TMICT		0x380
-#define APIC_LVT_MASKED		BIT(16)
+#define APIC_ICR_SEND_MASK	(APIC_ICR_VECTOR | APIC_ICR_DM_MASK | APIC_LEVEL_ASSERT)
 
 static volatile u32 *xapic_reg(u32 off)
 {
@@ -45,6 +23,7 @@ int apic_send_ipi(u32 apic_id, u32 icr_low)
 {
 	u32 spin = 1000000, guest_hi;
 
+	icr_low &= APIC_ICR_SEND_MASK;
 	if (apic_x2apic_mode()) {
 		wrmsr(MSR_X2APIC_ICR, ((u64)apic_id << 32) | icr_low);
 		return 0;
@@ -61,14 +40,14 @@ int apic_send_ipi(u32 apic_id, u32 icr_low)
 static u32 apic_read(u32 off)
 {
 	if (apic_x2apic_mode())
-		return (u32)rdmsr(MSR_X2APIC_BASE + off / 16);
+		return (u32)rdmsr(MSR_X2APIC_FIRST + off / 16);
 	return *xapic_reg(off);
 }
 
 static void apic_write(u32 off, u32 val)
 {
 	if (apic_x2apic_mode())
-		wrmsr(MSR_X2APIC_BASE + off / 16, val);
+		wrmsr(MSR_X2APIC_FIRST + off / 16, val);
 	else
 		*xapic_reg(off) = val;
 }

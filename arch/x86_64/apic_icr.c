@@ -9,16 +9,32 @@
 
 enum apic_icr_action apic_icr_classify(u32 icr_lo)
 {
-	if ((icr_lo & APIC_ICR_DM_MASK) == APIC_DM_SIPI)
-		return APIC_ICR_SIPI;
-	if ((icr_lo & APIC_ICR_DM_MASK) != APIC_DM_INIT)
+	switch (icr_lo & APIC_ICR_DM_MASK) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
+	case APIC_DM_SMI:
+	case APIC_DM_NMI:
 		return APIC_ICR_FORWARD;
-	return (icr_lo & APIC_ICR_LEVEL_BIT) ? APIC_ICR_INIT : APIC_ICR_DROP;
+	case APIC_DM_INIT:
+		return (icr_lo & APIC_ICR_LEVEL_BIT) ? APIC_ICR_INIT : APIC_ICR_DROP;
+	case APIC_DM_SIPI:
+		return APIC_ICR_SIPI;
+	default:
+		return APIC_ICR_REFUSE;
+	}
 }
 
-u32 apic_icr_unicast(u32 icr_lo)
+u32 apic_icr_build(u32 icr_lo)
 {
-	return icr_lo & ~((3U << 18) | APIC_ICR_LOGICAL);
+	u32 dm = icr_lo & APIC_ICR_DM_MASK;
+	bool vectored = dm == APIC_DM_FIXED || dm == APIC_DM_LOWEST || dm == APIC_DM_SIPI;
+
+	return (vectored ? icr_lo & APIC_ICR_VECTOR : 0) | dm | APIC_LEVEL_ASSERT;
+}
+
+bool apic_icr_x2apic_valid(u64 icr)
+{
+	return !((u32)icr & X2APIC_ICR_RESERVED);
 }
 
 u32 apic_x2apic_ldr(u32 apic_id)

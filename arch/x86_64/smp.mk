@@ -21,3 +21,10 @@ $(BUILD)/tests/test_mmio: $(BUILD)/host/tests/unit/test_mmio.o $(BUILD)/host/vmm
 		$(BUILD)/host/vmm/lib/string.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# Guest ICR writes end to end (vapic.c) against a model of the local APIC.
+UNIT_TESTS += $(BUILD)/tests/test_vapic
+$(BUILD)/tests/test_vapic: $(BUILD)/host/tests/unit/test_vapic.o $(BUILD)/host/arch/x86_64/vapic.o \
+		$(BUILD)/host/arch/x86_64/apic_icr.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The guest's ICR writes: INIT emulated, everything else passed on (asm/vapic.h). */
+/* The guest's ICR writes: INIT emulated, other IPIs rebuilt per target under VMX (asm/vapic.h). */
 #include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/processor.h>
@@ -12,10 +12,6 @@
 #include <mamori/smp.h>
 #include <mamori/vm.h>
 
-#define APIC_REG_LDR		0xd0
-#define APIC_REG_DFR		0xe0
-#define APIC_REG_ICR_LO		0x300
-#define APIC_REG_ICR_HI		0x310
 #define VAPIC_KICK_SPINS	2000000		/* between NMI kicks of a slow target */
 #define VAPIC_KICKS		50
 
@@ -65,22 +61,36 @@ static void vapic_init_cpu(struct per_cpu *pc, struct per_cpu *t)
 		       pc->cpu_id, t->cpu_id, t->apic_id);
 }
 
-/* vapic_each_target - call @fn for each vCPU of @pc's VM the ICR write addresses. */
-static void vapic_each_target(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic,
-			      void (*fn)(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo))
+static bool vapic_under_vmx(const struct per_cpu *t)
+{
+	return t->state == CPU_WAIT_SIPI || t->state == CPU_RUNNING;
+}
+
+/*
+ * vapic_each_target - call @fn for each vCPU of @pc's VM the ICR write
+ * addresses (lowest priority: the first only); the number called. Only CPUs
+ * under the VMM are candidates: an IPI never reaches a processor outside VMX.
+ */
+static u32 vapic_each_target(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic,
+			     void (*fn)(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo))
 {
 	struct apic_target tgt;
 	struct per_cpu *t;
-	u32 c;
+	u32 c, n = 0;
 
 	for (c = 0; c < PERCPU_MAX; c++) {
 		t = percpu_get(c);
-		if (!t || t->vm != pc->vm)
+		if (!t || t->vm != pc->vm || !vapic_under_vmx(t))
 			continue;
 		vapic_target(t, x2apic, &tgt);
-		if (apic_icr_hits(icr_lo, dest, x2apic, t == pc, &tgt))
-			fn(pc, t, icr_lo);
+		if (!apic_icr_hits(icr_lo, dest, x2apic, t == pc, &tgt))
+			continue;
+		fn(pc, t, icr_lo);
+		n++;
+		if ((icr_lo & APIC_ICR_DM_MASK) == APIC_DM_LOWEST)
+			break;
 	}
+	return n;
 }
 
 static void vapic_init_one(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo)
@@ -88,20 +98,33 @@ static void vapic_init_one(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo)
 	vapic_init_cpu(pc, t);
 }
 
-/* A SIPI goes to each target separately (apic_icr_unicast()). */
-static void vapic_sipi_one(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo)
+/* Fixed, lowest priority, SMI, NMI, SIPI: one IPI per target, from validated fields. */
+static void vapic_ipi_one(struct per_cpu *pc, struct per_cpu *t, u32 icr_lo)
 {
-	apic_send_ipi(t->apic_id, apic_icr_unicast(icr_lo));
+	apic_send_ipi(t->apic_id, apic_icr_build(icr_lo));
 }
 
-static void vapic_send_init(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
+/* vapic_icr_write - a guest ICR write of @icr_lo to destination @dest. */
+static void vapic_icr_write(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
 {
-	vapic_each_target(pc, icr_lo, dest, x2apic, vapic_init_one);
-}
+	static u32 refused;
+	enum apic_icr_action act = apic_icr_classify(icr_lo);
+	u32 n;
 
-static void vapic_send_sipi(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2apic)
-{
-	vapic_each_target(pc, icr_lo, dest, x2apic, vapic_sipi_one);
+	if (act == APIC_ICR_DROP)
+		return;
+	if (act == APIC_ICR_REFUSE) {
+		if (log_ratelimit(&refused))
+			pr_warn("cpu%u: guest IPI with reserved delivery mode (ICR 0x%x) refused\n",
+				pc->cpu_id, icr_lo);
+		return;
+	}
+	n = vapic_each_target(pc, icr_lo, dest, x2apic,
+			      act == APIC_ICR_INIT ? vapic_init_one : vapic_ipi_one);
+	/* A shorthand may address nobody (others, alone); a named destination may not. */
+	if (!n && APIC_ICR_SHORTHAND(icr_lo) == APIC_SH_NONE && log_ratelimit(&refused))
+		pr_warn("cpu%u: guest IPI (ICR 0x%x) to APIC %s 0x%x refused: no CPU under the VMM there\n",
+			pc->cpu_id, icr_lo, (icr_lo & APIC_ICR_LOGICAL) ? "logical" : "ID", dest);
 }
 
 static volatile u32 *vapic_reg(u64 gpa)
@@ -122,25 +145,13 @@ static int vapic_mmio(struct vm *vm, void *priv, u64 gpa, u32 size, bool write, 
 		*val = *vapic_reg(gpa);	/* the read half of an XCHG */
 		return 0;
 	}
-	if (off == APIC_REG_LDR)
+	if (off == APIC_LDR)
 		pc->guest_ldr = (u32)*val;
-	else if (off == APIC_REG_DFR)
+	else if (off == APIC_DFR)
 		pc->guest_dfr = (u32)*val;
-	if (off == APIC_REG_ICR_LO) {
-		switch (apic_icr_classify((u32)*val)) {
-		case APIC_ICR_INIT:
-			vapic_send_init(pc, (u32)*val, *vapic_reg(base + APIC_REG_ICR_HI) >> 24,
-					false);
-			return 0;
-		case APIC_ICR_DROP:
-			return 0;
-		case APIC_ICR_SIPI:
-			vapic_send_sipi(pc, (u32)*val, *vapic_reg(base + APIC_REG_ICR_HI) >> 24,
-					false);
-			return 0;
-		default:
-			break;
-		}
+	if (off == APIC_ICR_LO) {
+		vapic_icr_write(pc, (u32)*val, *vapic_reg(base + APIC_ICR_HI) >> 24, false);
+		return 0;
 	}
 	*vapic_reg(gpa) = (u32)*val;
 	return 0;
@@ -162,18 +173,16 @@ int vapic_apic_base_write(struct per_cpu *pc, u64 val)
 
 int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val)
 {
-	switch (apic_icr_classify((u32)val)) {
-	case APIC_ICR_INIT:
-		vapic_send_init(pc, (u32)val, (u32)(val >> 32), true);
-		return 0;
-	case APIC_ICR_DROP:
-		return 0;
-	case APIC_ICR_SIPI:
-		vapic_send_sipi(pc, (u32)val, (u32)(val >> 32), true);
-		return 0;
-	default:
-		return wrmsr_safe(MSR_X2APIC_ICR, val) ? -EINVAL : 0;
+	static u32 refused;
+
+	if (!apic_x2apic_mode() || !apic_icr_x2apic_valid(val)) {
+		if (log_ratelimit(&refused))
+			pr_warn("cpu%u: guest x2APIC ICR write 0x%lx refused (#GP): %s\n", pc->cpu_id,
+				val, apic_x2apic_mode() ? "reserved bits set" : "APIC in xAPIC mode");
+		return -EINVAL;
 	}
+	vapic_icr_write(pc, (u32)val, (u32)(val >> 32), true);
+	return 0;
 }
 
 void vapic_cpu_reset(struct per_cpu *pc)
@@ -201,8 +210,6 @@ int vapic_init(struct vm *vm)
 	int rc;
 
 	vapic_cpu_reset(this_cpu());
-	arch_vm_intercept_msr_write(vm, MSR_X2APIC_ICR);
-	arch_vm_intercept_msr_write(vm, MSR_IA32_APIC_BASE);
 	rc = vm_register_mmio(vm, base, PAGE_SIZE, MMIO_TRAP_WRITE, "xapic", vapic_mmio, NULL);
 	if (rc)
 		pr_err("vm%u: cannot intercept the local APIC page at 0x%lx (%d)\n", vm->id,

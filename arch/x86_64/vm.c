@@ -4,6 +4,7 @@
 #include <asm/mtrr.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/vmx_msr.h>
 #include <asm/vmx_setup.h>
 #include <mamori/boot_info.h>
 #include <mamori/log.h>
@@ -33,37 +34,6 @@ const struct ept_mm vmm_ept_mm = {
 	.virt_to_phys = mm_v2p,
 	.phys_to_virt = mm_p2v,
 };
-
-/* MSRs every access to which exits (the rest pass through). */
-static bool msr_is_owned(u32 msr)
-{
-	return msr == MSR_IA32_FEATURE_CONTROL ||
-	       (msr >= MSR_IA32_VMX_FIRST && msr <= MSR_IA32_VMX_LAST);
-}
-
-bool arch_msr_owned(u32 msr)
-{
-	return msr_is_owned(msr);
-}
-
-static void msr_bitmap_init(u8 *bm)
-{
-	u32 msr;
-
-	/* Low MSRs: read bitmap at 0, write bitmap at 2048 (SDM 25.6.9). */
-	for (msr = 0; msr < 0x2000; msr++) {
-		if (!msr_is_owned(msr))
-			continue;
-		bm[msr / 8] |= 1 << (msr % 8);
-		bm[2048 + msr / 8] |= 1 << (msr % 8);
-	}
-}
-
-void arch_vm_intercept_msr_write(struct vm *vm, u32 msr)
-{
-	if (msr < 0x2000)
-		vm->arch.msr_bitmap[2048 + msr / 8] |= 1 << (msr % 8);
-}
 
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count)
 {
@@ -123,7 +93,7 @@ int arch_vm_init(struct vm *vm, const struct boot_info *bi)
 	a->hidden_base = bi->vmm_base;
 	a->hidden_size = bi->vmm_size;
 	a->vpid = (u16)(vm->id + 1);
-	msr_bitmap_init(a->msr_bitmap);
+	vmx_msr_bitmap_build(a->msr_bitmap, vmx_cfg.cpu2);
 	return build_ept(vm, bi);
 }
 

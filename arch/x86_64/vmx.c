@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VT-x probe, VMXON and VMCS set-up in explicit steps; every VMWRITE checked. */
 #include <asm/cpu.h>
+#include <asm/cpuid_filter.h>
 #include <asm/processor.h>
 #include <asm/vmx_caps.h>
 #include <asm/vmx_sample.h>
@@ -40,10 +41,13 @@ static int feature_control(void)
 static int probe_controls(void)
 {
 	u32 want2 = SEC_ENABLE_EPT | SEC_ENABLE_RDTSCP | SEC_ENABLE_VPID |
-		    SEC_UNRESTRICTED_GUEST | SEC_ENABLE_INVPCID | SEC_ENABLE_XSAVES;
+		    SEC_UNRESTRICTED_GUEST | SEC_ENABLE_INVPCID | SEC_ENABLE_XSAVES |
+		    SEC_ENABLE_USR_WAIT_PAUSE;
 	u32 exitc = EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE |
 		    EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT | EXIT_SAVE_IA32_EFER |
 		    EXIT_LOAD_IA32_EFER;
+	/* PT and arch LBR are denied to the guest; where the CPU can, also off in root. */
+	u32 exit_opt = EXIT_CLEAR_RTIT_CTL | EXIT_CLEAR_LBR_CTL;
 	u32 entryc = ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_LOAD_IA32_PAT | ENTRY_LOAD_IA32_EFER;
 	u32 cpuc = CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS | CPU_ACTIVATE_SECONDARY;
 	u32 pin = PIN_NMI_EXITING | PIN_VIRTUAL_NMIS;
@@ -57,12 +61,14 @@ static int probe_controls(void)
 		      &vmx_cfg.cpu);
 	bad |= adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, want2,
 		      SEC_ENABLE_EPT | SEC_UNRESTRICTED_GUEST, &vmx_cfg.cpu2);
-	bad |= adjust("VM-exit", MSR_IA32_VMX_TRUE_EXIT, exitc, exitc, &vmx_cfg.exit);
+	bad |= adjust("VM-exit", MSR_IA32_VMX_TRUE_EXIT, exitc | exit_opt, exitc, &vmx_cfg.exit);
 	bad |= adjust("VM-entry", MSR_IA32_VMX_TRUE_ENTRY, entryc, entryc, &vmx_cfg.entry);
 	/* The guest's own mode decides this one, per launch. */
 	vmx_cfg.entry &= ~ENTRY_IA32E_MODE;
 	/* CR3 and INVLPG exits are not needed with EPT. */
 	vmx_cfg.cpu &= ~(CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING | CPU_INVLPG_EXITING);
+	/* What CPUID shows follows what is enabled (cpuid_filter.c). */
+	cpuid_filter_init(vmx_cfg.cpu2);
 	return bad ? VMM_ERR_NO_VMX : VMM_OK;
 }
 

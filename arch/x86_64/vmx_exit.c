@@ -8,6 +8,7 @@
 #include <asm/processor.h>
 #include <asm/vapic.h>
 #include <asm/vmx_exit.h>
+#include <asm/vmx_msr.h>
 #include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
 #include <mamori/hypercall.h>
@@ -298,12 +299,9 @@ static void handle_cr_access(struct per_cpu *pc, struct guest_regs *r)
 
 static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)
 {
-	u32 msr = (u32)r->rcx;
 	u64 v;
 
-	if (msr == MSR_IA32_FEATURE_CONTROL) {
-		v = FEATURE_CONTROL_LOCKED;	/* locked, VMX off */
-	} else if (arch_msr_owned(msr) || rdmsr_safe(msr, &v)) {
+	if (vmx_msr_read(pc, (u32)r->rcx, &v)) {
 		inject_gp();
 		return;
 	}
@@ -314,23 +312,7 @@ static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)
 
 static void handle_wrmsr(struct per_cpu *pc, struct guest_regs *r)
 {
-	u32 msr = (u32)r->rcx;
-	u64 v = (r->rdx << 32) | (u32)r->rax;
-
-	if (msr == MSR_IA32_FEATURE_CONTROL) {
-		pr_warn("cpu%u: guest write 0x%lx to IA32_FEATURE_CONTROL ignored\n",
-			pc->cpu_id, v);
-	} else if (msr == MSR_X2APIC_ICR) {
-		if (vapic_x2apic_icr_write(pc, v)) {
-			inject_gp();
-			return;
-		}
-	} else if (msr == MSR_IA32_APIC_BASE) {
-		if (vapic_apic_base_write(pc, v)) {
-			inject_gp();
-			return;
-		}
-	} else if (arch_msr_owned(msr) || wrmsr_safe(msr, v)) {
+	if (vmx_msr_write(pc, (u32)r->rcx, (r->rdx << 32) | (u32)r->rax)) {
 		inject_gp();
 		return;
 	}

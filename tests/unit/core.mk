@@ -7,6 +7,13 @@ $(BUILD)/tests/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o \
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
+# The guest MSR table (deny by default) and the MSR bitmap built from it.
+UNIT_TESTS += $(BUILD)/tests/test_vmx_msr
+$(BUILD)/tests/test_vmx_msr: $(BUILD)/host/tests/unit/test_vmx_msr.o \
+		$(BUILD)/host/arch/x86_64/vmx_msr.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
 $(BUILD)/tests/test_log: $(BUILD)/host/tests/unit/test_log.o $(BUILD)/host/vmm/log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -96,11 +96,24 @@ static void test_logical_x2apic(void **state)
 	assert_int_equal(hit_mask(ICR_INIT_ASSERT | ICR_LOGICAL, 0xffffffff, true, 0, t), 0xf);
 }
 
-static void test_unicast(void **state)
+/* Finding 10: the ICR the VMM sends is built from validated fields only. */
+static void test_build(void **state)
 {
-	assert_int_equal(apic_icr_unicast(ICR_SIPI(0x98) | ICR_OTHERS), ICR_SIPI(0x98));
-	assert_int_equal(apic_icr_unicast(ICR_SIPI(0x87) | ICR_ALL | ICR_LOGICAL), ICR_SIPI(0x87));
-	assert_int_equal(apic_icr_unicast(0x0000c600 | 0x10), 0x0000c610);	/* level bits kept */
+	assert_int_equal(apic_icr_build(0xfff3b0fd), 0x40fd);		/* reserved, busy dropped */
+	assert_int_equal(apic_icr_build(ICR_SIPI(0x98) | ICR_OTHERS), 0x4698);
+	assert_int_equal(apic_icr_build(ICR_SIPI(0x87) | ICR_ALL | ICR_LOGICAL), 0x4687);
+	assert_int_equal(apic_icr_build(0x0000c600 | 0x10), 0x4610);	/* trigger dropped */
+	assert_int_equal(apic_icr_build(0x000004ff), 0x4400);		/* NMI: no vector */
+	assert_int_equal(apic_icr_build(0x000002ff), 0x4200);		/* SMI: no vector */
+	assert_int_equal(apic_icr_build(0x000001ef), 0x41ef);		/* lowest priority */
+	assert_int_equal(apic_icr_classify(0x00000300), APIC_ICR_REFUSE);	/* reserved mode */
+	assert_int_equal(apic_icr_classify(0x00000700), APIC_ICR_REFUSE);	/* ExtINT */
+	assert_true(apic_icr_x2apic_valid(0x00000000000040fdULL | (7ULL << 32)));
+	assert_true(apic_icr_x2apic_valid(0xffffffff000c48fdULL));	/* broadcast, shorthand */
+	assert_false(apic_icr_x2apic_valid(0x00000000000050fdULL));	/* bit 12 */
+	assert_false(apic_icr_x2apic_valid(0x00000000000060fdULL));	/* bit 13 */
+	assert_false(apic_icr_x2apic_valid(0x00000000000140fdULL));	/* bit 16 */
+	assert_false(apic_icr_x2apic_valid(0x00000000801040fdULL));	/* bits 20-31 */
 }
 
 static void test_base_moves(void **state)
@@ -121,7 +134,7 @@ int main(void)
 		cmocka_unit_test(test_physical),
 		cmocka_unit_test(test_logical_xapic),
 		cmocka_unit_test(test_logical_x2apic),
-		cmocka_unit_test(test_unicast),
+		cmocka_unit_test(test_build),
 		cmocka_unit_test(test_base_moves),
 	};
 

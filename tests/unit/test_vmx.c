@@ -17,7 +17,8 @@
 /* Stubs for what vmx_exit.c links against. */
 int rdmsr_safe(u32 msr, u64 *val) { return -1; }
 int wrmsr_safe(u32 msr, u64 val) { return -1; }
-bool arch_msr_owned(u32 msr) { return false; }
+int vmx_msr_read(struct per_cpu *pc, u32 msr, u64 *val) { return -1; }
+int vmx_msr_write(struct per_cpu *pc, u32 msr, u64 val) { return -1; }
 int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual) { return 0; }
 bool vm_range_hits_vmm(const struct vm *vm, u64 gpa, u64 len) { return true; }
 int ept_lookup(const struct ept *ept, u64 gpa, u64 *hpa, u32 *perms, u8 *type,
@@ -76,7 +77,7 @@ static void test_cpuid_leaf1(void **state)
 	assert_false(r.ecx & X86_FEATURE_ECX_SMX);
 	assert_int_equal(r.ecx & 1, 1);		/* SSE3 untouched */
 	assert_int_equal(r.eax, 0x906ea);
-	assert_int_equal(r.edx, 0xbfebfbff);
+	assert_int_equal(r.edx, 0xbfebfbff & ~BIT(21));	/* DS hidden */
 }
 
 static void test_cpuid_cr4_mirrors(void **state)
@@ -115,15 +116,104 @@ static void test_cpuid_signature(void **state)
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
-static void test_cpuid_passthrough(void **state)
+static const struct cpuid_regs ones = { ~0U, ~0U, ~0U, ~0U };
+
+static struct cpuid_regs filtered(u32 leaf, u32 sub)
+{
+	struct cpuid_regs r = ones;
+
+	cpuid_filter(leaf, sub, 0, &r);
+	return r;
+}
+
+static bool all_zero(u32 leaf, u32 sub)
+{
+	struct cpuid_regs r = filtered(leaf, sub);
+
+	return !(r.eax | r.ebx | r.ecx | r.edx);
+}
+
+static void test_cpuid_info_leaves(void **state)
 {
 	struct cpuid_regs r = { 0x11, 0x22, 0x33, 0x44 };
 
-	cpuid_filter(6, 0, X86_CR4_OSXSAVE, &r);
+	cpuid_filter_init(0);
+	cpuid_filter(4, 1, X86_CR4_OSXSAVE, &r);	/* cache parameters: as the CPU says */
 	assert_int_equal(r.eax, 0x11);
-	assert_int_equal(r.ecx, 0x33);
-	cpuid_filter(0x40000100, 0, X86_CR4_OSXSAVE, &r);	/* past the hypervisor range */
+	assert_int_equal(r.edx, 0x44);
+	cpuid_filter(0xb, 0, 0, &r);
 	assert_int_equal(r.ebx, 0x22);
+	r = filtered(0xd, 2);				/* AVX state: size and offset */
+	assert_int_equal(r.eax, ~0U);
+}
+
+/* Finding 4/12: deny by default; nothing of PT, PEBS/DS, LBR, the PMU, SGX, AMX. */
+static void test_cpuid_hidden(void **state)
+{
+	struct cpuid_regs r;
+
+	cpuid_filter_init(0);
+	assert_true(all_zero(0xa, 0));			/* PMU */
+	assert_true(all_zero(0x12, 0));			/* SGX */
+	assert_true(all_zero(0x14, 0));			/* Intel PT */
+	assert_true(all_zero(0x14, 1));
+	assert_true(all_zero(0x1c, 0));			/* arch LBR */
+	assert_true(all_zero(0x1d, 0));			/* AMX */
+	assert_true(all_zero(0xf, 0));			/* RDT */
+	assert_true(all_zero(0x10, 1));
+	assert_true(all_zero(0xd, 8));			/* PT state */
+	assert_true(all_zero(0xd, 15));			/* LBR state */
+	assert_true(all_zero(0xd, 17));			/* AMX state */
+	assert_true(all_zero(0x7, 3));
+	assert_true(all_zero(0x21, 0));			/* a leaf nobody reviewed */
+	assert_true(all_zero(0x80000009, 0));
+	assert_true(all_zero(0x40000100, 0));		/* past the hypervisor range */
+	r = filtered(1, 0);
+	assert_false(r.edx & BIT(21));			/* DS */
+	assert_false(r.ecx & (BIT(2) | BIT(4) | BIT(15)));	/* DTES64, DS-CPL, PDCM */
+	assert_false(r.ecx & (X86_FEATURE_ECX_VMX | X86_FEATURE_ECX_SMX));
+	assert_false(r.ecx & BIT(16));			/* reserved: unreviewed */
+	assert_true(r.ecx & X86_FEATURE_ECX_HYPERVISOR);
+	assert_true(r.edx & BIT(0));			/* FPU */
+	r = filtered(7, 0);
+	assert_false(r.ebx & BIT(25));			/* PT */
+	assert_false(r.ebx & BIT(22));			/* reserved: unreviewed */
+	assert_false(r.edx & BIT(19));			/* arch LBR */
+	assert_false(r.edx & (BIT(22) | BIT(24) | BIT(25)));	/* AMX */
+	assert_false(r.ecx & BIT(31));			/* PKS */
+	assert_true(r.ebx & BIT(5));			/* AVX2 */
+	assert_true(r.edx & BIT(26));			/* IBRS/IBPB */
+	r = filtered(6, 0);
+	assert_false(r.eax & BIT(19));			/* HFI */
+	r = filtered(0xd, 0);
+	assert_false(r.eax & (BIT(3) | BIT(4) | BIT(17) | BIT(18)));	/* MPX, AMX in XCR0 */
+	assert_true((r.eax & 0x2e7) == 0x2e7);
+	r = filtered(0xd, 1);
+	assert_false(r.eax & BIT(4));			/* XFD */
+	assert_int_equal(r.ecx | r.edx, 0);		/* no supervisor state in IA32_XSS */
+}
+
+/* Finding 12: a feature shows only with its VMX control on. */
+static void test_cpuid_follows_controls(void **state)
+{
+	struct cpuid_regs r;
+
+	cpuid_filter_init(SEC_ENABLE_EPT | SEC_UNRESTRICTED_GUEST);
+	r = filtered(7, 0);
+	assert_false(r.ecx & BIT(5));			/* WAITPKG */
+	assert_false(r.ecx & BIT(22));			/* RDPID */
+	assert_false(r.ebx & BIT(10));			/* INVPCID */
+	assert_false(filtered(0xd, 1).eax & BIT(3));	/* XSAVES */
+	assert_false(filtered(0x80000001, 0).edx & BIT(27));	/* RDTSCP */
+	cpuid_filter_init(SEC_ENABLE_USR_WAIT_PAUSE | SEC_ENABLE_RDTSCP | SEC_ENABLE_INVPCID |
+			  SEC_ENABLE_XSAVES);
+	r = filtered(7, 0);
+	assert_true(r.ecx & BIT(5));
+	assert_true(r.ecx & BIT(22));
+	assert_true(r.ebx & BIT(10));
+	assert_true(filtered(0xd, 1).eax & BIT(3));
+	assert_true(filtered(0x80000001, 0).edx & BIT(27));
+	cpuid_filter_init(0);
 }
 
 static void test_exit_table_complete(void **state)
@@ -169,7 +259,9 @@ int main(void)
 		cmocka_unit_test(test_cpuid_leaf1),
 		cmocka_unit_test(test_cpuid_cr4_mirrors),
 		cmocka_unit_test(test_cpuid_signature),
-		cmocka_unit_test(test_cpuid_passthrough),
+		cmocka_unit_test(test_cpuid_info_leaves),
+		cmocka_unit_test(test_cpuid_hidden),
+		cmocka_unit_test(test_cpuid_follows_controls),
 		cmocka_unit_test(test_exit_table_complete),
 		cmocka_unit_test(test_exit_policy),
 	};

@@ -9,25 +9,55 @@
 
 #include <mamori/types.h>
 
-#define APIC_DM_NMI	0x400
-#define APIC_DM_INIT	0x500
-#define APIC_DM_SIPI	0x600
-#define APIC_LEVEL_ASSERT 0x4000
+/* Local APIC registers: xAPIC MMIO offsets; x2APIC MSR = MSR_X2APIC_FIRST + offset / 16. */
+#define APIC_VERSION		0x30
+#define APIC_TPR		0x80
+#define APIC_EOI		0xb0
+#define APIC_LDR		0xd0
+#define APIC_DFR		0xe0
+#define APIC_SVR		0xf0
+#define APIC_ISR		0x100
+#define APIC_ESR		0x280
+#define APIC_LVT_CMCI		0x2f0
+#define APIC_ICR_LO		0x300
+#define APIC_ICR_HI		0x310
+#define APIC_LVT_TIMER		0x320
+#define APIC_LVT_THERMAL	0x330
+#define APIC_LVT_PERF		0x340
+#define APIC_LVT_LINT0		0x350
+#define APIC_LVT_LINT1		0x360
+#define APIC_LVT_ERROR		0x370
+#define APIC_TMICT		0x380
+#define APIC_LVT_MASKED		BIT(16)
+#define APIC_BASE_X2APIC	BIT(10)		/* IA32_APIC_BASE.EXTD */
 
+/* ICR low word (SDM Vol. 3A 11.6.1). */
+#define APIC_ICR_VECTOR		0xffU
+#define APIC_DM_FIXED		0x000
+#define APIC_DM_LOWEST		0x100
+#define APIC_DM_SMI		0x200
+#define APIC_DM_NMI		0x400
+#define APIC_DM_INIT		0x500
+#define APIC_DM_SIPI		0x600
 #define APIC_ICR_DM_MASK	0x700
 #define APIC_ICR_LOGICAL	BIT(11)
+#define APIC_ICR_BUSY		BIT(12)
+#define APIC_LEVEL_ASSERT	0x4000
 #define APIC_ICR_SHORTHAND(lo)	(((lo) >> 18) & 3)
 #define APIC_SH_NONE		0
 #define APIC_SH_SELF		1
 #define APIC_SH_ALL		2
 #define APIC_SH_OTHERS		3
+/* x2APIC: ICR bits 31:0 that must be 0 (13, 16-17, 20-31; 12 has no delivery status). */
+#define X2APIC_ICR_RESERVED	0xfff33000U
 
 /* What the VMM does with a guest ICR write (apic_icr.c, pure, host-tested). */
 enum apic_icr_action {
-	APIC_ICR_FORWARD,	/* to the physical ICR unchanged (fixed, NMI...) */
+	APIC_ICR_FORWARD,	/* fixed, lowest priority, SMI, NMI: rebuilt per target */
 	APIC_ICR_INIT,		/* INIT level assert: emulated, never reaches a CPU */
 	APIC_ICR_DROP,		/* INIT level de-assert: no effect on modern CPUs */
-	APIC_ICR_SIPI,		/* to each target separately (apic_icr_unicast()) */
+	APIC_ICR_SIPI,		/* rebuilt per target, like FORWARD */
+	APIC_ICR_REFUSE,	/* reserved delivery mode (011, ExtINT): dropped */
 };
 
 /*
@@ -52,12 +82,18 @@ enum apic_icr_action apic_icr_classify(u32 icr_lo);
  */
 bool apic_icr_hits(u32 icr_lo, u32 dest, bool x2apic, bool self, const struct apic_target *t);
 /*
- * apic_icr_unicast - @icr_lo for one physical destination: shorthand and
- * logical mode cleared. A guest SIPI is sent this way to each target in turn,
- * because Bochs 2.7 stops delivering a broadcast SIPI at the first CPU that it
- * takes a SIPI VM exit on.
+ * apic_icr_build - the ICR low word the VMM sends for a guest's @icr_lo to
+ * one physical destination, built only from validated fields: the vector
+ * (fixed, lowest priority and SIPI; 0 for the others), the delivery mode and
+ * level assert. Shorthand, logical mode, trigger, delivery status and
+ * reserved bits are never copied. Every forwarded IPI (and SIPI: Bochs 2.7
+ * stops delivering a broadcast SIPI at the first CPU that takes a SIPI exit)
+ * goes to each target under the VMM in turn, so no IPI of the guest reaches
+ * a processor outside VMX.
  */
-u32 apic_icr_unicast(u32 icr_lo);
+u32 apic_icr_build(u32 icr_lo);
+/* apic_icr_x2apic_valid - whether a guest x2APIC ICR write of @icr sets no reserved bit. */
+bool apic_icr_x2apic_valid(u64 icr);
 /* apic_x2apic_ldr - the x2APIC logical ID the hardware derives from @apic_id. */
 u32 apic_x2apic_ldr(u32 apic_id);
 /*
@@ -67,7 +103,10 @@ u32 apic_x2apic_ldr(u32 apic_id);
  */
 bool apic_base_moves(u64 cur, u64 val);
 
-/* apic_send_ipi - send @icr_low (delivery mode | vector) to @apic_id; -1 if the ICR stays busy. */
+/*
+ * apic_send_ipi - send @icr_low (vector | delivery mode | level) to physical
+ * @apic_id; other bits are dropped. -1 if the ICR stays busy.
+ */
 int apic_send_ipi(u32 apic_id, u32 icr_low);
 /* apic_start_cpu - INIT, 10 ms, SIPI, 200 us, SIPI with @vector (page number < 0x100). */
 int apic_start_cpu(u32 apic_id, u8 vector);

@@ -57,7 +57,6 @@
 #define EPT_MAX_GPA_BITS	48	/* 4-level walk */
 
 /* IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D Appendix A.10) bits used here. */
-#define MSR_IA32_VMX_EPT_VPID_CAP	0x48c
 #define EPT_CAP_EXEC_ONLY	BIT(0)
 #define EPT_CAP_WALK4		BIT(6)
 #define EPT_CAP_UC		BIT(8)

@@ -42,9 +42,5 @@ int arch_vm_hidden_access(struct vm *vm, u64 gpa, u64 qual);
 void arch_vm_ept_changed(struct vm *vm);
 /* arch_vm_ept_sync - called on every VM exit: INVEPT if this CPU is behind. */
 void arch_vm_ept_sync(struct vm *vm);
-/* arch_vm_intercept_msr_write - make guest WRMSR to @msr exit (reads pass through). */
-void arch_vm_intercept_msr_write(struct vm *vm, u32 msr);
-/* arch_msr_owned - whether the VMM owns @msr (every access exits). */
-bool arch_msr_owned(u32 msr);
 
 #endif

@@ -88,6 +88,7 @@ enum vmcs_field {
 #define SEC_UNRESTRICTED_GUEST		BIT(7)
 #define SEC_ENABLE_INVPCID		BIT(12)
 #define SEC_ENABLE_XSAVES		BIT(20)
+#define SEC_ENABLE_USR_WAIT_PAUSE	BIT(26)	/* TPAUSE, UMWAIT, UMONITOR */
 /* VM-exit controls */
 #define EXIT_SAVE_DEBUG_CONTROLS	BIT(2)
 #define EXIT_HOST_ADDR_SPACE_SIZE	BIT(9)
@@ -95,6 +96,8 @@ enum vmcs_field {
 #define EXIT_LOAD_IA32_PAT		BIT(19)
 #define EXIT_SAVE_IA32_EFER		BIT(20)
 #define EXIT_LOAD_IA32_EFER		BIT(21)
+#define EXIT_CLEAR_RTIT_CTL		BIT(25)	/* Intel PT off in VMX root */
+#define EXIT_CLEAR_LBR_CTL		BIT(26)	/* arch LBR off in VMX root */
 /* VM-entry controls */
 #define ENTRY_LOAD_DEBUG_CONTROLS	BIT(2)
 #define ENTRY_IA32E_MODE		BIT(9)
