@@ -16,85 +16,10 @@
 #include <mamori/vm.h>
 #include <mamori/vmm.h>
 
-void vmx_inject(u32 vector, u32 type, bool has_err, u32 err)
+/* The MSR handlers' short form (they move to their own file). */
+static inline void inject_gp(void)
 {
-	vmx_vmwrite(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | type | vector |
-		    (has_err ? INTR_INFO_DELIVER_CODE : 0));
-	if (has_err)
-		vmx_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, err);
-}
-
-static void inject_ud(void)
-{
-	vmx_inject(X86_VEC_UD, INTR_TYPE_HW_EXCEPTION, false, 0);
-}
-
-static void inject_gp(void)
-{
-	vmx_inject(X86_VEC_GP, INTR_TYPE_HW_EXCEPTION, true, 0);
-}
-
-void vmx_skip_instruction(void)
-{
-	u64 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
-
-	vmx_vmwrite(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-	if (intr & (GUEST_INTR_STI | GUEST_INTR_MOV_SS))
-		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
-			    intr & ~(u64)(GUEST_INTR_STI | GUEST_INTR_MOV_SS));
-}
-
-static u64 *gpr(struct guest_regs *r, u32 idx)
-{
-	return &((u64 *)r)[idx & 15];
-}
-
-static u32 guest_cpl(void)
-{
-	return (vmcs_read(GUEST_SS_AR) >> 5) & 3;
-}
-
-u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
-{
-	u32 i, c, n = MIN(reasons, (u32)VMX_EXIT_REASONS + 1);
-
-	*total = 0;
-	for (i = 0; i < n; i++) {
-		out[i] = 0;
-		for (c = 0; c < PERCPU_MAX; c++)
-			if (percpu_get(c))
-				out[i] += percpu_get(c)->exits[i];
-		*total += out[i];
-	}
-	return n;
-}
-
-void arch_log_exit_stats(const char *why)
-{
-	u64 count[VMX_EXIT_REASONS + 1], total;
-	u32 i;
-
-	arch_exit_stats(count, VMX_EXIT_REASONS + 1, &total);
-	pr_info("stats: %lu VM exits at %s\n", total, why);
-	for (i = 0; i <= VMX_EXIT_REASONS; i++)
-		if (count[i])
-			pr_info("stats:   %s %lu\n", vmx_exit_reason_name(i), count[i]);
-}
-
-void platform_reset(const char *why)
-{
-	pr_warn("platform: reset (%s)\n", why);
-	arch_log_exit_stats("reset");
-	/*
-	 * Keyboard-controller reset pulse first: on Bochs a 0xcf9 hard reset
-	 * clears the PIIX4 PM base and OVMF then spins on its PM timer forever.
-	 * Then the PIIX reset control register for platforms without an 8042.
-	 */
-	outb(0x64, 0xfe);
-	udelay(50000);
-	outb(0xcf9, 0x02);
-	outb(0xcf9, 0x06);
-	cpu_halt_forever();
+	vmx_inject_gp();
 }
 
 /* --- handlers --- */
@@ -154,28 +79,6 @@ static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 	cpu_event(pc, CPU_EV_INIT);
 }
 
-/*
- * An IRET to the next instruction, in VMX root: ends NMI blocking. Bochs 2.7
- * masks NMIs when it enters wait-for-SIPI and unmasks them only on a native
- * SIPI, not on a SIPI exit; until an IRET the CPU would never see the NMI
- * kicks of EPT shootdowns and INIT emulation. Harmless on hardware.
- */
-static void nmi_unblock_iret(void)
-{
-	__asm__ volatile("mov %%rsp, %%rcx\n\t"
-			 "mov %%ss, %%eax\n\t"
-			 "pushq %%rax\n\t"
-			 "pushq %%rcx\n\t"
-			 "pushfq\n\t"
-			 "mov %%cs, %%eax\n\t"
-			 "pushq %%rax\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "iretq\n"
-			 "1:"
-			 ::: "rax", "rcx", "memory", "cc");
-}
-
 /* SIPI in wait-for-SIPI: start the guest's real-mode code at vector:0000. */
 static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 {
@@ -188,7 +91,7 @@ static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 		   (u32)vector << 12);
 	if (!vmcs_guest_sipi(vector))
 		platform_reset("cannot start a vCPU after SIPI");
-	nmi_unblock_iret();
+	vmx_nmi_unblock();
 	pc->sipi_fresh = true;
 	pc->sipi_vector = vector;
 	pc->held_inits = 0;
@@ -223,11 +126,11 @@ static void handle_vmcall(struct per_cpu *pc, struct guest_regs *r)
 {
 	static u32 refused;
 
-	if (guest_cpl() != 0) {
+	if (vmx_guest_cpl() != 0) {
 		if (log_ratelimit(&refused))
 			pr_warn("cpu%u: hypercall %lu from CPL %u refused (#UD; %u so far)\n",
-				pc->cpu_id, r->rax, guest_cpl(), refused);
-		inject_ud();
+				pc->cpu_id, r->rax, vmx_guest_cpl(), refused);
+		vmx_inject_ud();
 		return;
 	}
 	r->rax = (u64)hypercall_dispatch(pc->vm, r->rax, r->rbx, r->rcx, r->rdx, r->rsi);
@@ -236,7 +139,7 @@ static void handle_vmcall(struct per_cpu *pc, struct guest_regs *r)
 
 static void handle_vmx_insn(struct per_cpu *pc, struct guest_regs *r)
 {
-	inject_ud();	/* VMX is hidden from the guest */
+	vmx_inject_ud();	/* VMX is hidden from the guest */
 }
 
 static void guest_write_cr0(u64 val)
@@ -262,7 +165,7 @@ static bool guest_write_cr4(struct per_cpu *pc, u64 val)
 	if (val & (X86_CR4_VMXE | X86_CR4_SMXE)) {
 		pr_warn("cpu%u: guest tried to set CR4.%s: #GP\n", pc->cpu_id,
 			(val & X86_CR4_VMXE) ? "VMXE" : "SMXE");
-		inject_gp();
+		vmx_inject_gp();
 		return false;
 	}
 	vmx_vmwrite(CR4_READ_SHADOW, val);
@@ -275,7 +178,7 @@ static void handle_cr_access(struct per_cpu *pc, struct guest_regs *r)
 	u64 q = vmcs_read(EXIT_QUALIFICATION), val;
 	u32 cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
 
-	val = reg == 4 ? vmcs_read(GUEST_RSP) : *gpr(r, reg);
+	val = reg == 4 ? vmcs_read(GUEST_RSP) : *vmx_gpr(r, reg);
 	if (type == 0 && cr == 0) {
 		guest_write_cr0(val);
 	} else if (type == 0 && cr == 4) {
@@ -290,7 +193,7 @@ static void handle_cr_access(struct per_cpu *pc, struct guest_regs *r)
 	} else {
 		pr_err("cpu%u: unexpected CR access (qualification 0x%lx): #UD\n",
 		       pc->cpu_id, q);
-		inject_ud();
+		vmx_inject_ud();
 		return;
 	}
 	vmx_skip_instruction();
@@ -394,12 +297,12 @@ static void handle_xsetbv(struct per_cpu *pc, struct guest_regs *r)
 	u64 v = (r->rdx << 32) | (u32)r->rax;
 	static u32 refused;
 
-	if ((u32)r->rcx != 0 || guest_cpl() || !xcr0_architecturally_valid(v) ||
+	if ((u32)r->rcx != 0 || vmx_guest_cpl() || !xcr0_architecturally_valid(v) ||
 	    !fpu_xcr0_ok(v)) {
 		if (log_ratelimit(&refused))
 			pr_warn("cpu%u: guest XSETBV(%u, 0x%lx) invalid: #GP\n", pc->cpu_id,
 				(u32)r->rcx, v);
-		inject_gp();
+		vmx_inject_gp();
 		return;
 	}
 	xsetbv(0, v);
@@ -419,89 +322,81 @@ static void handle_unexpected(struct per_cpu *pc, struct guest_regs *r)
 
 	pr_err("cpu%u: unexpected VM exit %s (%u) at rip 0x%lx: #UD to the guest\n",
 	       pc->cpu_id, vmx_exit_reason_name(reason), reason, vmcs_read(GUEST_RIP));
-	inject_ud();
+	vmx_inject_ud();
 }
 
-#define H(reason, n, f) [reason] = { n, f }
-const struct vmx_exit_handler vmx_exit_table[VMX_EXIT_REASONS] = {
-	H(EXIT_EXCEPTION_NMI, "exception-nmi", handle_exception_nmi),
-	H(EXIT_EXTERNAL_INTERRUPT, "external-interrupt", handle_unexpected),
-	H(EXIT_TRIPLE_FAULT, "triple-fault", handle_triple_fault),
-	H(EXIT_INIT, "init", handle_init),
-	H(EXIT_SIPI, "sipi", handle_sipi),
-	H(EXIT_IO_SMI, "io-smi", handle_unexpected),
-	H(EXIT_OTHER_SMI, "other-smi", handle_unexpected),
-	H(EXIT_INTERRUPT_WINDOW, "interrupt-window", handle_unexpected),
-	H(EXIT_NMI_WINDOW, "nmi-window", handle_nmi_window),
-	H(EXIT_TASK_SWITCH, "task-switch", handle_unexpected),
-	H(EXIT_CPUID, "cpuid", handle_cpuid),
-	H(EXIT_GETSEC, "getsec", handle_vmx_insn),
-	H(EXIT_HLT, "hlt", handle_unexpected),
-	H(EXIT_INVD, "invd", handle_invd),
-	H(EXIT_INVLPG, "invlpg", handle_unexpected),
-	H(EXIT_RDPMC, "rdpmc", handle_unexpected),
-	H(EXIT_RDTSC, "rdtsc", handle_unexpected),
-	H(EXIT_RSM, "rsm", handle_unexpected),
-	H(EXIT_VMCALL, "vmcall", handle_vmcall),
-	H(EXIT_VMCLEAR, "vmclear", handle_vmx_insn),
-	H(EXIT_VMLAUNCH, "vmlaunch", handle_vmx_insn),
-	H(EXIT_VMPTRLD, "vmptrld", handle_vmx_insn),
-	H(EXIT_VMPTRST, "vmptrst", handle_vmx_insn),
-	H(EXIT_VMREAD, "vmread", handle_vmx_insn),
-	H(EXIT_VMRESUME, "vmresume", handle_vmx_insn),
-	H(EXIT_VMWRITE, "vmwrite", handle_vmx_insn),
-	H(EXIT_VMXOFF, "vmxoff", handle_vmx_insn),
-	H(EXIT_VMXON, "vmxon", handle_vmx_insn),
-	H(EXIT_CR_ACCESS, "cr-access", handle_cr_access),
-	H(EXIT_DR_ACCESS, "dr-access", handle_unexpected),
-	H(EXIT_IO_INSTRUCTION, "io", vmx_handle_io),
-	H(EXIT_RDMSR, "rdmsr", handle_rdmsr),
-	H(EXIT_WRMSR, "wrmsr", handle_wrmsr),
-	H(EXIT_INVALID_GUEST_STATE, "entry-invalid-guest-state", handle_failed_entry),
-	H(EXIT_MSR_LOAD_FAIL, "entry-msr-load", handle_failed_entry),
-	H(EXIT_RESERVED_35, "reserved-35", handle_unexpected),
-	H(EXIT_MWAIT, "mwait", handle_unexpected),
-	H(EXIT_MONITOR_TRAP_FLAG, "monitor-trap-flag", handle_unexpected),
-	H(EXIT_RESERVED_38, "reserved-38", handle_unexpected),
-	H(EXIT_MONITOR, "monitor", handle_unexpected),
-	H(EXIT_PAUSE, "pause", handle_unexpected),
-	H(EXIT_MCE_DURING_ENTRY, "entry-machine-check", handle_failed_entry),
-	H(EXIT_RESERVED_42, "reserved-42", handle_unexpected),
-	H(EXIT_TPR_BELOW_THRESHOLD, "tpr-below-threshold", handle_unexpected),
-	H(EXIT_APIC_ACCESS, "apic-access", handle_unexpected),
-	H(EXIT_EOI_INDUCED, "eoi-induced", handle_unexpected),
-	H(EXIT_GDTR_IDTR, "gdtr-idtr", handle_unexpected),
-	H(EXIT_LDTR_TR, "ldtr-tr", handle_unexpected),
-	H(EXIT_EPT_VIOLATION, "ept-violation", handle_ept_violation),
-	H(EXIT_EPT_MISCONFIG, "ept-misconfig", handle_ept_misconfig),
-	H(EXIT_INVEPT, "invept", handle_vmx_insn),
-	H(EXIT_RDTSCP, "rdtscp", handle_unexpected),
-	H(EXIT_PREEMPTION_TIMER, "preemption-timer", handle_preemption_timer),
-	H(EXIT_INVVPID, "invvpid", handle_vmx_insn),
-	H(EXIT_WBINVD, "wbinvd", handle_unexpected),
-	H(EXIT_XSETBV, "xsetbv", handle_xsetbv),
-	H(EXIT_APIC_WRITE, "apic-write", handle_unexpected),
-	H(EXIT_RDRAND, "rdrand", handle_unexpected),
-	H(EXIT_INVPCID, "invpcid", handle_unexpected),
-	H(EXIT_VMFUNC, "vmfunc", handle_vmx_insn),
-	H(EXIT_ENCLS, "encls", handle_unexpected),
-	H(EXIT_RDSEED, "rdseed", handle_unexpected),
-	H(EXIT_PML_FULL, "pml-full", handle_unexpected),
-	H(EXIT_XSAVES, "xsaves", handle_unexpected),
-	H(EXIT_XRSTORS, "xrstors", handle_unexpected),
-	H(EXIT_PCONFIG, "pconfig", handle_unexpected),
-	H(EXIT_SPP, "spp", handle_unexpected),
-	H(EXIT_UMWAIT, "umwait", handle_unexpected),
-	H(EXIT_TPAUSE, "tpause", handle_unexpected),
-	H(EXIT_LOADIWKEY, "loadiwkey", handle_unexpected),
+const vmx_exit_fn vmx_exit_table[VMX_EXIT_REASONS] = {
+	[EXIT_EXCEPTION_NMI] = handle_exception_nmi,
+	[EXIT_EXTERNAL_INTERRUPT] = handle_unexpected,
+	[EXIT_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_INIT] = handle_init,
+	[EXIT_SIPI] = handle_sipi,
+	[EXIT_IO_SMI] = handle_unexpected,
+	[EXIT_OTHER_SMI] = handle_unexpected,
+	[EXIT_INTERRUPT_WINDOW] = handle_unexpected,
+	[EXIT_NMI_WINDOW] = handle_nmi_window,
+	[EXIT_TASK_SWITCH] = handle_unexpected,
+	[EXIT_CPUID] = handle_cpuid,
+	[EXIT_GETSEC] = handle_vmx_insn,
+	[EXIT_HLT] = handle_unexpected,
+	[EXIT_INVD] = handle_invd,
+	[EXIT_INVLPG] = handle_unexpected,
+	[EXIT_RDPMC] = handle_unexpected,
+	[EXIT_RDTSC] = handle_unexpected,
+	[EXIT_RSM] = handle_unexpected,
+	[EXIT_VMCALL] = handle_vmcall,
+	[EXIT_VMCLEAR] = handle_vmx_insn,
+	[EXIT_VMLAUNCH] = handle_vmx_insn,
+	[EXIT_VMPTRLD] = handle_vmx_insn,
+	[EXIT_VMPTRST] = handle_vmx_insn,
+	[EXIT_VMREAD] = handle_vmx_insn,
+	[EXIT_VMRESUME] = handle_vmx_insn,
+	[EXIT_VMWRITE] = handle_vmx_insn,
+	[EXIT_VMXOFF] = handle_vmx_insn,
+	[EXIT_VMXON] = handle_vmx_insn,
+	[EXIT_CR_ACCESS] = handle_cr_access,
+	[EXIT_DR_ACCESS] = handle_unexpected,
+	[EXIT_IO_INSTRUCTION] = vmx_handle_io,
+	[EXIT_RDMSR] = handle_rdmsr,
+	[EXIT_WRMSR] = handle_wrmsr,
+	[EXIT_INVALID_GUEST_STATE] = handle_failed_entry,
+	[EXIT_MSR_LOAD_FAIL] = handle_failed_entry,
+	[EXIT_RESERVED_35] = handle_unexpected,
+	[EXIT_MWAIT] = handle_unexpected,
+	[EXIT_MONITOR_TRAP_FLAG] = handle_unexpected,
+	[EXIT_RESERVED_38] = handle_unexpected,
+	[EXIT_MONITOR] = handle_unexpected,
+	[EXIT_PAUSE] = handle_unexpected,
+	[EXIT_MCE_DURING_ENTRY] = handle_failed_entry,
+	[EXIT_RESERVED_42] = handle_unexpected,
+	[EXIT_TPR_BELOW_THRESHOLD] = handle_unexpected,
+	[EXIT_APIC_ACCESS] = handle_unexpected,
+	[EXIT_EOI_INDUCED] = handle_unexpected,
+	[EXIT_GDTR_IDTR] = handle_unexpected,
+	[EXIT_LDTR_TR] = handle_unexpected,
+	[EXIT_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_EPT_MISCONFIG] = handle_ept_misconfig,
+	[EXIT_INVEPT] = handle_vmx_insn,
+	[EXIT_RDTSCP] = handle_unexpected,
+	[EXIT_PREEMPTION_TIMER] = handle_preemption_timer,
+	[EXIT_INVVPID] = handle_vmx_insn,
+	[EXIT_WBINVD] = handle_unexpected,
+	[EXIT_XSETBV] = handle_xsetbv,
+	[EXIT_APIC_WRITE] = handle_unexpected,
+	[EXIT_RDRAND] = handle_unexpected,
+	[EXIT_INVPCID] = handle_unexpected,
+	[EXIT_VMFUNC] = handle_vmx_insn,
+	[EXIT_ENCLS] = handle_unexpected,
+	[EXIT_RDSEED] = handle_unexpected,
+	[EXIT_PML_FULL] = handle_unexpected,
+	[EXIT_XSAVES] = handle_unexpected,
+	[EXIT_XRSTORS] = handle_unexpected,
+	[EXIT_PCONFIG] = handle_unexpected,
+	[EXIT_SPP] = handle_unexpected,
+	[EXIT_UMWAIT] = handle_unexpected,
+	[EXIT_TPAUSE] = handle_unexpected,
+	[EXIT_LOADIWKEY] = handle_unexpected,
 };
-
-const char *vmx_exit_reason_name(u32 reason)
-{
-	if (reason < VMX_EXIT_REASONS && vmx_exit_table[reason].name)
-		return vmx_exit_table[reason].name;
-	return "unknown";
-}
 
 /* Deliver a pending NMI now, or ask for an NMI-window exit. */
 static void inject_pending_nmi(struct per_cpu *pc)
@@ -527,20 +422,6 @@ static void inject_pending_nmi(struct per_cpu *pc)
 		vmx_vmwrite(CPU_BASED_VM_EXEC_CONTROL, cpu & ~CPU_NMI_WINDOW_EXITING);
 }
 
-/* An exit during event delivery: re-queue the event so it is not lost. */
-static void requeue_idt_vectoring(void)
-{
-	u64 info = vmcs_read(IDT_VECTORING_INFO);
-
-	if (!(info & INTR_INFO_VALID))
-		return;
-	vmx_vmwrite(VM_ENTRY_INTR_INFO, info & ~BIT(12));
-	if (info & INTR_INFO_DELIVER_CODE)
-		vmx_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read(IDT_VECTORING_ERROR_CODE));
-	if ((info & INTR_TYPE_MASK) >= (4 << 8))	/* software events need the length */
-		vmx_vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-}
-
 /*
  * Blocking by SMI is valid only for an entry to SMM, which Mamori never does.
  * Bochs 2.7 saves it set on every exit of an AP that it started from
@@ -561,26 +442,19 @@ void vmx_handle_exit(struct guest_regs *r)
 	struct per_cpu *pc = this_cpu();
 	u32 full = (u32)vmcs_read(VM_EXIT_REASON), reason = full & 0xffff;
 
-	u64 n = ++pc->exits[MIN(reason, (u32)VMX_EXIT_REASONS)];
-
-	/* First of each reason at info, then every power of two at debug. */
-	if ((n & (n - 1)) == 0)
-		log_printk(n == 1 ? LOG_INFO : LOG_DBG,
-			   "cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n",
-			   pc->cpu_id, vmx_exit_reason_name(reason), n, vmcs_read(GUEST_RIP),
-			   vmcs_read(EXIT_QUALIFICATION));
+	vmx_count_exit(pc, reason);
 	if (full & VMX_EXIT_REASON_FAILED_ENTRY) {
 		handle_failed_entry(pc, r);
 		return;
 	}
 	pc->launched = true;
 	arch_vm_ept_sync(pc->vm);
-	requeue_idt_vectoring();
+	vmx_requeue_idt_vectoring();
 	clear_smi_blocking();
 	if (reason != EXIT_SIPI && reason != EXIT_INIT)
 		pc->sipi_fresh = false;
 	if (reason < VMX_EXIT_REASONS)
-		vmx_exit_table[reason].fn(pc, r);
+		vmx_exit_table[reason](pc, r);
 	else
 		handle_unexpected(pc, r);
 	if (pc->init_pending)
@@ -599,23 +473,3 @@ void vmx_resume_failed(void)
 	platform_reset("VMRESUME failed");
 }
 
-static const char *const insn_errors[] = {
-	[1] = "VMCALL in VMX root", [2] = "VMCLEAR with invalid address",
-	[3] = "VMCLEAR with VMXON pointer", [4] = "VMLAUNCH with non-clear VMCS",
-	[5] = "VMRESUME with non-launched VMCS", [6] = "VMRESUME after VMXOFF",
-	[7] = "VM entry with invalid control fields",
-	[8] = "VM entry with invalid host-state fields",
-	[9] = "VMPTRLD with invalid address", [10] = "VMPTRLD with VMXON pointer",
-	[11] = "VMPTRLD with wrong VMCS revision",
-	[12] = "VMREAD/VMWRITE of unsupported component",
-	[13] = "VMWRITE to read-only component", [15] = "VMXON in VMX root",
-	[26] = "VM entry with events blocked by MOV SS",
-	[28] = "invalid operand to INVEPT/INVVPID",
-};
-
-const char *vmx_insn_error_name(u32 err)
-{
-	if (err < ARRAY_SIZE(insn_errors) && insn_errors[err])
-		return insn_errors[err];
-	return "unknown VM-instruction error";
-}

@@ -3,6 +3,7 @@
 #include <asm/insn.h>
 #include <asm/processor.h>
 #include <asm/vmx_exit.h>
+#include <asm/vmx_vcpu.h>
 #include <mamori/errno.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
@@ -11,19 +12,8 @@
 
 #define EPT_Q_WRITE	BIT(1)
 #define EPT_Q_FETCH	BIT(2)
-#define CS_AR_L		BIT(13)
-#define CS_AR_DB	BIT(14)
 
 _Static_assert(sizeof(struct guest_regs) == 16 * sizeof(u64), "16 GPRs in encoding order");
-
-static u32 guest_code_bits(void)
-{
-	u64 ar = vmcs_read(GUEST_CS_AR);
-
-	if ((vmcs_read(GUEST_IA32_EFER) & EFER_LMA) && (ar & CS_AR_L))
-		return 64;
-	return (ar & CS_AR_DB) ? 32 : 16;
-}
 
 /* Up to INSN_MAX_LEN code bytes at CS:RIP; the count read (0: none). */
 static u32 fetch_code(struct vm *vm, u32 bits, u8 *buf)
@@ -50,18 +40,6 @@ static void mmio_refuse(struct per_cpu *pc, u64 gpa, const char *why, int rc)
 		pr_warn("cpu%u: MMIO access at GPA 0x%lx from rip 0x%lx: %s (%d); #GP to the guest\n",
 			pc->cpu_id, gpa, vmcs_read(GUEST_RIP), why, rc);
 	vmx_inject(X86_VEC_GP, INTR_TYPE_HW_EXCEPTION, true, 0);
-}
-
-static void mmio_skip(u32 bits, u32 len)
-{
-	u64 rip = vmcs_read(GUEST_RIP) + len, intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
-
-	if (bits != 64)
-		rip &= bits == 32 ? 0xffffffffULL : 0xffffULL;
-	vmx_vmwrite(GUEST_RIP, rip);
-	if (intr & (GUEST_INTR_STI | GUEST_INTR_MOV_SS))
-		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
-			    intr & ~(u64)(GUEST_INTR_STI | GUEST_INTR_MOV_SS));
 }
 
 /* Perform @in on the device at @gpa with the guest's registers @gpr. */
@@ -101,7 +79,7 @@ bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q)
 		mmio_refuse(pc, gpa, "instruction fetch", -EINVAL);
 		return true;
 	}
-	bits = guest_code_bits();
+	bits = vmx_guest_code_bits();
 	n = fetch_code(pc->vm, bits, code);
 	rc = n ? insn_decode(code, n, bits, &in) : -EFAULT;
 	if (rc) {
@@ -119,6 +97,6 @@ bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q)
 		vmx_vmwrite(GUEST_RSP, gpr[4]);
 	gpr[4] = r->rsp_unused;
 	memcpy(r, gpr, sizeof(gpr));
-	mmio_skip(bits, in.len);
+	vmx_skip_len(in.len);
 	return true;
 }

@@ -3,6 +3,7 @@ UNIT_TESTS += $(BUILD)/tests/test_vmx $(BUILD)/tests/test_log
 
 $(BUILD)/tests/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o \
 		$(BUILD)/host/arch/x86_64/vmx_caps.o $(BUILD)/host/arch/x86_64/cpuid_filter.o \
+		$(BUILD)/host/arch/x86_64/vmx_vcpu.o \
 		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

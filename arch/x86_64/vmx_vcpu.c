@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* vCPU utilities of the exit handlers (asm/vmx_vcpu.h). */
+#include <asm/apic.h>
+#include <asm/io.h>
+#include <asm/processor.h>
+#include <asm/vmx_vcpu.h>
+#include <mamori/log.h>
+#include <mamori/vmm.h>
+
+#define CS_AR_L		BIT(13)
+#define CS_AR_DB	BIT(14)
+
+bool vmx_vmw(u64 field, u64 value)
+{
+	if (vmx_vmwrite(field, value))
+		return true;
+	pr_err("vmx: VMWRITE of field 0x%lx = 0x%lx failed (error %lu)\n", field, value,
+	       vmcs_read(VM_INSTRUCTION_ERROR));
+	return false;
+}
+
+void vmx_inject(u32 vector, u32 type, bool has_err, u32 err)
+{
+	vmx_vmwrite(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | type | vector |
+		    (has_err ? INTR_INFO_DELIVER_CODE : 0));
+	if (has_err)
+		vmx_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, err);
+}
+
+void vmx_inject_ud(void)
+{
+	vmx_inject(X86_VEC_UD, INTR_TYPE_HW_EXCEPTION, false, 0);
+}
+
+void vmx_inject_gp(void)
+{
+	vmx_inject(X86_VEC_GP, INTR_TYPE_HW_EXCEPTION, true, 0);
+}
+
+u32 vmx_guest_code_bits(void)
+{
+	u64 ar = vmcs_read(GUEST_CS_AR);
+
+	if ((vmcs_read(GUEST_IA32_EFER) & EFER_LMA) && (ar & CS_AR_L))
+		return 64;
+	return (ar & CS_AR_DB) ? 32 : 16;
+}
+
+void vmx_skip_len(u32 len)
+{
+	u64 rip = vmcs_read(GUEST_RIP) + len, intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	u32 bits = vmx_guest_code_bits();
+
+	if (bits != 64)
+		rip &= bits == 32 ? 0xffffffffULL : 0xffffULL;
+	vmx_vmwrite(GUEST_RIP, rip);
+	if (intr & (GUEST_INTR_STI | GUEST_INTR_MOV_SS))
+		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+			    intr & ~(u64)(GUEST_INTR_STI | GUEST_INTR_MOV_SS));
+}
+
+void vmx_skip_instruction(void)
+{
+	vmx_skip_len((u32)vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+}
+
+u32 vmx_guest_cpl(void)
+{
+	return (vmcs_read(GUEST_SS_AR) >> 5) & 3;
+}
+
+u64 *vmx_gpr(struct guest_regs *r, u32 idx)
+{
+	return &((u64 *)r)[idx & 15];
+}
+
+/*
+ * An IRET to the next instruction, in VMX root: ends NMI blocking. Needed
+ * after an NMI exit (the CPU blocks NMIs until an IRET) and, on Bochs 2.7,
+ * after a SIPI exit (it masks NMIs in wait-for-SIPI and unmasks them only on
+ * a native SIPI). Until then the CPU misses guest NMIs and the VMM's kicks.
+ */
+void vmx_nmi_unblock(void)
+{
+	__asm__ volatile("mov %%rsp, %%rcx\n\t"
+			 "mov %%ss, %%eax\n\t"
+			 "pushq %%rax\n\t"
+			 "pushq %%rcx\n\t"
+			 "pushfq\n\t"
+			 "mov %%cs, %%eax\n\t"
+			 "pushq %%rax\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "iretq\n"
+			 "1:"
+			 ::: "rax", "rcx", "memory", "cc");
+}
+
+void vmx_requeue_idt_vectoring(void)
+{
+	u64 info = vmcs_read(IDT_VECTORING_INFO);
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	vmx_vmwrite(VM_ENTRY_INTR_INFO, info & ~BIT(12));
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmx_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read(IDT_VECTORING_ERROR_CODE));
+	if ((info & INTR_TYPE_MASK) >= (4 << 8))	/* software events need the length */
+		vmx_vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void platform_reset(const char *why)
+{
+	pr_warn("platform: reset (%s)\n", why);
+	arch_log_exit_stats("reset");
+	/*
+	 * Keyboard-controller reset pulse first: on Bochs a 0xcf9 hard reset
+	 * clears the PIIX4 PM base and OVMF then spins on its PM timer forever.
+	 * Then the PIIX reset control register for platforms without an 8042.
+	 */
+	outb(0x64, 0xfe);
+	udelay(50000);
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);
+	cpu_halt_forever();
+}
