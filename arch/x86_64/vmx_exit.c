@@ -29,10 +29,10 @@ static void handle_exception_nmi(struct per_cpu *pc, struct guest_regs *r)
 	u32 info = (u32)vmcs_read(VM_EXIT_INTR_INFO);
 
 	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
-		if (pc->nmi_kicks)	/* the VMM's own shootdown kick: synced below */
-			__atomic_sub_fetch(&pc->nmi_kicks, 1, __ATOMIC_SEQ_CST);
-		else
-			pc->pending_nmis++;
+		/* A VMM kick needs nothing more: EPT sync and INIT run on every exit. */
+		if (!vmx_nmi_take_kick(pc))
+			vmx_nmi_queue(pc);
+		vmx_nmi_unblock();	/* the NMI exit left NMIs blocked in root */
 		return;
 	}
 	/* Not in the exception bitmap; reflect whatever arrived unchanged. */
@@ -405,10 +405,12 @@ static void inject_pending_nmi(struct per_cpu *pc)
 	u64 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
 	bool blocked = intr & (GUEST_INTR_NMI | GUEST_INTR_STI | GUEST_INTR_MOV_SS);
 
-	if (!pc->pending_nmis || (vmcs_read(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)) {
-		if (!pc->pending_nmis && (cpu & CPU_NMI_WINDOW_EXITING))
+	u32 pending = __atomic_load_n(&pc->pending_nmis, __ATOMIC_SEQ_CST);
+
+	if (!pending || (vmcs_read(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID)) {
+		if (!pending && (cpu & CPU_NMI_WINDOW_EXITING))
 			vmx_vmwrite(CPU_BASED_VM_EXEC_CONTROL, cpu & ~CPU_NMI_WINDOW_EXITING);
-		else if (pc->pending_nmis)
+		else if (pending)
 			vmx_vmwrite(CPU_BASED_VM_EXEC_CONTROL, cpu | CPU_NMI_WINDOW_EXITING);
 		return;
 	}
@@ -416,9 +418,10 @@ static void inject_pending_nmi(struct per_cpu *pc)
 		vmx_vmwrite(CPU_BASED_VM_EXEC_CONTROL, cpu | CPU_NMI_WINDOW_EXITING);
 		return;
 	}
-	pc->pending_nmis--;
+	/* The host NMI handler may queue one meanwhile: count down atomically. */
+	pending = __atomic_sub_fetch(&pc->pending_nmis, 1, __ATOMIC_SEQ_CST);
 	vmx_inject(X86_VEC_NMI, INTR_TYPE_NMI, false, 0);
-	if (!pc->pending_nmis)
+	if (!pending)
 		vmx_vmwrite(CPU_BASED_VM_EXEC_CONTROL, cpu & ~CPU_NMI_WINDOW_EXITING);
 }
 

@@ -9,6 +9,7 @@
 
 #define CS_AR_L		BIT(13)
 #define CS_AR_DB	BIT(14)
+#define VMX_NMI_PENDING_MAX	2
 
 bool vmx_vmw(u64 field, u64 value)
 {
@@ -94,6 +95,26 @@ void vmx_nmi_unblock(void)
 			 "iretq\n"
 			 "1:"
 			 ::: "rax", "rcx", "memory", "cc");
+}
+
+bool vmx_nmi_take_kick(struct per_cpu *pc)
+{
+	u32 gen = __atomic_load_n(&pc->nmi_kicks, __ATOMIC_SEQ_CST);
+
+	if (gen == pc->nmi_kicks_seen)
+		return false;
+	pc->nmi_kicks_seen = gen;
+	return true;
+}
+
+void vmx_nmi_queue(struct per_cpu *pc)
+{
+	u32 n = __atomic_load_n(&pc->pending_nmis, __ATOMIC_SEQ_CST);
+
+	while (n < VMX_NMI_PENDING_MAX &&
+	       !__atomic_compare_exchange_n(&pc->pending_nmis, &n, n + 1, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
 }
 
 void vmx_requeue_idt_vectoring(void)

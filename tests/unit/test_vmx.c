@@ -159,6 +159,32 @@ static void test_exit_policy(void **state)
 	assert_string_equal(vmx_insn_error_name(99), "unknown VM-instruction error");
 }
 
+/* Finding 16: kicks merged while NMIs are blocked must not swallow later guest NMIs. */
+static void test_nmi_kicks_merged(void **state)
+{
+	static struct per_cpu pc;
+
+	pc.nmi_kicks += 2;			/* two shootdowns kick this CPU ... */
+	assert_true(vmx_nmi_take_kick(&pc));	/* ... their NMIs merge into one */
+	assert_false(vmx_nmi_take_kick(&pc));	/* the next NMI is the guest's */
+	vmx_nmi_queue(&pc);
+	assert_int_equal(pc.pending_nmis, 1);
+	pc.nmi_kicks++;
+	assert_true(vmx_nmi_take_kick(&pc));
+	assert_false(vmx_nmi_take_kick(&pc));
+}
+
+/* At most two guest NMIs wait, as on hardware (one in service, one latched). */
+static void test_nmi_queue_bounded(void **state)
+{
+	static struct per_cpu pc;
+	u32 i;
+
+	for (i = 0; i < 5; i++)
+		vmx_nmi_queue(&pc);
+	assert_int_equal(pc.pending_nmis, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +196,8 @@ int main(void)
 		cmocka_unit_test(test_cpuid_passthrough),
 		cmocka_unit_test(test_exit_table_complete),
 		cmocka_unit_test(test_exit_policy),
+		cmocka_unit_test(test_nmi_kicks_merged),
+		cmocka_unit_test(test_nmi_queue_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

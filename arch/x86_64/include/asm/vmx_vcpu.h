@@ -35,6 +35,19 @@ u32 vmx_guest_code_bits(void);
 u64 *vmx_gpr(struct guest_regs *r, u32 idx);
 /* vmx_nmi_unblock - end the NMI blocking an NMI exit leaves in VMX root (IRET). */
 void vmx_nmi_unblock(void);
+/*
+ * vmx_nmi_take_kick - classify an NMI that arrived on @pc: true when a VMM
+ * kick (pc->nmi_kicks, bumped by the sender before its IPI) is not handled
+ * yet, and marks every kick so far handled. Kicks merged while NMIs were
+ * blocked count as one and leave nothing behind, so a later NMI is the
+ * guest's. Call with NMIs blocked (NMI exit or the host NMI handler).
+ */
+bool vmx_nmi_take_kick(struct per_cpu *pc);
+/*
+ * vmx_nmi_queue - queue a guest NMI on @pc for injection. At most two wait
+ * (one the guest may be handling, one latched), as on hardware.
+ */
+void vmx_nmi_queue(struct per_cpu *pc);
 /* vmx_requeue_idt_vectoring - re-inject the event whose delivery the exit interrupted. */
 void vmx_requeue_idt_vectoring(void);
 /* vmx_vmw - VMWRITE, logging the field, value and VM-instruction error on failure. */
