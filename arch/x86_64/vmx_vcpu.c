@@ -4,6 +4,7 @@
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/vmx_vcpu.h>
+#include <asm/x86_rules.h>
 #include <mamori/log.h>
 #include <mamori/vmm.h>
 
@@ -22,6 +23,13 @@ bool vmx_vmw(u64 field, u64 value)
 
 void vmx_inject(u32 vector, u32 type, bool has_err, u32 err)
 {
+	if (type == INTR_TYPE_HW_EXCEPTION) {
+		/* No error code in real mode: VM entry would refuse it. */
+		if (!(vmcs_read(GUEST_CR0) & X86_CR0_PE))
+			has_err = false;
+		if (x86_exception_is_fault(vector))
+			vmx_vmwrite(GUEST_RFLAGS, vmcs_read(GUEST_RFLAGS) | X86_RFLAGS_RF);
+	}
 	vmx_vmwrite(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | type | vector |
 		    (has_err ? INTR_INFO_DELIVER_CODE : 0));
 	if (has_err)
@@ -49,15 +57,23 @@ u32 vmx_guest_code_bits(void)
 
 void vmx_skip_len(u32 len)
 {
-	u64 rip = vmcs_read(GUEST_RIP) + len, intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
-	u32 bits = vmx_guest_code_bits();
+	u64 rip, intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	u64 rflags = vmcs_read(GUEST_RFLAGS);
+	u32 va_bits = (vmcs_read(GUEST_CR4) & X86_CR4_LA57) ? 57 : 48;
 
-	if (bits != 64)
-		rip &= bits == 32 ? 0xffffffffULL : 0xffffULL;
+	if (x86_next_rip(vmcs_read(GUEST_RIP), len, vmx_guest_code_bits(), va_bits, &rip)) {
+		vmx_inject_gp();	/* the next fetch would fault; entry refuses the RIP */
+		return;
+	}
 	vmx_vmwrite(GUEST_RIP, rip);
+	if (rflags & X86_RFLAGS_RF)	/* the instruction completed */
+		vmx_vmwrite(GUEST_RFLAGS, rflags & ~X86_RFLAGS_RF);
 	if (intr & (GUEST_INTR_STI | GUEST_INTR_MOV_SS))
 		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
 			    intr & ~(u64)(GUEST_INTR_STI | GUEST_INTR_MOV_SS));
+	if (x86_single_step(rflags, vmcs_read(GUEST_IA32_DEBUGCTL)))
+		vmx_vmwrite(GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) | X86_PENDING_DBG_BS);
 }
 
 void vmx_skip_instruction(void)
