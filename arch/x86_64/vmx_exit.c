@@ -10,6 +10,7 @@
 #include <asm/vmx_exit.h>
 #include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
+#include <asm/x86_rules.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
 #include <mamori/smp.h>
@@ -142,32 +143,121 @@ static void handle_vmx_insn(struct per_cpu *pc, struct guest_regs *r)
 	vmx_inject_ud();	/* VMX is hidden from the guest */
 }
 
-static void guest_write_cr0(u64 val)
+/* A guest control register as the guest reads it: owned bits from the shadow. */
+static u64 guest_cr(u32 real, u32 shadow, u32 mask_field)
 {
-	u64 old = vmcs_read(GUEST_CR0), efer = vmcs_read(GUEST_IA32_EFER);
-	u64 entry = vmcs_read(VM_ENTRY_CONTROLS);
+	u64 mask = vmcs_read(mask_field);
 
-	if ((val & X86_CR0_PG) && !(old & X86_CR0_PG) && (efer & EFER_LME)) {
+	return (vmcs_read(shadow) & mask) | (vmcs_read(real) & ~mask);
+}
+
+static void guest_cr_state(struct x86_cr_state *s)
+{
+	s->cr0 = guest_cr(GUEST_CR0, CR0_READ_SHADOW, CR0_GUEST_HOST_MASK);
+	s->cr4 = guest_cr(GUEST_CR4, CR4_READ_SHADOW, CR4_GUEST_HOST_MASK);
+	s->cr3 = vmcs_read(GUEST_CR3);
+	s->efer = vmcs_read(GUEST_IA32_EFER);
+	s->cs_l = vmcs_read(GUEST_CS_AR) & BIT(13);
+}
+
+static void guest_cpuid(u32 leaf, u32 sub, struct cpuid_regs *c)
+{
+	cpuid_count(leaf, sub, c);
+	cpuid_filter(leaf, sub, vmcs_read(GUEST_CR4), c);
+}
+
+/* CR4 bits a guest may set: its CPUID's features that VMX operation allows. */
+static u64 guest_cr4_allowed(void)
+{
+	static u64 allowed;	/* the same on every CPU: computed once */
+	struct x86_cr4_features f = { 0 };
+	struct cpuid_regs c;
+	u32 max;
+
+	if (allowed)
+		return allowed;
+	cpuid_count(0, 0, &c);
+	max = c.eax;
+	guest_cpuid(1, 0, &c);
+	f.l1_ecx = c.ecx;
+	f.l1_edx = c.edx;
+	if (max >= 7) {
+		guest_cpuid(7, 0, &c);
+		f.l7_ebx = c.ebx;
+		f.l7_ecx = c.ecx;
+		f.l7_edx = c.edx;
+		if (c.eax >= 1) {
+			guest_cpuid(7, 1, &c);
+			f.l71_eax = c.eax;
+		}
+	}
+	allowed = x86_cr4_supported(&f) & vmx_cfg.cr4_fixed1;
+	return allowed;
+}
+
+/* PAE paging with EPT: VM entry takes the PDPTEs from the VMCS, so load them. */
+static bool guest_load_pdptes(struct per_cpu *pc, u64 cr3)
+{
+	u64 pdpte[4];
+	u32 i;
+
+	if (guest_phys_read(pc->vm, cr3 & 0xffffffe0ULL, pdpte, sizeof(pdpte)))
+		return false;
+	for (i = 0; i < 4; i++)
+		if (!x86_pdpte_valid(pdpte[i], vmx_cfg.phys_bits))
+			return false;
+	for (i = 0; i < 4; i++)
+		vmx_vmwrite(GUEST_PDPTE0 + 2 * i, pdpte[i]);
+	return true;
+}
+
+static bool cr_refuse(struct per_cpu *pc, u32 cr, u64 val, const char *why)
+{
+	static u32 refused;
+
+	if (log_ratelimit(&refused))
+		pr_warn("cpu%u: guest write 0x%lx to CR%u refused (%s): #GP\n", pc->cpu_id,
+			val, cr, why);
+	vmx_inject_gp();
+	return false;
+}
+
+static bool guest_write_cr0(struct per_cpu *pc, u64 val)
+{
+	struct x86_cr_state s;
+	u64 efer, entry = vmcs_read(VM_ENTRY_CONTROLS);
+
+	guest_cr_state(&s);
+	if (x86_cr0_check(&s, &val))
+		return cr_refuse(pc, 0, val, "architectural check");
+	efer = s.efer;
+	if ((val & X86_CR0_PG) && !(s.cr0 & X86_CR0_PG) && (efer & EFER_LME)) {
 		efer |= EFER_LMA;
 		entry |= ENTRY_IA32E_MODE;
-	} else if (!(val & X86_CR0_PG) && (old & X86_CR0_PG)) {
+	} else if (!(val & X86_CR0_PG) && (s.cr0 & X86_CR0_PG)) {
 		efer &= ~EFER_LMA;
 		entry &= ~ENTRY_IA32E_MODE;
 	}
+	if (x86_pdptes_reload(s.cr0, s.cr4, val, s.cr4, efer) && !guest_load_pdptes(pc, s.cr3))
+		return cr_refuse(pc, 0, val, "PAE PDPTEs not loadable");
 	vmx_vmwrite(GUEST_IA32_EFER, efer);
 	vmx_vmwrite(VM_ENTRY_CONTROLS, entry);
 	vmx_vmwrite(CR0_READ_SHADOW, val);
 	vmx_vmwrite(GUEST_CR0, vmx_guest_cr0(val));
+	return true;
 }
 
 static bool guest_write_cr4(struct per_cpu *pc, u64 val)
 {
-	if (val & (X86_CR4_VMXE | X86_CR4_SMXE)) {
-		pr_warn("cpu%u: guest tried to set CR4.%s: #GP\n", pc->cpu_id,
-			(val & X86_CR4_VMXE) ? "VMXE" : "SMXE");
-		vmx_inject_gp();
-		return false;
-	}
+	struct x86_cr_state s;
+
+	if (val & (X86_CR4_VMXE | X86_CR4_SMXE))
+		return cr_refuse(pc, 4, val, (val & X86_CR4_VMXE) ? "VMXE" : "SMXE");
+	guest_cr_state(&s);
+	if (x86_cr4_check(&s, val, guest_cr4_allowed()))
+		return cr_refuse(pc, 4, val, "reserved or unsupported bit, or architectural check");
+	if (x86_pdptes_reload(s.cr0, s.cr4, s.cr0, val, s.efer) && !guest_load_pdptes(pc, s.cr3))
+		return cr_refuse(pc, 4, val, "PAE PDPTEs not loadable");
 	vmx_vmwrite(CR4_READ_SHADOW, val);
 	vmx_vmwrite(GUEST_CR4, vmx_guest_cr4(val | X86_CR4_VMXE));
 	return true;
@@ -177,26 +267,31 @@ static void handle_cr_access(struct per_cpu *pc, struct guest_regs *r)
 {
 	u64 q = vmcs_read(EXIT_QUALIFICATION), val;
 	u32 cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
+	u64 cur = guest_cr(GUEST_CR0, CR0_READ_SHADOW, CR0_GUEST_HOST_MASK);
+	bool ok;
 
 	val = reg == 4 ? vmcs_read(GUEST_RSP) : *vmx_gpr(r, reg);
+	if (vmx_guest_code_bits() != 64)
+		val = (u32)val;		/* outside 64-bit mode MOV CR is 32-bit */
 	if (type == 0 && cr == 0) {
-		guest_write_cr0(val);
+		ok = guest_write_cr0(pc, val);
 	} else if (type == 0 && cr == 4) {
-		if (!guest_write_cr4(pc, val))
-			return;
+		ok = guest_write_cr4(pc, val);
 	} else if (type == 3) {		/* LMSW: bits 3:0, cannot clear PE */
-		u64 cur = vmcs_read(CR0_READ_SHADOW), src = (q >> 16) & 0xf;
-
-		guest_write_cr0((cur & ~0xeULL) | src | (cur & X86_CR0_PE));
+		ok = guest_write_cr0(pc, (cur & ~0xeULL) | ((q >> 16) & 0xf));
 	} else if (type == 2) {		/* CLTS */
-		guest_write_cr0(vmcs_read(CR0_READ_SHADOW) & ~BIT(3));
+		ok = guest_write_cr0(pc, cur & ~X86_CR0_TS);
 	} else {
-		pr_err("cpu%u: unexpected CR access (qualification 0x%lx): #UD\n",
-		       pc->cpu_id, q);
+		static u32 seen;
+
+		if (log_ratelimit(&seen))
+			pr_err("cpu%u: unexpected CR access (qualification 0x%lx): #UD\n",
+			       pc->cpu_id, q);
 		vmx_inject_ud();
 		return;
 	}
-	vmx_skip_instruction();
+	if (ok)
+		vmx_skip_instruction();
 }
 
 static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)

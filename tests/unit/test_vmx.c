@@ -39,6 +39,8 @@ int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val) { return 0; }
 int vapic_apic_base_write(struct per_cpu *pc, u64 val) { return 0; }
 void vapic_apply_init(struct per_cpu *pc) { }
 void vmx_sample_exit(struct per_cpu *pc) { }
+int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len) { return -1; }
+struct vmx_config vmx_cfg;
 
 static void test_adjust_ctls(void **state)
 {
