@@ -368,39 +368,23 @@ static void handle_ept_misconfig(struct per_cpu *pc, struct guest_regs *r)
 	platform_reset("EPT misconfiguration");
 }
 
-/* The SDM's XSETBV #GP conditions for XCR0, against what CPUID says is supported. */
-static bool xcr0_architecturally_valid(u64 v)
-{
-	struct cpuid_regs c;
-	u64 supported;
-
-	cpuid_count(0xd, 0, &c);
-	supported = ((u64)c.edx << 32) | c.eax;
-	if (!(v & 1) || (v & ~supported))
-		return false;		/* x87 must stay set; only supported bits */
-	if ((v & 4) && !(v & 2))
-		return false;		/* AVX needs SSE */
-	if (((v >> 3) & 3) == 1 || ((v >> 3) & 3) == 2)
-		return false;		/* MPX: BNDREGS and BNDCSR together */
-	if ((v & 0xe0) && ((v & 0xe0) != 0xe0 || !(v & 4)))
-		return false;		/* AVX-512: all three, with AVX */
-	return true;
-}
-
 static void handle_xsetbv(struct per_cpu *pc, struct guest_regs *r)
 {
 	u64 v = (r->rdx << 32) | (u32)r->rax;
+	struct cpuid_regs c;
 	static u32 refused;
 
-	if ((u32)r->rcx != 0 || vmx_guest_cpl() || !xcr0_architecturally_valid(v) ||
-	    !fpu_xcr0_ok(v)) {
+	guest_cpuid(0xd, 0, &c);
+	/* The check is exhaustive; the fixup only keeps an SDM gap from halting root. */
+	if ((u32)r->rcx != 0 || vmx_guest_cpl() ||
+	    !x86_xcr0_valid(v, ((u64)c.edx << 32) | c.eax) || !fpu_xcr0_ok(v) ||
+	    xsetbv_safe(0, v)) {
 		if (log_ratelimit(&refused))
 			pr_warn("cpu%u: guest XSETBV(%u, 0x%lx) invalid: #GP\n", pc->cpu_id,
 				(u32)r->rcx, v);
 		vmx_inject_gp();
 		return;
 	}
-	xsetbv(0, v);
 	vmx_skip_instruction();
 }
 

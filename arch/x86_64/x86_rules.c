@@ -111,3 +111,20 @@ bool x86_pdpte_valid(u64 pdpte, u32 phys_bits)
 
 	return !(pdpte & 1) || !(pdpte & rsvd);
 }
+
+/* Two-bit groups of XCR0 that are all-or-nothing. */
+static bool xcr0_group_ok(u64 v, u64 group)
+{
+	return !(v & group) || (v & group) == group;
+}
+
+bool x86_xcr0_valid(u64 v, u64 supported)
+{
+	if (!(v & XFEATURE_X87) || (v & ~supported))
+		return false;
+	if ((v & XFEATURE_YMM) && !(v & XFEATURE_SSE))
+		return false;
+	if (!xcr0_group_ok(v, 0x18) || !xcr0_group_ok(v, 0xe0) || !xcr0_group_ok(v, 0x60000))
+		return false;		/* MPX 4:3, AVX-512 7:5, AMX 18:17 */
+	return !(v & 0xe0) || (v & XFEATURE_YMM);	/* AVX-512 needs AVX */
+}

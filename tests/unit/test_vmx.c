@@ -41,6 +41,7 @@ void vapic_apply_init(struct per_cpu *pc) { }
 void vmx_sample_exit(struct per_cpu *pc) { }
 int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len) { return -1; }
 struct vmx_config vmx_cfg;
+int xsetbv_safe(u32 xcr, u64 val) { return -1; }
 
 static void test_adjust_ctls(void **state)
 {

@@ -144,6 +144,28 @@ static void test_pdptes(void **state)
 	assert_false(x86_pdpte_valid(0x1000000001ULL, 36));	/* beyond MAXPHYADDR */
 }
 
+/* Finding 9: the XSETBV #GP conditions, AMX's pair included. */
+static void test_xcr0(void **state)
+{
+	u64 all = 0x602e7;	/* x87 SSE AVX AVX-512(3) PKRU AMX(2) */
+
+	assert_true(x86_xcr0_valid(0x3, all));
+	assert_true(x86_xcr0_valid(0x7, all));
+	assert_true(x86_xcr0_valid(0xe7, all));
+	assert_true(x86_xcr0_valid(0x600e7, all));
+	assert_false(x86_xcr0_valid(0x2, all));		/* x87 clear */
+	assert_false(x86_xcr0_valid(0x5, all));		/* AVX without SSE */
+	assert_false(x86_xcr0_valid(0x67, all));	/* AVX-512 partial */
+	assert_false(x86_xcr0_valid(0xe3, all));	/* AVX-512 without AVX */
+	assert_false(x86_xcr0_valid(0x200e7, all));	/* TILECFG without TILEDATA */
+	assert_false(x86_xcr0_valid(0x400e7, all));	/* TILEDATA without TILECFG */
+	assert_false(x86_xcr0_valid(0xf, all | 0x18) ||
+		     x86_xcr0_valid(0x13, all | 0x18));	/* MPX partial */
+	assert_true(x86_xcr0_valid(0x1b, all | 0x18));
+	assert_false(x86_xcr0_valid(0x7, 0x3));		/* AVX not supported */
+	assert_false(x86_xcr0_valid(0x100003, all));	/* bit 20 not supported */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +176,7 @@ int main(void)
 		cmocka_unit_test(test_cr4_check),
 		cmocka_unit_test(test_cr0_check),
 		cmocka_unit_test(test_pdptes),
+		cmocka_unit_test(test_xcr0),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

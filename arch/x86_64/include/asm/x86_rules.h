@@ -101,4 +101,11 @@ bool x86_pdptes_reload(u64 cr0, u64 cr4, u64 ncr0, u64 ncr4, u64 efer);
 /* x86_pdpte_valid - a present PAE PDPTE has no reserved bit set (@phys_bits wide). */
 bool x86_pdpte_valid(u64 pdpte, u32 phys_bits);
 
+/*
+ * x86_xcr0_valid - the XSETBV #GP conditions for XCR0 value @v: x87 set, only
+ * @supported bits (CPUID.(EAX=0DH,ECX=0):EDX:EAX), AVX needs SSE, MPX's two
+ * bits together, AVX-512's three together and with AVX, AMX's two together.
+ */
+bool x86_xcr0_valid(u64 v, u64 supported);
+
 #endif
