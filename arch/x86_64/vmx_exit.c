@@ -50,14 +50,11 @@ static void handle_triple_fault(struct per_cpu *pc, struct guest_regs *r)
 /* INIT: the boot CPU resets the platform; an AP goes back to wait-for-SIPI. */
 static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 {
-	static u32 seen;
-
 	if (pc->cpu_id == 0)
 		platform_reset("INIT on the boot CPU");
 	/* The guest's INIT IPIs are emulated (vapic.c): this one came from elsewhere. */
-	if (log_ratelimit(&seen))
-		pr_warn("cpu%u: physical INIT exit at rip 0x%lx (not a guest ICR write)\n",
-			pc->cpu_id, vmcs_read(GUEST_RIP));
+	pr_warn_ratelimited("cpu%u: physical INIT exit at rip 0x%lx (not a guest ICR write)\n",
+			    pc->cpu_id, vmcs_read(GUEST_RIP));
 	/*
 	 * An INIT that arrived during wait-for-SIPI is held pending and
 	 * delivered on the entry after the SIPI, before the vCPU runs anything.
@@ -125,12 +122,9 @@ static void handle_invd(struct per_cpu *pc, struct guest_regs *r)
 
 static void handle_vmcall(struct per_cpu *pc, struct guest_regs *r)
 {
-	static u32 refused;
-
 	if (vmx_guest_cpl() != 0) {
-		if (log_ratelimit(&refused))
-			pr_warn("cpu%u: hypercall %lu from CPL %u refused (#UD; %u so far)\n",
-				pc->cpu_id, r->rax, vmx_guest_cpl(), refused);
+		pr_warn_ratelimited("cpu%u: hypercall %lu from CPL %u refused (#UD)\n",
+				    pc->cpu_id, r->rax, vmx_guest_cpl());
 		vmx_inject_ud();
 		return;
 	}
@@ -213,11 +207,8 @@ static bool guest_load_pdptes(struct per_cpu *pc, u64 cr3)
 
 static bool cr_refuse(struct per_cpu *pc, u32 cr, u64 val, const char *why)
 {
-	static u32 refused;
-
-	if (log_ratelimit(&refused))
-		pr_warn("cpu%u: guest write 0x%lx to CR%u refused (%s): #GP\n", pc->cpu_id,
-			val, cr, why);
+	pr_warn_ratelimited("cpu%u: guest write 0x%lx to CR%u refused (%s): #GP\n", pc->cpu_id,
+			    val, cr, why);
 	vmx_inject_gp();
 	return false;
 }
@@ -282,11 +273,8 @@ static void handle_cr_access(struct per_cpu *pc, struct guest_regs *r)
 	} else if (type == 2) {		/* CLTS */
 		ok = guest_write_cr0(pc, cur & ~X86_CR0_TS);
 	} else {
-		static u32 seen;
-
-		if (log_ratelimit(&seen))
-			pr_err("cpu%u: unexpected CR access (qualification 0x%lx): #UD\n",
-			       pc->cpu_id, q);
+		pr_err_ratelimited("cpu%u: unexpected CR access (qualification 0x%lx): #UD\n",
+				   pc->cpu_id, q);
 		vmx_inject_ud();
 		return;
 	}
@@ -372,16 +360,14 @@ static void handle_xsetbv(struct per_cpu *pc, struct guest_regs *r)
 {
 	u64 v = (r->rdx << 32) | (u32)r->rax;
 	struct cpuid_regs c;
-	static u32 refused;
 
 	guest_cpuid(0xd, 0, &c);
 	/* The check is exhaustive; the fixup only keeps an SDM gap from halting root. */
 	if ((u32)r->rcx != 0 || vmx_guest_cpl() ||
 	    !x86_xcr0_valid(v, ((u64)c.edx << 32) | c.eax) || !fpu_xcr0_ok(v) ||
 	    xsetbv_safe(0, v)) {
-		if (log_ratelimit(&refused))
-			pr_warn("cpu%u: guest XSETBV(%u, 0x%lx) invalid: #GP\n", pc->cpu_id,
-				(u32)r->rcx, v);
+		pr_warn_ratelimited("cpu%u: guest XSETBV(%u, 0x%lx) invalid: #GP\n", pc->cpu_id,
+				    (u32)r->rcx, v);
 		vmx_inject_gp();
 		return;
 	}
@@ -399,8 +385,8 @@ static void handle_unexpected(struct per_cpu *pc, struct guest_regs *r)
 {
 	u32 reason = (u32)vmcs_read(VM_EXIT_REASON) & 0xffff;
 
-	pr_err("cpu%u: unexpected VM exit %s (%u) at rip 0x%lx: #UD to the guest\n",
-	       pc->cpu_id, vmx_exit_reason_name(reason), reason, vmcs_read(GUEST_RIP));
+	pr_err_ratelimited("cpu%u: unexpected VM exit %s (%u) at rip 0x%lx: #UD to the guest\n",
+			   pc->cpu_id, vmx_exit_reason_name(reason), reason, vmcs_read(GUEST_RIP));
 	vmx_inject_ud();
 }
 
