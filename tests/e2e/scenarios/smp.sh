@@ -105,8 +105,8 @@ if [ "$CPUS" -gt 1 ]; then
 	n0=$(nmis)
 	lvl=$(cut -f1 /proc/sys/kernel/printk)
 	echo 1 >/proc/sys/kernel/printk	# the backtraces stay off the slow console
-	for i in 1 2 3 4; do
-		echo l >/proc/sysrq-trigger
+	for i in 1 2 3 4; do	# from cpu0: the CPU that asks backtraces itself without an NMI
+		taskset -c 0 sh -c 'echo l >/proc/sysrq-trigger' || fail "sysrq l on cpu0 failed"
 	done
 	echo "$lvl" >/proc/sys/kernel/printk
 	n1=$(nmis)
