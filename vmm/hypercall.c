@@ -35,6 +35,6 @@ s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 	case HC_EXIT_STATS:
 		return hc_exit_stats(vm, a0, a1);
 	}
-	pr_warn("vm%u: unknown hypercall %lu refused\n", vm->id, nr);
+	pr_warn_ratelimited("vm%u: unknown hypercall %lu refused\n", vm->id, nr);
 	return -ENOSYS;
 }

@@ -165,3 +165,25 @@ void log_printk(enum log_level level, const char *fmt, ...)
 	log_vprintk(level, fmt, ap);
 	va_end(ap);
 }
+
+void log_printk_ratelimited(u32 *n, enum log_level level, const char *fmt, ...)
+{
+	u32 k = __atomic_add_fetch(n, 1, __ATOMIC_RELAXED);
+	char msg[192];
+	va_list ap;
+	int len;
+
+	if (!log_ratelimit_pass(k))
+		return;
+	va_start(ap, fmt);
+	if (k <= LOG_RATELIMIT_BURST) {
+		log_vprintk(level, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	len = log_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (len > 0 && (size_t)len < sizeof(msg) && msg[len - 1] == '\n')
+		msg[len - 1] = 0;
+	log_printk(level, "%s [%u times, rate-limited]\n", msg, k);
+}

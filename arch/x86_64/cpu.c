@@ -2,6 +2,7 @@
 #include <asm/cpu.h>
 #include <asm/host_pt.h>
 #include <asm/processor.h>
+#include <asm/vmx_vcpu.h>
 #include <mamori/boot_info.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
@@ -215,13 +216,10 @@ void host_exception(struct host_exc_frame *f)
 	struct per_cpu *pc = this_cpu();
 
 	if (f->vector == X86_VEC_NMI) {
-		if (pc->nmi_kicks) {	/* an EPT shootdown kick from another CPU */
-			__atomic_sub_fetch(&pc->nmi_kicks, 1, __ATOMIC_SEQ_CST);
-			if (pc->vm)
-				arch_vm_ept_sync(pc->vm);
-			return;
-		}
-		pc->pending_nmis++;
+		if (!vmx_nmi_take_kick(pc))
+			vmx_nmi_queue(pc);
+		else if (pc->vm)	/* an EPT shootdown kick from another CPU */
+			arch_vm_ept_sync(pc->vm);
 		return;
 	}
 	if (pc->fixup_rip) {

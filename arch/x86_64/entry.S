@@ -160,6 +160,22 @@ wrmsr_safe:
 3:	movl	$-1, %eax
 	ret
 
+	.globl xsetbv_safe
+/* int xsetbv_safe(u32 xcr, u64 val) */
+xsetbv_safe:
+	movl	%edi, %ecx
+	movl	%esi, %eax
+	movq	%rsi, %rdx
+	shrq	$32, %rdx
+	leaq	4f(%rip), %r8
+	movq	%r8, %gs:PERCPU_FIXUP_RIP
+	xsetbv
+	movq	$0, %gs:PERCPU_FIXUP_RIP
+	xorl	%eax, %eax
+	ret
+4:	movl	$-1, %eax
+	ret
+
 	.bss
 	.balign 16
 	.globl boot_ctx

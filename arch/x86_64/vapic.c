@@ -4,7 +4,7 @@
 #include <asm/cpu.h>
 #include <asm/processor.h>
 #include <asm/vapic.h>
-#include <asm/vmx_exit.h>
+#include <asm/vmx_vcpu.h>
 #include <asm/vmx_setup.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>

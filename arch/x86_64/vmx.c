@@ -6,6 +6,7 @@
 #include <asm/vmx_caps.h>
 #include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
+#include <asm/vmx_vcpu.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/vm.h>
@@ -158,42 +159,33 @@ int vmx_cpu_on(struct per_cpu *pc)
 }
 
 /* One checked VMWRITE; logs the field that failed. */
-static bool vmw(u64 field, u64 value)
-{
-	if (vmx_vmwrite(field, value))
-		return true;
-	pr_err("vmx: VMWRITE of field 0x%lx = 0x%lx failed (error %lu)\n", field, value,
-	       vmcs_read(VM_INSTRUCTION_ERROR));
-	return false;
-}
-
 bool vmcs_setup_host(struct per_cpu *pc, u64 host_cr3)
 {
 	bool ok = true;
 	u64 stack_top = (u64)pc->exit_stack + EXIT_STACK_PAGES * PAGE_SIZE;
 
-	ok &= vmw(HOST_CR0, read_cr0());
-	ok &= vmw(HOST_CR3, host_cr3);
-	ok &= vmw(HOST_CR4, read_cr4());
-	ok &= vmw(HOST_CS_SELECTOR, HOST_CS);
-	ok &= vmw(HOST_SS_SELECTOR, HOST_DS);
-	ok &= vmw(HOST_DS_SELECTOR, HOST_DS);
-	ok &= vmw(HOST_ES_SELECTOR, HOST_DS);
-	ok &= vmw(HOST_FS_SELECTOR, HOST_DS);
-	ok &= vmw(HOST_GS_SELECTOR, HOST_DS);
-	ok &= vmw(HOST_TR_SELECTOR, HOST_TR);
-	ok &= vmw(HOST_FS_BASE, 0);
-	ok &= vmw(HOST_GS_BASE, (u64)pc);
-	ok &= vmw(HOST_TR_BASE, (u64)&pc->tss);
-	ok &= vmw(HOST_GDTR_BASE, (u64)pc->gdt);
-	ok &= vmw(HOST_IDTR_BASE, host_idt_base());
-	ok &= vmw(HOST_IA32_SYSENTER_CS, 0);
-	ok &= vmw(HOST_IA32_SYSENTER_ESP, 0);
-	ok &= vmw(HOST_IA32_SYSENTER_EIP, 0);
-	ok &= vmw(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
-	ok &= vmw(HOST_IA32_EFER, rdmsr(MSR_EFER));
-	ok &= vmw(HOST_RSP, stack_top);
-	ok &= vmw(HOST_RIP, (u64)vmx_exit_entry);
+	ok &= vmx_vmw(HOST_CR0, read_cr0());
+	ok &= vmx_vmw(HOST_CR3, host_cr3);
+	ok &= vmx_vmw(HOST_CR4, read_cr4());
+	ok &= vmx_vmw(HOST_CS_SELECTOR, HOST_CS);
+	ok &= vmx_vmw(HOST_SS_SELECTOR, HOST_DS);
+	ok &= vmx_vmw(HOST_DS_SELECTOR, HOST_DS);
+	ok &= vmx_vmw(HOST_ES_SELECTOR, HOST_DS);
+	ok &= vmx_vmw(HOST_FS_SELECTOR, HOST_DS);
+	ok &= vmx_vmw(HOST_GS_SELECTOR, HOST_DS);
+	ok &= vmx_vmw(HOST_TR_SELECTOR, HOST_TR);
+	ok &= vmx_vmw(HOST_FS_BASE, 0);
+	ok &= vmx_vmw(HOST_GS_BASE, (u64)pc);
+	ok &= vmx_vmw(HOST_TR_BASE, (u64)&pc->tss);
+	ok &= vmx_vmw(HOST_GDTR_BASE, (u64)pc->gdt);
+	ok &= vmx_vmw(HOST_IDTR_BASE, host_idt_base());
+	ok &= vmx_vmw(HOST_IA32_SYSENTER_CS, 0);
+	ok &= vmx_vmw(HOST_IA32_SYSENTER_ESP, 0);
+	ok &= vmx_vmw(HOST_IA32_SYSENTER_EIP, 0);
+	ok &= vmx_vmw(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	ok &= vmx_vmw(HOST_IA32_EFER, rdmsr(MSR_EFER));
+	ok &= vmx_vmw(HOST_RSP, stack_top);
+	ok &= vmx_vmw(HOST_RIP, (u64)vmx_exit_entry);
 	return ok;
 }
 
@@ -219,28 +211,28 @@ bool vmcs_setup_controls(struct per_cpu *pc)
 		       X86_CR4_VMXE | X86_CR4_SMXE;
 	bool ok = true;
 
-	ok &= vmw(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
-	ok &= vmw(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.cpu);
-	ok &= vmw(SECONDARY_VM_EXEC_CONTROL, vmx_cfg.cpu2);
-	ok &= vmw(VM_EXIT_CONTROLS, vmx_cfg.exit);
-	ok &= vmw(EXCEPTION_BITMAP, 0);
+	ok &= vmx_vmw(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
+	ok &= vmx_vmw(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.cpu);
+	ok &= vmx_vmw(SECONDARY_VM_EXEC_CONTROL, vmx_cfg.cpu2);
+	ok &= vmx_vmw(VM_EXIT_CONTROLS, vmx_cfg.exit);
+	ok &= vmx_vmw(EXCEPTION_BITMAP, 0);
 	if (vmx_cfg.pin & vmx_sample_pin())
 		ok &= vmx_sample_arm();
-	ok &= vmw(PAGE_FAULT_ERROR_CODE_MASK, 0);
-	ok &= vmw(PAGE_FAULT_ERROR_CODE_MATCH, 0);
-	ok &= vmw(CR3_TARGET_COUNT, 0);
-	ok &= vmw(VM_EXIT_MSR_STORE_COUNT, 0);
-	ok &= vmw(VM_EXIT_MSR_LOAD_COUNT, 0);
-	ok &= vmw(VM_ENTRY_MSR_LOAD_COUNT, 0);
-	ok &= vmw(VM_ENTRY_INTR_INFO, 0);
-	ok &= vmw(IO_BITMAP_A, virt_to_phys(a->io_bitmap));
-	ok &= vmw(IO_BITMAP_B, virt_to_phys(a->io_bitmap + PAGE_SIZE));
-	ok &= vmw(MSR_BITMAP, virt_to_phys(a->msr_bitmap));
-	ok &= vmw(EPT_POINTER, ept_eptp(&a->ept));
+	ok &= vmx_vmw(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	ok &= vmx_vmw(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	ok &= vmx_vmw(CR3_TARGET_COUNT, 0);
+	ok &= vmx_vmw(VM_EXIT_MSR_STORE_COUNT, 0);
+	ok &= vmx_vmw(VM_EXIT_MSR_LOAD_COUNT, 0);
+	ok &= vmx_vmw(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	ok &= vmx_vmw(VM_ENTRY_INTR_INFO, 0);
+	ok &= vmx_vmw(IO_BITMAP_A, virt_to_phys(a->io_bitmap));
+	ok &= vmx_vmw(IO_BITMAP_B, virt_to_phys(a->io_bitmap + PAGE_SIZE));
+	ok &= vmx_vmw(MSR_BITMAP, virt_to_phys(a->msr_bitmap));
+	ok &= vmx_vmw(EPT_POINTER, ept_eptp(&a->ept));
 	if (vmx_cfg.cpu2 & SEC_ENABLE_VPID)
-		ok &= vmw(VIRTUAL_PROCESSOR_ID, a->vpid);
-	ok &= vmw(CR0_GUEST_HOST_MASK, cr0_mask);
-	ok &= vmw(CR4_GUEST_HOST_MASK, cr4_mask);
-	ok &= vmw(TSC_OFFSET, 0);
+		ok &= vmx_vmw(VIRTUAL_PROCESSOR_ID, a->vpid);
+	ok &= vmx_vmw(CR0_GUEST_HOST_MASK, cr0_mask);
+	ok &= vmx_vmw(CR4_GUEST_HOST_MASK, cr4_mask);
+	ok &= vmx_vmw(TSC_OFFSET, 0);
 	return ok;
 }

@@ -2,6 +2,7 @@
 /* Guest state: the loader's own context, so it "returns a second time" as the guest. */
 #include <asm/processor.h>
 #include <asm/vmx_setup.h>
+#include <asm/vmx_vcpu.h>
 #include <mamori/log.h>
 
 struct seg_fields {
@@ -17,14 +18,6 @@ static const struct seg_fields seg_gs = { GUEST_GS_SELECTOR, GUEST_GS_BASE, GUES
 static const struct seg_fields seg_ldtr = { GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR };
 static const struct seg_fields seg_tr = { GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR };
 
-static bool vmw(u64 field, u64 value)
-{
-	if (vmx_vmwrite(field, value))
-		return true;
-	pr_err("vmx: VMWRITE of guest field 0x%lx failed\n", field);
-	return false;
-}
-
 /* Load one segment's hidden part from the current GDT; @sys: 16-byte descriptor. */
 static bool guest_seg(const struct seg_fields *f, u16 sel, const struct desc_ptr *gdt,
 		      bool sys)
@@ -33,11 +26,11 @@ static bool guest_seg(const struct seg_fields *f, u16 sel, const struct desc_ptr
 	u32 ar;
 	bool ok = true;
 
-	ok &= vmw(f->sel, sel);
+	ok &= vmx_vmw(f->sel, sel);
 	if ((sel & ~7) == 0 || (sel | 7) > gdt->limit) {
-		ok &= vmw(f->base, 0);
-		ok &= vmw(f->limit, 0);
-		return ok & vmw(f->ar, VMX_AR_UNUSABLE);
+		ok &= vmx_vmw(f->base, 0);
+		ok &= vmx_vmw(f->limit, 0);
+		return ok & vmx_vmw(f->ar, VMX_AR_UNUSABLE);
 	}
 	d = *(const u64 *)(gdt->base + (sel & ~7));
 	limit = (d & 0xffff) | ((d >> 32) & 0xf0000);
@@ -49,9 +42,9 @@ static bool guest_seg(const struct seg_fields *f, u16 sel, const struct desc_ptr
 	ar = (u32)((d >> 40) & 0xf0ff);
 	if (!sys)
 		ar |= 1;	/* accessed: VM entry requires it of usable segments */
-	ok &= vmw(f->base, base);
-	ok &= vmw(f->limit, limit);
-	return ok & vmw(f->ar, ar);
+	ok &= vmx_vmw(f->base, base);
+	ok &= vmx_vmw(f->limit, limit);
+	return ok & vmx_vmw(f->ar, ar);
 }
 
 /* UEFI leaves TR = 0: give the guest a valid (unused) busy 64-bit TSS. */
@@ -62,10 +55,10 @@ static bool guest_tr(const struct desc_ptr *gdt)
 
 	if (tr)
 		return guest_seg(&seg_tr, tr, gdt, true);
-	ok &= vmw(GUEST_TR_SELECTOR, 0);
-	ok &= vmw(GUEST_TR_BASE, 0);
-	ok &= vmw(GUEST_TR_LIMIT, 0x67);
-	return ok & vmw(GUEST_TR_AR, 0x8b);
+	ok &= vmx_vmw(GUEST_TR_SELECTOR, 0);
+	ok &= vmx_vmw(GUEST_TR_BASE, 0);
+	ok &= vmx_vmw(GUEST_TR_LIMIT, 0x67);
+	return ok & vmx_vmw(GUEST_TR_AR, 0x8b);
 }
 
 static bool guest_segments(void)
@@ -83,12 +76,12 @@ static bool guest_segments(void)
 	ok &= guest_seg(&seg_gs, read_gs(), &gdt, false);
 	ok &= guest_seg(&seg_ldtr, store_ldt(), &gdt, true);
 	ok &= guest_tr(&gdt);
-	ok &= vmw(GUEST_FS_BASE, rdmsr(MSR_FS_BASE));
-	ok &= vmw(GUEST_GS_BASE, rdmsr(MSR_GS_BASE));
-	ok &= vmw(GUEST_GDTR_BASE, gdt.base);
-	ok &= vmw(GUEST_GDTR_LIMIT, gdt.limit);
-	ok &= vmw(GUEST_IDTR_BASE, idt.base);
-	return ok & vmw(GUEST_IDTR_LIMIT, idt.limit);
+	ok &= vmx_vmw(GUEST_FS_BASE, rdmsr(MSR_FS_BASE));
+	ok &= vmx_vmw(GUEST_GS_BASE, rdmsr(MSR_GS_BASE));
+	ok &= vmx_vmw(GUEST_GDTR_BASE, gdt.base);
+	ok &= vmx_vmw(GUEST_GDTR_LIMIT, gdt.limit);
+	ok &= vmx_vmw(GUEST_IDTR_BASE, idt.base);
+	return ok & vmx_vmw(GUEST_IDTR_LIMIT, idt.limit);
 }
 
 bool vmcs_setup_guest_from_ctx(const struct boot_ctx *ctx)
@@ -96,26 +89,26 @@ bool vmcs_setup_guest_from_ctx(const struct boot_ctx *ctx)
 	u64 cr0 = read_cr0(), cr4 = read_cr4(), efer = rdmsr(MSR_EFER);
 	bool ok = guest_segments();
 
-	ok &= vmw(CR0_READ_SHADOW, cr0);
-	ok &= vmw(CR4_READ_SHADOW, cr4 & ~X86_CR4_VMXE);
-	ok &= vmw(GUEST_CR0, vmx_guest_cr0(cr0));
-	ok &= vmw(GUEST_CR3, read_cr3());
-	ok &= vmw(GUEST_CR4, vmx_guest_cr4(cr4 | X86_CR4_VMXE));
-	ok &= vmw(GUEST_DR7, read_dr7());
-	ok &= vmw(GUEST_RSP, ctx->rsp + 8);
-	ok &= vmw(GUEST_RIP, *(const u64 *)ctx->rsp);
-	ok &= vmw(GUEST_RFLAGS, ctx->rflags | X86_RFLAGS_RESERVED1);
-	ok &= vmw(GUEST_IA32_EFER, efer);
-	ok &= vmw(GUEST_IA32_PAT, rdmsr(MSR_IA32_PAT));
-	ok &= vmw(GUEST_IA32_DEBUGCTL, rdmsr(MSR_IA32_DEBUGCTL));
-	ok &= vmw(GUEST_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
-	ok &= vmw(GUEST_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
-	ok &= vmw(GUEST_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));
-	ok &= vmw(VMCS_LINK_POINTER, ~0ULL);
-	ok &= vmw(GUEST_INTERRUPTIBILITY_INFO, 0);
-	ok &= vmw(GUEST_ACTIVITY_STATE, 0);
-	ok &= vmw(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	ok &= vmw(VM_ENTRY_CONTROLS, vmx_cfg.entry | ((efer & EFER_LMA) ? ENTRY_IA32E_MODE : 0));
+	ok &= vmx_vmw(CR0_READ_SHADOW, cr0);
+	ok &= vmx_vmw(CR4_READ_SHADOW, cr4 & ~X86_CR4_VMXE);
+	ok &= vmx_vmw(GUEST_CR0, vmx_guest_cr0(cr0));
+	ok &= vmx_vmw(GUEST_CR3, read_cr3());
+	ok &= vmx_vmw(GUEST_CR4, vmx_guest_cr4(cr4 | X86_CR4_VMXE));
+	ok &= vmx_vmw(GUEST_DR7, read_dr7());
+	ok &= vmx_vmw(GUEST_RSP, ctx->rsp + 8);
+	ok &= vmx_vmw(GUEST_RIP, *(const u64 *)ctx->rsp);
+	ok &= vmx_vmw(GUEST_RFLAGS, ctx->rflags | X86_RFLAGS_RESERVED1);
+	ok &= vmx_vmw(GUEST_IA32_EFER, efer);
+	ok &= vmx_vmw(GUEST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	ok &= vmx_vmw(GUEST_IA32_DEBUGCTL, rdmsr(MSR_IA32_DEBUGCTL));
+	ok &= vmx_vmw(GUEST_SYSENTER_CS, rdmsr(MSR_IA32_SYSENTER_CS));
+	ok &= vmx_vmw(GUEST_SYSENTER_ESP, rdmsr(MSR_IA32_SYSENTER_ESP));
+	ok &= vmx_vmw(GUEST_SYSENTER_EIP, rdmsr(MSR_IA32_SYSENTER_EIP));
+	ok &= vmx_vmw(VMCS_LINK_POINTER, ~0ULL);
+	ok &= vmx_vmw(GUEST_INTERRUPTIBILITY_INFO, 0);
+	ok &= vmx_vmw(GUEST_ACTIVITY_STATE, 0);
+	ok &= vmx_vmw(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	ok &= vmx_vmw(VM_ENTRY_CONTROLS, vmx_cfg.entry | ((efer & EFER_LMA) ? ENTRY_IA32E_MODE : 0));
 	return ok;
 }
 
@@ -158,48 +151,48 @@ bool vmcs_setup_guest_init(u32 activity)
 	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(data_segs); i++) {
-		ok &= vmw(data_segs[i]->sel, 0);
-		ok &= vmw(data_segs[i]->base, 0);
-		ok &= vmw(data_segs[i]->limit, 0xffff);
-		ok &= vmw(data_segs[i]->ar, 0x93);
+		ok &= vmx_vmw(data_segs[i]->sel, 0);
+		ok &= vmx_vmw(data_segs[i]->base, 0);
+		ok &= vmx_vmw(data_segs[i]->limit, 0xffff);
+		ok &= vmx_vmw(data_segs[i]->ar, 0x93);
 	}
-	ok &= vmw(GUEST_CS_SELECTOR, 0xf000);
-	ok &= vmw(GUEST_CS_BASE, 0xffff0000);
-	ok &= vmw(GUEST_CS_LIMIT, 0xffff);
-	ok &= vmw(GUEST_CS_AR, 0x9b);
-	ok &= vmw(GUEST_LDTR_SELECTOR, 0);
-	ok &= vmw(GUEST_LDTR_BASE, 0);
-	ok &= vmw(GUEST_LDTR_LIMIT, 0xffff);
-	ok &= vmw(GUEST_LDTR_AR, 0x82);
-	ok &= vmw(GUEST_TR_SELECTOR, 0);
-	ok &= vmw(GUEST_TR_BASE, 0);
-	ok &= vmw(GUEST_TR_LIMIT, 0xffff);
-	ok &= vmw(GUEST_TR_AR, 0x8b);
-	ok &= vmw(GUEST_GDTR_BASE, 0);
-	ok &= vmw(GUEST_GDTR_LIMIT, 0xffff);
-	ok &= vmw(GUEST_IDTR_BASE, 0);
-	ok &= vmw(GUEST_IDTR_LIMIT, 0xffff);
-	ok &= vmw(CR0_READ_SHADOW, cr0);
-	ok &= vmw(GUEST_CR0, vmx_guest_cr0(cr0));
-	ok &= vmw(CR4_READ_SHADOW, 0);
-	ok &= vmw(GUEST_CR4, vmx_guest_cr4(X86_CR4_VMXE));
-	ok &= vmw(GUEST_CR3, 0);
-	ok &= vmw(GUEST_DR7, 0x400);
-	ok &= vmw(GUEST_RSP, 0);
-	ok &= vmw(GUEST_RIP, 0xfff0);
-	ok &= vmw(GUEST_RFLAGS, X86_RFLAGS_RESERVED1);
-	ok &= vmw(GUEST_IA32_EFER, 0);
-	ok &= vmw(GUEST_IA32_PAT, 0x0007040600070406ULL);
-	ok &= vmw(GUEST_IA32_DEBUGCTL, 0);
-	ok &= vmw(GUEST_SYSENTER_CS, 0);
-	ok &= vmw(GUEST_SYSENTER_ESP, 0);
-	ok &= vmw(GUEST_SYSENTER_EIP, 0);
-	ok &= vmw(VMCS_LINK_POINTER, ~0ULL);
-	ok &= vmw(GUEST_INTERRUPTIBILITY_INFO, 0);
-	ok &= vmw(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	ok &= vmw(VM_ENTRY_INTR_INFO, 0);
-	ok &= vmw(VM_ENTRY_CONTROLS, vmx_cfg.entry);
-	return ok & vmw(GUEST_ACTIVITY_STATE, activity);
+	ok &= vmx_vmw(GUEST_CS_SELECTOR, 0xf000);
+	ok &= vmx_vmw(GUEST_CS_BASE, 0xffff0000);
+	ok &= vmx_vmw(GUEST_CS_LIMIT, 0xffff);
+	ok &= vmx_vmw(GUEST_CS_AR, 0x9b);
+	ok &= vmx_vmw(GUEST_LDTR_SELECTOR, 0);
+	ok &= vmx_vmw(GUEST_LDTR_BASE, 0);
+	ok &= vmx_vmw(GUEST_LDTR_LIMIT, 0xffff);
+	ok &= vmx_vmw(GUEST_LDTR_AR, 0x82);
+	ok &= vmx_vmw(GUEST_TR_SELECTOR, 0);
+	ok &= vmx_vmw(GUEST_TR_BASE, 0);
+	ok &= vmx_vmw(GUEST_TR_LIMIT, 0xffff);
+	ok &= vmx_vmw(GUEST_TR_AR, 0x8b);
+	ok &= vmx_vmw(GUEST_GDTR_BASE, 0);
+	ok &= vmx_vmw(GUEST_GDTR_LIMIT, 0xffff);
+	ok &= vmx_vmw(GUEST_IDTR_BASE, 0);
+	ok &= vmx_vmw(GUEST_IDTR_LIMIT, 0xffff);
+	ok &= vmx_vmw(CR0_READ_SHADOW, cr0);
+	ok &= vmx_vmw(GUEST_CR0, vmx_guest_cr0(cr0));
+	ok &= vmx_vmw(CR4_READ_SHADOW, 0);
+	ok &= vmx_vmw(GUEST_CR4, vmx_guest_cr4(X86_CR4_VMXE));
+	ok &= vmx_vmw(GUEST_CR3, 0);
+	ok &= vmx_vmw(GUEST_DR7, 0x400);
+	ok &= vmx_vmw(GUEST_RSP, 0);
+	ok &= vmx_vmw(GUEST_RIP, 0xfff0);
+	ok &= vmx_vmw(GUEST_RFLAGS, X86_RFLAGS_RESERVED1);
+	ok &= vmx_vmw(GUEST_IA32_EFER, 0);
+	ok &= vmx_vmw(GUEST_IA32_PAT, 0x0007040600070406ULL);
+	ok &= vmx_vmw(GUEST_IA32_DEBUGCTL, 0);
+	ok &= vmx_vmw(GUEST_SYSENTER_CS, 0);
+	ok &= vmx_vmw(GUEST_SYSENTER_ESP, 0);
+	ok &= vmx_vmw(GUEST_SYSENTER_EIP, 0);
+	ok &= vmx_vmw(VMCS_LINK_POINTER, ~0ULL);
+	ok &= vmx_vmw(GUEST_INTERRUPTIBILITY_INFO, 0);
+	ok &= vmx_vmw(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	ok &= vmx_vmw(VM_ENTRY_INTR_INFO, 0);
+	ok &= vmx_vmw(VM_ENTRY_CONTROLS, vmx_cfg.entry);
+	return ok & vmx_vmw(GUEST_ACTIVITY_STATE, activity);
 }
 
 bool vmcs_guest_sipi(u8 vector)
@@ -208,8 +201,8 @@ bool vmcs_guest_sipi(u8 vector)
 	 * data segment, CR0 without fixed bits): start again from the INIT state. */
 	bool ok = vmcs_setup_guest_init(GUEST_ACTIVITY_ACTIVE);
 
-	ok &= vmw(GUEST_CS_SELECTOR, (u64)vector << 8);
-	ok &= vmw(GUEST_CS_BASE, (u64)vector << 12);
-	ok &= vmw(GUEST_RIP, 0);
-	return ok & vmw(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	ok &= vmx_vmw(GUEST_CS_SELECTOR, (u64)vector << 8);
+	ok &= vmx_vmw(GUEST_CS_BASE, (u64)vector << 12);
+	ok &= vmx_vmw(GUEST_RIP, 0);
+	return ok & vmx_vmw(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 }

@@ -4,6 +4,7 @@
 #include <asm/processor.h>
 #include <asm/vmx.h>
 #include <asm/vmx_exit.h>
+#include <asm/vmx_vcpu.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
 #include <mamori/vm.h>

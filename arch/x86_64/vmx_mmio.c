@@ -13,6 +13,7 @@
 #include <asm/processor.h>
 #include <asm/vmx_exit.h>
 #include <asm/vmx_mmio.h>
+#include <asm/vmx_vcpu.h>
 #include <mamori/errno.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
@@ -21,17 +22,10 @@
 
 #define CS_AR_L		BIT(13)
 #define CS_AR_DB	BIT(14)
+#define EPT_Q_WRITE	BIT(1)
+#define EPT_Q_FETCH	BIT(2)
 
 _Static_assert(sizeof(struct guest_regs) == 16 * sizeof(u64), "16 GPRs in encoding order");
-
-static u32 guest_code_bits(void)
-{
-	u64 ar = vmcs_read(GUEST_CS_AR);
-
-	if ((vmcs_read(GUEST_IA32_EFER) & EFER_LMA) && (ar & CS_AR_L))
-		return 64;
-	return (ar & CS_AR_DB) ? 32 : 16;
-}
 
 /* Up to INSN_MAX_LEN code bytes at CS:RIP; the count read (0: none). */
 static u32 fetch_code(struct vm *vm, u32 bits, u8 *buf)
@@ -73,18 +67,6 @@ static void mmio_refuse(struct per_cpu *pc, u64 gpa, u64 q, const char *why, int
 	vmx_inject(X86_VEC_GP, INTR_TYPE_HW_EXCEPTION, true, 0);
 }
 
-static void mmio_skip(u32 bits, u32 len)
-{
-	u64 rip = vmcs_read(GUEST_RIP) + len, intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
-
-	if (bits != 64)
-		rip &= bits == 32 ? 0xffffffffULL : 0xffffULL;
-	vmx_vmwrite(GUEST_RIP, rip);
-	if (intr & (GUEST_INTR_STI | GUEST_INTR_MOV_SS))
-		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
-			    intr & ~(u64)(GUEST_INTR_STI | GUEST_INTR_MOV_SS));
-}
-
 /* Perform @in on the device at @gpa with the guest's registers @gpr. */
 static void mmio_emulate(struct vm *vm, const struct insn *in, u64 gpa, u64 *gpr)
 {
@@ -124,7 +106,7 @@ bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q)
 		mmio_refuse(pc, gpa, q, why, -EINVAL);
 		return true;
 	}
-	bits = guest_code_bits();
+	bits = vmx_guest_code_bits();
 	n = fetch_code(pc->vm, bits, code);
 	rc = n ? insn_decode(code, n, bits, &in) : -EFAULT;
 	if (rc) {
@@ -145,6 +127,6 @@ bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q)
 		vmx_vmwrite(GUEST_RSP, gpr[4]);
 	gpr[4] = r->rsp_unused;
 	memcpy(r, gpr, sizeof(gpr));
-	mmio_skip(bits, in.len);
+	vmx_skip_len(in.len);
 	return true;
 }

@@ -3,6 +3,7 @@ UNIT_TESTS += $(BUILD)/tests/test_vmx $(BUILD)/tests/test_log
 
 $(BUILD)/tests/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o \
 		$(BUILD)/host/arch/x86_64/vmx_caps.o $(BUILD)/host/arch/x86_64/cpuid_filter.o \
+		$(BUILD)/host/arch/x86_64/vmx_vcpu.o $(BUILD)/host/arch/x86_64/x86_rules.o \
 		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
@@ -87,5 +88,12 @@ $(BUILD)/tests/test_pci: $(BUILD)/host/tests/unit/test_pci.o \
 		$(BUILD)/host/drivers/pci_ecam.o $(BUILD)/host/drivers/pci_mcfg.o \
 		$(BUILD)/host/drivers/acpi.o $(BUILD)/host/drivers/lpc.o \
 		$(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# Architectural rules of the exit handlers: fault class, RIP wrap, single step, CR and XCR0 checks.
+UNIT_TESTS += $(BUILD)/tests/test_x86_rules
+$(BUILD)/tests/test_x86_rules: $(BUILD)/host/tests/unit/test_x86_rules.o \
+		$(BUILD)/host/arch/x86_64/x86_rules.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

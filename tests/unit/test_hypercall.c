@@ -86,6 +86,18 @@ static void test_unknown(void **state)
 	assert_int_equal(hypercall_dispatch(&vm, ~0ULL, 0, 0, 0, 0), -ENOSYS);
 }
 
+extern unsigned int stub_log_lines;
+
+/* Finding 13: a guest looping on a bad hypercall cannot flood the VMM log. */
+static void test_unknown_ratelimited(void **state)
+{
+	unsigned int before = stub_log_lines, i;
+
+	for (i = 0; i < 100; i++)
+		hypercall_dispatch(&vm, HC_COUNT + 7, 0, 0, 0, 0);
+	assert_in_range(stub_log_lines - before, 0, 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -94,6 +106,7 @@ int main(void)
 		cmocka_unit_test(test_exit_stats_small_buffer),
 		cmocka_unit_test(test_exit_stats_refusals),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_unknown_ratelimited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

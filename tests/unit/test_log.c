@@ -10,8 +10,11 @@
 
 static char last_line[512];
 
+static u32 console_lines;
+
 void console_write_line(const char *s)
 {
+	console_lines++;
 	strncpy(last_line, s, sizeof(last_line) - 1);
 }
 
@@ -66,6 +69,44 @@ static void test_ratelimit(void **state)
 	assert_int_equal(logged, 10 + 4);	/* 1..10, 1024, 2048, 3072, 4096 */
 }
 
+static void noisy_site(u32 i)
+{
+	pr_warn_ratelimited("cpu0: guest did %u\n", i);
+}
+
+static void other_site(void)
+{
+	pr_warn_ratelimited("cpu0: other\n");
+}
+
+/* Finding 13: a guest-triggerable line, hit 2000 times, reaches the console 11 times. */
+static void test_ratelimited_macro(void **state)
+{
+	u32 i, before = console_lines;
+
+	for (i = 1; i <= 2000; i++)
+		noisy_site(i);
+	assert_int_equal(console_lines - before, 10 + 1);
+	assert_string_equal(last_line, "warning: cpu0: guest did 1024 [1024 times, rate-limited]\n");
+	other_site();		/* a different call site has its own count */
+	assert_string_equal(last_line, "warning: cpu0: other\n");
+}
+
+static void once_site(void)
+{
+	pr_warn_once("cpu0: once\n");
+}
+
+static void test_once(void **state)
+{
+	u32 before = console_lines;
+
+	once_site();
+	once_site();
+	once_site();
+	assert_int_equal(console_lines - before, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -73,6 +114,8 @@ int main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_ratelimited_macro),
+		cmocka_unit_test(test_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,7 @@
 /*
  * VMX pure logic on the host: control adjustment, the CPUID filter, and the
  * exit dispatch table (vmx_exit.c is included so its static handlers are
- * visible; what it calls is stubbed below and never run).
+ * visible; what it calls is stubbed below and never run) and the exit names.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include <asm/vmx_caps.h>
 #include <asm/cpuid_filter.h>
 #include "../../arch/x86_64/vmx_exit.c"
+#include "../../arch/x86_64/vmx_stats.c"
 
 /* Stubs for what vmx_exit.c links against. */
 int rdmsr_safe(u32 msr, u64 *val) { return -1; }
@@ -42,6 +43,9 @@ int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val) { return 0; }
 int vapic_apic_base_write(struct per_cpu *pc, u64 val) { return 0; }
 void vapic_apply_init(struct per_cpu *pc) { }
 void vmx_sample_exit(struct per_cpu *pc) { }
+int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len) { return -1; }
+struct vmx_config vmx_cfg;
+int xsetbv_safe(u32 xcr, u64 val) { return -1; }
 
 static void test_adjust_ctls(void **state)
 {
@@ -221,10 +225,10 @@ static void test_exit_table_complete(void **state)
 	u32 i, j;
 
 	for (i = 0; i < VMX_EXIT_REASONS; i++) {
-		assert_non_null(vmx_exit_table[i].fn);
-		assert_non_null(vmx_exit_table[i].name);
+		assert_non_null(vmx_exit_table[i]);
+		assert_non_null(exit_names[i]);
 		for (j = 0; j < i; j++)
-			assert_string_not_equal(vmx_exit_table[i].name, vmx_exit_table[j].name);
+			assert_string_not_equal(exit_names[i], exit_names[j]);
 	}
 	assert_string_equal(vmx_exit_reason_name(EXIT_CPUID), "cpuid");
 	assert_string_equal(vmx_exit_reason_name(EXIT_EPT_VIOLATION), "ept-violation");
@@ -234,21 +238,47 @@ static void test_exit_table_complete(void **state)
 static void test_exit_policy(void **state)
 {
 	/* The handlers the exit policy names. */
-	assert_ptr_equal(vmx_exit_table[EXIT_CPUID].fn, handle_cpuid);
-	assert_ptr_equal(vmx_exit_table[EXIT_VMCALL].fn, handle_vmcall);
-	assert_ptr_equal(vmx_exit_table[EXIT_XSETBV].fn, handle_xsetbv);
-	assert_ptr_equal(vmx_exit_table[EXIT_INVD].fn, handle_invd);
-	assert_ptr_equal(vmx_exit_table[EXIT_TRIPLE_FAULT].fn, handle_triple_fault);
-	assert_ptr_equal(vmx_exit_table[EXIT_INIT].fn, handle_init);
-	assert_ptr_equal(vmx_exit_table[EXIT_SIPI].fn, handle_sipi);
-	assert_ptr_equal(vmx_exit_table[EXIT_EPT_VIOLATION].fn, handle_ept_violation);
-	assert_ptr_equal(vmx_exit_table[EXIT_INVALID_GUEST_STATE].fn, handle_failed_entry);
+	assert_ptr_equal(vmx_exit_table[EXIT_CPUID], handle_cpuid);
+	assert_ptr_equal(vmx_exit_table[EXIT_VMCALL], handle_vmcall);
+	assert_ptr_equal(vmx_exit_table[EXIT_XSETBV], handle_xsetbv);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVD], handle_invd);
+	assert_ptr_equal(vmx_exit_table[EXIT_TRIPLE_FAULT], handle_triple_fault);
+	assert_ptr_equal(vmx_exit_table[EXIT_INIT], handle_init);
+	assert_ptr_equal(vmx_exit_table[EXIT_SIPI], handle_sipi);
+	assert_ptr_equal(vmx_exit_table[EXIT_EPT_VIOLATION], handle_ept_violation);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVALID_GUEST_STATE], handle_failed_entry);
 	for (u32 r = EXIT_VMCLEAR; r <= EXIT_VMXON; r++)
-		assert_ptr_equal(vmx_exit_table[r].fn, handle_vmx_insn);
-	assert_ptr_equal(vmx_exit_table[EXIT_INVEPT].fn, handle_vmx_insn);
-	assert_ptr_equal(vmx_exit_table[EXIT_INVVPID].fn, handle_vmx_insn);
+		assert_ptr_equal(vmx_exit_table[r], handle_vmx_insn);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVEPT], handle_vmx_insn);
+	assert_ptr_equal(vmx_exit_table[EXIT_INVVPID], handle_vmx_insn);
 	assert_string_equal(vmx_insn_error_name(7), "VM entry with invalid control fields");
 	assert_string_equal(vmx_insn_error_name(99), "unknown VM-instruction error");
+}
+
+/* Finding 16: kicks merged while NMIs are blocked must not swallow later guest NMIs. */
+static void test_nmi_kicks_merged(void **state)
+{
+	static struct per_cpu pc;
+
+	pc.nmi_kicks += 2;			/* two shootdowns kick this CPU ... */
+	assert_true(vmx_nmi_take_kick(&pc));	/* ... their NMIs merge into one */
+	assert_false(vmx_nmi_take_kick(&pc));	/* the next NMI is the guest's */
+	vmx_nmi_queue(&pc);
+	assert_int_equal(pc.pending_nmis, 1);
+	pc.nmi_kicks++;
+	assert_true(vmx_nmi_take_kick(&pc));
+	assert_false(vmx_nmi_take_kick(&pc));
+}
+
+/* At most two guest NMIs wait, as on hardware (one in service, one latched). */
+static void test_nmi_queue_bounded(void **state)
+{
+	static struct per_cpu pc;
+	u32 i;
+
+	for (i = 0; i < 5; i++)
+		vmx_nmi_queue(&pc);
+	assert_int_equal(pc.pending_nmis, 2);
 }
 
 int main(void)
@@ -264,6 +294,8 @@ int main(void)
 		cmocka_unit_test(test_cpuid_follows_controls),
 		cmocka_unit_test(test_exit_table_complete),
 		cmocka_unit_test(test_exit_policy),
+		cmocka_unit_test(test_nmi_kicks_merged),
+		cmocka_unit_test(test_nmi_queue_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

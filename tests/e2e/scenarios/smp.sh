@@ -98,6 +98,22 @@ if [ "$CPUS" -gt 1 ]; then	# one CPU sends itself no IPIs
 	done
 fi
 
+# NMIs: four rounds of NMI backtraces (sysrq l) reach the last CPU, each an NMI
+# exit there; the VMM must unblock NMIs after each (finding 21: one of four).
+if [ "$CPUS" -gt 1 ]; then
+	nmis() { irqs NMI | awk -v c=$((last + 1)) '{ print $c }'; }
+	n0=$(nmis)
+	lvl=$(cut -f1 /proc/sys/kernel/printk)
+	echo 1 >/proc/sys/kernel/printk	# the backtraces stay off the slow console
+	for i in 1 2 3 4; do	# from cpu0: the CPU that asks backtraces itself without an NMI
+		taskset -c 0 sh -c 'echo l >/proc/sysrq-trigger' || fail "sysrq l on cpu0 failed"
+	done
+	echo "$lvl" >/proc/sys/kernel/printk
+	n1=$(nmis)
+	echo "E2E-SMP: NMIs on cpu$last: $n0 before, $n1 after four NMI backtraces"
+	[ $((n1 - n0)) -ge 4 ] || fail "cpu$last took $((n1 - n0)) of 4 NMIs"
+fi
+
 # Offline and online each secondary CPU through sysfs; it must come back
 # beneath Mamori (INIT-SIPI-SIPI again).
 for c in $(seq 1 $last); do

@@ -24,17 +24,54 @@ int log_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int log_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
+/* A rate-limited line: this many occurrences in full, then every LOG_RATELIMIT_EVERY-th. */
+#define LOG_RATELIMIT_BURST	10
+#define LOG_RATELIMIT_EVERY	1024
+
 /*
  * log_ratelimit - whether the @n-th occurrence of a guest-triggerable event
- * should be logged: the first 10, then every 1024th (so a guest loop cannot
- * flood the trusted console). Increments *@n.
+ * should be logged: the first LOG_RATELIMIT_BURST, then every
+ * LOG_RATELIMIT_EVERY-th (so a guest loop cannot flood the trusted console).
+ * Increments *@n atomically (call sites run on every CPU).
  */
+static inline bool log_ratelimit_pass(u32 k)
+{
+	return k <= LOG_RATELIMIT_BURST || k % LOG_RATELIMIT_EVERY == 0;
+}
+
 static inline bool log_ratelimit(u32 *n)
 {
-	u32 k = ++*n;
-
-	return k <= 10 || (k & 1023) == 0;
+	return log_ratelimit_pass(__atomic_add_fetch(n, 1, __ATOMIC_RELAXED));
 }
+
+/*
+ * log_printk_ratelimited - log_printk() counted in *@n (log_ratelimit());
+ * past the burst the line ends in " [N times, rate-limited]".
+ */
+void log_printk_ratelimited(u32 *n, enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * pr_*_ratelimited - for every line a guest can trigger: a per-call-site
+ * counter (a static in the macro), so one noisy site never silences another.
+ * pr_*_once - only the first occurrence of the call site.
+ */
+#define pr_ratelimited(level, ...)						\
+	do {									\
+		static u32 log_rl_count__;					\
+		log_printk_ratelimited(&log_rl_count__, level, __VA_ARGS__);	\
+	} while (0)
+#define pr_err_ratelimited(...)		pr_ratelimited(LOG_ERR, __VA_ARGS__)
+#define pr_warn_ratelimited(...)	pr_ratelimited(LOG_WARN, __VA_ARGS__)
+#define pr_info_ratelimited(...)	pr_ratelimited(LOG_INFO, __VA_ARGS__)
+#define pr_once(level, ...)							\
+	do {									\
+		static u32 log_once__;						\
+		if (__atomic_add_fetch(&log_once__, 1, __ATOMIC_RELAXED) == 1)	\
+			log_printk(level, __VA_ARGS__);				\
+	} while (0)
+#define pr_warn_once(...)		pr_once(LOG_WARN, __VA_ARGS__)
+#define pr_err_once(...)		pr_once(LOG_ERR, __VA_ARGS__)
 
 #define pr_fatal(...)	log_printk(LOG_FATAL, __VA_ARGS__)
 #define pr_err(...)	log_printk(LOG_ERR, __VA_ARGS__)

@@ -33,6 +33,8 @@ u64 host_idt_base(void);
  */
 int rdmsr_safe(u32 msr, u64 *val);
 int wrmsr_safe(u32 msr, u64 val);
+/* xsetbv_safe() - XSETBV that returns -1 instead of faulting (#GP caught the same way). */
+int xsetbv_safe(u32 xcr, u64 val);
 
 /* host_exception - C part of every host exception stub; logs and halts unless fixed up. */
 struct host_exc_frame {

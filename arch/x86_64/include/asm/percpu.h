@@ -52,7 +52,8 @@ struct per_cpu {
 	u64 vmcs_pa;
 	bool launched;
 	volatile u32 state;		/* enum cpu_state (mamori/smp.h) */
-	volatile u32 nmi_kicks;		/* NMIs sent by the VMM itself: not the guest's */
+	volatile u32 nmi_kicks;		/* NMI kicks sent by the VMM: a generation, never decremented */
+	u32 nmi_kicks_seen;		/* kick generation this CPU has handled */
 	volatile u64 ept_gen_seen;	/* EPT generation this CPU has invalidated */
 	u32 sipis;
 	u64 samples;			/* vCPU sampler exits (asm/vmx_sample.h) */
