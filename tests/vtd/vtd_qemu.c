@@ -19,6 +19,7 @@
  */
 #include <efi.h>
 #include <efilib.h>
+#include <drivers/ahci.h>
 #include <drivers/pci_ecam.h>
 #include <drivers/vtd.h>
 #include <mamori/boot_info.h>
@@ -33,21 +34,8 @@
 #define PATTERN		0x5a
 #define AHCI_WAIT	50000000U
 
-/* AHCI port 0 registers (AHCI 1.3.1 §3.3) */
-#define P0		0x100
-#define PX_CLB		0x00
-#define PX_CLBU		0x04
-#define PX_FB		0x08
-#define PX_FBU		0x0c
-#define PX_IS		0x10
-#define PX_IE		0x14
-#define PX_CMD		0x18
-#define PX_TFD		0x20
-#define PX_SSTS		0x28
-#define PX_SERR		0x30
-#define PX_CI		0x38
-#define CMD_ST		BIT(0)
-#define CMD_FRE		BIT(4)
+/* AHCI port 0 (registers and bits from the intercept's own header) */
+#define P0		AHCI_PORT_BASE
 #define CMD_FR		BIT(14)
 #define CMD_CR		BIT(15)
 #define IS_TFES		BIT(30)
@@ -191,10 +179,10 @@ static bool ahci_setup(void)
 		log_printk(LOG_ERR, "VTD-TEST: no disk on AHCI port 0 (SSTS 0x%x)\n", prd(PX_SSTS));
 		return false;
 	}
-	pwr(PX_CMD, prd(PX_CMD) & ~CMD_ST);
+	pwr(PX_CMD, prd(PX_CMD) & ~PX_CMD_ST);
 	if (!port_wait(PX_CMD, CMD_CR, 0))
 		return false;
-	pwr(PX_CMD, prd(PX_CMD) & ~CMD_FRE);
+	pwr(PX_CMD, prd(PX_CMD) & ~PX_CMD_FRE);
 	if (!port_wait(PX_CMD, CMD_FR, 0))
 		return false;
 	cmd_list = alloc_below_4g(1);
@@ -209,10 +197,10 @@ static bool ahci_setup(void)
 	pwr(PX_IE, 0);
 	pwr(PX_SERR, ~0U);
 	pwr(PX_IS, ~0U);
-	pwr(PX_CMD, prd(PX_CMD) | CMD_FRE);
+	pwr(PX_CMD, prd(PX_CMD) | PX_CMD_FRE);
 	if (!port_wait(PX_TFD, 0x88, 0))
 		return false;
-	pwr(PX_CMD, prd(PX_CMD) | CMD_ST);
+	pwr(PX_CMD, prd(PX_CMD) | PX_CMD_ST);
 	return true;
 }
 
