@@ -123,8 +123,11 @@ static enum census_verdict refuse(struct census_result *r, enum census_verdict v
 	return v;
 }
 
-/* The enabled processors MP services reported, boot CPU first. */
-static void take_enabled(struct boot_info *bi, u32 bsp, const struct census_cpu *mp, u32 n)
+/*
+ * The enabled processors MP services reported, boot CPU first; false if they
+ * do not fit (a boot CPU missing from the list plus BOOT_CPUS_MAX others).
+ */
+static bool take_enabled(struct boot_info *bi, u32 bsp, const struct census_cpu *mp, u32 n)
 {
 	u32 i;
 
@@ -133,9 +136,14 @@ static void take_enabled(struct boot_info *bi, u32 bsp, const struct census_cpu 
 			bsp = mp[i].apic_id;
 	bi->cpu_count = 1;
 	bi->cpu_apic_ids[0] = bsp;
-	for (i = 0; i < n; i++)
-		if ((mp[i].flags & MP_CPU_ENABLED) && !in_list(bi, mp[i].apic_id))
-			bi->cpu_apic_ids[bi->cpu_count++] = mp[i].apic_id;
+	for (i = 0; i < n; i++) {
+		if (!(mp[i].flags & MP_CPU_ENABLED) || in_list(bi, mp[i].apic_id))
+			continue;
+		if (bi->cpu_count == BOOT_CPUS_MAX)
+			return false;
+		bi->cpu_apic_ids[bi->cpu_count++] = mp[i].apic_id;
+	}
+	return true;
 }
 
 enum census_verdict census_decide(struct boot_info *bi, u32 bsp_apic,
@@ -160,7 +168,8 @@ enum census_verdict census_decide(struct boot_info *bi, u32 bsp_apic,
 	}
 	if (mp_count > BOOT_CPUS_MAX)
 		return refuse(r, CENSUS_TOO_MANY, 0, mp_count);
-	take_enabled(bi, bsp_apic, mp, mp_count);
+	if (!take_enabled(bi, bsp_apic, mp, mp_count))
+		return refuse(r, CENSUS_TOO_MANY, 0, mp_count + 1);
 	for (i = 0; i < mp_count; i++)
 		if (!in_list(bi, mp[i].apic_id) &&
 		    (madt->state != MADT_PRESENT || madt_startable(madt, mp[i].apic_id) ||

@@ -12,14 +12,14 @@ enum apic_icr_action apic_icr_classify(u32 icr_lo)
 	switch (icr_lo & APIC_ICR_DM_MASK) {
 	case APIC_DM_FIXED:
 	case APIC_DM_LOWEST:
-	case APIC_DM_SMI:
 	case APIC_DM_NMI:
 		return APIC_ICR_FORWARD;
 	case APIC_DM_INIT:
 		return (icr_lo & APIC_ICR_LEVEL_BIT) ? APIC_ICR_INIT : APIC_ICR_DROP;
 	case APIC_DM_SIPI:
 		return APIC_ICR_SIPI;
-	default:
+	default:		/* reserved, and SMI: no OS sends one; an SMI storm
+				 * would stall VMX root on the target */
 		return APIC_ICR_REFUSE;
 	}
 }

@@ -115,7 +115,7 @@ static void vapic_icr_write(struct per_cpu *pc, u32 icr_lo, u32 dest, bool x2api
 		return;
 	if (act == APIC_ICR_REFUSE) {
 		if (log_ratelimit(&refused))
-			pr_warn("cpu%u: guest IPI with reserved delivery mode (ICR 0x%x) refused\n",
+			pr_warn("cpu%u: guest IPI with a reserved or SMI delivery mode (ICR 0x%x) refused\n",
 				pc->cpu_id, icr_lo);
 		return;
 	}

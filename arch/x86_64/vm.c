@@ -147,12 +147,19 @@ int arch_vm_mmio_protect(struct vm *vm, u64 gpa, u64 size, u32 flags)
 void arch_vm_ept_sync(struct vm *vm)
 {
 	struct per_cpu *pc = this_cpu();
-	u64 gen = vm->arch.ept_gen;
+	u64 gen = __atomic_load_n(&vm->arch.ept_gen, __ATOMIC_SEQ_CST);
+	u64 seen = pc->ept_gen_seen;
 
-	if (pc->ept_gen_seen != gen) {
-		vmx_invept(INVEPT_ALL_CONTEXT, 0);
-		pc->ept_gen_seen = gen;
-	}
+	if (seen >= gen)
+		return;
+	vmx_invept(INVEPT_ALL_CONTEXT, 0);
+	/*
+	 * Only ever forward: the NMI handler can run this in between (a kick),
+	 * and a newer generation it stored must not be overwritten by ours.
+	 */
+	while (seen < gen && !__atomic_compare_exchange_n(&pc->ept_gen_seen, &seen, gen, false,
+							   __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
 }
 
 void arch_vm_ept_changed(struct vm *vm)

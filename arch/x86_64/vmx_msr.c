@@ -20,6 +20,13 @@
 /* MISC_ENABLE bits Linux and firmware change: fast strings, TM1, EIST, MONITOR, LIMIT_CPUID, xTPR, XD disable, turbo disable. */
 #define MISC_ENABLE_GUEST	(BIT(0) | BIT(3) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | \
 				 BIT(34) | BIT(38))
+/*
+ * Of those, LIMIT_CPUID and XD disable may only be cleared: the MSR is often
+ * core- or package-wide, and setting them would cap CPUID or turn NX off in
+ * VMX root too (the W^X host page tables' NX bits become reserved: a host
+ * page walk faults).
+ */
+#define MISC_ENABLE_CLEAR_ONLY	(BIT(22) | BIT(34))
 
 /*
  * First match wins. Not here: #GP. Deliberately absent (and hidden in CPUID,
@@ -70,7 +77,8 @@ static const struct msr_rule msr_table[] = {
 	READ(MSR_SMI_COUNT, MSR_CORE_THREAD_COUNT, "SMI_COUNT, CORE_THREAD_COUNT"),
 	READ(MSR_IA32_TME_CAPABILITY, MSR_IA32_TME_ACTIVATE, "TME_CAPABILITY/ACTIVATE"),
 	{ .first = MSR_IA32_MISC_ENABLE, .last = MSR_IA32_MISC_ENABLE, .name = "MISC_ENABLE",
-	  .rd = R_PASS, .wr = MSR_W_CHANGE, .mask = MISC_ENABLE_GUEST },
+	  .rd = R_PASS, .wr = MSR_W_CHANGE, .mask = MISC_ENABLE_GUEST,
+	  .clear_only = MISC_ENABLE_CLEAR_ONLY },
 	{ .first = MSR_MISC_FEATURES_ENABLES, .last = MSR_MISC_FEATURES_ENABLES,
 	  .name = "MISC_FEATURES_ENABLES", .rd = R_PASS, .wr = MSR_W_BITS,
 	  .mask = MISC_FEATURES_CPUID_FAULT },
@@ -258,7 +266,8 @@ static int msr_write_checked(struct per_cpu *pc, const struct msr_rule *r, u32 m
 			return -EINVAL;
 		return wrmsr_safe(msr, val) ? -EPERM : 0;
 	case MSR_W_CHANGE:
-		if (rdmsr_safe(msr, &cur) || ((cur ^ val) & ~r->mask))
+		if (rdmsr_safe(msr, &cur) || ((cur ^ val) & ~r->mask) ||
+		    (val & ~cur & r->clear_only))
 			return -EINVAL;
 		return wrmsr_safe(msr, val) ? -EPERM : 0;
 	case MSR_W_DEBUGCTL:

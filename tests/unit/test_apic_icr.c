@@ -29,7 +29,7 @@ static void test_classify(void **state)
 	assert_int_equal(apic_icr_classify(ICR_SIPI(0x87) | ICR_OTHERS), APIC_ICR_SIPI);
 	assert_int_equal(apic_icr_classify(0x000000fd), APIC_ICR_FORWARD);	/* fixed */
 	assert_int_equal(apic_icr_classify(0x00000400), APIC_ICR_FORWARD);	/* NMI */
-	assert_int_equal(apic_icr_classify(0x00004200), APIC_ICR_FORWARD);	/* SMI */
+	assert_int_equal(apic_icr_classify(0x00004200), APIC_ICR_REFUSE);	/* SMI (review 2) */
 }
 
 static u32 hit_mask(u32 lo, u32 dest, bool x2apic, u32 sender, const struct apic_target *t)

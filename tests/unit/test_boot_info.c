@@ -439,6 +439,14 @@ static void test_cpus_too_many(void **state)
 	/* One more: refused, never capped (only BOOT_CPUS_MAX entries are read). */
 	assert_int_equal(decide(mp, BOOT_CPUS_MAX + 1), CENSUS_TOO_MANY);
 	assert_int_equal(res.count, BOOT_CPUS_MAX + 1);
+	/*
+	 * Review 2: BOOT_CPUS_MAX enabled entries, none the boot CPU (APIC 0 is
+	 * not in the list, nothing flagged BSP): one more than fits, refused
+	 * instead of a write past cpu_apic_ids[] (into the next boot_info field).
+	 */
+	for (i = 0; i < BOOT_CPUS_MAX; i++)
+		mp[i] = (struct census_cpu){ i + 1, EN };
+	assert_int_equal(decide(mp, BOOT_CPUS_MAX), CENSUS_TOO_MANY);
 }
 
 static void test_cpus_disabled(void **state)

@@ -149,6 +149,15 @@ static void test_filtered_writes(void **state)
 	hw_value = BIT(0) | BIT(7) | BIT(22);
 	assert_int_equal(vmx_msr_write(&cpu0, MSR_IA32_MISC_ENABLE, BIT(0) | BIT(7)), 0);
 	assert_int_equal(vmx_msr_write(&cpu0, MSR_IA32_MISC_ENABLE, BIT(0) | BIT(22)), -EPERM);
+	/* Review 2: LIMIT_CPUID and XD disable may be cleared, never set (NX in root). */
+	hw_value = BIT(0) | BIT(7) | BIT(34);
+	assert_int_equal(vmx_msr_write(&cpu0, MSR_IA32_MISC_ENABLE, BIT(0) | BIT(7)), 0);
+	hw_value = BIT(0) | BIT(7);
+	assert_int_equal(vmx_msr_write(&cpu0, MSR_IA32_MISC_ENABLE, BIT(0) | BIT(7) | BIT(34)),
+			 -EPERM);
+	assert_int_equal(vmx_msr_write(&cpu0, MSR_IA32_MISC_ENABLE, BIT(0) | BIT(7) | BIT(22)),
+			 -EPERM);
+	assert_int_equal(vmx_msr_write(&cpu0, MSR_IA32_MISC_ENABLE, BIT(0) | BIT(7) | BIT(38)), 0);
 	/* CPUID faulting only. */
 	assert_int_equal(vmx_msr_write(&cpu0, MSR_MISC_FEATURES_ENABLES, BIT(1)), -EPERM);
 }

@@ -53,11 +53,11 @@
 
 /* What the VMM does with a guest ICR write (apic_icr.c, pure, host-tested). */
 enum apic_icr_action {
-	APIC_ICR_FORWARD,	/* fixed, lowest priority, SMI, NMI: rebuilt per target */
+	APIC_ICR_FORWARD,	/* fixed, lowest priority, NMI: rebuilt per target */
 	APIC_ICR_INIT,		/* INIT level assert: emulated, never reaches a CPU */
 	APIC_ICR_DROP,		/* INIT level de-assert: no effect on modern CPUs */
 	APIC_ICR_SIPI,		/* rebuilt per target, like FORWARD */
-	APIC_ICR_REFUSE,	/* reserved delivery mode (011, ExtINT): dropped */
+	APIC_ICR_REFUSE,	/* reserved delivery mode (011, ExtINT) or SMI: dropped */
 };
 
 /*

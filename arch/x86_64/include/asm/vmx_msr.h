@@ -23,7 +23,8 @@ enum msr_write {
 	MSR_W_PASS,		/* the hardware MSR, without an exit */
 	MSR_W_IGNORE,		/* exits; dropped, logged once (the guest sees success) */
 	MSR_W_BITS,		/* exits; only bits in rule->mask may be 1, else #GP */
-	MSR_W_CHANGE,		/* exits; only bits in rule->mask may differ from the MSR */
+	MSR_W_CHANGE,		/* exits; only bits in rule->mask may differ from the MSR,
+				 * and those in rule->clear_only may only go to 0 */
 	MSR_W_DEBUGCTL,		/* exits; BTF (and bus-lock detect) only, into the VMCS */
 	MSR_W_APIC_BASE,	/* exits; vapic_apic_base_write(): no move of the base */
 	MSR_W_X2APIC_ICR,	/* exits; vapic_x2apic_icr_write(): IPIs rebuilt */
@@ -41,6 +42,7 @@ struct msr_rule {
 	u32 needs;
 	u64 value;		/* MSR_R_CONST */
 	u64 mask;		/* MSR_W_BITS, MSR_W_CHANGE */
+	u64 clear_only;		/* MSR_W_CHANGE: of mask, bits the guest may clear, never set */
 };
 
 /* The two MSR ranges the bitmap covers (SDM Vol. 3C 25.6.9); others always exit. */
