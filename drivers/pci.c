@@ -2,6 +2,7 @@
 #include "pci_lock.h"
 #include <asm/io.h>
 #include <asm/spinlock.h>
+#include <drivers/reg_merge.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
 #include <mamori/vm.h>
@@ -391,17 +392,11 @@ static u32 bar_view(const struct pci_locked *l, u32 n)
 	return l->sizing[n] ? l->size_mask[n] : l->bar[n];
 }
 
-static u32 byte_mask(u16 off, u32 size)
-{
-	return size_mask(size) << ((off & 3) * 8);
-}
-
 /* A locked BAR never changes on the device; sizing is emulated. */
 static void bar_write(struct pci_locked *l, u32 n, u16 off, u32 size, u32 val)
 {
 	static u32 refusals;
-	u32 mask = byte_mask(off, size);
-	u32 v = (bar_view(l, n) & ~mask) | ((val << ((off & 3) * 8)) & mask);
+	u32 v = reg_merge(bar_view(l, n), off, size, val);
 	u32 flags = n == PCI_ROM_BAR ? 0x7ff : (l->bar[n] & 1) ? 3 : 0xf;
 
 	if ((v | flags) == (l->size_mask[n] | flags) || (v | flags) == 0xffffffff) {
@@ -427,15 +422,15 @@ static u32 locked_read(const struct pci_locked *l, u16 off, u32 size)
 
 	if (l->msix_link && (off & ~3) == (l->msix_link & 0xfc))
 		v = (v & ~(0xffu << sh)) | (u32)l->msix_next << sh;
-	return (v & byte_mask(off, size)) >> ((off & 3) * 8);
+	return reg_extract(v, off, size);
 }
 
 /* Everything else of a locked function: through its write mask. */
 static void masked_write(const struct pci_locked *l, u16 off, u32 size, u32 val)
 {
 	static u32 refusals;
-	u32 bytes = byte_mask(off, size), cur = cfg_read_locked(l->bdf, off & ~3, 4);
-	u32 want = (cur & ~bytes) | ((val << ((off & 3) * 8)) & bytes);
+	u32 bytes = reg_mask(off, size), cur = cfg_read_locked(l->bdf, off & ~3, 4);
+	u32 want = reg_merge(cur, off, size, val);
 	struct pci_wmask m = pci_wmask(l, off & ~3, cur, want);
 	u32 refused = (want ^ cur) & bytes & ~m.allow & ~m.ignore;
 
