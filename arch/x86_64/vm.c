@@ -134,7 +134,7 @@ int arch_vm_mmio_protect(struct vm *vm, u64 gpa, u64 size, u32 flags)
 	u64 off;
 	int rc = 0;
 
-	if (gpa < a->hidden_base + a->hidden_size && gpa + size > a->hidden_base)
+	if (vm_range_hits_vmm(vm, gpa, size))
 		return -EINVAL;		/* the VMM's own region is no device */
 	spin_lock(&a->ept_lock);
 	for (off = 0; off < size && !rc; off += PAGE_SIZE)
