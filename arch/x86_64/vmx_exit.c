@@ -18,12 +18,6 @@
 #include <mamori/vm.h>
 #include <mamori/vmm.h>
 
-/* The MSR handlers' short form (they move to their own file). */
-static inline void inject_gp(void)
-{
-	vmx_inject_gp();
-}
-
 /* --- handlers --- */
 
 static void handle_exception_nmi(struct per_cpu *pc, struct guest_regs *r)
@@ -288,7 +282,7 @@ static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)
 	u64 v;
 
 	if (vmx_msr_read(pc, (u32)r->rcx, &v)) {
-		inject_gp();
+		vmx_inject_gp();
 		return;
 	}
 	r->rax = (u32)v;
@@ -299,7 +293,7 @@ static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)
 static void handle_wrmsr(struct per_cpu *pc, struct guest_regs *r)
 {
 	if (vmx_msr_write(pc, (u32)r->rcx, (r->rdx << 32) | (u32)r->rax)) {
-		inject_gp();
+		vmx_inject_gp();
 		return;
 	}
 	vmx_skip_instruction();
@@ -340,7 +334,7 @@ static void handle_ept_violation(struct per_cpu *pc, struct guest_regs *r)
 		if (log_ratelimit(&stray))
 			pr_warn("cpu%u: guest access to unmapped GPA 0x%lx (qualification 0x%lx, rip 0x%lx): #GP\n",
 				pc->cpu_id, gpa, q, vmcs_read(GUEST_RIP));
-		inject_gp();
+		vmx_inject_gp();
 		return;
 	}
 	if (arch_vm_hidden_access(pc->vm, gpa, q))
