@@ -1,0 +1,18 @@
+# net/: IEEE 802.1AE MACsec SecY and 802.1X-2010 MKA, arch-neutral and with
+# no NIC dependency (docs/network.md). Built into vmm.elf; the host tests and
+# the interop program link the host builds of the same files against the
+# freestanding mbedTLS archive, so they check what the VMM computes.
+
+NET_SRCS := net/macsec.c
+VMM_CFLAGS += -Inet/include
+VMM_OBJS += $(NET_SRCS:%.c=$(BUILD)/%.o)
+
+NET_HOST_CFLAGS := -Inet/include $(HOST_MBEDTLS_CFLAGS)
+$(foreach f,$(NET_SRCS) tests/unit/test_macsec.c,$(eval HOST_CFLAGS_$(f) := $(NET_HOST_CFLAGS)))
+NET_HOST_OBJS := $(NET_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/crypto/glue.o \
+	$(BUILD)/host/tests/unit/stub_log.o
+
+UNIT_TESTS += $(BUILD)/tests/test_macsec
+$(BUILD)/tests/test_macsec: $(BUILD)/host/tests/unit/test_macsec.o $(NET_HOST_OBJS) $(MBEDTLS_LIB)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
