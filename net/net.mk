@@ -1,18 +1,23 @@
 # net/: IEEE 802.1AE MACsec SecY and 802.1X-2010 MKA, arch-neutral and with
-# no NIC dependency (docs/network.md). Built into vmm.elf; the host tests and
-# the interop program link the host builds of the same files against the
-# freestanding mbedTLS archive, so they check what the VMM computes.
+# no NIC dependency (docs/network.md). Built into vmm.elf (arch_random_bytes()
+# is arch/x86_64/random.c); the host tests and the interop program link the
+# host builds of the same files against the freestanding mbedTLS archive, so
+# they check what the VMM computes.
 
-NET_SRCS := net/macsec.c
+NET_SRCS := net/macsec.c net/mka.c net/mka_pdu.c net/mka_crypto.c
 VMM_CFLAGS += -Inet/include
 VMM_OBJS += $(NET_SRCS:%.c=$(BUILD)/%.o)
 
 NET_HOST_CFLAGS := -Inet/include $(HOST_MBEDTLS_CFLAGS)
-$(foreach f,$(NET_SRCS) tests/unit/test_macsec.c,$(eval HOST_CFLAGS_$(f) := $(NET_HOST_CFLAGS)))
+$(foreach f,$(NET_SRCS) tests/unit/test_macsec.c tests/unit/test_mka.c tests/net/mka_peer.c,\
+	$(eval HOST_CFLAGS_$(f) := $(NET_HOST_CFLAGS)))
 NET_HOST_OBJS := $(NET_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/crypto/glue.o \
 	$(BUILD)/host/tests/unit/stub_log.o
 
-UNIT_TESTS += $(BUILD)/tests/test_macsec
+UNIT_TESTS += $(BUILD)/tests/test_macsec $(BUILD)/tests/test_mka
 $(BUILD)/tests/test_macsec: $(BUILD)/host/tests/unit/test_macsec.o $(NET_HOST_OBJS) $(MBEDTLS_LIB)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+$(BUILD)/tests/test_mka: $(BUILD)/host/tests/unit/test_mka.o $(NET_HOST_OBJS) $(MBEDTLS_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

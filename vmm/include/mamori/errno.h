@@ -44,4 +44,8 @@
 #define ENOSYS		38	/* not implemented / not supported by the CPU */
 #endif
 
+#ifndef EBADMSG
+#define EBADMSG		74	/* malformed or unauthenticated message */
+#endif
+
 #endif
