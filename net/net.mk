@@ -21,3 +21,11 @@ $(BUILD)/tests/test_macsec: $(BUILD)/host/tests/unit/test_macsec.o $(NET_HOST_OB
 $(BUILD)/tests/test_mka: $(BUILD)/host/tests/unit/test_mka.o $(NET_HOST_OBJS) $(MBEDTLS_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# The interop program (tests/e2e/t-macsec-interop.sh runs it against Linux's
+# macsec and wpa_supplicant).
+HOST_TOOLS += $(BUILD)/tests/net/mka_peer
+$(BUILD)/tests/net/mka_peer: $(BUILD)/host/tests/net/mka_peer.o $(NET_HOST_OBJS) $(MBEDTLS_LIB)
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $^ -o $@ $(HOST_LDLIBS)
