@@ -4,7 +4,7 @@
 # host builds of the same files against the freestanding mbedTLS archive, so
 # they check what the VMM computes.
 
-NET_SRCS := net/macsec.c net/mka.c net/mka_pdu.c net/mka_crypto.c
+NET_SRCS := net/macsec.c net/macsec_port.c net/mka.c net/mka_pdu.c net/mka_crypto.c
 VMM_CFLAGS += -Inet/include
 VMM_OBJS += $(NET_SRCS:%.c=$(BUILD)/%.o)
 

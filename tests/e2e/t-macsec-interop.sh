@@ -9,10 +9,13 @@
 # tests/net/peer-scenario.sh.
 #   1. A Mamori end with the wrong CAK (same CKN): no live peer, no SAK, every
 #      peer MKPDU fails the ICV, no frame validates and none is sent.
-#   2. The right CAK: MKA elects Mamori key server (wpa_supplicant has
-#      priority 255), distributes the SAK, both ends transmit; the peer pings
-#      192.0.2.1 over its macsec device and Mamori's end answers; Mamori's end
-#      pings the peer and gets replies.
+#   2. The right CAK, Mamori priority 16 vs wpa_supplicant's 32: Mamori is
+#      elected key server, distributes its SAK, both ends transmit; the peer
+#      pings 192.0.2.1 over its macsec device and Mamori's end answers;
+#      Mamori's end pings the peer and gets replies.
+#   3. Mamori restarts (new MI, as after a reboot) with priority 255 (never
+#      key server): wpa_supplicant is elected, distributes a new SAK that
+#      Mamori unwraps and uses; Mamori's pings get replies under that SAK.
 # No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
 
@@ -47,7 +50,7 @@ for lib in $(ldd /usr/sbin/wpa_supplicant "$(command -v ip)" |
 	cp -L "$lib" "$stage$lib"
 done
 cp "$REPO/tests/net/peer-scenario.sh" "$stage/scenario"
-printf 'PEER_CAK=%s\nPEER_CKN=%s\n' "$CAK" "$CKN" >"$stage/peer.env"
+printf 'PEER_CAK=%s\nPEER_CKN=%s\nPEER_PRIO=32\n' "$CAK" "$CKN" >"$stage/peer.env"
 (cd "$stage" && find . | cpio -o -H newc --quiet) >"$E2E_OUT/peer.cpio" ||
 	fail "cannot make the peer's cpio"
 # Concatenated uncompressed (the kernel does not resume after a zstd segment).
@@ -91,9 +94,12 @@ wait_for() {	# PATTERN SECONDS
 wait_for PEER-WPA-UP 90
 grep -a PEER-WPA-UP "$log" | tr -d '\r'
 
-peer() {	# CAK SECONDS OUTFILE (ip netns exec execs: one process)
+peer() {	# CAK SECONDS OUTFILE PRIO [OPTIONS] (ip netns exec execs: one process)
+	cak=$1 secs=$2 out=$3 prio=$4
+	shift 4
 	exec ip netns exec "$NS" "$PEER_PROG" --if "$TAP" --mac "$MAC" --ip 192.0.2.1 \
-		--peer-ip 192.0.2.2 --cak "$1" --ckn "$CKN" --prio 16 --seconds "$2" >"$3" 2>&1
+		--peer-ip 192.0.2.2 --cak "$cak" --ckn "$CKN" --prio "$prio" --seconds "$secs" \
+		"$@" >"$out" 2>&1
 }
 field() {	# FILE KEY
 	awk -v k="$2" '$1 == "MKA-PEER" { for (i = 2; i <= NF; i++) { split($i, kv, "=")
@@ -106,7 +112,7 @@ want() {	# FILE KEY OP VALUE WHAT
 }
 
 echo "phase 1: Mamori end with the wrong CAK, 8 s"
-(peer "$BAD_CAK" 8 "$E2E_OUT/wrong-cak.out")
+(peer "$BAD_CAK" 8 "$E2E_OUT/wrong-cak.out" 16)
 grep -a MKA-PEER "$E2E_OUT/wrong-cak.out"
 W=$E2E_OUT/wrong-cak.out
 want "$W" live = 0 "wrong CAK"
@@ -119,14 +125,13 @@ want "$W" tx_protected = 0 "wrong CAK"
 want "$W" echo_answered = 0 "wrong CAK"
 
 echo "phase 2: the right CAK"
-(peer "$CAK" "$(_scaled 90)" "$E2E_OUT/right-cak.out") &
+(peer "$CAK" "$(_scaled 90)" "$E2E_OUT/right-cak.out" 16 --until-replies 3) &
 ppid=$!
-wait_for PEER-DONE 100
-kill "$ppid" 2>/dev/null || true
+wait_for PEER-SAK 100
 wait "$ppid" 2>/dev/null || true
 R=$E2E_OUT/right-cak.out
 grep -a 'mka_peer:\|MKA-PEER' "$R"
-sed -n '/PEER-PING/,/PEER-DONE/p' "$log" | tr -d '\r'
+sed -n '/PEER-PING/,/PEER-SAK/p' "$log" | tr -d '\r'
 
 grep -qa "PEER-PING ok=5 " "$log" || fail "the Linux peer's pings over macsec did not get 5 answers ($(grep -a PEER-PING "$log" | tr -d '\r'))"
 want "$R" live = 1 "right CAK"
@@ -141,6 +146,29 @@ want "$R" mkpdu_bad_icv = 0 "right CAK"
 sci=$(echo "$MAC" | tr -d :)0001
 grep -qai "$sci" "$log" || fail "peer's ip macsec show lists no RXSC for $sci"
 grep -qa "PEER-WPA-BAD-ICV [1-9]" "$log" || fail "wpa_supplicant did not refuse the wrong-CAK MKPDUs by ICV"
-wait "$qpid" 2>/dev/null || true
-qpid=
+sak1=$(sed -n 's/^PEER-SAK \([0-9a-f]*\).*/\1/p' "$log" | head -1)
+[ -n "$sak1" ] || fail "no PEER-SAK"
+
+echo "phase 3: Mamori restarts with priority 255; wpa_supplicant is key server"
+(peer "$CAK" "$(_scaled 40)" "$E2E_OUT/follower.out" 255 --until-replies 3 \
+	--peer-mac 52:54:00:4d:00:02)
+F=$E2E_OUT/follower.out
+grep -a 'mka_peer:\|MKA-PEER' "$F"
+want "$F" live = 1 "follower"
+want "$F" key_server = 0 "follower"
+want "$F" secured = 1 "follower"
+want "$F" saks_made = 0 "follower"
+want "$F" saks_installed -ge 1 "follower"
+want "$F" echo_replies -ge 3 "follower"
+want "$F" bad_icv = 0 "follower"
+t=0
+while [ "$(grep -ca '^PEER-SAK' "$log")" -lt 2 ]; do
+	[ "$t" -lt 10 ] || fail "peer shows no second SAK after phase 3"
+	sleep 1
+	t=$((t + 1))
+done
+sak2=$(sed -n 's/^PEER-SAK \([0-9a-f]*\).*/\1/p' "$log" | sed -n 2p)
+echo "peer's transmit SA keys: phase 2 $sak1, phase 3 $sak2"
+[ "$sak1" != "$sak2" ] || fail "phase 3 reused the phase 2 SAK"
+grep -qa "was elected\|I am elected" "$log" || true
 pass

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * mka_peer: Mamori's MKA + SecY (net/, the very sources the VMM links) as one
+ * mka_peer: Mamori's MKA + SecY (net/, the very sources the VMM links, called
+ * through net/macsec_port.h as the NIC layer calls them) as one
  * end of a MACsec link, over a raw AF_PACKET socket on a Linux interface, for
  * the interop test tests/e2e/t-macsec-interop.sh (docs/network.md). It plays a
  * tiny IPv4 host behind the SecY: answers ARP for its address and ICMP echo,
@@ -8,7 +9,8 @@
  * Frames that are neither EAPOL-MKA nor valid MACsec are dropped and counted.
  *
  *   mka_peer --if IF --mac MAC --ip A.B.C.D --peer-ip A.B.C.D --cak HEX
- *            --ckn HEX [--prio N] [--gcm256] --seconds N
+ *            --ckn HEX [--prio N] [--gcm256] --seconds N [--until-replies N]
+ *            [--peer-mac MAC]   (else learnt from the peer's ARP or ICMP)
  *
  * Prints state changes and ends with one "MKA-PEER ..." summary line
  * (key=value), also on SIGTERM. Exit status 0; the test script judges the
@@ -32,7 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <net/mka.h>
+#include <net/macsec_port.h>
 #include <net/random.h>
 #include <mamori/errno.h>
 
@@ -43,8 +45,9 @@ int arch_random_bytes(void *buf, size_t len)
 
 static int sock;
 static int ifindex;
-static struct macsec_secy secy;
-static struct mka mka;
+static struct macsec_port port;
+#define secy port.secy
+#define mka port.mka
 static u8 my_mac[6], peer_mac[6];
 static bool peer_known;
 static u32 my_ip, peer_ip;
@@ -85,9 +88,9 @@ static int mka_send(void *ctx, const u8 *f, size_t len)
 static void send_protected(const u8 *f, size_t len)
 {
 	u8 wire[1600];
-	size_t wl;
+	u32 wl;
 
-	if (macsec_protect(&secy, f, len, wire, sizeof(wire), &wl)) {
+	if (macsec_port_protect(&port, f, (u32)len, wire, sizeof(wire), &wl)) {
 		cnt.tx_refused++;
 		return;
 	}
@@ -204,18 +207,15 @@ static void send_echo(void)
 static void handle_frame(const u8 *f, size_t len)
 {
 	u8 plain[1600];
-	size_t pl;
+	u32 pl;
 	u16 et;
 
 	if (len < 14 || !memcmp(f + 6, my_mac, 6))
 		return;
 	et = (u16)(f[12] << 8 | f[13]);
-	if (et == MKA_ETHERTYPE) {
-		mka_receive(&mka, f, len, now_ms());
-		return;
-	}
-	if (macsec_validate(&secy, f, len, plain, sizeof(plain), &pl) != MACSEC_OK) {
-		if (et != MACSEC_ETHERTYPE)
+	/* What the NIC layer does with a received frame: all through the port. */
+	if (macsec_port_validate(&port, f, (u32)len, plain, sizeof(plain), &pl)) {
+		if (et != MACSEC_ETHERTYPE && et != MKA_ETHERTYPE)
 			cnt.rx_plain_dropped++;
 		return;
 	}
@@ -258,7 +258,7 @@ static int open_socket(const char *ifname)
 static void usage(void)
 {
 	fprintf(stderr, "usage: mka_peer --if IF --mac MAC --ip IP --peer-ip IP --cak HEX "
-		"--ckn HEX [--prio N] [--gcm256] --seconds N\n");
+		"--ckn HEX [--prio N] [--gcm256] --seconds N [--until-replies N] [--peer-mac MAC]\n");
 	exit(2);
 }
 
@@ -268,6 +268,7 @@ int main(int argc, char **argv)
 		{ "if", 1, 0, 'i' }, { "mac", 1, 0, 'm' }, { "ip", 1, 0, 'a' },
 		{ "peer-ip", 1, 0, 'p' }, { "cak", 1, 0, 'k' }, { "ckn", 1, 0, 'n' },
 		{ "prio", 1, 0, 'P' }, { "gcm256", 0, 0, 'G' }, { "seconds", 1, 0, 's' },
+		{ "until-replies", 1, 0, 'u' }, { "peer-mac", 1, 0, 'M' },
 		{ 0 }
 	};
 	struct mka_config cfg = { .port = 1, .priority = 0x10, .cipher = MACSEC_GCM_AES_128 };
@@ -276,6 +277,7 @@ int main(int argc, char **argv)
 	u64 end, next_ping = 0;
 	bool was_secured = false;
 	int live = 0, c, seconds = 20, i;
+	u64 until_replies = 0;
 	unsigned int mac[6];
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -295,6 +297,15 @@ int main(int argc, char **argv)
 		case 'P': cfg.priority = (u8)strtoul(optarg, NULL, 0); break;
 		case 'G': cfg.cipher = MACSEC_GCM_AES_256; break;
 		case 's': seconds = atoi(optarg); break;
+		case 'u': until_replies = strtoull(optarg, NULL, 0); break;
+		case 'M':
+			if (sscanf(optarg, "%x:%x:%x:%x:%x:%x", &mac[0], &mac[1], &mac[2],
+				   &mac[3], &mac[4], &mac[5]) != 6)
+				usage();
+			for (i = 0; i < 6; i++)
+				peer_mac[i] = (u8)mac[i];
+			peer_known = true;
+			break;
 		default: usage();
 		}
 	}
@@ -305,15 +316,14 @@ int main(int argc, char **argv)
 		perror("mka_peer: raw socket");
 		return 1;
 	}
-	if (macsec_secy_init(&secy, macsec_sci(cfg.mac, 1), cfg.cipher, 0) ||
-	    mka_init(&mka, &cfg, &secy, &ops, now_ms())) {
+	if (macsec_port_init(&port, &cfg, 0, &ops, now_ms())) {
 		fprintf(stderr, "mka_peer: bad configuration (CAK 16/32 bytes, CKN 1..32)\n");
 		return 2;
 	}
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	end = now_ms() + (u64)seconds * 1000;
-	while (now_ms() < end && !stop) {
+	while (now_ms() < end && !stop && (!until_replies || cnt.echo_replies < until_replies)) {
 		struct pollfd pfd = { .fd = sock, .events = POLLIN };
 		u8 f[2048];
 		ssize_t n;
@@ -322,7 +332,7 @@ int main(int argc, char **argv)
 			while ((n = recv(sock, f, sizeof(f), MSG_DONTWAIT)) > 0)
 				handle_frame(f, (size_t)n);
 		}
-		mka_tick(&mka, now_ms());
+		macsec_port_tick(&port, now_ms());
 		if (mka_live_peers(&mka) != live) {
 			live = mka_live_peers(&mka);
 			printf("mka_peer: live peers %d (key server: %s)\n", live,
@@ -356,7 +366,6 @@ int main(int argc, char **argv)
 	       (unsigned long long)cnt.echo_sent, (unsigned long long)cnt.echo_replies,
 	       (unsigned long long)secy.tx_protected, (unsigned long long)cnt.tx_refused,
 	       secy.tx_an);
-	mka_stop(&mka);
-	macsec_secy_clear(&secy);
+	macsec_port_stop(&port);
 	return 0;
 }

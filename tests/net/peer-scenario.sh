@@ -3,7 +3,9 @@
 # in the test guest's initramfs under QEMU (Debian's kernel, its macsec
 # module) with Debian's wpa_supplicant (driver macsec_linux) keyed with the
 # test's CAK/CKN, then pings Mamori's end over the kernel's macsec device.
-# Markers on the console: PEER-WPA-UP, PEER-PING ok=N fail=N, PEER-DONE.
+# Markers on the console: PEER-WPA-UP, PEER-PING ok=N fail=N, then a
+# PEER-SAK line with the transmit SA's key each time the SAK changes, until
+# the test stops the VM (or PEER-DONE after PEER_LINGER seconds).
 . /peer.env
 echo "PEER-START"
 ip link set eth0 up
@@ -16,7 +18,7 @@ network={
 	macsec_policy=1
 	mka_cak=$PEER_CAK
 	mka_ckn=$PEER_CKN
-	mka_priority=255
+	mka_priority=$PEER_PRIO
 }
 CONF
 wpa_supplicant -D macsec_linux -i eth0 -c /tmp/wpa.conf -d >/tmp/wpa.log 2>&1 &
@@ -44,6 +46,15 @@ echo "PEER-PING ok=$ok fail=$fail"
 ip-full macsec show
 ip-full -s link show "$m" | head -8
 echo "PEER-WPA-BAD-ICV $(grep -c 'Computed ICV is not equal' /tmp/wpa.log)"
-grep -E 'KaY: (SAK has|I am elected|Peer .* was elected)|CP: .*(SECURED|TRANSMIT)' /tmp/wpa.log | head -8
-sleep "${PEER_LINGER:-6}"
+grep -E 'KaY: (I am elected|Peer .* was elected)|CP: .*(SECURED|TRANSMIT)' /tmp/wpa.log | head -8
+last=
+for i in $(seq 1 "$((${PEER_LINGER:-60} * 2))"); do
+	sak=$(ip-full macsec show "$m" 2>/dev/null | sed -n '/TXSC/,/RXSC/s/.*state on, key \([0-9a-f]*\).*/\1/p' | head -1)
+	if [ -n "$sak" ] && [ "$sak" != "$last" ]; then
+		echo "PEER-SAK $sak"
+		last=$sak
+	fi
+	sleep 0.5
+done
+grep -E 'KaY: (I am elected|Peer .* was elected)' /tmp/wpa.log | tail -2
 echo "PEER-DONE"
