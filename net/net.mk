@@ -15,7 +15,8 @@ NET_HOST_OBJS := $(NET_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/crypto/glue.o \
 	$(BUILD)/host/tests/unit/stub_log.o
 
 UNIT_TESTS += $(BUILD)/tests/test_macsec $(BUILD)/tests/test_mka
-$(BUILD)/tests/test_macsec: $(BUILD)/host/tests/unit/test_macsec.o $(NET_HOST_OBJS) $(MBEDTLS_LIB)
+$(BUILD)/tests/test_macsec: $(BUILD)/host/tests/unit/test_macsec.o $(BUILD)/host/net/macsec.o \
+		$(BUILD)/host/crypto/glue.o $(BUILD)/host/tests/unit/stub_log.o $(MBEDTLS_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 $(BUILD)/tests/test_mka: $(BUILD)/host/tests/unit/test_mka.o $(NET_HOST_OBJS) $(MBEDTLS_LIB)
