@@ -83,6 +83,36 @@ void macsec_secy_clear(struct macsec_secy *y)
 	y->tx_enabled = false;
 }
 
+/* Remember a transmit SA's KI and next PN before it is cleared. */
+static void tx_remember(struct macsec_secy *y, const struct macsec_sa *sa)
+{
+	struct macsec_tx_hist *h;
+	int i;
+
+	if (!sa->in_use)
+		return;
+	for (i = 0; i < MACSEC_TX_HISTORY; i++) {
+		if (!memcmp(y->tx_hist[i].ki, sa->ki, MACSEC_KI_LEN)) {
+			y->tx_hist[i].next_pn = MAX(y->tx_hist[i].next_pn, sa->next_pn);
+			return;
+		}
+	}
+	h = &y->tx_hist[y->tx_hist_next];
+	y->tx_hist_next = (y->tx_hist_next + 1) % MACSEC_TX_HISTORY;
+	memcpy(h->ki, sa->ki, MACSEC_KI_LEN);
+	h->next_pn = sa->next_pn;
+}
+
+static u64 tx_resume_pn(const struct macsec_secy *y, const u8 *ki, u64 next_pn)
+{
+	int i;
+
+	for (i = 0; i < MACSEC_TX_HISTORY; i++)
+		if (!memcmp(y->tx_hist[i].ki, ki, MACSEC_KI_LEN))
+			return MAX(next_pn, y->tx_hist[i].next_pn);
+	return next_pn;
+}
+
 int macsec_tx_sa_install(struct macsec_secy *y, u8 an, const u8 *key,
 			 const u8 ki[MACSEC_KI_LEN], u64 next_pn)
 {
@@ -97,6 +127,8 @@ int macsec_tx_sa_install(struct macsec_secy *y, u8 an, const u8 *key,
 		    (i != an || sa->next_pn > next_pn))
 			return -EEXIST;
 	}
+	tx_remember(y, &y->tx_sa[an]);
+	next_pn = tx_resume_pn(y, ki, next_pn);
 	rc = sa_key(y, &y->tx_sa[an], key, ki);
 	if (rc)
 		return rc;
@@ -117,6 +149,7 @@ void macsec_tx_sa_remove(struct macsec_secy *y, u8 an)
 {
 	if (an >= MACSEC_AN_COUNT)
 		return;
+	tx_remember(y, &y->tx_sa[an]);
 	sa_clear(&y->tx_sa[an]);
 	if (y->tx_an == an)
 		y->tx_enabled = false;

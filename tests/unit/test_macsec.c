@@ -328,6 +328,14 @@ static void test_pn_exhaustion(void **state)
 	assert_int_equal(macsec_tx_use(&p.a, 2), 0);
 	assert_int_equal(macsec_protect(&p.a, in, 80, wire, sizeof(wire), &wl), 0);
 	assert_int_equal(wire[14] & MACSEC_TCI_AN_MASK, 2);
+	/* Retired, then the same KI again at PN 1: it resumes past the last PN. */
+	macsec_tx_sa_remove(&p.a, 1);
+	memset(key, 0x5a, sizeof(key));
+	assert_int_equal(macsec_tx_sa_install(&p.a, 1, key, ki_a, 1), 0);
+	assert_int_equal(macsec_tx_use(&p.a, 1), 0);
+	assert_int_equal(macsec_protect(&p.a, in, 80, wire, sizeof(wire), &wl), -ENOSPC);
+	memset(key, 0x77, sizeof(key));
+	assert_int_equal(macsec_tx_use(&p.a, 2), 0);
 	/* b has no SA for AN 2 yet: refused, not passed. */
 	assert_int_equal(macsec_validate(&p.b, wire, wl, out, sizeof(out), &ol), MACSEC_DROP_NO_SA);
 	assert_int_equal(macsec_rx_sa_install(&p.b, SCI_A, 2, key, ki_b, 1), 0);

@@ -38,6 +38,7 @@
 #define MACSEC_RX_SC_MAX	4
 #define MACSEC_PN_MAX		0xffffffffULL	/* 32-bit PN (no XPN) */
 #define MACSEC_REPLAY_WINDOW_MAX 64	/* duplicates inside it are refused too */
+#define MACSEC_TX_HISTORY	8	/* retired transmit KIs remembered with their PN */
 
 /* TCI bits (802.1AE 9.5) */
 #define MACSEC_TCI_V		0x80
@@ -82,6 +83,12 @@ struct macsec_rx_sc {
 	u64 ok;			/* frames validated */
 };
 
+/* A transmit SA that was retired: its KI may come back only above this PN. */
+struct macsec_tx_hist {
+	u8 ki[MACSEC_KI_LEN];
+	u64 next_pn;
+};
+
 struct macsec_secy {
 	u64 sci;		/* ours: MAC address << 16 | port identifier */
 	enum macsec_cipher cipher;
@@ -90,6 +97,8 @@ struct macsec_secy {
 	u8 tx_an;		/* encoding AN */
 	struct macsec_sa tx_sa[MACSEC_AN_COUNT];
 	struct macsec_rx_sc rx[MACSEC_RX_SC_MAX];
+	struct macsec_tx_hist tx_hist[MACSEC_TX_HISTORY];
+	u8 tx_hist_next;
 	u64 tx_protected;
 	u64 tx_refused;		/* no SA, or PN exhausted */
 	u64 drops[MACSEC_DROP_COUNT];
@@ -111,7 +120,8 @@ size_t macsec_key_len(enum macsec_cipher c);
 /*
  * macsec_tx_sa_install - key @an's transmit SA with @key (macsec_key_len()
  * bytes), key identifier @ki, first PN @next_pn (>= 1). Refused (-EEXIST)
- * when the same @ki is already installed with a higher PN (nonce reuse).
+ * when the same @ki is already installed with a higher PN (nonce reuse); a
+ * @ki retired earlier in this SecY's life resumes above its last PN.
  * Does not switch the encoding AN: see macsec_tx_use().
  */
 int macsec_tx_sa_install(struct macsec_secy *y, u8 an, const u8 *key,
