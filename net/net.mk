@@ -30,3 +30,15 @@ $(BUILD)/tests/net/mka_peer: $(BUILD)/host/tests/net/mka_peer.o $(NET_HOST_OBJS)
 	@mkdir -p $(@D)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOSTCC) $^ -o $@ $(HOST_LDLIBS)
+
+# libFuzzer target: MKPDUs (framed and signed by the harness) and MACsec
+# frames into net/ (`make fuzz`; clang rule in mgmt/mgmt.mk).
+NET_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(NET_SRCS) crypto/glue.c \
+	tests/unit/stub_log.c tests/fuzz/fuzz_mka.c)
+FUZZERS += $(BUILD)/fuzz/fuzz_mka
+$(NET_FUZZ_OBJS): POLICY_FUZZ_CFLAGS += -Inet/include -Icrypto/include -Iarch/x86_64/include \
+	-DMAMORI_HOST_TEST \
+	$(HOST_MBEDTLS_CFLAGS)
+$(BUILD)/fuzz/fuzz_mka: $(NET_FUZZ_OBJS) $(MBEDTLS_LIB)
+	@echo "  LINK    $@"
+	$(Q)clang $(POLICY_FUZZ_CFLAGS) $^ -o $@
