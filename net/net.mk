@@ -42,3 +42,12 @@ $(NET_FUZZ_OBJS): POLICY_FUZZ_CFLAGS += -Inet/include -Icrypto/include -Iarch/x8
 $(BUILD)/fuzz/fuzz_mka: $(NET_FUZZ_OBJS) $(MBEDTLS_LIB)
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) $^ -o $@
+
+# Bench: the SecY object the VMM links, beside OpenSSL's AES-GCM (`make bench`).
+BENCHES += $(BUILD)/bench/macsec_bench
+$(BUILD)/bench/obj/tools/bench/macsec_bench.o: XTS_BENCH_CFLAGS += -Inet/include $(HOST_MBEDTLS_CFLAGS)
+$(BUILD)/bench/macsec_bench: $(BUILD)/bench/obj/tools/bench/macsec_bench.o $(BUILD)/net/macsec.o \
+		$(BUILD)/bench/obj/crypto/glue.o $(BUILD)/bench/obj/tests/unit/stub_log.o $(MBEDTLS_LIB)
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $^ -o $@ -lcrypto
