@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * arch_random_bytes() for net/ (net/random.h): RDRAND, 64 bits at a time,
- * with the health checks a DRBG output can get cheaply: each draw retried at
- * most RDRAND_RETRIES times (Intel's advice for a transient underflow), and
- * an output of all zeros, all ones, or equal to the previous one refused
- * (a stuck or broken generator). No RDRAND: -ENOSYS, and MKA does not start.
+ * with the health checks a DRBG output can get cheaply (asm/random.h). No
+ * RDRAND: -ENOSYS, and MKA does not start.
  */
 #include <net/random.h>
+#include <asm/random.h>
 #include <asm/processor.h>
 #include <mamori/errno.h>
 #include <mamori/string.h>
 
-#define RDRAND_RETRIES	10
 #define CPUID1_ECX_RDRAND	(1u << 30)
 
 static bool rdrand64(u64 *v)
@@ -22,12 +20,12 @@ static bool rdrand64(u64 *v)
 	return ok;
 }
 
-static int draw(u64 *v, u64 prev)
+static int draw(bool (*src)(u64 *), u64 *v, u64 prev)
 {
 	int i;
 
-	for (i = 0; i < RDRAND_RETRIES; i++) {
-		if (!rdrand64(v))
+	for (i = 0; i < RANDOM_RETRIES; i++) {
+		if (!src(v))
 			continue;
 		if (*v == 0 || *v == ~0ULL || *v == prev)
 			return -EIO;
@@ -36,20 +34,16 @@ static int draw(u64 *v, u64 prev)
 	return -EIO;
 }
 
-int arch_random_bytes(void *buf, size_t len)
+int random_fill(void *buf, size_t len, bool (*src)(u64 *v))
 {
-	struct cpuid_regs r;
 	u8 *out = buf;
-	u64 v, prev = 0;
+	u64 v = 0, prev = 0;
 	int rc = 0;
 
-	cpuid_count(1, 0, &r);
-	if (!(r.ecx & CPUID1_ECX_RDRAND))
-		return -ENOSYS;
 	while (len && !rc) {
 		size_t n = MIN(len, sizeof(v));
 
-		rc = draw(&v, prev);
+		rc = draw(src, &v, prev);
 		if (!rc) {
 			memcpy(out, &v, n);
 			out += n;
@@ -57,6 +51,18 @@ int arch_random_bytes(void *buf, size_t len)
 			prev = v;
 		}
 	}
+	if (rc)
+		memset(buf, 0, (size_t)(out - (u8 *)buf));
 	v = prev = 0;
 	return rc;
+}
+
+int arch_random_bytes(void *buf, size_t len)
+{
+	struct cpuid_regs r;
+
+	cpuid_count(1, 0, &r);
+	if (!(r.ecx & CPUID1_ECX_RDRAND))
+		return -ENOSYS;
+	return random_fill(buf, len, rdrand64);
 }

@@ -16,6 +16,10 @@
 #   3. Mamori restarts (new MI, as after a reboot) with priority 255 (never
 #      key server): wpa_supplicant is elected, distributes a new SAK that
 #      Mamori unwraps and uses; Mamori's pings get replies under that SAK.
+# GCM-AES-256 is not tried against Linux: wpa_supplicant 2.10's macsec_linux
+# driver ignores the cipher suite (set_current_cipher_suite is a no-op), so
+# its macsec device stays GCM-AES-128 and refuses a 32-byte SAK. test_mka
+# covers GCM-AES-256 between two Mamori actors.
 # No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
 
@@ -170,5 +174,6 @@ done
 sak2=$(sed -n 's/^PEER-SAK \([0-9a-f]*\).*/\1/p' "$log" | sed -n 2p)
 echo "peer's transmit SA keys: phase 2 $sak1, phase 3 $sak2"
 [ "$sak1" != "$sak2" ] || fail "phase 3 reused the phase 2 SAK"
-grep -qa "was elected\|I am elected" "$log" || true
+
+grep -a '^PEER-SAK' "$log" | tr -d '\r'
 pass

@@ -49,9 +49,11 @@ echo "PEER-WPA-BAD-ICV $(grep -c 'Computed ICV is not equal' /tmp/wpa.log)"
 grep -E 'KaY: (I am elected|Peer .* was elected)|CP: .*(SECURED|TRANSMIT)' /tmp/wpa.log | head -8
 last=
 for i in $(seq 1 "$((${PEER_LINGER:-60} * 2))"); do
-	sak=$(ip-full macsec show "$m" 2>/dev/null | sed -n '/TXSC/,/RXSC/s/.*state on, key \([0-9a-f]*\).*/\1/p' | head -1)
+	show=$(ip-full macsec show "$m" 2>/dev/null)
+	sak=$(echo "$show" | sed -n '/TXSC/,/RXSC/s/.*state on, key \([0-9a-f]*\).*/\1/p' | head -1)
+	cs=$(echo "$show" | sed -n 's/.*cipher suite: \([A-Z0-9-]*\).*/\1/p' | head -1)
 	if [ -n "$sak" ] && [ "$sak" != "$last" ]; then
-		echo "PEER-SAK $sak"
+		echo "PEER-SAK $sak $cs"
 		last=$sak
 	fi
 	sleep 0.5
