@@ -15,7 +15,7 @@ MBEDTLS_LIB := $(BUILD)/crypto/libmbedcrypto-vmm.a
 
 # Only the modules the config enables (the others would compile to nothing).
 MBEDTLS_MODULES := aes asn1parse asn1write bignum cipher cipher_wrap \
-	constant_time ecdsa ecp ecp_curves gcm hkdf md oid pkcs5 platform \
+	cmac constant_time ecdsa ecp ecp_curves gcm hkdf md nist_kw oid pkcs5 platform \
 	platform_util sha256 sha512
 MBEDTLS_OBJS := $(MBEDTLS_MODULES:%=$(BUILD)/crypto/mbedtls/%.o)
 

@@ -5,7 +5,8 @@
  *
  * What the VMM gets: SHA-256/224, SHA-512/384, HMAC and HKDF through the MD
  * layer, PBKDF2-HMAC, AES (plain C, constant tables in .rodata) with the
- * cipher layer's ECB/CTR/XTS modes, GCM, and ECDSA *verification* on P-256.
+ * cipher layer's ECB/CTR/XTS modes, GCM, AES-CMAC and AES key wrap (for
+ * MACsec/MKA in net/), and ECDSA *verification* on P-256.
  *
  * Choices:
  * - No AES-NI or VIA PadLock: the VMM is built -mgeneral-regs-only and must
@@ -58,6 +59,8 @@
 #define MBEDTLS_CIPHER_MODE_CTR
 #define MBEDTLS_CIPHER_MODE_XTS
 #define MBEDTLS_GCM_C
+#define MBEDTLS_CMAC_C			/* MKA: KDF and MKPDU ICV (net/mka_crypto.c) */
+#define MBEDTLS_NIST_KW_C		/* MKA: RFC 3394 AES key wrap of the SAK */
 
 /* ECDSA verification on NIST P-256 */
 #define MBEDTLS_BIGNUM_C

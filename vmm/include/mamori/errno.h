@@ -18,6 +18,9 @@
 #ifndef E2BIG
 #define E2BIG		7	/* argument list or object too large */
 #endif
+#ifndef EAGAIN
+#define EAGAIN		11	/* not now: try again later (e.g. no key yet) */
+#endif
 #ifndef ENOMEM
 #define ENOMEM		12	/* out of memory */
 #endif
@@ -34,8 +37,15 @@
 #define EINVAL		22	/* invalid argument */
 #define ENODEV		19	/* no such device */
 #endif
+#ifndef ENOSPC
+#define ENOSPC		28	/* no room left (table full, counter exhausted) */
+#endif
 #ifndef ENOSYS
 #define ENOSYS		38	/* not implemented / not supported by the CPU */
+#endif
+
+#ifndef EBADMSG
+#define EBADMSG		74	/* malformed or unauthenticated message */
 #endif
 
 #endif

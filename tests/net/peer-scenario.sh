@@ -1,0 +1,62 @@
+#!/bin/sh
+# The Linux MACsec peer of tests/e2e/t-macsec-interop.sh: runs as /scenario
+# in the test guest's initramfs under QEMU (Debian's kernel, its macsec
+# module) with Debian's wpa_supplicant (driver macsec_linux) keyed with the
+# test's CAK/CKN, then pings Mamori's end over the kernel's macsec device.
+# Markers on the console: PEER-WPA-UP, PEER-PING ok=N fail=N, then a
+# PEER-SAK line with the transmit SA's key each time the SAK changes, until
+# the test stops the VM (or PEER-DONE after PEER_LINGER seconds).
+. /peer.env
+echo "PEER-START"
+ip link set eth0 up
+cat >/tmp/wpa.conf <<CONF
+eapol_version=3
+ap_scan=0
+network={
+	key_mgmt=NONE
+	eapol_flags=0
+	macsec_policy=1
+	mka_cak=$PEER_CAK
+	mka_ckn=$PEER_CKN
+	mka_priority=$PEER_PRIO
+}
+CONF
+wpa_supplicant -D macsec_linux -i eth0 -c /tmp/wpa.conf -d >/tmp/wpa.log 2>&1 &
+m=
+for i in $(seq 1 40); do
+	m=$(ls /sys/class/net | grep '^macsec' | head -1)
+	[ -n "$m" ] && break
+	sleep 0.5
+done
+[ -n "$m" ] || { echo "PEER-FAIL no macsec link"; tail -30 /tmp/wpa.log; exit 1; }
+ip addr add 192.0.2.2/24 dev "$m"
+echo "PEER-WPA-UP $m"
+ok=0
+fail=0
+for i in $(seq 1 80); do
+	ip link set "$m" up 2>/dev/null
+	if ping -c 1 -W 1 192.0.2.1 >/dev/null 2>&1; then
+		ok=$((ok + 1))
+		[ "$ok" -ge 5 ] && break
+	else
+		fail=$((fail + 1))
+	fi
+done
+echo "PEER-PING ok=$ok fail=$fail"
+ip-full macsec show
+ip-full -s link show "$m" | head -8
+echo "PEER-WPA-BAD-ICV $(grep -c 'Computed ICV is not equal' /tmp/wpa.log)"
+grep -E 'KaY: (I am elected|Peer .* was elected)|CP: .*(SECURED|TRANSMIT)' /tmp/wpa.log | head -8
+last=
+for i in $(seq 1 "$((${PEER_LINGER:-60} * 2))"); do
+	show=$(ip-full macsec show "$m" 2>/dev/null)
+	sak=$(echo "$show" | sed -n '/TXSC/,/RXSC/s/.*state on, key \([0-9a-f]*\).*/\1/p' | head -1)
+	cs=$(echo "$show" | sed -n 's/.*cipher suite: \([A-Z0-9-]*\).*/\1/p' | head -1)
+	if [ -n "$sak" ] && [ "$sak" != "$last" ]; then
+		echo "PEER-SAK $sak $cs"
+		last=$sak
+	fi
+	sleep 0.5
+done
+grep -E 'KaY: (I am elected|Peer .* was elected)' /tmp/wpa.log | tail -2
+echo "PEER-DONE"
