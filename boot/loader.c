@@ -8,6 +8,7 @@
 #include <mamori/boot_info.h>
 #include "elf_check.h"
 #include "loader.h"
+#include "vmm_sig.h"
 
 static EFI_HANDLE self;
 static EFI_LOADED_IMAGE *self_image;
@@ -79,6 +80,29 @@ static EFI_STATUS alloc_region(UINTN size, EFI_PHYSICAL_ADDRESS *base)
 	return EFI_SUCCESS;
 }
 
+/* vmm.elf.sig against the key built into this loader, before anything parses vmm.elf. */
+static int vmm_authenticate(const void *buf, UINTN size)
+{
+	static char why[VMM_SIG_WHY_MAX];
+	UINTN sig_size;
+	void *sig;
+	EFI_STATUS st;
+	int rc;
+
+	st = loader_read_file(VMM_SIG_PATH, &sig, &sig_size);
+	if (EFI_ERROR(st))
+		return loader_fail(L"refused vmm.elf: no signature: cannot read " VMM_SIG_PATH, st);
+	rc = vmm_sig_check(buf, size, sig, sig_size, vmm_sign_pubkey, why);
+	FreePool(sig);
+	if (rc)
+		return loader_fail_msg(L"refused vmm.elf: signature", why);
+	loader_log(L"vmm.elf: signature verified, key %a\n", vmm_sign_pubkey_fpr);
+	if (vmm_sign_pubkey_dev)
+		loader_log(L"mamori: WARNING: vmm.elf is signed with a DEVELOPMENT key: "
+			   L"anyone with the build tree can sign a VMM this loader runs\n");
+	return 0;
+}
+
 static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
 {
 	struct elf_image img;
@@ -91,6 +115,8 @@ static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
 	st = loader_read_file(VMM_PATH, &buf, &size);
 	if (EFI_ERROR(st))
 		return loader_fail(L"refused vmm.elf: cannot read " VMM_PATH, st);
+	if (vmm_authenticate(buf, size))
+		return -1;
 	if (elf_check(buf, size, &img, &msg))
 		return loader_fail_msg(L"refused vmm.elf", msg);
 	if (img.span + VMM_MIN_HEAP > VMM_REGION_SIZE)

@@ -7,6 +7,7 @@
 #include <mamori/boot_info.h>
 
 #define VMM_PATH		L"\\EFI\\mamori\\vmm.elf"
+#define VMM_SIG_PATH		L"\\EFI\\mamori\\vmm.elf.sig"
 #define POLICY_PATH		L"\\EFI\\mamori\\policy.bin"
 #define NEXT_STAGE_DEFAULT	L"\\EFI\\debian\\grubx64.efi"
 #define LOADER_PATH_MAX		256
