@@ -10,7 +10,8 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_
 
 LOADER_SRCS := boot/loader.c boot/loader_util.c boot/boot_info_efi.c \
 	boot/boot_info_build.c boot/cpu_census.c boot/elf_check.c boot/policy_var.c \
-	boot/disk_info.c boot/disk_info_parse.c boot/vmm_sig.c boot/crypto_efi.c
+	boot/disk_info.c boot/disk_info_parse.c boot/vmm_sig.c boot/crypto_efi.c \
+	boot/secure_boot.c
 LOADER_OBJS := $(LOADER_SRCS:%.c=$(BUILD)/efi/%.o) $(BUILD)/efi/gen/vmm_sign_pubkey.o
 # The signature check of vmm.elf links the VMM's own freestanding mbedTLS
 # objects (crypto/mbedtls.mk): they are plain x86-64 sysv code built
