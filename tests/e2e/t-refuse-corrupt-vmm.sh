@@ -12,7 +12,8 @@ bad=$E2E_OUT/vmm-bad-magic.elf
 cp "$REPO/build/vmm.elf" "$bad"
 printf 'X' | dd of="$bad" bs=1 seek=1 conv=notrunc status=none	# "\177ELF" -> "\177XLF"
 
-e2e_boot --esp-put "$bad=\\EFI\\mamori\\vmm.elf" --timeout 300 \
+e2e_boot --esp-put "$bad=\\EFI\\mamori\\vmm.elf" \
+	--esp-put "$REPO/build/vmm.elf.sig=\\EFI\\mamori\\vmm.elf.sig" --timeout 300 \
 	--until 'mamori: halted' --until 'Linux version'
 expect_log com1 'Mamori loader' "no loader banner on COM1"
 expect_log com1 'refused vmm\.elf: signature' "no signature refusal naming vmm.elf on COM1"
