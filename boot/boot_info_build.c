@@ -24,7 +24,6 @@ void bi_init(struct boot_info *bi)
 	bi->magic = BOOT_INFO_MAGIC;
 	bi->version = BOOT_INFO_VERSION;
 	bi->size = sizeof(*bi);
-	bi->uart_port = 0x2f8;
 }
 
 static void insert_sorted(struct boot_info *bi, const struct boot_mem_range *r)
@@ -84,29 +83,6 @@ int bi_set_memmap(struct boot_info *bi, const void *map, u64 map_size, u64 desc_
 	return 0;
 }
 
-static int parse_hex16(const char *s, u16 *out)
-{
-	u32 v = 0;
-
-	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2])
-		return -1;
-	for (s += 2; *s; s++) {
-		u32 d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-			d = (*s | 0x20) - 'a' + 10;
-		else
-			return -1;
-		v = v * 16 + d;
-		if (v > 0xffff)
-			return -1;
-	}
-	*out = (u16)v;
-	return 0;
-}
-
 static int starts_with(const char *s, const char *prefix)
 {
 	while (*prefix)
@@ -115,7 +91,7 @@ static int starts_with(const char *s, const char *prefix)
 	return 1;
 }
 
-static int apply_word(struct boot_info *bi, const char *w, u16 *next, u64 max)
+static int apply_word(const char *w, u16 *next, u64 max, const char **why)
 {
 	u64 i;
 
@@ -123,32 +99,59 @@ static int apply_word(struct boot_info *bi, const char *w, u16 *next, u64 max)
 		w += 5;
 		for (i = 0; w[i]; i++)
 			if (i + 1 >= max)
-				return -1;
+				return *why = "next=: path too long", -1;
 		if (i == 0)
-			return -1;
+			return *why = "next=: empty path", -1;
 		for (i = 0; w[i]; i++)
 			next[i] = (u8)w[i];
 		next[i] = 0;
 	} else if (starts_with(w, "uart=")) {
-		return parse_hex16(w + 5, &bi->uart_port);
+		*why = "uart= is not accepted: the VMM's console UART is fixed in the "
+		       "signed vmm.elf and named by the signed policy";
+		return -1;
 	}
 	return 0;
 }
 
-int bi_set_options(struct boot_info *bi, const u16 *opts, u64 bytes, u16 *next, u64 max)
+static int is_blank(u16 c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Index of the word "--" in @opts[0..n), or n when there is none. */
+static u64 find_separator(const u16 *opts, u64 n)
+{
+	u64 i;
+
+	for (i = 0; i + 1 < n; i++)
+		if ((i == 0 || is_blank(opts[i - 1])) && opts[i] == '-' && opts[i + 1] == '-' &&
+		    (i + 2 == n || is_blank(opts[i + 2])))
+			return i;
+	return n;
+}
+
+int bi_set_options(struct boot_info *bi, const u16 *opts, u64 bytes, u16 *next, u64 max,
+		   struct bi_next_args *args, const char **why)
 {
 	char word[BOOT_OPTIONS_MAX];
-	u64 n = bytes / 2, i, len = 0, w = 0;
+	u64 n = 0, sep, i, w = 0;
 
-	for (i = 0; i < n && opts[i] && len + 1 < BOOT_OPTIONS_MAX; i++)
-		bi->options[len++] = opts[i] < 0x80 ? (char)opts[i] : '?';
-	bi->options[len] = 0;
-	for (i = 0; i <= len; i++) {
+	while (n < bytes / 2 && opts[n])
+		n++;
+	sep = find_separator(opts, n);
+	args->offset = sep < n ? MIN(sep + 3, n) : n;
+	args->count = n - args->offset;
+	if (sep >= BOOT_OPTIONS_MAX)
+		return *why = "load options too long for the loader", -1;
+	for (i = 0; i < sep; i++)
+		bi->options[i] = opts[i] < 0x80 ? (char)opts[i] : '?';
+	bi->options[sep] = 0;
+	for (i = 0; i <= sep; i++) {
 		char c = bi->options[i];
 
 		if (c == ' ' || c == '\t' || c == 0) {
 			word[w] = 0;
-			if (w && apply_word(bi, word, next, max))
+			if (w && apply_word(word, next, max, why))
 				return -1;
 			w = 0;
 		} else {

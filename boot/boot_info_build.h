@@ -8,7 +8,7 @@
 
 #include <mamori/boot_info.h>
 
-/* bi_init - zero @bi and set magic, version, size and the default UART. */
+/* bi_init - zero @bi and set magic, version and size. */
 void bi_init(struct boot_info *bi);
 
 /**
@@ -20,13 +20,26 @@ void bi_init(struct boot_info *bi);
  */
 int bi_set_memmap(struct boot_info *bi, const void *map, u64 map_size, u64 desc_size);
 
+/* The next stage's own load options: @count UCS-2 units at @offset in Mamori's. */
+struct bi_next_args {
+	u64 offset;
+	u64 count;
+};
+
 /**
- * bi_set_options() - store the UCS-2 load options (@bytes long) as ASCII and
- * apply the ones the loader understands: "next=<path>" writes the UCS-2 path
- * of the next stage into @next (@max characters, left unchanged when absent);
- * "uart=0x2f8" sets the VMM UART. Unknown words are left for the VMM.
- * Return: 0, or -1 when an option is malformed (value too long, bad number).
+ * bi_set_options() - split Mamori's UCS-2 load options (@bytes long, up to
+ * the first NUL) at the word "--": what follows it (after one blank) is the
+ * next stage's load options, handed on unchanged (@args); what precedes it is
+ * Mamori's, stored as ASCII in @bi->options for the VMM's log and parsed:
+ * "next=<path>" writes the UCS-2 path of the next stage into @next (@max
+ * characters, left unchanged when absent). Nothing else is taken from them:
+ * load options are runtime-writable, so "uart=" (once the VMM's console port)
+ * is refused. Unknown words are ignored.
+ * @why: on error, the reason.
+ * Return: 0, or -1 when an option is malformed or refused, or Mamori's part
+ * does not fit @bi->options.
  */
-int bi_set_options(struct boot_info *bi, const u16 *opts, u64 bytes, u16 *next, u64 max);
+int bi_set_options(struct boot_info *bi, const u16 *opts, u64 bytes, u16 *next, u64 max,
+		   struct bi_next_args *args, const char **why);
 
 #endif

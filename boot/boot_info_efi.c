@@ -9,12 +9,17 @@
 
 static EFI_GUID mp_services_guid = EFI_MP_SERVICES_GUID;
 
-void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, UINTN max)
+void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, UINTN max,
+		    struct bi_next_args *args)
 {
+	const char *why = "";
+
 	StrCpy(next, NEXT_STAGE_DEFAULT);
 	bi_init(bi);
-	if (bi_set_options(bi, img->LoadOptions, img->LoadOptionsSize, next, max))
+	if (bi_set_options(bi, img->LoadOptions, img->LoadOptionsSize, next, max, args, &why)) {
+		loader_fail_msg(L"load options refused", why);
 		loader_halt(L"malformed load options", EFI_INVALID_PARAMETER);
+	}
 }
 
 /* The ACPI 2.0 RSDP, else the ACPI 1.0 one: the OS finds either. */

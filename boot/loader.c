@@ -8,6 +8,7 @@
 #include <mamori/boot_info.h>
 #include "elf_check.h"
 #include "loader.h"
+#include "vmm_sig.h"
 
 static EFI_HANDLE self;
 static EFI_LOADED_IMAGE *self_image;
@@ -79,6 +80,29 @@ static EFI_STATUS alloc_region(UINTN size, EFI_PHYSICAL_ADDRESS *base)
 	return EFI_SUCCESS;
 }
 
+/* vmm.elf.sig against the key built into this loader, before anything parses vmm.elf. */
+static int vmm_authenticate(const void *buf, UINTN size)
+{
+	static char why[VMM_SIG_WHY_MAX];
+	UINTN sig_size;
+	void *sig;
+	EFI_STATUS st;
+	int rc;
+
+	st = loader_read_file(VMM_SIG_PATH, &sig, &sig_size);
+	if (EFI_ERROR(st))
+		return loader_fail(L"refused vmm.elf: no signature: cannot read " VMM_SIG_PATH, st);
+	rc = vmm_sig_check(buf, size, sig, sig_size, vmm_sign_pubkey, why);
+	FreePool(sig);
+	if (rc)
+		return loader_fail_msg(L"refused vmm.elf: signature", why);
+	loader_log(L"vmm.elf: signature verified, key %a\n", vmm_sign_pubkey_fpr);
+	if (vmm_sign_pubkey_dev)
+		loader_log(L"mamori: WARNING: vmm.elf is signed with a DEVELOPMENT key: "
+			   L"anyone with the build tree can sign a VMM this loader runs\n");
+	return 0;
+}
+
 static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
 {
 	struct elf_image img;
@@ -91,6 +115,10 @@ static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
 	st = loader_read_file(VMM_PATH, &buf, &size);
 	if (EFI_ERROR(st))
 		return loader_fail(L"refused vmm.elf: cannot read " VMM_PATH, st);
+	if (vmm_authenticate(buf, size))
+		return -1;
+	if (vmm_sign_pubkey_dev)
+		bi->flags |= BOOT_FLAG_VMM_DEV_KEY;
 	if (elf_check(buf, size, &img, &msg))
 		return loader_fail_msg(L"refused vmm.elf", msg);
 	if (img.span + VMM_MIN_HEAP > VMM_REGION_SIZE)
@@ -111,19 +139,49 @@ static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
 	return 0;
 }
 
-static EFI_STATUS load_next_stage(const CHAR16 *path, EFI_HANDLE *img)
+/* The next stage gets the part of our load options after "--", NUL-terminated. */
+static EFI_STATUS pass_next_args(EFI_HANDLE img, const struct bi_next_args *args)
+{
+	const CHAR16 *opts = self_image->LoadOptions;
+	EFI_LOADED_IMAGE *li;
+	CHAR16 *copy;
+	EFI_STATUS st;
+
+	if (!args->count)
+		return EFI_SUCCESS;
+	st = uefi_call_wrapper(BS->HandleProtocol, 3, img, &LoadedImageProtocol, (void **)&li);
+	if (EFI_ERROR(st))
+		return st;
+	copy = AllocatePool((args->count + 1) * sizeof(CHAR16));
+	if (!copy)
+		return EFI_OUT_OF_RESOURCES;
+	CopyMem(copy, (void *)(opts + args->offset), args->count * sizeof(CHAR16));
+	copy[args->count] = 0;
+	li->LoadOptions = copy;
+	li->LoadOptionsSize = (UINT32)((args->count + 1) * sizeof(CHAR16));
+	loader_log(L"next stage options: %s\n", copy);
+	return EFI_SUCCESS;
+}
+
+static EFI_STATUS load_next_stage(const CHAR16 *path, const struct bi_next_args *args,
+				  EFI_HANDLE *img)
 {
 	EFI_DEVICE_PATH *dp = FileDevicePath(self_image->DeviceHandle, (CHAR16 *)path);
+	EFI_STATUS st;
 
 	if (!dp)
 		return EFI_OUT_OF_RESOURCES;
-	return uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, dp, NULL, 0, img);
+	st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, self, dp, NULL, 0, img);
+	if (EFI_ERROR(st))
+		return st;
+	return pass_next_args(*img, args);
 }
 
 static void run(void)
 {
 	static struct boot_info bi;
 	static CHAR16 next[LOADER_PATH_MAX];
+	struct bi_next_args args;
 	EFI_HANDLE next_img;
 	vmm_entry_fn entry;
 	EFI_STATUS st;
@@ -132,8 +190,9 @@ static void run(void)
 	st = open_esp();
 	if (EFI_ERROR(st))
 		loader_halt(L"cannot open the loader's own volume", st);
-	loader_options(self_image, &bi, next, LOADER_PATH_MAX);
-	st = load_next_stage(next, &next_img);
+	loader_options(self_image, &bi, next, LOADER_PATH_MAX, &args);
+	loader_secure_boot(&bi);
+	st = load_next_stage(next, &args, &next_img);
 	if (EFI_ERROR(st))
 		loader_halt_path(L"next stage missing or invalid", next, st);
 	if (load_vmm(&bi, &entry))

@@ -5,13 +5,14 @@
 
 #include <efi.h>
 #include <mamori/boot_info.h>
+#include "boot_info_build.h"
 
 #define VMM_PATH		L"\\EFI\\mamori\\vmm.elf"
+#define VMM_SIG_PATH		L"\\EFI\\mamori\\vmm.elf.sig"
 #define POLICY_PATH		L"\\EFI\\mamori\\policy.bin"
 #define NEXT_STAGE_DEFAULT	L"\\EFI\\debian\\grubx64.efi"
 #define LOADER_PATH_MAX		256
 #define LOADER_COM1		0x3f8
-#define VMM_UART_DEFAULT	0x2f8
 
 /* The VMM region: image + heap + page tables + per-CPU stacks, all hidden from
  * the guest. 16 MiB, inside the 32 MiB budget (docs/architecture.md). */
@@ -32,9 +33,14 @@ void loader_halt_vmm(int vmm_status) __attribute__((noreturn));
 
 /* loader_read_file - read a whole ESP file into pool memory. */
 EFI_STATUS loader_read_file(const CHAR16 *path, void **buf, UINTN *size);
-/* loader_options - copy load options into @bi and pick the next stage path
- * ("next=\\EFI\\x\\y.efi" overrides NEXT_STAGE_DEFAULT; "uart=0x3f8" the VMM UART). */
-void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, UINTN max);
+/* loader_options - init @bi, copy Mamori's load options into it, pick the next
+ * stage path ("next=\\EFI\\x\\y.efi" overrides NEXT_STAGE_DEFAULT) and find
+ * the next stage's own options (after "--"; bi_set_options()); halts when malformed. */
+void loader_options(EFI_LOADED_IMAGE *img, struct boot_info *bi, CHAR16 *next, UINTN max,
+		    struct bi_next_args *args);
+/* loader_secure_boot - BOOT_FLAG_SECURE_BOOT in @bi from the firmware's
+ * SecureBoot variable; a loud warning when it is off (boot/secure_boot.c). */
+void loader_secure_boot(struct boot_info *bi);
 /* loader_fill_boot_info - memory map, RSDP, GOP, CPUs, policy; the map is
  * taken last so it shows the VMM region as reserved. */
 int loader_fill_boot_info(struct boot_info *bi);

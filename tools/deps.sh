@@ -7,7 +7,7 @@ PKGS="build-essential gnu-efi libcmocka-dev grub-efi-amd64-bin grub-common ovmf
 bochs bochsbios vgabios bochs-x qemu-system-x86 mtools gdisk cpio dosfstools
 e2fsprogs busybox-static xz-utils zstd kmod dpkg-dev libmbedtls-dev clang
 python3 python3-cryptography openssl libssl-dev socat gcc-12 libelf1
-wpasupplicant iproute2"
+wpasupplicant iproute2 sbsigntool"
 
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"

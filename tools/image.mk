@@ -78,12 +78,17 @@ GUEST_FILES := $(GUEST)/grubx64.efi $(GUEST)/vmlinuz $(GUEST)/initrd.img \
 # signing key is set up) or when one is already there.
 IMAGE_POLICY := $(or $(filter $(BUILD)/policy.bin,$(HOST_TOOLS)),$(wildcard $(BUILD)/policy.bin))
 
-$(BUILD)/disk.img: $(BUILD)/mamori.efi $(BUILD)/vmm.elf $(GUEST_FILES) \
+# The signature of vmm.elf: made here unless the build only has the public key
+# (VMM_SIGN_PUB=, boot/sign.mk); then it must already be there, signed offline.
+IMAGE_VMM_SIG := $(BUILD)/vmm.elf.sig
+
+$(BUILD)/disk.img: $(BUILD)/mamori.efi $(BUILD)/vmm.elf $(IMAGE_VMM_SIG) $(GUEST_FILES) \
 		$(IMAGE_POLICY) tools/mkimage.sh
 	@echo "  IMAGE   $@"
 	$(Q)tools/mkimage.sh disk $@ $(IMAGE_ESP_MIB) $(IMAGE_DATA_MIB) \
 		EFI/BOOT/BOOTX64.EFI=$(BUILD)/mamori.efi \
 		EFI/mamori/vmm.elf=$(BUILD)/vmm.elf \
+		EFI/mamori/vmm.elf.sig=$(IMAGE_VMM_SIG) \
 		$(if $(IMAGE_POLICY),EFI/mamori/policy.bin=$(IMAGE_POLICY)) \
 		EFI/debian/grubx64.efi=$(GUEST)/grubx64.efi \
 		EFI/debian/vmlinuz=$(GUEST)/vmlinuz \

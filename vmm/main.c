@@ -19,6 +19,21 @@ static const char *const mem_type_names[] = {
 	"mmio-port", "pal-code", "persistent",
 };
 
+/* How the chain up to here was verified, as the loader saw it (docs/security.md). */
+static void boot_chain_report(const struct boot_info *bi)
+{
+	if (bi->flags & BOOT_FLAG_SECURE_BOOT)
+		pr_info("boot: chain: Secure Boot on (firmware verified the loader), "
+			"loader verified vmm.elf\n");
+	else
+		pr_warn("boot: chain UNVERIFIED: UEFI Secure Boot is off, so nothing "
+			"verified the loader that verified this VMM; whoever can write the "
+			"ESP or the boot entries can run their own code before Mamori\n");
+	if (bi->flags & BOOT_FLAG_VMM_DEV_KEY)
+		pr_warn("boot: vmm.elf is signed with a DEVELOPMENT key: anyone with the "
+			"build tree can sign a VMM this loader runs\n");
+}
+
 static int phase_boot_info(struct boot_info *bi)
 {
 	u64 ram = 0;
@@ -43,6 +58,7 @@ static int phase_boot_info(struct boot_info *bi)
 		pr_info("boot: framebuffer 0x%lx %ux%u stride %u\n", bi->fb.base,
 			bi->fb.width, bi->fb.height, bi->fb.stride);
 	pr_info("boot: policy %lu bytes, options \"%s\"\n", bi->policy_size, bi->options);
+	boot_chain_report(bi);
 	return VMM_OK;
 }
 
@@ -117,7 +133,7 @@ int vmm_entry(struct boot_info *loader_bi)
 		return VMM_ERR_BOOT_INFO;
 	memcpy(bi, loader_bi, sizeof(*bi));
 	bi->options[BOOT_OPTIONS_MAX - 1] = 0;
-	console_init(bi->uart_port);
+	console_init(CONSOLE_UART_PORT);
 	pr_info("mamori: vmm %s (%s) starting on the boot CPU\n", MAMORI_VERSION,
 		MAMORI_GIT_REV);
 	mm_init(bi->vmm_base, bi->vmm_size, bi->image_size);

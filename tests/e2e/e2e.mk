@@ -14,3 +14,19 @@ $(E2E_SEED_EFI): $(BUILD)/tests/e2e/seed-rollback.so
 	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
 		-j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 \
 		--subsystem=10 $< $@
+
+# Finding 26: the next stage's load options (t-vmx puts it on its image copy).
+E2E_ARGS_EFI := $(BUILD)/tests/e2e/args-shim.efi
+HOST_TOOLS += $(E2E_ARGS_EFI)
+
+$(BUILD)/tests/e2e/args-shim.so: $(BUILD)/efi/tests/e2e/efi/args_shim.o
+	@mkdir -p $(@D)
+	@echo "  EFILD   $@"
+	$(Q)$(LD) $(EFI_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $^ -o $@ \
+		-L$(EFI_LIB) -lefi -lgnuefi
+
+$(E2E_ARGS_EFI): $(BUILD)/tests/e2e/args-shim.so
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $< $@

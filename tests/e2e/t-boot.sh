@@ -14,6 +14,11 @@ expect_no_log com2 'mamori-dev' "the passphrase appears in the VMM log"
 expect_log com1 'policy: version [0-9]+ recorded as the highest accepted' \
 	"the loader did not record the accepted version"
 expect_order com2 'policy: secrets unlocked' 'vmx: launching the firmware as guest'
+# Issue 11: vmm.elf authenticated before it ran; Bochs' OVMF has no Secure
+# Boot, so both the loader and the VMM must say the chain is unverified.
+expect_order com1 'vmm.elf: signature verified, key sha256:[0-9a-f]{64}' 'loaded vmm.elf'
+expect_log com1 'WARNING: \*+ UEFI Secure Boot is OFF' "no Secure Boot warning from the loader"
+expect_log com2 'boot: chain UNVERIFIED' "no unverified-chain warning in the VMM log"
 # Finding 20: the VMM runs on its own W^X, no-execute page tables.
 expect_log com2 'cpu: host page tables: identity \[0, 0x[0-9a-f]+\) NX, image W\^X' \
 	"the host page tables are not W^X with NX"

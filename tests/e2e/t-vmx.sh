@@ -3,9 +3,25 @@
 # user-mode hypercalls and the VMM console are refused; root's /dev/mem reads
 # of the VMM region see no VMM byte, its writes land in a sink, and the VMM
 # logs each first access and keeps running.
+# Folded into the same boot, review finding 26: a test-only shim
+# (tests/e2e/efi/args_shim.c) starts the loader with the load options
+# "next=\EFI\mamori\args-shim.efi -- MAMORI-NEXT-ARGS ..."; the loader starts
+# the shim again as its next stage (beneath the VMM) with what followed "--",
+# the shim prints it and starts GRUB as usual.
 . "$(dirname "$0")/lib.sh"
 
-e2e_boot --scenario "$E2E_DIR/scenarios/vmx.sh" --timeout 1050 --until 'mamori: halted'
+shim=$REPO/build/tests/e2e/args-shim.efi
+need_file "$shim"
+e2e_boot --scenario "$E2E_DIR/scenarios/vmx.sh" --timeout 1050 --until 'mamori: halted' \
+	--esp-put "$REPO/build/mamori.efi=\\EFI\\mamori\\loader.efi" \
+	--esp-put "$shim=\\EFI\\mamori\\args-shim.efi" --esp-put "$shim=\\EFI\\BOOT\\BOOTX64.EFI"
+expect_log com1 'args-shim: starting .*loader.efi' "the shim did not start the loader"
+expect_order com1 'VMM started \(status 0\)' 'args-shim: next stage load options'
+expect_log com1 'args-shim: next stage load options: \[MAMORI-NEXT-ARGS root=/dev/x  --also\]' \
+	"the next stage did not get the options after '--', unchanged"
+expect_log com2 'boot: policy .*options "next=.*args-shim.efi "' \
+	"the VMM did not get Mamori's part of the options"
+expect_no_log com2 'boot: .*options .*MAMORI-NEXT-ARGS' "the next stage's options reached the VMM"
 expect_log com2 'vmx: launching the firmware as guest' "the VMM never launched"
 expect_log com1 'E2E-VMX: cpuid 0x40000000 = .*MamoriMamori' "no hypervisor signature"
 expect_log com1 'E2E-VMX-OK' "the scenario's checks did not pass"

@@ -76,45 +76,113 @@ static u64 to_ucs2(const char *s, u16 *out)
 	return (n + 1) * 2;
 }
 
+static int set_opts(const char *s, u16 *next, u64 max, struct bi_next_args *args,
+		    const char **why)
+{
+	static u16 opts[BOOT_OPTIONS_MAX * 2];
+
+	*why = NULL;
+	return bi_set_options(&bi, opts, to_ucs2(s, opts), next, max, args, why);
+}
+
 static void test_options(void **state)
 {
-	u16 opts[128], next[64] = { 'd', 'e', 'f', 0 };
-	u64 bytes = to_ucs2("quiet next=\\EFI\\x\\y.efi uart=0x3f8", opts);
+	u16 next[64] = { 'd', 'e', 'f', 0 };
+	struct bi_next_args args;
+	const char *why;
 
 	bi_init(&bi);
-	assert_int_equal(bi.uart_port, 0x2f8);
-	assert_int_equal(bi_set_options(&bi, opts, bytes, next, 64), 0);
-	assert_string_equal(bi.options, "quiet next=\\EFI\\x\\y.efi uart=0x3f8");
-	assert_int_equal(bi.uart_port, 0x3f8);
+	assert_int_equal(set_opts("quiet next=\\EFI\\x\\y.efi", next, 64, &args, &why), 0);
+	assert_string_equal(bi.options, "quiet next=\\EFI\\x\\y.efi");
 	assert_int_equal(next[0], '\\');
 	assert_int_equal(next[11], 'i');
 	assert_int_equal(next[12], 0);
+	assert_int_equal(args.count, 0);
 }
 
 static void test_options_absent_keep_default(void **state)
 {
 	u16 next[8] = { 'd', 0 };
+	struct bi_next_args args;
+	const char *why = NULL;
 
 	bi_init(&bi);
-	assert_int_equal(bi_set_options(&bi, NULL, 0, next, 8), 0);
+	assert_int_equal(bi_set_options(&bi, NULL, 0, next, 8, &args, &why), 0);
 	assert_int_equal(next[0], 'd');
 	assert_string_equal(bi.options, "");
+	assert_int_equal(args.count, 0);
+}
+
+/* Load options are runtime-writable: the console port is no longer one of them. */
+static void test_options_uart_refused(void **state)
+{
+	u16 next[8] = { 'd', 0 };
+	struct bi_next_args args;
+	const char *why;
+
+	bi_init(&bi);
+	assert_int_equal(set_opts("uart=0x3f8", next, 8, &args, &why), -1);
+	assert_non_null(strstr(why, "uart="));
+	assert_int_equal(set_opts("quiet uart=0x2f8", next, 8, &args, &why), -1);
+	/* after the separator it is the next stage's business */
+	assert_int_equal(set_opts("-- uart=0x3f8", next, 8, &args, &why), 0);
+}
+
+/* Everything after "--" goes to the next stage, unchanged (review finding 26). */
+static void test_options_next_stage_args(void **state)
+{
+	u16 next[64] = { 'd', 0 };
+	struct bi_next_args args;
+	const char *why;
+	const char *s = "next=\\EFI\\k.efi quiet -- root=/dev/sda2 --  x";
+
+	bi_init(&bi);
+	assert_int_equal(set_opts(s, next, 64, &args, &why), 0);
+	assert_string_equal(bi.options, "next=\\EFI\\k.efi quiet ");
+	assert_int_equal(next[5], 'k');
+	assert_int_equal(args.offset, strlen("next=\\EFI\\k.efi quiet -- "));
+	assert_int_equal(args.count, strlen("root=/dev/sda2 --  x"));
+	/* a word that only starts with "--" is not the separator */
+	assert_int_equal(set_opts("--x next=\\a.efi", next, 64, &args, &why), 0);
+	assert_int_equal(args.count, 0);
+	assert_int_equal(next[1], 'a');
+	/* "--" first, or last */
+	assert_int_equal(set_opts("-- a b", next, 64, &args, &why), 0);
+	assert_string_equal(bi.options, "");
+	assert_int_equal(args.offset, 3);
+	assert_int_equal(args.count, 3);
+	assert_int_equal(set_opts("quiet --", next, 64, &args, &why), 0);
+	assert_int_equal(args.count, 0);
+	assert_string_equal(bi.options, "quiet ");
+	/* Mamori's options end at the separator: next= after it is not ours */
+	next[0] = 'd';
+	next[1] = 0;
+	assert_int_equal(set_opts("-- next=\\b.efi", next, 64, &args, &why), 0);
+	assert_int_equal(next[0], 'd');
 }
 
 static void test_options_malformed(void **state)
 {
-	u16 opts[128], next[8] = { 'd', 0 };
-	u64 bytes;
+	u16 next[8] = { 'd', 0 };
+	struct bi_next_args args;
+	char big[BOOT_OPTIONS_MAX + 8];
+	const char *why;
 
 	bi_init(&bi);
-	bytes = to_ucs2("uart=3f8", opts);
-	assert_int_equal(bi_set_options(&bi, opts, bytes, next, 8), -1);
-	bytes = to_ucs2("uart=0x12345", opts);
-	assert_int_equal(bi_set_options(&bi, opts, bytes, next, 8), -1);
-	bytes = to_ucs2("next=\\very\\long\\path.efi", opts);
-	assert_int_equal(bi_set_options(&bi, opts, bytes, next, 8), -1);
-	bytes = to_ucs2("next=", opts);
-	assert_int_equal(bi_set_options(&bi, opts, bytes, next, 8), -1);
+	assert_int_equal(set_opts("next=\\very\\long\\path.efi", next, 8, &args, &why), -1);
+	assert_non_null(why);
+	assert_int_equal(set_opts("next=", next, 8, &args, &why), -1);
+	/* too long for bi->options: refused, never truncated */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	assert_int_equal(set_opts(big, next, 8, &args, &why), -1);
+	assert_non_null(strstr(why, "too long"));
+	/* ... unless the long part is the next stage's */
+	big[0] = '-';
+	big[1] = '-';
+	big[2] = ' ';
+	assert_int_equal(set_opts(big, next, 8, &args, &why), 0);
+	assert_int_equal(args.count, sizeof(big) - 4);
 }
 
 /* ---- disk table: device paths built by hand, as OVMF reports them ---------- */
@@ -589,6 +657,8 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_options_absent_keep_default),
 		cmocka_unit_test(test_options_malformed),
+		cmocka_unit_test(test_options_uart_refused),
+		cmocka_unit_test(test_options_next_stage_args),
 		cmocka_unit_test(test_disk_path_ata),
 		cmocka_unit_test(test_disk_path_sata_nvme),
 		cmocka_unit_test(test_disk_path_skipped),

@@ -9,7 +9,7 @@
 #include <mamori/types.h>
 
 #define BOOT_INFO_MAGIC		0x49424d414d4f4d4dULL	/* "MMOMAMBI" */
-#define BOOT_INFO_VERSION	2
+#define BOOT_INFO_VERSION	3
 
 /* Memory map entry types, a copy of the UEFI ones the VMM cares about. */
 enum boot_mem_type {
@@ -101,6 +101,9 @@ struct boot_fb {
  *	refuses a blob with a lower version.
  * @policy_accepted_version: the version of the policy the VMM accepted and
  *	unlocked; the loader records it in the variable when it is higher.
+ * @flags: BOOT_FLAG_*: how the chain up to the VMM was verified. The VMM's
+ *	console UART is not here: it is fixed in the signed vmm.elf
+ *	(CONSOLE_UART_PORT), never taken from runtime-writable load options.
  */
 struct boot_info {
 	u64 magic;
@@ -113,8 +116,7 @@ struct boot_info {
 	u64 acpi_rsdp;			/* 0 when the firmware has no ACPI tables */
 	u64 policy;
 	u64 policy_size;
-	u16 uart_port;			/* VMM log/console UART, e.g. 0x2f8 */
-	u16 pad0;
+	u32 flags;			/* BOOT_FLAG_* */
 	u32 cpu_count;
 	u32 cpu_apic_ids[BOOT_CPUS_MAX];
 	u64 ap_trampoline;		/* one reserved 4 KiB page below 1 MiB, 0 if none */
@@ -130,6 +132,11 @@ struct boot_info {
 	u32 pad2;
 	struct boot_disk disks[BOOT_DISKS_MAX];	/* disks first, then partitions */
 };
+
+/* @flags: the firmware's SecureBoot variable read 1 (the firmware verified the loader). */
+#define BOOT_FLAG_SECURE_BOOT	(1u << 0)
+/* @flags: vmm.elf verified against a DEVELOPMENT key (build/keys/vmm-dev.key). */
+#define BOOT_FLAG_VMM_DEV_KEY	(1u << 1)
 
 /* Return codes of the VMM entry; the loader prints vmm_status_str(). */
 enum vmm_status {

@@ -9,6 +9,13 @@
 
 #include <mamori/types.h>
 
+/*
+ * The trusted console's UART, fixed in the signed vmm.elf (COM2): the loader's
+ * load options are runtime-writable, so they must not choose it (security
+ * review 1, finding 1). The policy's `console uart` section must name it.
+ */
+#define CONSOLE_UART_PORT	0x2f8
+
 /* console_init - program the UART at @port (115200 8N1). */
 void console_init(u16 port);
 /* console_port - the I/O base of the console UART (0 before console_init). */
