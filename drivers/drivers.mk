@@ -5,6 +5,7 @@ VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ahci_cmd.o $(BUILD)/drivers/ahci_bounce.o \
 	$(BUILD)/drivers/ata_cmds.o $(BUILD)/drivers/platform.o \
 	$(BUILD)/drivers/prd.o
+VMM_OBJS += $(addprefix $(BUILD)/drivers/, nic.o e1000.o e1000_ring.o)
 VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o)
 
 # The VT-d DMAR parser, ACPI walk and table builder (host build).

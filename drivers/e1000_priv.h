@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * e1000 intercept internals, shared by drivers/e1000.c (registers, attach)
+ * and drivers/e1000_ring.c (ring emulation, offloads). Callers hold the lock.
+ */
+#ifndef DRIVERS_E1000_PRIV_H
+#define DRIVERS_E1000_PRIV_H
+
+#include <drivers/e1000.h>
+#include <asm/spinlock.h>
+#include <mamori/net.h>
+
+#define E1000_DESC_SIZE		16
+
+/* Transmit descriptor bytes (legacy, context and data share the layout of 8..15). */
+#define E1000_TXD_LEN		8	/* legacy: u16 length; data: u32 low 20 bits */
+#define E1000_TXD_CSO		10	/* legacy; data/context: DTYP in bits 4..7 */
+#define E1000_TXD_CMD		11
+#define E1000_TXD_STA		12
+#define E1000_TXD_CSS		13	/* legacy; data: POPTS */
+#define E1000_TXD_SPECIAL	14
+#define E1000_TXD_CMD_EOP	BIT(0)
+#define E1000_TXD_CMD_IFCS	BIT(1)
+#define E1000_TXD_CMD_IC	BIT(2)	/* legacy: insert checksum */
+#define E1000_TXD_CMD_TSE	BIT(2)	/* data/context: TCP segmentation */
+#define E1000_TXD_CMD_RS	BIT(3)
+#define E1000_TXD_CMD_DEXT	BIT(5)
+#define E1000_TXD_CMD_VLE	BIT(6)
+#define E1000_TXD_STA_DD	BIT(0)
+#define E1000_TXD_DTYP_CTX	0
+#define E1000_TXD_DTYP_DATA	1
+#define E1000_TXD_POPTS_IXSM	BIT(0)
+#define E1000_TXD_POPTS_TXSM	BIT(1)
+
+/* Receive descriptor bytes (legacy; the 82540EM has no other). */
+#define E1000_RXD_LEN		8
+#define E1000_RXD_STA		12
+#define E1000_RXD_ERR		13
+#define E1000_RXD_STA_DD	BIT(0)
+#define E1000_RXD_STA_EOP	BIT(1)
+#define E1000_RXD_STA_IXSM	BIT(2)	/* ignore checksum indication */
+#define E1000_RXD_ERR_RXE	BIT(7)
+
+/* The checksum context of the last context descriptor. */
+struct e1000_tx_ctx {
+	u8 ipcss, ipcso, tucss, tucso;
+	u16 ipcse, tucse;
+	bool valid;
+};
+
+/* A guest ring as the guest programmed it; head is the VMM's (the device never sees it). */
+struct e1000_gring {
+	u64 base;
+	u32 len;			/* bytes */
+	u32 head, tail;			/* descriptor indices */
+};
+
+struct e1000_nic {
+	spinlock_t lock;
+	struct vm *vm;
+	u16 bdf;
+	u64 bar;
+	const struct e1000_hw_ops *hw;
+	void *hw_priv;
+	struct net_port *port;
+	u32 nlog;
+	/* what the guest wrote to the emulated registers */
+	u32 g_rctl, g_tctl, g_rxcsum;
+	bool g_vme;
+	struct e1000_gring gtx, grx;
+	struct e1000_tx_ctx ctx;
+	/* shadow rings: descriptors, then E1000_SHADOW_DESCS buffers each */
+	u8 *stx, *stx_buf;
+	u32 stx_tail, stx_clean;
+	u8 *srx, *srx_buf;
+	u32 srx_next;
+	u8 frame[NET_FRAME_MAX];	/* a guest frame as gathered */
+	u8 wire[NET_FRAME_MAX];		/* after the NIC layer */
+	/* counters beyond struct net_stats */
+	u64 refused_desc, refused_offload, rx_no_guest_desc;
+};
+
+static inline u32 hw_rd(struct e1000_nic *n, u32 off)
+{
+	return n->hw->read(n->hw_priv, off);
+}
+
+static inline void hw_wr(struct e1000_nic *n, u32 off, u32 val)
+{
+	n->hw->write(n->hw_priv, off, val);
+}
+
+/* e1000_log - a rate-limited "e1000 BB:DD.F: refused ..." line. */
+void e1000_log(struct e1000_nic *n, const char *what, u64 a);
+
+/* e1000_shadow_program - point the device at the shadow rings, both empty. */
+void e1000_shadow_program(struct e1000_nic *n);
+
+/* e1000_tx_pump - reap the shadow TX ring, then move guest frames up to TDT to it. */
+void e1000_tx_pump(struct e1000_nic *n);
+
+/*
+ * e1000_rx_harvest - move frames the device received into the guest's ring,
+ * as far as the guest gave descriptors; return how many reached the guest.
+ */
+u32 e1000_rx_harvest(struct e1000_nic *n);
+
+/*
+ * e1000_ring_write - the guest writes TDBAL..TDT or RDBAL..RDT (@off):
+ * 0 or a negative errno (refused and logged).
+ */
+int e1000_ring_write(struct e1000_nic *n, u32 off, u32 val);
+
+/* e1000_ring_read - the guest's view of TDBAL..TDT, RDBAL..RDT. */
+u32 e1000_ring_read(struct e1000_nic *n, u32 off);
+
+/* e1000_ring_reset - after a device reset: guest rings zeroed, shadow reprogrammed. */
+void e1000_ring_reset(struct e1000_nic *n);
+
+#endif
