@@ -30,3 +30,12 @@ UNIT_TESTS += $(BUILD)/tests/test_mcfg
 $(BUILD)/tests/test_mcfg: $(BUILD)/host/tests/unit/test_mcfg.o $(BUILD)/host/drivers/pci_mcfg.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# The e1000 intercept and the NIC layer against a model of an 82540EM (host build).
+UNIT_TESTS += $(BUILD)/tests/test_e1000
+$(BUILD)/tests/test_e1000: $(BUILD)/host/tests/unit/test_e1000.o $(BUILD)/host/drivers/e1000.o \
+		$(BUILD)/host/drivers/e1000_ring.o $(BUILD)/host/drivers/nic.o \
+		$(BUILD)/host/vmm/net.o $(BUILD)/host/vmm/policy_check.o $(BUILD)/host/vmm/policy_diag.o \
+		$(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

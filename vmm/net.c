@@ -13,7 +13,6 @@ static const struct policy *net_policy;
 /* Every NIC found: intercepted (port set) or not. */
 static struct {
 	u16 bdf;
-	u8 mode;
 	const struct net_port *port;
 	u16 vendor, device;
 } nics[NET_NICS_MAX];
@@ -52,14 +51,13 @@ u8 net_mode_of(u16 bdf)
 	return policy_net_mode(net_policy, (u8)(bdf >> 8), (bdf >> 3) & 31, bdf & 7, NULL);
 }
 
-static void net_record(u16 bdf, u8 mode, const struct net_port *p, u16 vendor, u16 device)
+static void net_record(u16 bdf, const struct net_port *p, u16 vendor, u16 device)
 {
 	if (nnics >= NET_NICS_MAX) {
 		nics_lost++;
 		return;
 	}
 	nics[nnics].bdf = bdf;
-	nics[nnics].mode = mode;
 	nics[nnics].port = p;
 	nics[nnics].vendor = vendor;
 	nics[nnics].device = device;
@@ -79,7 +77,7 @@ int net_port_open(struct net_port *p, u16 bdf, const char *model)
 	}
 	if (nnics >= NET_NICS_MAX)
 		return -E2BIG;
-	net_record(bdf, p->mode, p, 0, 0);
+	net_record(bdf, p, 0, 0);
 	pr_info("net: %s %02x:%02x.%x: mode %s%s\n", model, bdf >> 8, (bdf >> 3) & 31, bdf & 7,
 		net_mode_name(p->mode),
 		p->mode == POLICY_NET_PASS ? " (frames pass unprotected)" : "");
@@ -88,7 +86,7 @@ int net_port_open(struct net_port *p, u16 bdf, const char *model)
 
 void net_uncovered(u16 bdf, u16 vendor, u16 device)
 {
-	net_record(bdf, net_mode_of(bdf), NULL, vendor, device);
+	net_record(bdf, NULL, vendor, device);
 }
 
 int net_check_coverage(void)
@@ -101,10 +99,11 @@ int net_check_coverage(void)
 		       NET_NICS_MAX);
 	for (i = 0; i < nnics; i++) {
 		u16 b = nics[i].bdf;
+		u8 mode = net_mode_of(b);
 
 		if (nics[i].port)
 			continue;
-		if (nics[i].mode == POLICY_NET_PASS) {
+		if (mode == POLICY_NET_PASS) {
 			pr_warn("net: NIC %02x:%02x.%x (%04x:%04x) is not intercepted; mode "
 				"pass: its traffic is unprotected\n", b >> 8, (b >> 3) & 31,
 				b & 7, nics[i].vendor, nics[i].device);
@@ -113,7 +112,7 @@ int net_check_coverage(void)
 		pr_err("net: NIC %02x:%02x.%x (%04x:%04x) is to be %s, but no intercept "
 		       "serves it; not launching\n", b >> 8, (b >> 3) & 31, b & 7,
 		       nics[i].vendor, nics[i].device,
-		       nics[i].mode == POLICY_NET_ENCRYPT ? "encrypted" : "blocked");
+		       mode == POLICY_NET_ENCRYPT ? "encrypted" : "blocked");
 		ret = -EPERM;
 	}
 	if (!ret && nnics)
