@@ -11,6 +11,7 @@
 #include <mamori/vm.h>
 
 #define E1000_MANC		0x5820
+#define E1000_RST_POLL		1000000u	/* CTRL reads while RST is set, at most */
 
 static u32 mmio_read(void *priv, u32 off)
 {
@@ -113,12 +114,18 @@ static u32 reg_read(struct e1000_nic *n, u32 off)
 	return hw_rd(n, off);
 }
 
+/* A device reset: wait (bounded) until it is done, then the shadow rings again. */
 static int ctrl_write(struct e1000_nic *n, u32 v)
 {
+	u32 i;
+
 	n->g_vme = v & E1000_CTRL_VME;	/* tags stay in the frame: no stripping */
 	hw_wr(n, E1000_CTRL, v & ~(u32)E1000_CTRL_VME);
-	if (v & E1000_CTRL_RST)
-		e1000_ring_reset(n);
+	if (!(v & E1000_CTRL_RST))
+		return 0;
+	for (i = 0; i < E1000_RST_POLL && (hw_rd(n, E1000_CTRL) & E1000_CTRL_RST); i++)
+		;
+	e1000_ring_reset(n);
 	return 0;
 }
 
