@@ -238,6 +238,9 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 	n->stx = shadow_alloc(bdf, 2 * E1000_SHADOW_DESCS * E1000_DESC_SIZE, &ret);
 	n->stx_buf = shadow_alloc(bdf, E1000_SHADOW_DESCS * E1000_BUF_SIZE, &ret);
 	n->srx_buf = shadow_alloc(bdf, E1000_SHADOW_DESCS * E1000_BUF_SIZE, &ret);
+	n->tso = page_alloc(ALIGN_UP(E1000_TSO_MAX, PAGE_SIZE) / PAGE_SIZE);
+	if (!n->tso)
+		ret = -ENOMEM;
 	if (ret)
 		return ret;
 	n->srx = n->stx + E1000_SHADOW_DESCS * E1000_DESC_SIZE;

@@ -41,10 +41,18 @@
 #define E1000_RXD_STA_IXSM	BIT(2)	/* ignore checksum indication */
 #define E1000_RXD_ERR_RXE	BIT(7)
 
-/* The checksum context of the last context descriptor. */
+#define E1000_TUCMD_TCP		BIT(0)	/* context: TCP (else UDP) */
+#define E1000_TUCMD_IP		BIT(1)	/* context: IPv4 (else IPv6) */
+/* Largest TCP segmentation (TSE) frame the VMM gathers and segments. */
+#define E1000_TSO_MAX		(64 * 1024 + 256)
+
+/* The checksum and segmentation context of the last context descriptor. */
 struct e1000_tx_ctx {
 	u8 ipcss, ipcso, tucss, tucso;
 	u16 ipcse, tucse;
+	u8 tucmd, hdrlen;
+	u16 mss;
+	u32 paylen;
 	bool valid;
 };
 
@@ -74,7 +82,8 @@ struct e1000_nic {
 	u32 stx_tail, stx_clean;
 	u8 *srx, *srx_buf;
 	u32 srx_next;
-	u8 frame[NET_FRAME_MAX];	/* a guest frame as gathered */
+	u8 frame[NET_FRAME_MAX];	/* a guest frame as gathered, or one segment */
+	u8 *tso;			/* a TSE frame as gathered (E1000_TSO_MAX) */
 	u8 wire[NET_FRAME_MAX];		/* after the NIC layer */
 	/* counters beyond struct net_stats */
 	u64 refused_desc, refused_offload, rx_no_guest_desc;

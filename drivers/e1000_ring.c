@@ -72,7 +72,9 @@ struct tx_frame {
 	u32 len, ndesc, eop;
 	u8 cmd, popts, cso, css;
 	u16 special;
-	bool legacy, ctx_only;
+	bool legacy, ctx_only, tse;
+	u8 *buf;			/* n->frame, or n->tso for a TSE frame */
+	u32 cap;
 	const char *why;
 };
 
@@ -84,9 +86,11 @@ static void tx_load_ctx(struct e1000_nic *n, const u8 *d, struct tx_frame *f)
 	n->ctx.tucss = d[4];
 	n->ctx.tucso = d[5];
 	n->ctx.tucse = rd16(d + 6);
+	n->ctx.paylen = rd32(d + 8) & 0xfffff;
+	n->ctx.tucmd = d[E1000_TXD_CMD];
+	n->ctx.hdrlen = d[13];
+	n->ctx.mss = rd16(d + 14);
 	n->ctx.valid = true;
-	if (d[E1000_TXD_CMD] & E1000_TXD_CMD_TSE)
-		f->why = "TCP segmentation (TSE) context";
 	f->ctx_only = true;
 }
 
@@ -99,6 +103,9 @@ static void tx_append(struct e1000_nic *n, const u8 *d, struct tx_frame *f)
 
 	if (!f->ndesc) {
 		f->legacy = !dext;
+		f->tse = dext && (d[E1000_TXD_CMD] & E1000_TXD_CMD_TSE);
+		f->buf = f->tse ? n->tso : n->frame;
+		f->cap = f->tse ? E1000_TSO_MAX : sizeof(n->frame);
 		f->cso = d[E1000_TXD_CSO];
 		f->css = d[E1000_TXD_CSS];	/* data descriptors: POPTS */
 		f->popts = dext ? d[E1000_TXD_CSS] : 0;
@@ -107,11 +114,11 @@ static void tx_append(struct e1000_nic *n, const u8 *d, struct tx_frame *f)
 	f->special = rd16(d + E1000_TXD_SPECIAL);
 	if (f->why || !len)
 		return;
-	if (len > sizeof(n->frame) - f->len)
+	if (len > f->cap - f->len)
 		f->why = "frame longer than the largest the VMM forwards";
 	else if (vm_range_hits_vmm(n->vm, addr, len))
 		f->why = "transmit buffer in VMM memory";
-	else if (guest_phys_read(n->vm, addr, n->frame + f->len, len))
+	else if (guest_phys_read(n->vm, addr, f->buf + f->len, len))
 		f->why = "transmit buffer not readable";
 	else
 		f->len += len;
@@ -189,8 +196,6 @@ static const char *tx_offload(struct e1000_nic *n, struct tx_frame *f)
 	const char *why = NULL;
 	u16 vet;
 
-	if (!f->legacy && (f->cmd & E1000_TXD_CMD_TSE))
-		return "TCP segmentation (TSE) offload";
 	if (f->legacy && (f->cmd & E1000_TXD_CMD_IC))
 		why = csum_insert(n->frame, f->len, f->css, 0, f->cso);
 	if (!f->legacy && (f->popts & (E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM)) && !c->valid)
@@ -228,8 +233,8 @@ static u32 stx_free(struct e1000_nic *n)
 	return (n->stx_clean + N_SHADOW - n->stx_tail - 1) % N_SHADOW;
 }
 
-/* The processed frame through the NIC layer and, if it may leave, to the device. */
-static void tx_send(struct e1000_nic *n, struct tx_frame *f)
+/* One frame in n->frame, offloads done, through the NIC layer and, if it may leave, to the device. */
+static void tx_send_one(struct e1000_nic *n, struct tx_frame *f)
 {
 	u8 *d = n->stx + n->stx_tail * E1000_DESC_SIZE;
 	u8 *buf = n->stx_buf + n->stx_tail * E1000_BUF_SIZE;
@@ -256,6 +261,82 @@ static void tx_send(struct e1000_nic *n, struct tx_frame *f)
 	hw_wr(n, E1000_TDT, n->stx_tail);
 }
 
+static u32 rd_be(const u8 *p, u32 n)
+{
+	u32 v = 0;
+
+	while (n--)
+		v = v << 8 | *p++;
+	return v;
+}
+
+static void wr_be(u8 *p, u32 v, u32 n)
+{
+	while (n--) {
+		p[n] = (u8)v;
+		v >>= 8;
+	}
+}
+
+/* Why a TSE frame cannot be segmented, or NULL; *@nseg its segment count. */
+static const char *tso_check(struct e1000_nic *n, const struct tx_frame *f, u32 *nseg)
+{
+	const struct e1000_tx_ctx *c = &n->ctx;
+
+	*nseg = 0;
+	if (!c->valid || !(c->tucmd & E1000_TXD_CMD_TSE))
+		return "TCP segmentation without a TSE context descriptor";
+	if (!(c->tucmd & E1000_TUCMD_TCP))
+		return "UDP segmentation";
+	if (!c->mss || c->hdrlen < c->tucss + 20u || c->tucss < c->ipcss + 20u ||
+	    c->tucso + 2u > c->hdrlen || c->hdrlen + (u32)c->mss + 4 > sizeof(n->frame))
+		return "TCP segmentation context out of range";
+	if (f->len != c->hdrlen + c->paylen || !c->paylen)
+		return "TCP segmentation payload length mismatch";
+	*nseg = (c->paylen + c->mss - 1) / c->mss;
+	return *nseg < E1000_SHADOW_DESCS ? NULL : "TCP segmentation into too many segments";
+}
+
+/* Segment @k of a TSE frame into n->frame: header fields as the hardware would set them. */
+static u32 tso_segment(struct e1000_nic *n, const struct tx_frame *f, u32 k, u32 nseg)
+{
+	const struct e1000_tx_ctx *c = &n->ctx;
+	u32 off = k * c->mss, pay = MIN((u32)c->mss, c->paylen - off);
+	u32 len = c->hdrlen + pay, sum;
+	u8 *p = n->frame, *t = p + c->tucss;
+
+	memcpy(p, n->tso, c->hdrlen);
+	memcpy(p + c->hdrlen, n->tso + c->hdrlen + off, pay);
+	if (c->tucmd & E1000_TUCMD_IP) {
+		wr_be(p + c->ipcss + 2, len - c->ipcss, 2);
+		wr_be(p + c->ipcss + 4, rd_be(p + c->ipcss + 4, 2) + k, 2);
+	} else {
+		wr_be(p + c->ipcss + 4, len - c->ipcss - 40, 2);
+	}
+	wr_be(t + 4, rd_be(t + 4, 4) + off, 4);
+	if (k + 1 < nseg)
+		t[13] &= ~0x09;		/* FIN and PSH only on the last segment */
+	/* the guest seeded the pseudo-header sum without the length: add it */
+	sum = rd_be(p + c->tucso, 2) + (len - c->tucss);
+	sum = (sum & 0xffff) + (sum >> 16);
+	wr_be(p + c->tucso, sum, 2);
+	return len;
+}
+
+/* A TSE frame: every segment through tx_send_one() (the shadow has room for all). */
+static void tx_tso(struct e1000_nic *n, struct tx_frame *f, u32 nseg)
+{
+	struct tx_frame seg = *f;
+	u32 k;
+
+	seg.tse = false;
+	for (k = 0; k < nseg; k++) {
+		seg.len = tso_segment(n, f, k, nseg);
+		seg.why = NULL;
+		tx_send_one(n, &seg);
+	}
+}
+
 /* The frame's descriptors done: DD where the guest asked (RS), head past them. */
 static void tx_complete(struct e1000_nic *n, const struct tx_frame *f)
 {
@@ -276,18 +357,23 @@ static void tx_complete(struct e1000_nic *n, const struct tx_frame *f)
 void e1000_tx_pump(struct e1000_nic *n)
 {
 	struct tx_frame f;
+	u32 nseg;
 
 	if (!(n->g_tctl & E1000_TCTL_EN) || !gring_usable(n, &n->gtx))
 		return;
 	while (n->gtx.head != n->gtx.tail && stx_free(n)) {
 		if (tx_gather(n, &f))
 			return;
-		if (f.ctx_only && f.why) {
-			n->refused_offload++;
-			e1000_log(n, f.why, 0);
+		if (f.tse && !f.why && tso_check(n, &f, &nseg)) {
+			f.why = tso_check(n, &f, &nseg);
+			f.tse = false;		/* refused like any other frame */
 		}
-		if (!f.ctx_only)
-			tx_send(n, &f);
+		if (f.tse && !f.why && stx_free(n) < nseg)
+			return;			/* all its segments at once, or wait */
+		if (f.tse && !f.why)
+			tx_tso(n, &f, nseg);
+		else if (!f.ctx_only)
+			tx_send_one(n, &f);
 		tx_complete(n, &f);
 	}
 }

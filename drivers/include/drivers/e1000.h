@@ -8,9 +8,9 @@
  * each frame between those and the guest's buffers (through the guest-memory
  * API only) and hands it to the NIC layer (<mamori/net.h>) on the way; the
  * guest sees a descriptor done only after that. Offloads the guest asks for
- * (checksum insertion, VLAN insertion) are done in software; TCP
- * segmentation (TSE) is refused (frame dropped, logged); receive checksum
- * and VLAN stripping are never turned on in the device.
+ * (checksum insertion, VLAN insertion, TCP segmentation) are done in
+ * software; receive checksum and VLAN stripping are never turned on in the
+ * device.
  */
 #ifndef DRIVERS_E1000_H
 #define DRIVERS_E1000_H
