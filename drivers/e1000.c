@@ -99,6 +99,12 @@ static u32 reg_read(struct e1000_nic *n, u32 off)
 	case E1000_STATUS:
 		v = hw_rd(n, off);
 		return net_link_allowed(n->port) ? v : v & ~(u32)E1000_STATUS_LU;
+	case E1000_MDIC:	/* the PHY's link bit too: Linux asks the PHY on copper */
+		v = hw_rd(n, off);
+		if (!net_link_allowed(n->port) && (v & E1000_MDIC_OP) == E1000_MDIC_OP_READ &&
+		    ((v >> E1000_MDIC_REG_SHIFT) & 0x1f) == E1000_PHY_STATUS)
+			v &= ~(u32)E1000_PHY_STATUS_LINK;
+		return v;
 	case E1000_ICR:
 		v = hw_rd(n, off);	/* read to clear: the interrupt the guest handles */
 		e1000_tx_pump(n);

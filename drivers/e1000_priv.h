@@ -87,6 +87,7 @@ struct e1000_nic {
 	u8 wire[NET_FRAME_MAX];		/* after the NIC layer */
 	/* counters beyond struct net_stats */
 	u64 refused_desc, refused_offload, rx_no_guest_desc;
+	bool tso_seen;
 };
 
 static inline u32 hw_rd(struct e1000_nic *n, u32 off)

@@ -330,6 +330,12 @@ static void tx_tso(struct e1000_nic *n, struct tx_frame *f, u32 nseg)
 	u32 k;
 
 	seg.tse = false;
+	if (!n->tso_seen) {
+		n->tso_seen = true;
+		pr_info("e1000 %02x:%02x.%x: first TCP segmentation frame (%u bytes) cut into %u "
+			"segments in software\n", n->bdf >> 8, (n->bdf >> 3) & 31, n->bdf & 7,
+			f->len, nseg);
+	}
 	for (k = 0; k < nseg; k++) {
 		seg.len = tso_segment(n, f, k, nseg);
 		seg.why = NULL;

@@ -26,11 +26,18 @@ net_tap_up() {
 	NET_CAPTURE=$!
 }
 
+# net_peer_up: the TCP peer for the 1 MiB transfers (net_peer.py), log in peer.txt.
+net_peer_up() {
+	python3 "$E2E_DIR/net_peer.py" 192.0.2.1 "$E2E_OUT/peer.txt" 1048576 &
+	NET_PEER=$!
+}
+
 # net_capture_stop: end the capture; its summary line is then in capture.txt.
 net_capture_stop() {
 	kill "$NET_CAPTURE" 2>/dev/null || true
 	wait "$NET_CAPTURE" 2>/dev/null || true
 	grep '^summary' "$E2E_OUT/capture.txt" || fail "the capture wrote no summary"
+	[ -z "${NET_PEER:-}" ] || kill "$NET_PEER" 2>/dev/null || true
 }
 
 # net_count NAME: from_guest, to_guest or markers from the capture's summary.

@@ -444,6 +444,11 @@ static void test_block(void **state)
 	assert_int_equal(R(E1000_RCTL) & E1000_RCTL_EN, 0);
 	assert_int_equal(gr(E1000_TCTL) & E1000_TCTL_EN, E1000_TCTL_EN);
 	assert_int_equal(gr(E1000_STATUS) & E1000_STATUS_LU, 0);
+	/* nor does the PHY's status register (MDIC read of register 1) show the link */
+	reg[E1000_MDIC / 4] = E1000_MDIC_OP_READ | 1u << 21 | 1u << 16 | BIT(28) | 0x796d;
+	assert_int_equal(gr(E1000_MDIC) & 0xffff, 0x7969);
+	reg[E1000_MDIC / 4] = E1000_MDIC_OP_READ | 1u << 21 | 2u << 16 | BIT(28) | 0x0141;
+	assert_int_equal(gr(E1000_MDIC) & 0xffff, 0x0141);
 	frame(f, sizeof(f), 3);
 	memcpy(gram + G_BUF(0), f, sizeof(f));
 	gtxd(0, G_BUF(0), sizeof(f), E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0);
@@ -591,6 +596,9 @@ static void test_refused_registers(void **state)
 	assert_int_equal(R(E1000_IMS), 0x9d);
 	assert_int_equal(gw(E1000_RA + 4, 0x80001234), 0);
 	assert_int_equal(R(E1000_RA + 4), 0x80001234);
+	/* pass: the PHY's link bit as the device reports it */
+	reg[E1000_MDIC / 4] = E1000_MDIC_OP_READ | 1u << 21 | 1u << 16 | BIT(28) | 0x796d;
+	assert_int_equal(gr(E1000_MDIC) & 0xffff, 0x796d);
 }
 
 /* A device reset: the VMM points the device at its shadow rings again. */

@@ -94,6 +94,11 @@ struct e1000_nic;
 #define E1000_RCTL_BSEX		BIT(25)
 #define E1000_RCTL_SECRC	BIT(26)
 #define E1000_TCTL_EN		BIT(1)
+#define E1000_MDIC_REG_SHIFT	16
+#define E1000_MDIC_OP		(3u << 26)
+#define E1000_MDIC_OP_READ	(2u << 26)
+#define E1000_PHY_STATUS	1	/* MII status register */
+#define E1000_PHY_STATUS_LINK	BIT(2)
 
 /* Shadow rings: descriptors and 2 KiB VMM buffers per ring. */
 #define E1000_SHADOW_DESCS	64

@@ -17,6 +17,12 @@ done
 echo "E2E-NET: eth0 $(cat /sys/class/net/eth0/address) carrier=$(cat /sys/class/net/eth0/carrier 2>/dev/null)"
 if ping -c 3 -W 3 192.0.2.1; then
 	echo "E2E-NET-PING=ok"
+	# 1 MiB each way over TCP with the tap side's net_peer.py (t-net-pass)
+	dd if=/dev/urandom of=/tmp/out bs=65536 count=16 2>/dev/null
+	echo "E2E-NET: out-sha256 $(sha256sum /tmp/out | cut -d' ' -f1)"
+	timeout 300 nc 192.0.2.1 5001 </tmp/out >/dev/null
+	timeout 300 nc 192.0.2.1 5002 </dev/null >/tmp/in
+	echo "E2E-NET: in-sha256 $(sha256sum /tmp/in | cut -d' ' -f1) bytes=$(wc -c </tmp/in)"
 else
 	echo "E2E-NET-PING=fail"
 fi
