@@ -89,6 +89,25 @@ void net_uncovered(u16 bdf, u16 vendor, u16 device)
 	net_record(bdf, NULL, vendor, device);
 }
 
+/* A rule naming a function that holds no NIC enforces nothing: say so (a typo?). */
+static void net_warn_unmatched(void)
+{
+	u32 i, j;
+
+	for (i = 0; net_policy && i < net_policy->n_net; i++) {
+		const struct policy_net_rule *r = &net_policy->net[i];
+		u16 bdf = (u16)(r->bus << 8 | r->dev << 3 | r->fn);
+
+		if (r->nic == POLICY_NIC_DEFAULT)
+			continue;
+		for (j = 0; j < nnics && nics[j].bdf != bdf; j++)
+			;
+		if (j == nnics)
+			pr_warn("net: policy record %u names %02x:%02x.%x, which is no NIC\n",
+				r->origin, r->bus, r->dev, r->fn);
+	}
+}
+
 int net_check_coverage(void)
 {
 	int ret = nics_lost ? -EPERM : 0;
@@ -115,6 +134,7 @@ int net_check_coverage(void)
 		       mode == POLICY_NET_ENCRYPT ? "encrypted" : "blocked");
 		ret = -EPERM;
 	}
+	net_warn_unmatched();
 	if (!ret && nnics)
 		pr_info("net: every NIC is served by an intercept or explicitly passed\n");
 	return ret;
