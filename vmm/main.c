@@ -73,7 +73,7 @@ static int phase_disk(struct boot_info *bi)
 /* The policy's network rules, for the NIC intercepts of the devices phase. */
 static int phase_net(struct boot_info *bi)
 {
-	return net_init(policy_active()) ? VMM_ERR_DEVICES : VMM_OK;
+	return net_init(policy_active()) ? VMM_ERR_NET : VMM_OK;
 }
 
 /* Every device intercept registers its traps; one that cannot stops the boot. */
@@ -94,7 +94,7 @@ static int phase_coverage(struct boot_info *bi)
 	}
 	if (net_check_coverage()) {
 		pr_err("net: a NIC escapes its network mode; refusing to launch\n");
-		return VMM_ERR_DEVICES;
+		return VMM_ERR_NET;
 	}
 	return VMM_OK;
 }
