@@ -239,6 +239,8 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 	n->bdf = bdf;
 	n->bar = bar0;
 	n->port = port;
+	port->ops = &e1000_port_ops;
+	port->drv = n;
 	n->hw = hw ? hw : &e1000_mmio_ops;
 	n->hw_priv = hw_priv ? hw_priv : n;
 	n->stx = shadow_alloc(bdf, 2 * E1000_SHADOW_DESCS * E1000_DESC_SIZE, &ret);

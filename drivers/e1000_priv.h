@@ -100,6 +100,9 @@ static inline void hw_wr(struct e1000_nic *n, u32 off, u32 val)
 	n->hw->write(n->hw_priv, off, val);
 }
 
+/* e1000_port_ops - the driver's side of the NIC layer (xmit for MKA frames). */
+extern const struct net_port_ops e1000_port_ops;
+
 /* e1000_log - a rate-limited "e1000 BB:DD.F: refused ..." line. */
 void e1000_log(struct e1000_nic *n, const char *what, u64 a);
 

@@ -233,11 +233,27 @@ static u32 stx_free(struct e1000_nic *n)
 	return (n->stx_clean + N_SHADOW - n->stx_tail - 1) % N_SHADOW;
 }
 
-/* One frame in n->frame, offloads done, through the NIC layer and, if it may leave, to the device. */
-static void tx_send_one(struct e1000_nic *n, struct tx_frame *f)
+/* @len bytes into the next shadow slot (the caller checked stx_free()), and to the device. */
+static int stx_put(struct e1000_nic *n, const u8 *frame, u32 len)
 {
 	u8 *d = n->stx + n->stx_tail * E1000_DESC_SIZE;
 	u8 *buf = n->stx_buf + n->stx_tail * E1000_BUF_SIZE;
+
+	if (len > E1000_BUF_SIZE)
+		return -E2BIG;
+	memcpy(buf, frame, len);
+	memset(d, 0, E1000_DESC_SIZE);
+	wr64(d, virt_to_phys(buf));
+	wr16(d + E1000_TXD_LEN, (u16)len);
+	d[E1000_TXD_CMD] = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	n->stx_tail = (n->stx_tail + 1) % N_SHADOW;
+	hw_wr(n, E1000_TDT, n->stx_tail);
+	return 0;
+}
+
+/* One frame in n->frame, offloads done, through the NIC layer and, if it may leave, to the device. */
+static void tx_send_one(struct e1000_nic *n, struct tx_frame *f)
+{
 	u32 len;
 
 	if (!f->why)
@@ -248,18 +264,19 @@ static void tx_send_one(struct e1000_nic *n, struct tx_frame *f)
 		e1000_log(n, f->why, f->len);
 		return;
 	}
-	if (net_tx(n->port, n->frame, f->len, n->wire, sizeof(n->wire), &len))
-		return;
-	if (len > E1000_BUF_SIZE)
-		return;
-	memcpy(buf, n->wire, len);
-	memset(d, 0, E1000_DESC_SIZE);
-	wr64(d, virt_to_phys(buf));
-	wr16(d + E1000_TXD_LEN, (u16)len);
-	d[E1000_TXD_CMD] = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
-	n->stx_tail = (n->stx_tail + 1) % N_SHADOW;
-	hw_wr(n, E1000_TDT, n->stx_tail);
+	if (!net_tx(n->port, n->frame, f->len, n->wire, sizeof(n->wire), &len))
+		stx_put(n, n->wire, len);
 }
+
+/* The driver's side of the NIC layer: a frame the VMM made (MKA), into a free shadow slot. */
+static int e1000_xmit(void *drv, const u8 *frame, u32 len)
+{
+	struct e1000_nic *n = drv;
+
+	return stx_free(n) ? stx_put(n, frame, len) : -EBUSY;
+}
+
+const struct net_port_ops e1000_port_ops = { e1000_xmit };
 
 static u32 rd_be(const u8 *p, u32 n)
 {

@@ -187,3 +187,16 @@ int net_rx(struct net_port *p, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out
 	p->stats.rx_bytes += *out_len;
 	return 0;
 }
+
+int net_port_xmit(struct net_port *p, const u8 *frame, u32 len)
+{
+	int ret = -EPERM;
+
+	if (p->mode == POLICY_NET_ENCRYPT && p->secy && p->ops && p->ops->xmit)
+		ret = p->ops->xmit(p->drv, frame, len);
+	if (ret)
+		p->stats.tx_dropped++;
+	else
+		p->stats.tx_frames++;
+	return ret;
+}

@@ -787,6 +787,82 @@ static void test_tso(void **state)
 	assert_int_equal(gr(E1000_TDH), 4);
 }
 
+/* ---- the SecY hook: a stand-in MACsec layer plugs in without driver changes ------- */
+static int fake_protect(void *priv, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len)
+{
+	if (len + 32 > cap)
+		return -E2BIG;
+	memcpy(out, in, 12);
+	out[12] = 0x88;
+	out[13] = 0xe5;
+	memset(out + 14, 0xee, 30);
+	memcpy(out + 44, in + 12, len - 12);
+	*out_len = len + 32;
+	return 0;
+}
+
+static int fake_validate(void *priv, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len)
+{
+	static const u8 hello[60] = { 1, 0x80, 0xc2, 0, 0, 3, 2, 0x4d, 0x4d, 0, 0, 1, 0x88, 0x8e };
+
+	if (in[12] == 0x88 && in[13] == 0x8e) {		/* EAPOL-MKA: consumed, answered */
+		assert_int_equal(net_port_xmit(&port, hello, sizeof(hello)), 0);
+		return -EPERM;
+	}
+	if (in[12] != 0x88 || in[13] != 0xe5 || len < 44)
+		return -EPERM;				/* not MACsec: dropped */
+	memcpy(out, in, 12);
+	memcpy(out + 12, in + 44, len - 44);
+	*out_len = len - 32;
+	return 0;
+}
+
+static const struct net_secy_ops fake_secy = { fake_protect, fake_validate, NULL };
+
+static void test_secy_hook(void **state)
+{
+	u8 f[100], w[132], eapol[60];
+	u32 wlen;
+	u16 len;
+
+	attach(POLICY_NET_ENCRYPT);
+	port.secy = &fake_secy;
+	guest_tx_setup();
+	guest_rx_setup(4);
+	assert_int_equal(R(E1000_TCTL) & E1000_TCTL_EN, E1000_TCTL_EN);
+	assert_int_equal(gr(E1000_STATUS) & E1000_STATUS_LU, E1000_STATUS_LU);
+	/* out: the wire carries the protected frame, 32 bytes longer */
+	frame(f, sizeof(f), 5);
+	memcpy(gram + G_BUF(0), f, sizeof(f));
+	gtxd(0, G_BUF(0), sizeof(f), E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0);
+	assert_int_equal(gw(E1000_TDT, 1), 0);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(wire_len[0], sizeof(f) + 32);
+	assert_int_equal(wire[0][12] << 8 | wire[0][13], 0x88e5);
+	/* in: a plain frame is dropped, a protected one arrives as the plain frame */
+	model_rx(f, sizeof(f));
+	assert_int_equal(fake_protect(NULL, f, sizeof(f), w, sizeof(w), &wlen), 0);
+	model_rx(w, wlen);
+	gr(E1000_ICR);
+	assert_int_equal(gr(E1000_RDH), 1);
+	memcpy(&len, gdesc(G_RXR, 0) + 8, 2);
+	assert_int_equal(len, sizeof(f));
+	assert_memory_equal(gram + G_BUF(8), f, sizeof(f));
+	/* EAPOL-MKA is the VMM's: consumed, and the SecY's answer leaves through the driver */
+	memset(eapol, 0, sizeof(eapol));
+	memcpy(eapol, "\x01\x80\xc2\x00\x00\x03", 6);
+	eapol[12] = 0x88;
+	eapol[13] = 0x8e;
+	model_rx(eapol, sizeof(eapol));
+	gr(E1000_ICR);
+	assert_int_equal(gr(E1000_RDH), 1);
+	assert_int_equal(nwire, 2);
+	assert_int_equal(wire[1][12] << 8 | wire[1][13], 0x888e);
+	/* block and pass ports never send VMM frames */
+	port.mode = POLICY_NET_PASS;
+	assert_int_equal(net_port_xmit(&port, eapol, sizeof(eapol)), -EPERM);
+}
+
 /* ---- the NIC layer: probe, coverage --------------------------------------------- */
 static void test_probe_and_coverage(void **state)
 {
@@ -862,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_offload_legacy_csum_vlan),
 		cmocka_unit_test(test_offload_context),
 		cmocka_unit_test(test_tso),
+		cmocka_unit_test(test_secy_hook),
 		cmocka_unit_test(test_probe_and_coverage),
 		cmocka_unit_test(test_coverage_pass_default),
 		cmocka_unit_test(test_encrypt_without_secy),

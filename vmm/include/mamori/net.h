@@ -40,6 +40,17 @@ struct net_secy_ops {
 	void (*tick)(void *priv, u64 now_ms);
 };
 
+/*
+ * struct net_port_ops - what the driver offers the NIC layer.
+ * @xmit: put @len bytes made by the VMM (MKA's EAPOL frames) on the wire:
+ *	0, or -EBUSY when the device has no room (dropped; MKA retransmits).
+ *	Called only from within the SecY's hooks, which the driver calls with
+ *	its own lock held: @xmit must not take it again.
+ */
+struct net_port_ops {
+	int (*xmit)(void *drv, const u8 *frame, u32 len);
+};
+
 struct net_stats {
 	u64 tx_frames, tx_bytes, tx_dropped;
 	u64 rx_frames, rx_bytes, rx_dropped;
@@ -50,6 +61,7 @@ struct net_stats {
  * @bdf: its PCI function; @model: the driver's name for log lines.
  * @mode: enum policy_net_mode, from the policy (fixed once opened).
  * @secy, @secy_priv: the SecY of an encrypt port (NULL: none wired in).
+ * @ops, @drv: the driver's side, set when it attaches.
  */
 struct net_port {
 	u16 bdf;
@@ -57,6 +69,8 @@ struct net_port {
 	u8 mode;
 	const struct net_secy_ops *secy;
 	void *secy_priv;
+	const struct net_port_ops *ops;
+	void *drv;
 	struct net_stats stats;
 	u32 nlog;
 };
@@ -99,5 +113,11 @@ int net_tx(struct net_port *p, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out
 
 /* net_rx - the wire frame @in as the guest may see it; same contract as net_tx(). */
 int net_rx(struct net_port *p, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len);
+
+/*
+ * net_port_xmit - for the SecY: send a frame the VMM made (EAPOL-MKA). Only
+ * an encrypt port with a SecY sends VMM frames; 0 or a negative errno.
+ */
+int net_port_xmit(struct net_port *p, const u8 *frame, u32 len);
 
 #endif
