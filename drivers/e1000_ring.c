@@ -9,11 +9,40 @@
 
 #define N_SHADOW	E1000_SHADOW_DESCS
 
-static u16 rd16(const u8 *p) { u16 v; memcpy(&v, p, 2); return v; }
-static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
-static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
-static void wr16(u8 *p, u16 v) { memcpy(p, &v, 2); }
-static void wr64(u8 *p, u64 v) { memcpy(p, &v, 8); }
+/* Descriptor fields, little-endian (the VMM is x86). */
+static u16 rd16(const u8 *p)
+{
+	u16 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static u32 rd32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static u64 rd64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void wr16(u8 *p, u16 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static void wr64(u8 *p, u64 v)
+{
+	memcpy(p, &v, sizeof(v));
+}
 
 static u32 ndesc(const struct e1000_gring *r)
 {
