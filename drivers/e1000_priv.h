@@ -56,6 +56,17 @@ struct e1000_tx_ctx {
 	bool valid;
 };
 
+/* A guest frame as gathered from its descriptors (e1000_ring.c). */
+struct e1000_tx_frame {
+	u32 len, ndesc, eop;
+	u8 cmd, popts, cso, css;
+	u16 special;
+	bool legacy, ctx_only, tse;
+	u8 *buf;			/* n->frame, or n->tso for a TSE frame */
+	u32 cap;
+	const char *why;
+};
+
 /* A guest ring as the guest programmed it; head is the VMM's (the device never sees it). */
 struct e1000_gring {
 	u64 base;
@@ -99,6 +110,26 @@ static inline void hw_wr(struct e1000_nic *n, u32 off, u32 val)
 {
 	n->hw->write(n->hw_priv, off, val);
 }
+
+/*
+ * e1000_tx_offload - the offloads @f asks for (legacy IC, IXSM/TXSM with the
+ * context, VLE), done on n->frame[0..f->len); NULL, or why it is refused.
+ */
+const char *e1000_tx_offload(struct e1000_nic *n, struct e1000_tx_frame *f);
+
+/*
+ * e1000_tso_check - why the TSE frame @f (in n->tso) cannot be segmented
+ * with the current context, or NULL; *@nseg its segment count.
+ */
+const char *e1000_tso_check(struct e1000_nic *n, const struct e1000_tx_frame *f, u32 *nseg);
+
+/*
+ * e1000_tso_segment - segment @k of @nseg into n->frame, the header fields as
+ * the hardware sets them (IP length and id, TCP sequence, FIN/PSH, the
+ * checksum seed plus the length); returns its length. Checksums: by
+ * e1000_tx_offload() afterwards.
+ */
+u32 e1000_tso_segment(struct e1000_nic *n, const struct e1000_tx_frame *f, u32 k, u32 nseg);
 
 /* e1000_port_ops - the driver's side of the NIC layer (xmit for MKA frames). */
 extern const struct net_port_ops e1000_port_ops;

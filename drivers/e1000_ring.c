@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* e1000: the guest's descriptor rings emulated over shadow rings, and the offloads. */
+/* e1000: the guest's descriptor rings emulated over shadow rings. */
 #include "e1000_priv.h"
 #include <mamori/errno.h>
 #include <mamori/guest_mem.h>
@@ -97,17 +97,8 @@ static bool gring_usable(struct e1000_nic *n, const struct e1000_gring *r)
 
 /* ---- transmit ---- */
 
-struct tx_frame {
-	u32 len, ndesc, eop;
-	u8 cmd, popts, cso, css;
-	u16 special;
-	bool legacy, ctx_only, tse;
-	u8 *buf;			/* n->frame, or n->tso for a TSE frame */
-	u32 cap;
-	const char *why;
-};
 
-static void tx_load_ctx(struct e1000_nic *n, const u8 *d, struct tx_frame *f)
+static void tx_load_ctx(struct e1000_nic *n, const u8 *d, struct e1000_tx_frame *f)
 {
 	n->ctx.ipcss = d[0];
 	n->ctx.ipcso = d[1];
@@ -124,7 +115,7 @@ static void tx_load_ctx(struct e1000_nic *n, const u8 *d, struct tx_frame *f)
 }
 
 /* One data or legacy descriptor's buffer appended to the frame. */
-static void tx_append(struct e1000_nic *n, const u8 *d, struct tx_frame *f)
+static void tx_append(struct e1000_nic *n, const u8 *d, struct e1000_tx_frame *f)
 {
 	bool dext = d[E1000_TXD_CMD] & E1000_TXD_CMD_DEXT;
 	u32 len = dext ? rd32(d + E1000_TXD_LEN) & 0xfffff : rd16(d + E1000_TXD_LEN);
@@ -161,7 +152,7 @@ static void tx_append(struct e1000_nic *n, const u8 *d, struct tx_frame *f)
  * end is not yet before the guest's tail, -EFAULT when a descriptor is
  * unreadable (the ring stalls; logged).
  */
-static int tx_gather(struct e1000_nic *n, struct tx_frame *f)
+static int tx_gather(struct e1000_nic *n, struct e1000_tx_frame *f)
 {
 	struct e1000_gring *r = &n->gtx;
 	u32 i = r->head;
@@ -198,55 +189,6 @@ static int tx_gather(struct e1000_nic *n, struct tx_frame *f)
 	return -EBUSY;
 }
 
-/* Internet checksum of frame[@start..@end] (inclusive; 0: to the end) stored at @off. */
-static const char *csum_insert(u8 *p, u32 len, u32 start, u32 end, u32 off)
-{
-	u32 sum = 0, i;
-
-	if (!end || end >= len)
-		end = len - 1;
-	if (start > end || start >= len || off + 2 > len)
-		return "checksum offsets outside the frame";
-	for (i = start; i + 1 <= end; i += 2)
-		sum += (u32)p[i] << 8 | p[i + 1];
-	if (i == end)
-		sum += (u32)p[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	p[off] = (u8)(~sum >> 8);
-	p[off + 1] = (u8)~sum;
-	return NULL;
-}
-
-/* The offloads the frame asks for, done here; NULL, or why it is refused. */
-static const char *tx_offload(struct e1000_nic *n, struct tx_frame *f)
-{
-	const struct e1000_tx_ctx *c = &n->ctx;
-	const char *why = NULL;
-	u16 vet;
-
-	if (f->legacy && (f->cmd & E1000_TXD_CMD_IC))
-		why = csum_insert(n->frame, f->len, f->css, 0, f->cso);
-	if (!f->legacy && (f->popts & (E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM)) && !c->valid)
-		return "checksum offload without a context descriptor";
-	if (!why && !f->legacy && (f->popts & E1000_TXD_POPTS_IXSM))
-		why = csum_insert(n->frame, f->len, c->ipcss, c->ipcse, c->ipcso);
-	if (!why && !f->legacy && (f->popts & E1000_TXD_POPTS_TXSM))
-		why = csum_insert(n->frame, f->len, c->tucss, c->tucse, c->tucso);
-	if (why || !(f->cmd & E1000_TXD_CMD_VLE))
-		return why;
-	if (f->len < 12 || f->len + 4 > sizeof(n->frame))
-		return "VLAN insertion into a frame too short or too long";
-	memmove(n->frame + 16, n->frame + 12, f->len - 12);
-	vet = (u16)hw_rd(n, E1000_VET);
-	n->frame[12] = vet >> 8;
-	n->frame[13] = (u8)vet;
-	n->frame[14] = f->special >> 8;
-	n->frame[15] = (u8)f->special;
-	f->len += 4;
-	return NULL;
-}
-
 /* Free shadow slots, after reaping those the device is done with. */
 static u32 stx_free(struct e1000_nic *n)
 {
@@ -281,12 +223,12 @@ static int stx_put(struct e1000_nic *n, const u8 *frame, u32 len)
 }
 
 /* One frame in n->frame, offloads done, through the NIC layer and, if it may leave, to the device. */
-static void tx_send_one(struct e1000_nic *n, struct tx_frame *f)
+static void tx_send_one(struct e1000_nic *n, struct e1000_tx_frame *f)
 {
 	u32 len;
 
 	if (!f->why)
-		f->why = tx_offload(n, f);
+		f->why = e1000_tx_offload(n, f);
 	if (f->why) {
 		n->refused_offload++;
 		n->port->stats.tx_dropped++;
@@ -307,72 +249,10 @@ static int e1000_xmit(void *drv, const u8 *frame, u32 len)
 
 const struct net_port_ops e1000_port_ops = { e1000_xmit };
 
-static u32 rd_be(const u8 *p, u32 n)
-{
-	u32 v = 0;
-
-	while (n--)
-		v = v << 8 | *p++;
-	return v;
-}
-
-static void wr_be(u8 *p, u32 v, u32 n)
-{
-	while (n--) {
-		p[n] = (u8)v;
-		v >>= 8;
-	}
-}
-
-/* Why a TSE frame cannot be segmented, or NULL; *@nseg its segment count. */
-static const char *tso_check(struct e1000_nic *n, const struct tx_frame *f, u32 *nseg)
-{
-	const struct e1000_tx_ctx *c = &n->ctx;
-
-	*nseg = 0;
-	if (!c->valid || !(c->tucmd & E1000_TXD_CMD_TSE))
-		return "TCP segmentation without a TSE context descriptor";
-	if (!(c->tucmd & E1000_TUCMD_TCP))
-		return "UDP segmentation";
-	if (!c->mss || c->hdrlen < c->tucss + 20u || c->tucss < c->ipcss + 20u ||
-	    c->tucso + 2u > c->hdrlen || c->hdrlen + (u32)c->mss + 4 > sizeof(n->frame))
-		return "TCP segmentation context out of range";
-	if (f->len != c->hdrlen + c->paylen || !c->paylen)
-		return "TCP segmentation payload length mismatch";
-	*nseg = (c->paylen + c->mss - 1) / c->mss;
-	return *nseg < E1000_SHADOW_DESCS ? NULL : "TCP segmentation into too many segments";
-}
-
-/* Segment @k of a TSE frame into n->frame: header fields as the hardware would set them. */
-static u32 tso_segment(struct e1000_nic *n, const struct tx_frame *f, u32 k, u32 nseg)
-{
-	const struct e1000_tx_ctx *c = &n->ctx;
-	u32 off = k * c->mss, pay = MIN((u32)c->mss, c->paylen - off);
-	u32 len = c->hdrlen + pay, sum;
-	u8 *p = n->frame, *t = p + c->tucss;
-
-	memcpy(p, n->tso, c->hdrlen);
-	memcpy(p + c->hdrlen, n->tso + c->hdrlen + off, pay);
-	if (c->tucmd & E1000_TUCMD_IP) {
-		wr_be(p + c->ipcss + 2, len - c->ipcss, 2);
-		wr_be(p + c->ipcss + 4, rd_be(p + c->ipcss + 4, 2) + k, 2);
-	} else {
-		wr_be(p + c->ipcss + 4, len - c->ipcss - 40, 2);
-	}
-	wr_be(t + 4, rd_be(t + 4, 4) + off, 4);
-	if (k + 1 < nseg)
-		t[13] &= ~0x09;		/* FIN and PSH only on the last segment */
-	/* the guest seeded the pseudo-header sum without the length: add it */
-	sum = rd_be(p + c->tucso, 2) + (len - c->tucss);
-	sum = (sum & 0xffff) + (sum >> 16);
-	wr_be(p + c->tucso, sum, 2);
-	return len;
-}
-
 /* A TSE frame: every segment through tx_send_one() (the shadow has room for all). */
-static void tx_tso(struct e1000_nic *n, struct tx_frame *f, u32 nseg)
+static void tx_tso(struct e1000_nic *n, struct e1000_tx_frame *f, u32 nseg)
 {
-	struct tx_frame seg = *f;
+	struct e1000_tx_frame seg = *f;
 	u32 k;
 
 	seg.tse = false;
@@ -383,14 +263,14 @@ static void tx_tso(struct e1000_nic *n, struct tx_frame *f, u32 nseg)
 			f->len, nseg);
 	}
 	for (k = 0; k < nseg; k++) {
-		seg.len = tso_segment(n, f, k, nseg);
+		seg.len = e1000_tso_segment(n, f, k, nseg);
 		seg.why = NULL;
 		tx_send_one(n, &seg);
 	}
 }
 
 /* The frame's descriptors done: DD where the guest asked (RS), head past them. */
-static void tx_complete(struct e1000_nic *n, const struct tx_frame *f)
+static void tx_complete(struct e1000_nic *n, const struct e1000_tx_frame *f)
 {
 	struct e1000_gring *r = &n->gtx;
 	u32 i = r->head, k;
@@ -408,7 +288,7 @@ static void tx_complete(struct e1000_nic *n, const struct tx_frame *f)
 
 void e1000_tx_pump(struct e1000_nic *n)
 {
-	struct tx_frame f;
+	struct e1000_tx_frame f;
 	u32 nseg;
 
 	if (!(n->g_tctl & E1000_TCTL_EN) || !gring_usable(n, &n->gtx))
@@ -416,8 +296,8 @@ void e1000_tx_pump(struct e1000_nic *n)
 	while (n->gtx.head != n->gtx.tail && stx_free(n)) {
 		if (tx_gather(n, &f))
 			return;
-		if (f.tse && !f.why && tso_check(n, &f, &nseg)) {
-			f.why = tso_check(n, &f, &nseg);
+		if (f.tse && !f.why && e1000_tso_check(n, &f, &nseg)) {
+			f.why = e1000_tso_check(n, &f, &nseg);
 			f.tse = false;		/* refused like any other frame */
 		}
 		if (f.tse && !f.why && stx_free(n) < nseg)
