@@ -12,7 +12,7 @@ e2e_boot --timeout 300 --until 'mamori: halted' --until 'Linux version' \
 expect_log com2 'net: NIC 00:[0-9a-f]{2}\.0 \(10ec:8029\) is to be blocked, but no intercept serves it; not launching' \
 	"no refusal naming the NE2000"
 expect_log com2 'mamori: phase coverage failed' "the coverage phase did not stop the boot"
-expect_log com1 'VMM refused to start: a NIC the policy blocks or encrypts is not intercepted \(status 13\)' \
+expect_log com1 'VMM refused to start: a NIC the policy blocks or encrypts is not intercepted .*\(status 13\)' \
 	"the loader did not halt with the network refusal"
 expect_no_log com1 'Linux version' "Linux booted"
 expect_rc 125
