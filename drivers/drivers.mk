@@ -5,6 +5,7 @@ VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ahci_cmd.o $(BUILD)/drivers/ahci_bounce.o \
 	$(BUILD)/drivers/ata_cmds.o $(BUILD)/drivers/platform.o \
 	$(BUILD)/drivers/prd.o
+VMM_OBJS += $(addprefix $(BUILD)/drivers/, nic.o e1000.o e1000_ring.o e1000_offload.o)
 VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o)
 
 # The VT-d DMAR parser, ACPI walk and table builder (host build).
@@ -27,5 +28,15 @@ $(BUILD)/fuzz/fuzz_dmar: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_dmar.o \
 # The MCFG parser (host build).
 UNIT_TESTS += $(BUILD)/tests/test_mcfg
 $(BUILD)/tests/test_mcfg: $(BUILD)/host/tests/unit/test_mcfg.o $(BUILD)/host/drivers/pci_mcfg.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# The e1000 intercept and the NIC layer against a model of an 82540EM (host build).
+UNIT_TESTS += $(BUILD)/tests/test_e1000
+$(BUILD)/tests/test_e1000: $(BUILD)/host/tests/unit/test_e1000.o $(BUILD)/host/drivers/e1000.o \
+		$(BUILD)/host/drivers/e1000_ring.o $(BUILD)/host/drivers/e1000_offload.o \
+		$(BUILD)/host/drivers/nic.o \
+		$(BUILD)/host/vmm/net.o $(BUILD)/host/vmm/policy_check.o $(BUILD)/host/vmm/policy_diag.o \
+		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

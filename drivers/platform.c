@@ -11,6 +11,7 @@
 #include <drivers/ahci.h>
 #include <drivers/ata.h>
 #include <drivers/lpc.h>
+#include <drivers/nic.h>
 #include <drivers/pci.h>
 #include <drivers/pci_ecam.h>
 #include <drivers/vtd.h>
@@ -54,6 +55,7 @@ const struct device_intercept platform_intercepts[] = {
 	{ "LPC decode and Super-I/O", lpc_init, NULL },
 	{ "IDE (ATA)", ata_init, &ata_disks },
 	{ "AHCI", ahci_init, &ahci_disks },
+	{ "NICs", nic_init, NULL },
 	{ "VT-d registers", vtd_intercept_init, NULL },
 	{ "PCI ECAM pages of locked functions", pci_ecam_intercept_init, NULL },
 	{ NULL },

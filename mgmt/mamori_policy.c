@@ -474,6 +474,20 @@ static const char *name_of(u8 v, const char *const *names, size_t n)
 #define NAME(v, ...) name_of(v, (const char *const[]){ __VA_ARGS__ }, \
 			     sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(char *))
 
+static void show_net(const struct policy_net_rule *n)
+{
+	const char *mode = NAME(n->mode, "encrypt", "block", "pass");
+
+	if (n->nic == POLICY_NIC_DEFAULT) {
+		printf("record %u network: default mode %s\n", n->origin, mode);
+		return;
+	}
+	printf("record %u network: e1000 %02x:%02x.%x mode %s peer "
+	       "%02x:%02x:%02x:%02x:%02x:%02x key %s\n", n->origin, n->bus, n->dev, n->fn,
+	       mode, n->peer_mac[0], n->peer_mac[1], n->peer_mac[2], n->peer_mac[3],
+	       n->peer_mac[4], n->peer_mac[5], n->key_id[0] ? n->key_id : "-");
+}
+
 static void show_disk(const struct policy_disk_rule *r)
 {
 	char g[33];
@@ -519,12 +533,7 @@ static void show_rules(const struct policy *p)
 	for (i = 0; i < p->n_disk; i++)
 		show_disk(&p->disk[i]);
 	for (i = 0; i < p->n_net; i++)
-		printf("record %u network: e1000 %02x:%02x.%x mode %s peer "
-		       "%02x:%02x:%02x:%02x:%02x:%02x key %s\n", p->net[i].origin, p->net[i].bus,
-		       p->net[i].dev, p->net[i].fn, NAME(p->net[i].mode, "encrypt", "block", "pass"),
-		       p->net[i].peer_mac[0], p->net[i].peer_mac[1], p->net[i].peer_mac[2],
-		       p->net[i].peer_mac[3], p->net[i].peer_mac[4], p->net[i].peer_mac[5],
-		       p->net[i].key_id[0] ? p->net[i].key_id : "-");
+		show_net(&p->net[i]);
 	for (i = 0; i < p->n_file; i++)
 		printf("record %u file: %s %s%.0llu action %s password %s\n", p->file[i].origin,
 		       p->file[i].match == POLICY_FILE_PATH ? "path" : "inode", p->file[i].pattern,

@@ -562,6 +562,25 @@ static int bdf(const char *s, struct policy_net_rule *r)
 	return 0;
 }
 
+/* network default mode=block|pass: the NICs no other rule names. */
+static int network_default(struct pctx *c, struct policy_net_rule *r)
+{
+	static const char *const modes[] = { "block", "pass", NULL };
+	struct optdef o[] = { OPT("mode"), OPT(NULL) };
+	struct policy *pol = &c->t->pol;
+	struct policy_diag d;
+
+	r->nic = POLICY_NIC_DEFAULT;
+	if (get_opts(c, 2, o) || need(c, o, "mode") ||
+	    choice(c, "mode", opt(o, "mode"), modes, POLICY_NET_BLOCK, &r->mode))
+		return -1;
+	if (policy_check_net(r, &d))
+		return perr_diag(c, &d);
+	pol->n_net++;
+	pol->sections |= BIT(POLICY_REC_NETWORK);
+	return 0;
+}
+
 static int do_network(struct pctx *c)
 {
 	static const char *const kinds[] = { "e1000", NULL };
@@ -576,7 +595,11 @@ static int do_network(struct pctx *c)
 	r = &pol->net[pol->n_net];
 	memset(r, 0, sizeof(*r));
 	r->origin = c->line;
-	if (want_kind(c) || choice(c, "kind", c->tok[1].s, kinds, 1, &r->nic) ||
+	if (want_kind(c))
+		return -1;
+	if (!strcmp(c->tok[1].s, "default"))
+		return network_default(c, r);
+	if (choice(c, "kind", c->tok[1].s, kinds, 1, &r->nic) ||
 	    get_opts(c, 2, o) || need(c, o, "bdf") || need(c, o, "mode") ||
 	    choice(c, "mode", opt(o, "mode"), modes, 1, &r->mode))
 		return -1;

@@ -6,6 +6,7 @@
 #include <mamori/disk.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/net.h>
 #include <mamori/policy_boot.h>
 #include <mamori/string.h>
 #include <mamori/vm.h>
@@ -85,18 +86,31 @@ static int phase_disk(struct boot_info *bi)
 	return VMM_OK;
 }
 
+/* The policy's network rules, for the NIC intercepts of the devices phase. */
+static int phase_net(struct boot_info *bi)
+{
+	return net_init(policy_active()) ? VMM_ERR_NET : VMM_OK;
+}
+
 /* Every device intercept registers its traps; one that cannot stops the boot. */
 static int phase_devices(struct boot_info *bi)
 {
 	return vmm_devices_init(vm_guest()) ? VMM_ERR_DEVICES : VMM_OK;
 }
 
-/* Fail closed on coverage: an encrypted range that no intercept serves stops the boot. */
+/*
+ * Fail closed on coverage: an encrypted range that no intercept serves, or a
+ * NIC to be blocked or encrypted that none intercepts, stops the boot.
+ */
 static int phase_coverage(struct boot_info *bi)
 {
 	if (disk_check_coverage()) {
 		pr_err("disk: a disk rule is enforced by no intercept; refusing to launch\n");
 		return VMM_ERR_DISK;
+	}
+	if (net_check_coverage()) {
+		pr_err("net: a NIC escapes its network mode; refusing to launch\n");
+		return VMM_ERR_NET;
 	}
 	return VMM_OK;
 }
@@ -107,6 +121,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "selftest", phase_selftest },
 	{ "policy", policy_boot_phase },
 	{ "disk", phase_disk },
+	{ "net", phase_net },
 	{ "dma", platform_dma_phase },
 	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },

@@ -76,7 +76,26 @@ static int policy_take_blob(struct boot_info *bi, u8 **blob)
 }
 
 /* Sections this build enforces; a policy with any other rule is refused. */
-#define POLICY_ENFORCED	(BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK))
+#define POLICY_ENFORCED	(BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK) | \
+			 BIT(POLICY_REC_NETWORK))
+
+/* Network rules: block and pass are enforced (vmm/net.c); encrypt needs the MACsec layer. */
+static int policy_check_net_modes(const struct policy *pol)
+{
+	u32 i;
+
+	for (i = 0; i < pol->n_net; i++) {
+		const struct policy_net_rule *r = &pol->net[i];
+
+		if (r->mode != POLICY_NET_ENCRYPT)
+			continue;
+		pr_err("policy: refused: record %u (network) asks e1000 %02x:%02x.%x for mode "
+		       "encrypt, but this build has no MACsec layer to enforce it (block and "
+		       "pass only)\n", r->origin, r->bus, r->dev, r->fn);
+		return VMM_ERR_POLICY;
+	}
+	return VMM_OK;
+}
 
 /* Fail closed on coverage: a rule this build cannot enforce stops the boot. */
 static int policy_check_coverage(const struct policy *pol, u16 console_port)
@@ -86,7 +105,7 @@ static int policy_check_coverage(const struct policy *pol, u16 console_port)
 	if (pol->ignored)
 		pr_warn("policy: %u unknown optional record(s) skipped\n", pol->ignored);
 	if (!sec)
-		return VMM_OK;
+		return policy_check_net_modes(pol);
 	if (sec == POLICY_REC_CONSOLE)
 		pr_err("policy: refused: section console names %s 0x%x, but this build "
 		       "prompts on the VMM console UART 0x%x only\n",

@@ -145,10 +145,14 @@ int policy_check_net(const struct policy_net_rule *r, struct policy_diag *d)
 	bool mac = !all_zero(r->peer_mac, sizeof(r->peer_mac));
 	bool enc = r->mode == POLICY_NET_ENCRYPT;
 
-	if (r->nic != POLICY_NIC_E1000)
-		return policy_bad_field(d, "nic", r->nic, "only e1000 (1)");
+	if (r->nic != POLICY_NIC_E1000 && r->nic != POLICY_NIC_DEFAULT)
+		return policy_bad_field(d, "nic", r->nic, "only e1000 (1) or default (255)");
 	if (r->mode < POLICY_NET_ENCRYPT || r->mode > POLICY_NET_PASS)
 		return policy_bad_field(d, "mode", r->mode, "not encrypt, block or pass");
+	if (r->nic == POLICY_NIC_DEFAULT && enc)
+		return policy_bad_field(d, "mode", r->mode, "the default is block or pass");
+	if (r->nic == POLICY_NIC_DEFAULT && (r->bus || r->dev || r->fn))
+		return policy_bad_field(d, "bus", r->bus, "the default names no PCI function");
 	if (r->dev > 31 || r->fn > 7)
 		return policy_bad_field(d, r->dev > 31 ? "device" : "function",
 				 r->dev > 31 ? r->dev : r->fn, "PCI device 0..31, function 0..7");
@@ -328,8 +332,13 @@ static int check_net_refs(const struct policy *pol, struct policy_diag *d)
 				return ret;
 		}
 		for (j = 0; j < i; j++)
-			if (r->bus == pol->net[j].bus && r->dev == pol->net[j].dev &&
-			    r->fn == pol->net[j].fn)
+			if (r->nic == POLICY_NIC_DEFAULT && pol->net[j].nic == POLICY_NIC_DEFAULT)
+				return conflict(d, POLICY_REC_NETWORK, r->origin,
+						pol->net[j].origin, "a second default, as");
+			else if (r->nic != POLICY_NIC_DEFAULT &&
+				 pol->net[j].nic != POLICY_NIC_DEFAULT &&
+				 r->bus == pol->net[j].bus && r->dev == pol->net[j].dev &&
+				 r->fn == pol->net[j].fn)
 				return conflict(d, POLICY_REC_NETWORK, r->origin,
 						pol->net[j].origin, "same NIC as");
 	}
@@ -417,4 +426,25 @@ u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 consol
 			return rules[i];
 	}
 	return 0;
+}
+
+u8 policy_net_mode(const struct policy *pol, u8 bus, u8 dev, u8 fn,
+		   const struct policy_net_rule **rule)
+{
+	const struct policy_net_rule *def = NULL;
+	u32 i;
+
+	for (i = 0; i < pol->n_net && i < POLICY_MAX_NET_RULES; i++) {
+		const struct policy_net_rule *r = &pol->net[i];
+
+		if (r->nic == POLICY_NIC_DEFAULT)
+			def = r;
+		else if (r->bus == bus && r->dev == dev && r->fn == fn) {
+			def = r;
+			break;
+		}
+	}
+	if (rule)
+		*rule = def;
+	return def ? def->mode : POLICY_NET_BLOCK;
 }

@@ -351,6 +351,38 @@ static void test_conflict(void **state)
 	       "of record 2", d1);
 }
 
+/* The policy-wide network default: encoded, decoded, and its fields checked. */
+static void test_network_default(void **state)
+{
+	static const char txt[] = "version 1\nnetwork default mode=pass\n"
+				  "network e1000 bdf=00:03.0 mode=block\n";
+	static struct policy_text t;
+	u32 r0;
+
+	policy_text_init(&t);
+	assert_int_equal(policy_text_parse(&t, txt, strlen(txt), "n.txt", 0), 0);
+	assert_int_equal(policy_text_finish(&t), 0);
+	assert_int_equal(policy_encode(&t.pol, &t.sec, seal_key, blob2, sizeof(blob2), &len2), 0);
+	assert_int_equal(policy_parse(blob2, len2, &pol, NULL), 0);
+	assert_int_equal(pol.n_net, 2);
+	assert_int_equal(pol.net[0].nic, POLICY_NIC_DEFAULT);
+	assert_int_equal(pol.net[0].mode, POLICY_NET_PASS);
+	assert_int_equal(policy_net_mode(&pol, 0, 3, 0, NULL), POLICY_NET_BLOCK);
+	assert_int_equal(policy_net_mode(&pol, 0, 5, 0, NULL), POLICY_NET_PASS);
+	r0 = rec_off(blob2, 0);
+	blob2[r0 + 8 + 1] = POLICY_NET_ENCRYPT;
+	expect(blob2, len2, POLICY_E_FIELD, "record 0 (network) at offset 0x%x: mode: the "
+	       "default is block or pass (value 1)", r0);
+	blob2[r0 + 8 + 1] = POLICY_NET_PASS;
+	blob2[r0 + 8 + 3] = 3;
+	expect(blob2, len2, POLICY_E_FIELD, "record 0 (network) at offset 0x%x: bus: the "
+	       "default names no PCI function (value 0)", r0);
+	blob2[r0 + 8 + 3] = 0;
+	blob2[r0 + 8] = 2;
+	expect(blob2, len2, POLICY_E_FIELD, "record 0 (network) at offset 0x%x: nic: only "
+	       "e1000 (1) or default (255) (value 2)", r0);
+}
+
 static void test_verify(void **state)
 {
 	struct policy_diag d;
@@ -471,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_header_defects),
 		cmocka_unit_test(test_record_defects),
 		cmocka_unit_test(test_conflict),
+		cmocka_unit_test(test_network_default),
 		cmocka_unit_test(test_verify),
 		cmocka_unit_test(test_rollback),
 		cmocka_unit_test(test_unenforced_section),

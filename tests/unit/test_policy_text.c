@@ -42,6 +42,28 @@ static const char good[] =
 	"phrase console = \"blue kettle # not a comment\"\n"
 	"password files = \"correct horse\"\n";
 
+/* Every NIC gets a mode: its own rule, else the policy's default, else block. */
+static void test_network_default(void **state)
+{
+	const struct policy_net_rule *r;
+	const struct policy *p = &t.pol;
+
+	assert_int_equal(parse("version 1\nnetwork e1000 bdf=00:03.0 mode=pass\n"), 0);
+	assert_int_equal(policy_net_mode(p, 0, 3, 0, &r), POLICY_NET_PASS);
+	assert_ptr_equal(r, &p->net[0]);
+	assert_int_equal(policy_net_mode(p, 0, 4, 0, &r), POLICY_NET_BLOCK);
+	assert_null(r);
+	assert_int_equal(parse("version 1\nnetwork default mode=pass\n"
+			       "network e1000 bdf=00:03.0 mode=block\n"), 0);
+	assert_int_equal(p->net[0].nic, POLICY_NIC_DEFAULT);
+	assert_int_equal(p->net[0].mode, POLICY_NET_PASS);
+	assert_int_equal(policy_net_mode(p, 0, 3, 0, NULL), POLICY_NET_BLOCK);
+	assert_int_equal(policy_net_mode(p, 0, 4, 0, &r), POLICY_NET_PASS);
+	assert_ptr_equal(r, &p->net[0]);
+	assert_int_equal(parse("version 1\n"), 0);
+	assert_int_equal(policy_net_mode(p, 0, 0, 0, NULL), POLICY_NET_BLOCK);
+}
+
 static void test_good(void **state)
 {
 	const struct policy *p = &t.pol;
@@ -208,6 +230,13 @@ static const struct {
 	  "t.txt:2: network: peer: '52:54:00:12:34' is not a MAC address" },
 	{ "version 1\nnetwork e1000 bdf=00:20.0 mode=pass\n",
 	  "t.txt:2: network: device: PCI device 0..31, function 0..7 (value 32)" },
+	{ "version 1\nnetwork default mode=encrypt\n",
+	  "t.txt:2: network: mode: 'encrypt' is not one of: block, pass" },
+	{ "version 1\nnetwork default mode=pass bdf=00:03.0\n",
+	  "t.txt:2: network: unknown option 'bdf' (expected: mode)" },
+	{ "version 1\nnetwork default\n", "t.txt:2: network: missing option 'mode='" },
+	{ "version 1\nnetwork default mode=pass\nnetwork default mode=block\n",
+	  "t.txt:3: network: a second default, as the rule on line 2" },
 	{ "version 1\nfile path=/etc/shadow\n", "t.txt:2: file: missing option 'action='" },
 	{ "version 1\nfile path=etc/shadow action=deny\n",
 	  "t.txt:2: file: path: must start with '/'" },
@@ -282,6 +311,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_network_default),
 		cmocka_unit_test(test_defaults_and_framebuffer),
 		cmocka_unit_test(test_secrets_file),
 		cmocka_unit_test(test_bad),

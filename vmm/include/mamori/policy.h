@@ -94,7 +94,12 @@ enum policy_disk_range {
 };
 enum policy_cipher { POLICY_CIPHER_AES_XTS_PLAIN64 = 1 };
 enum policy_net_mode { POLICY_NET_ENCRYPT = 1, POLICY_NET_BLOCK = 2, POLICY_NET_PASS = 3 };
-enum policy_nic { POLICY_NIC_E1000 = 1 };
+/*
+ * POLICY_NIC_DEFAULT: the policy-wide default (`network default mode=M`),
+ * for every NIC no other rule names; bdf zero, block or pass only, at most
+ * one. Without it the default is block (see policy_net_mode()).
+ */
+enum policy_nic { POLICY_NIC_E1000 = 1, POLICY_NIC_DEFAULT = 0xff };
 enum policy_file_match { POLICY_FILE_PATH = 1, POLICY_FILE_INODE = 2 };
 enum policy_file_action { POLICY_FILE_REQUIRE_AUTH = 1, POLICY_FILE_DENY = 2 };
 enum policy_monitor_check {
@@ -350,6 +355,14 @@ int policy_check_refs(const struct policy *pol, struct policy_diag *d);
  * never "logged and going on".
  */
 u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 console_port);
+
+/*
+ * policy_net_mode - the enum policy_net_mode the policy gives the NIC at PCI
+ * @bus:@dev.@fn: its own rule, else the policy's default rule, else block.
+ * @rule, when not NULL, receives the rule that decided (NULL: built-in default).
+ */
+u8 policy_net_mode(const struct policy *pol, u8 bus, u8 dev, u8 fn,
+		   const struct policy_net_rule **rule);
 
 /* policy_kdf - PBKDF2-HMAC-SHA256 into @out (@out_len bytes). */
 int policy_kdf(const u8 *pass, size_t pass_len, const u8 *salt, size_t salt_len,

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The NIC layer's frame side (docs/network.md): every NIC the VMM intercepts
+ * is a struct net_port, and its driver hands each whole guest frame to
+ * net_tx() before anything reaches the wire and each whole wire frame to
+ * net_rx() before anything reaches the guest. The port's policy mode decides:
+ * block drops every frame, pass copies it unchanged (explicitly unprotected),
+ * encrypt goes through the port's SecY (struct net_secy_ops, the MACsec
+ * layer's hook; without one, encrypt drops). Drivers never look at the mode
+ * for frames, only for the link (net_link_allowed()).
+ *
+ * NICs the VMM cannot intercept are reported with net_uncovered(); the
+ * coverage phase (net_check_coverage()) stops the boot when one of them is
+ * to be blocked or encrypted.
+ */
+#ifndef MAMORI_NET_H
+#define MAMORI_NET_H
+
+#include <mamori/types.h>
+
+struct policy;
+
+/* Largest frame either way, FCS excluded: 1518 + VLAN tag + MACsec SecTAG/ICV. */
+#define NET_FRAME_MAX		1600
+/* What a SecY may add to a frame (SecTAG with SCI 16 + ICV 16). */
+#define NET_SECY_OVERHEAD	32
+
+/*
+ * struct net_secy_ops - the MACsec layer as the NIC layer calls it.
+ * @protect: guest frame @in (@len bytes) into wire frame @out (at most @cap,
+ *	length in *@out_len); 0, or a negative errno to drop it.
+ * @validate: wire frame into the plain guest frame; 0 to deliver, a negative
+ *	errno to drop (not MACsec, bad ICV, replay, unknown SCI; EAPOL-MKA is
+ *	consumed: -EPERM too).
+ * @tick: timers (MKA hello, SAK rollover), called without the guest's help.
+ */
+struct net_secy_ops {
+	int (*protect)(void *priv, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len);
+	int (*validate)(void *priv, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len);
+	void (*tick)(void *priv, u64 now_ms);
+};
+
+/*
+ * struct net_port_ops - what the driver offers the NIC layer.
+ * @xmit: put @len bytes made by the VMM (MKA's EAPOL frames) on the wire:
+ *	0, or -EBUSY when the device has no room (dropped; MKA retransmits).
+ *	Called only from within the SecY's hooks, which the driver calls with
+ *	its own lock held: @xmit must not take it again.
+ */
+struct net_port_ops {
+	int (*xmit)(void *drv, const u8 *frame, u32 len);
+};
+
+struct net_stats {
+	u64 tx_frames, tx_bytes, tx_dropped;
+	u64 rx_frames, rx_bytes, rx_dropped;
+};
+
+/*
+ * struct net_port - one intercepted NIC.
+ * @bdf: its PCI function; @model: the driver's name for log lines.
+ * @mode: enum policy_net_mode, from the policy (fixed once opened).
+ * @secy, @secy_priv: the SecY of an encrypt port (NULL: none wired in).
+ * @ops, @drv: the driver's side, set when it attaches.
+ */
+struct net_port {
+	u16 bdf;
+	const char *model;
+	u8 mode;
+	const struct net_secy_ops *secy;
+	void *secy_priv;
+	const struct net_port_ops *ops;
+	void *drv;
+	struct net_stats stats;
+	u32 nlog;
+};
+
+/* net_init - the "net" boot phase: remember @pol (NULL: no policy, every NIC blocked). */
+int net_init(const struct policy *pol);
+
+/* net_mode_of - the mode the policy gives the NIC at @bdf (block by default). */
+u8 net_mode_of(u16 bdf);
+
+/* net_mode_name - "encrypt", "block", "pass" or "?". */
+const char *net_mode_name(u8 mode);
+
+/*
+ * net_port_open - a driver intercepts the NIC at @bdf: fill @p with its
+ * mode. Return 0, -ENOSYS for encrypt without a SecY (the driver must not
+ * attach; the coverage phase then refuses), -E2BIG when too many ports.
+ */
+int net_port_open(struct net_port *p, u16 bdf, const char *model);
+
+/*
+ * net_uncovered - the NIC at @bdf (@vendor:@device, for the log) is not
+ * intercepted; its mode decides at the coverage phase: pass is allowed
+ * (logged as unprotected), block and encrypt stop the boot.
+ */
+void net_uncovered(u16 bdf, u16 vendor, u16 device);
+
+/* net_check_coverage - the coverage phase: 0, or -EPERM (logged) when a NIC escapes its mode. */
+int net_check_coverage(void);
+
+/* net_link_allowed - whether the guest may see @p's link up (not in block mode). */
+bool net_link_allowed(const struct net_port *p);
+
+/*
+ * net_tx - the guest frame @in (@len bytes, FCS excluded) as it may leave:
+ * 0 with the wire frame in @out (*@out_len bytes, @cap at most), or a
+ * negative errno: drop it (counted, never sent).
+ */
+int net_tx(struct net_port *p, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len);
+
+/* net_rx - the wire frame @in as the guest may see it; same contract as net_tx(). */
+int net_rx(struct net_port *p, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len);
+
+/*
+ * net_port_xmit - for the SecY: send a frame the VMM made (EAPOL-MKA). Only
+ * an encrypt port with a SecY sends VMM frames; 0 or a negative errno.
+ */
+int net_port_xmit(struct net_port *p, const u8 *frame, u32 len);
+
+#endif

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The NIC layer's frame side: modes from the policy, the frame verdicts, coverage. */
+#include <mamori/errno.h>
+#include <mamori/log.h>
+#include <mamori/net.h>
+#include <mamori/policy.h>
+#include <mamori/string.h>
+
+#define NET_NICS_MAX	16
+
+static const struct policy *net_policy;
+
+/* Every NIC found: intercepted (port set) or not. */
+static struct {
+	u16 bdf;
+	const struct net_port *port;
+	u16 vendor, device;
+} nics[NET_NICS_MAX];
+static u32 nnics, nics_lost;
+
+int net_init(const struct policy *pol)
+{
+	u32 i;
+
+	net_policy = pol;
+	if (!pol) {
+		pr_info("net: no policy: every NIC is blocked\n");
+		return 0;
+	}
+	for (i = 0; i < pol->n_net; i++)
+		if (pol->net[i].nic == POLICY_NIC_DEFAULT)
+			pr_info("net: default mode %s (policy record %u)\n",
+				net_mode_name(pol->net[i].mode), pol->net[i].origin);
+	return 0;
+}
+
+const char *net_mode_name(u8 mode)
+{
+	switch (mode) {
+	case POLICY_NET_ENCRYPT: return "encrypt";
+	case POLICY_NET_BLOCK: return "block";
+	case POLICY_NET_PASS: return "pass";
+	default: return "?";
+	}
+}
+
+u8 net_mode_of(u16 bdf)
+{
+	if (!net_policy)
+		return POLICY_NET_BLOCK;
+	return policy_net_mode(net_policy, (u8)(bdf >> 8), (bdf >> 3) & 31, bdf & 7, NULL);
+}
+
+static void net_record(u16 bdf, const struct net_port *p, u16 vendor, u16 device)
+{
+	if (nnics >= NET_NICS_MAX) {
+		nics_lost++;
+		return;
+	}
+	nics[nnics].bdf = bdf;
+	nics[nnics].port = p;
+	nics[nnics].vendor = vendor;
+	nics[nnics].device = device;
+	nnics++;
+}
+
+int net_port_open(struct net_port *p, u16 bdf, const char *model)
+{
+	memset(p, 0, sizeof(*p));
+	p->bdf = bdf;
+	p->model = model;
+	p->mode = net_mode_of(bdf);
+	if (p->mode == POLICY_NET_ENCRYPT && !p->secy) {
+		pr_err("net: %s %02x:%02x.%x: mode encrypt, but no MACsec layer is wired in\n",
+		       model, bdf >> 8, (bdf >> 3) & 31, bdf & 7);
+		return -ENOSYS;
+	}
+	if (nnics >= NET_NICS_MAX)
+		return -E2BIG;
+	net_record(bdf, p, 0, 0);
+	pr_info("net: %s %02x:%02x.%x: mode %s%s\n", model, bdf >> 8, (bdf >> 3) & 31, bdf & 7,
+		net_mode_name(p->mode),
+		p->mode == POLICY_NET_PASS ? " (frames pass unprotected)" : "");
+	return 0;
+}
+
+void net_uncovered(u16 bdf, u16 vendor, u16 device)
+{
+	net_record(bdf, NULL, vendor, device);
+}
+
+/* A rule naming a function that holds no NIC enforces nothing: say so (a typo?). */
+static void net_warn_unmatched(void)
+{
+	u32 i, j;
+
+	for (i = 0; net_policy && i < net_policy->n_net; i++) {
+		const struct policy_net_rule *r = &net_policy->net[i];
+		u16 bdf = (u16)(r->bus << 8 | r->dev << 3 | r->fn);
+
+		if (r->nic == POLICY_NIC_DEFAULT)
+			continue;
+		for (j = 0; j < nnics && nics[j].bdf != bdf; j++)
+			;
+		if (j == nnics)
+			pr_warn("net: policy record %u names %02x:%02x.%x, which is no NIC\n",
+				r->origin, r->bus, r->dev, r->fn);
+	}
+}
+
+int net_check_coverage(void)
+{
+	int ret = nics_lost ? -EPERM : 0;
+	u32 i;
+
+	if (nics_lost)
+		pr_err("net: %u NICs beyond the %u the VMM tracks; not launching\n", nics_lost,
+		       NET_NICS_MAX);
+	for (i = 0; i < nnics; i++) {
+		u16 b = nics[i].bdf;
+		u8 mode = net_mode_of(b);
+
+		if (nics[i].port)
+			continue;
+		if (mode == POLICY_NET_PASS) {
+			pr_warn("net: NIC %02x:%02x.%x (%04x:%04x) is not intercepted; mode "
+				"pass: its traffic is unprotected\n", b >> 8, (b >> 3) & 31,
+				b & 7, nics[i].vendor, nics[i].device);
+			continue;
+		}
+		pr_err("net: NIC %02x:%02x.%x (%04x:%04x) is to be %s, but no intercept "
+		       "serves it; not launching\n", b >> 8, (b >> 3) & 31, b & 7,
+		       nics[i].vendor, nics[i].device,
+		       mode == POLICY_NET_ENCRYPT ? "encrypted" : "blocked");
+		ret = -EPERM;
+	}
+	net_warn_unmatched();
+	if (!ret && nnics)
+		pr_info("net: every NIC is served by an intercept or explicitly passed\n");
+	return ret;
+}
+
+bool net_link_allowed(const struct net_port *p)
+{
+	return p->mode == POLICY_NET_PASS || (p->mode == POLICY_NET_ENCRYPT && p->secy);
+}
+
+static int net_copy(const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len)
+{
+	if (len > cap)
+		return -E2BIG;
+	memcpy(out, in, len);
+	*out_len = len;
+	return 0;
+}
+
+int net_tx(struct net_port *p, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len)
+{
+	int ret = -EPERM;
+
+	if (p->mode == POLICY_NET_PASS)
+		ret = net_copy(in, len, out, cap, out_len);
+	else if (p->mode == POLICY_NET_ENCRYPT && p->secy)
+		ret = p->secy->protect(p->secy_priv, in, len, out, cap, out_len);
+	if (ret) {
+		p->stats.tx_dropped++;
+		return ret;
+	}
+	p->stats.tx_frames++;
+	p->stats.tx_bytes += *out_len;
+	return 0;
+}
+
+int net_rx(struct net_port *p, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len)
+{
+	int ret = -EPERM;
+
+	if (p->mode == POLICY_NET_PASS)
+		ret = net_copy(in, len, out, cap, out_len);
+	else if (p->mode == POLICY_NET_ENCRYPT && p->secy)
+		ret = p->secy->validate(p->secy_priv, in, len, out, cap, out_len);
+	if (ret) {
+		p->stats.rx_dropped++;
+		return ret;
+	}
+	p->stats.rx_frames++;
+	p->stats.rx_bytes += *out_len;
+	return 0;
+}
+
+int net_port_xmit(struct net_port *p, const u8 *frame, u32 len)
+{
+	int ret = -EPERM;
+
+	if (p->mode == POLICY_NET_ENCRYPT && p->secy && p->ops && p->ops->xmit)
+		ret = p->ops->xmit(p->drv, frame, len);
+	if (ret)
+		p->stats.tx_dropped++;
+	else
+		p->stats.tx_frames++;
+	return ret;
+}
