@@ -4,7 +4,7 @@
 # yet), host-tested against images made by mkfs.ext4/mkfs.vfat with answers
 # from debugfs/mtools (tests/fs/), and fuzzed.
 
-FS_SRCS := fs/ivset.c fs/ext4.c fs/ext4_map.c fs/ext4_dir.c
+FS_SRCS := fs/ivset.c fs/ext4.c fs/ext4_map.c fs/ext4_dir.c fs/fat.c fs/fat_dir.c
 VMM_CFLAGS += -Ifs/include
 VMM_OBJS += $(FS_SRCS:%.c=$(BUILD)/%.o)
 FS_FIXTURES := $(BUILD)/tests/fs
@@ -14,7 +14,7 @@ HOST_CFLAGS_tests/unit/test_fs.c := -Ifs/include -DFS_FIXTURES='"$(FS_FIXTURES)"
 # The images and the tools' answers, rebuilt when the oracle changes.
 $(FS_FIXTURES)/cases.txt: tests/fs/fs_oracle.py
 	@mkdir -p $(@D)
-	@echo "  ORACLE  $@ (mkfs.ext4, debugfs)"
+	@echo "  ORACLE  $@ (mkfs.ext4, debugfs, mkfs.vfat, mtools)"
 	$(Q)tests/fs/fs_oracle.py $(@D)
 
 UNIT_TESTS += $(BUILD)/tests/test_fs

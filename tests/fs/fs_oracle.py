@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Build ext4 images with Debian's mkfs.ext4/debugfs/e2fsck and write, for each
-file and directory, the sector sets fs/ must find, computed only from
-debugfs's answers (stat, imap, dirsearch). tests/unit/test_fs.c compares.
+"""Build ext4 and FAT images with Debian's tools and write, for each file and
+directory, the sector sets fs/ must find; tests/unit/test_fs.c compares.
+ext4: mkfs.ext4 -d, e2fsck -D, debugfs write; the answers only from debugfs
+(stat, imap, dirsearch). FAT: mkfs.vfat and mtools (mcopy, mdel); geometry from
+fsck.fat -v, cluster chains from mshowfat, and the directory entry's slots
+found by the small parser here (Python's own UTF-16 decoding of the long name).
 
 Usage: fs_oracle.py OUTDIR   (writes OUTDIR/*.img and OUTDIR/cases.txt)
-Case format: "case IMG PATH TYPE", then "D|M|P START COUNT" sector intervals
-(D data, M metadata, P path), then "end"; "err IMG PATH ERRNO" for refusals.
+Case format (tab-separated): "case KIND IMG PATH TYPE", then "D|M|P START
+COUNT" sector intervals (D data, M metadata, P path), then "end";
+"err KIND IMG PATH ERRNO" for refusals. KIND is ext4 or fat.
 """
 import os, random, re, subprocess, sys
 
@@ -181,7 +185,7 @@ def oracle(img, paths, f):
                 assert child['ent'] is not None, (img, p)
                 M.append((child['ent'] * spb, spb))
         typ = {'regular': 'reg', 'directory': 'dir', 'symlink': 'symlink'}[o['typ']]
-        f.write('case %s %s %s\n' % (img, p, typ))
+        f.write('case\text4\t%s\t%s\t%s\n' % (img, p, typ))
         for tag, iv in (('D', D), ('M', M), ('P', P)):
             for s, c in norm(iv):
                 f.write('%s %d %d\n' % (tag, s, c))
@@ -197,8 +201,175 @@ def main():
         img = imgs[0][0]
         for p, e in (('/nonexistent', 2), ('/small.txt/x', 20), ('/link/x', 40),
                      ('/etc/../small.txt', 22), ('relative', 22), ('/' + 'n' * 256, 36)):
-            f.write('err %s %s %d\n' % (img, p, e))
+            f.write('err\text4\t%s\t%s\t%d\n' % (img, p, e))
+        for img, paths, extra in fat_images():
+            fat_oracle(img, paths, extra, f)
     os.rename(os.path.join(out, 'cases.txt.tmp'), os.path.join(out, 'cases.txt'))
+
+
+# ---- FAT -----------------------------------------------------------------
+MT = dict(os.environ, MTOOLS_SKIP_CHECK='1', LC_ALL='C.UTF-8')
+
+
+def mt(*cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, env=MT).stdout.decode()
+
+
+def fat_images():
+    out_ = []
+    variants = [
+        ('fat32-512', ['-F', '32', '-s', '1'], 40000),
+        ('fat32-4k', ['-F', '32', '-S', '4096', '-s', '1'], 300000),
+        ('fat16', ['-F', '16', '-s', '2'], 20000),
+    ]
+    for name, opts, kb in variants:
+        img = os.path.join(out, name + '.img')
+        run('rm', '-f', img)
+        run('mkfs.vfat', *opts, '-C', img, str(kb))
+        tmp = os.path.join(out, name + '.f')
+        os.makedirs(tmp, exist_ok=True)
+
+        def put(path, content):
+            local = os.path.join(tmp, 'x')
+            open(local, 'wb').write(content)
+            mt('mcopy', '-o', '-i', img, local, '::' + path)
+
+        mt('mmd', '-i', img, '::/EFI', '::/EFI/BOOT', '::/EFI/mamori', '::/many')
+        put('/EFI/BOOT/BOOTX64.EFI', data(30000))
+        # spacers, half deleted, so vmm.elf's chain is fragmented
+        for i in range(24):
+            put('/sp%02d' % i, data(3000))
+        for i in range(0, 24, 2):
+            mt('mdel', '-i', img, '::/sp%02d' % i)
+        put('/EFI/mamori/vmm.elf', data(120000))
+        put('/EFI/mamori/A Very Long File Name with spaces.bin', data(5000))
+        put('/lower.txt', b'x\n')
+        put('/\u00fc-\u00df-\u540d\u524d.txt', b'unicode\n')
+        put('/empty.dat', b'')
+        for i in range(150):
+            put('/many/file-number-%03d.txt' % i, b'%d' % i)
+        paths = ['/EFI', '/EFI/BOOT/BOOTX64.EFI', '/EFI/mamori/vmm.elf', '/sp01',
+                 '/EFI/mamori/A Very Long File Name with spaces.bin', '/lower.txt',
+                 '/\u00fc-\u00df-\u540d\u524d.txt', '/empty.dat', '/many'] + \
+            ['/many/file-number-%03d.txt' % i for i in range(0, 150, 4)]  # some cross sectors
+        # other spellings of the same objects: (query, canonical)
+        extra = [('/efi/MAMORI/VMM.ELF', '/EFI/mamori/vmm.elf'),
+                 ('/EFI/mamori/a very long FILE name with spaces.BIN',
+                  '/EFI/mamori/A Very Long File Name with spaces.bin'),
+                 ('/EFI/mamori/AVERYL~1.BIN',
+                  '/EFI/mamori/A Very Long File Name with spaces.bin'),
+                 ('/LOWER.TXT', '/lower.txt')]
+        out_.append((img, paths, extra))
+    return out_
+
+
+def fat_geometry(img):
+    v = run('fsck.fat', '-n', '-v', img)
+    g = {}
+    g['bps'] = int(re.search(r'(\d+) bytes per logical sector', v).group(1))
+    g['cbytes'] = int(re.search(r'(\d+) bytes per cluster', v).group(1))
+    g['fat'] = int(re.search(r'First FAT starts at byte (\d+)', v).group(1))
+    m = re.search(r'(\d+) FATs, (\d+) bit entries', v)
+    g['nfats'], g['bits'] = int(m.group(1)), int(m.group(2))
+    g['fatbytes'] = int(re.search(r'(\d+) bytes per FAT', v).group(1))
+    g['datab'] = int(re.search(r'Data area starts at byte (\d+)', v).group(1))
+    m = re.search(r'Root directory starts at byte (\d+)', v)
+    if m:
+        g['rootb'] = int(m.group(1))
+        g['rootn'] = int(re.search(r'(\d+) root directory entries', v).group(1))
+    return g
+
+
+def fat_chain(img, path):
+    o = mt('mshowfat', '-i', img, '::' + path)
+    ch = []
+    for a, b in re.findall(r'<(\d+)(?:-(\d+))?>', o):
+        ch += range(int(a), int(b or a) + 1)
+    return ch
+
+
+def fat_oracle(img, paths, extra, f):
+    g = fat_geometry(img)
+    bps, cb = g['bps'], g['cbytes']
+    raw = open(img, 'rb')
+
+    def clus_secs(c):
+        return [((g['datab'] + (c - 2) * cb) // SECT, cb // SECT)]
+
+    def fat_secs(c):
+        r = []
+        for k in range(g['nfats']):
+            b = g['fat'] + k * g['fatbytes'] + c * g['bits'] // 8
+            r.append((b // bps * bps // SECT, bps // SECT))
+        return r
+
+    def obj(path):
+        """(data sectors, FAT sectors, [(byte offset of each 32-byte entry in the dir)])"""
+        if path == '/' and 'rootb' in g:
+            return [(g['rootb'] // SECT, g['rootn'] * 32 // SECT)], [], \
+                [g['rootb'] + 32 * i for i in range(g['rootn'])]
+        ch = fat_chain(img, path) if path != '/' else fat_chain(img, '/')
+        d, m, offs = [], [], []
+        for c in ch:
+            d += clus_secs(c)
+            m += fat_secs(c)
+            base = g['datab'] + (c - 2) * cb
+            offs += [base + 32 * i for i in range(cb // 32)]
+        return d, m, offs
+
+    def entry_secs(parent, name):
+        """Sectors of the 8.3 entry and long-name slots naming @name in @parent."""
+        _, _, offs = obj(parent)
+        ents = []
+        for o in offs:
+            raw.seek(o)
+            ents.append(raw.read(32))
+        hits = []
+        for i, e in enumerate(ents):
+            if e[0] in (0, 0xe5) or e[11] & 0x3f == 0x0f or e[11] & 0x08:
+                continue
+            n, lfn = 0, b''
+            while i - n - 1 >= 0 and ents[i - n - 1][11] & 0x3f == 0x0f and \
+                    ents[i - n - 1][0] & 0x3f == n + 1:
+                x = ents[i - n - 1]
+                lfn += x[1:11] + x[14:26] + x[28:32]
+                n += 1
+                if x[0] & 0x40:
+                    break
+            long_ = lfn.decode('utf-16-le').split('\0')[0] if n else None
+            short = e[0:8].decode('latin-1').rstrip() + \
+                ('.' + e[8:11].decode('latin-1').rstrip() if e[8:11].strip() else '')
+            if long_ == name or short.upper() == name.upper():
+                hits.append(sorted(set((offs[j] // SECT, 1) for j in range(i - n, i + 1))))
+        assert len(hits) == 1, (img, parent, name, hits)
+        return hits[0]
+
+    def expect(p):
+        d, m, _ = obj(p)
+        M, P = list(m), []
+        comps = p.strip('/').split('/') if p != '/' else []
+        for i in range(len(comps)):
+            anc = '/' + '/'.join(comps[:i])
+            ad, am, _ = obj(anc)
+            P += ad + am
+            M += entry_secs(anc, comps[i])
+        return d, M, P
+
+    def emit(q, canon):
+        d, M, P = expect(canon)
+        typ = 'dir' if canon == '/' or canon in ('/EFI', '/many') else 'reg'
+        f.write('case\tfat\t%s\t%s\t%s\n' % (img, q, typ))
+        for tag, iv in (('D', d), ('M', M), ('P', P)):
+            for s_, c in norm(iv):
+                f.write('%s %d %d\n' % (tag, s_, c))
+        f.write('end\n')
+
+    for p in ['/'] + paths:
+        emit(p, p)
+    for q, canon in extra:
+        emit(q, canon)
+    for p, e in (('/nonexistent', 2), ('/lower.txt/x', 20), ('/EFI/../lower.txt', 22)):
+        f.write('err\tfat\t%s\t%s\t%d\n' % (img, p, e))
 
 
 main()

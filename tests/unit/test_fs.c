@@ -3,9 +3,11 @@
  * fs/ against Debian's tools: tests/fs/fs_oracle.py builds ext4 images
  * (mkfs.ext4 -d: 64bit or not, extents or block maps, inline data, no
  * dir_index, an htree directory from e2fsck -D, an extent tree of depth 2) and
- * writes the sector sets debugfs gives (stat, imap, dirsearch); every case is
- * resolved here and must match each mask exactly. Plus the interval set and
- * hostile superblocks.
+ * FAT16/FAT32 images (mkfs.vfat, mtools: long and Unicode names, a fragmented
+ * file, 512 B and 4 KiB sectors) and writes the sector sets the tools give
+ * (debugfs stat/imap/dirsearch; fsck.fat -v, mshowfat); every case is resolved
+ * here and must match each mask exactly. Plus the interval set and hostile
+ * superblocks/BPBs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +22,7 @@
 
 #include <fs/fs.h>
 #include <fs/ext4.h>
+#include <fs/fat.h>
 
 #define MAX_IV 65536
 
@@ -71,71 +74,127 @@ static void extract(const struct fs_ivset *s, u64 mask, char *out, size_t len)
 static u8 scratch[EXT4_SCRATCH_SIZE(65536)];
 static struct fs_iv ivs[MAX_IV];
 
-static int resolve_ext4(const char *img, const char *path, struct fs_result *res,
-			struct fs_ivset *set)
+static int resolve(const char *kind, const char *img, const char *path, struct fs_result *res,
+		   struct fs_ivset *set)
 {
 	struct fs_blockdev dev;
-	struct fs_ext4 fs;
+	struct fs_ext4 e4;
+	struct fs_fat fat;
 	int fd = open_dev(img, &dev), ret;
 
 	fs_ivset_init(set, ivs, MAX_IV);
 	memset(res, 0, sizeof(*res));
 	res->set = set;
-	ret = fs_ext4_mount(&fs, &dev, scratch, sizeof(scratch));
-	assert_int_equal(ret, 0);
-	ret = fs_ext4_resolve(&fs, path, res);
+	if (!strcmp(kind, "ext4")) {
+		ret = fs_ext4_mount(&e4, &dev, scratch, sizeof(scratch));
+		assert_int_equal(ret, 0);
+		ret = fs_ext4_resolve(&e4, path, res);
+	} else {
+		ret = fs_fat_mount(&fat, &dev, scratch, sizeof(scratch));
+		assert_int_equal(ret, 0);
+		ret = fs_fat_resolve(&fat, path, res);
+	}
 	close(fd);
 	return ret;
 }
 
-static void test_ext4_images(void **state)
+/* Split a tab-separated line in place into at most @n fields. */
+static int fields(char *line, char **f, int n)
+{
+	int k = 0;
+
+	line[strcspn(line, "\n")] = 0;
+	while (k < n) {
+		f[k++] = line;
+		line = strchr(line, '\t');
+		if (!line)
+			break;
+		*line++ = 0;
+	}
+	return k;
+}
+
+static void run_cases(const char *want_kind, unsigned int min_cases)
 {
 	static char want[3][1 << 20], got[1 << 20];
 	const char *tags = "DMP";
-	char line[1024], img[512], path[512], typ[32];
-	FILE *f = fopen(FS_FIXTURES "/cases.txt", "r");
+	char head[2048], line[2048], *f[5];
+	FILE *fp = fopen(FS_FIXTURES "/cases.txt", "r");
 	unsigned int cases = 0, errs = 0, htree_dx = 0;
 	size_t wl[3];
 
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f)) {
+	assert_non_null(fp);
+	while (fgets(head, sizeof(head), fp)) {
 		struct fs_result res;
 		struct fs_ivset set;
+		bool mine;
 		int e, k;
 
-		if (sscanf(line, "err %511s %511s %d", img, path, &e) == 3) {
-			assert_int_equal(resolve_ext4(img, path, &res, &set), -e);
-			errs++;
+		assert_int_equal(fields(head, f, 5), 5);
+		mine = !strcmp(f[1], want_kind);
+		if (!strcmp(f[0], "err")) {
+			if (mine) {
+				assert_int_equal(resolve(f[1], f[2], f[3], &res, &set), -atoi(f[4]));
+				errs++;
+			}
 			continue;
 		}
-		assert_int_equal(sscanf(line, "case %511s %511s %31s", img, path, typ), 3);
+		assert_string_equal(f[0], "case");
 		wl[0] = wl[1] = wl[2] = 0;
 		want[0][0] = want[1][0] = want[2][0] = 0;
-		while (fgets(line, sizeof(line), f) && strcmp(line, "end\n")) {
+		while (fgets(line, sizeof(line), fp) && strcmp(line, "end\n")) {
 			k = strchr(tags, line[0]) - tags;
 			wl[k] += snprintf(want[k] + wl[k], sizeof(want[k]) - wl[k], "%s", line + 2);
 		}
-		e = resolve_ext4(img, path, &res, &set);
+		if (!mine)
+			continue;
+		e = resolve(f[1], f[2], f[3], &res, &set);
 		if (e)
-			fail_msg("%s %s: %d", img, path, e);
-		assert_string_equal(typ, res.type == FS_TYPE_REG ? "reg" :
+			fail_msg("%s %s: %d", f[2], f[3], e);
+		assert_string_equal(f[4], res.type == FS_TYPE_REG ? "reg" :
 				    res.type == FS_TYPE_DIR ? "dir" :
 				    res.type == FS_TYPE_SYMLINK ? "symlink" : "other");
 		for (k = 0; k < 3; k++) {
 			extract(&set, BIT(k), got, sizeof(got));
 			if (strcmp(got, want[k]))
-				fail_msg("%s %s mask %c:\ngot:\n%swant:\n%s", img, path, tags[k],
+				fail_msg("%s %s mask %c:\ngot:\n%swant:\n%s", f[2], f[3], tags[k],
 					 got, want[k]);
 		}
-		if (strstr(img, "htree") && strstr(path, "/many/"))
+		if (strstr(f[2], "htree") && strstr(f[3], "/many/"))
 			htree_dx = res.dx_blocks;
 		cases++;
 	}
-	fclose(f);
-	printf("ext4: %u paths matched debugfs, %u refusals, htree index blocks seen: %u\n",
-	       cases, errs, htree_dx);
-	assert_true(cases >= 80);
-	assert_true(htree_dx >= 2);	/* a root and at least one interior node */
+	fclose(fp);
+	printf("%s: %u paths matched the tools' answers, %u refusals, htree index blocks: %u\n",
+	       want_kind, cases, errs, htree_dx);
+	assert_true(cases >= min_cases);
+	if (!strcmp(want_kind, "ext4"))
+		assert_true(htree_dx >= 2);	/* a root and at least one interior node */
+}
+
+static u32 fat_le16_at(const u8 *p, u32 off)
+{
+	return p[off] | p[off + 1] << 8;
+}
+
+/* Resolve @path on the FAT image file @img (the first 4 MiB); the first cluster in *@first. */
+static int fs_fat_resolve_file(const char *img, const char *path, struct fs_result *res, u32 *first)
+{
+	struct fs_ivset set;
+	int ret = resolve("fat", img, path, res, &set);
+
+	*first = res->ino;
+	return ret;
+}
+
+static void test_ext4_images(void **state)
+{
+	run_cases("ext4", 80);
+}
+
+static void test_fat_images(void **state)
+{
+	run_cases("fat", 45);
 }
 
 static void test_ivset(void **state)
@@ -229,12 +288,72 @@ static void test_ext4_bad_superblock(void **state)
 	assert_int_equal(ret, -EIO);
 }
 
+static void write_img(const char *path, const u8 *img, size_t len)
+{
+	FILE *o = fopen(path, "wb");
+
+	assert_non_null(o);
+	assert_int_equal(fwrite(img, 1, len, o), len);
+	fclose(o);
+}
+
+/* A bad BPB, a FAT chain that loops, a link to a free cluster: errors, never a hang. */
+static void test_fat_hostile(void **state)
+{
+	static const char path[] = FS_FIXTURES "/fat16-hostile.img";
+	struct fs_blockdev dev = { mem_read, NULL, 20000 * 2 };
+	static u8 img[20000 * 1024];
+	struct fs_result res;
+	struct fs_fat fs;
+	u32 first, c, fat;
+	int fd;
+
+	fd = open(FS_FIXTURES "/fat16.img", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, img, sizeof(img), 0), sizeof(img));
+	close(fd);
+	memcpy(mem_img, img, sizeof(mem_img));
+	assert_int_equal(fs_fat_mount(&fs, &dev, scratch, sizeof(scratch)), 0);
+	assert_int_equal(fs_fat_mount(&fs, &dev, scratch, FAT_SCRATCH_SIZE - 1), -ENOSPC);
+	mem_img[510] = 0;
+	assert_int_equal(fs_fat_mount(&fs, &dev, scratch, sizeof(scratch)), -EBADMSG);
+	mem_img[510] = 0x55;
+	mem_img[0x0b] = 0x00;
+	mem_img[0x0c] = 0x03;				/* 768 bytes per sector */
+	assert_int_equal(fs_fat_mount(&fs, &dev, scratch, sizeof(scratch)), -EBADMSG);
+	mem_img[0x0c] = 0x02;
+	mem_img[0x0d] = 3;				/* 3 sectors per cluster */
+	assert_int_equal(fs_fat_mount(&fs, &dev, scratch, sizeof(scratch)), -EBADMSG);
+	mem_img[0x0d] = img[0x0d];
+	dev.nsectors = 1000;				/* volume larger than the partition */
+	assert_int_equal(fs_fat_mount(&fs, &dev, scratch, sizeof(scratch)), -EBADMSG);
+
+	fat = fat_le16_at(img, 0x0e) * 512;
+	assert_int_equal(fs_fat_resolve_file(FS_FIXTURES "/fat16.img", "/EFI/mamori/vmm.elf",
+					     &res, &c), 0);
+	assert_true(c >= 2);
+	/* vmm.elf's first link points back to itself: a cycle. */
+	img[fat + 2 * c] = c & 0xff;
+	img[fat + 2 * c + 1] = c >> 8;
+	write_img(path, img, sizeof(img));
+	assert_int_equal(fs_fat_resolve_file(path, "/EFI/mamori/vmm.elf", &res, &first), -EBADMSG);
+	/* A link to a free cluster. */
+	img[fat + 2 * c] = 0;
+	img[fat + 2 * c + 1] = 0;
+	write_img(path, img, sizeof(img));
+	assert_int_equal(fs_fat_resolve_file(path, "/EFI/mamori/vmm.elf", &res, &first), -EBADMSG);
+	/* Unchanged elsewhere: another file still resolves. */
+	assert_int_equal(fs_fat_resolve_file(path, "/lower.txt", &res, &first), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ivset),
 		cmocka_unit_test(test_ext4_images),
+		cmocka_unit_test(test_fat_images),
 		cmocka_unit_test(test_ext4_bad_superblock),
+		cmocka_unit_test(test_fat_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
