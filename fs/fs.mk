@@ -22,3 +22,15 @@ $(BUILD)/tests/test_fs: $(BUILD)/host/tests/unit/test_fs.o $(FS_SRCS:%.c=$(BUILD
 		$(FS_FIXTURES)/cases.txt
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(filter %.o,$^) -o $@ -lcmocka $(HOST_LDLIBS)
+
+# libFuzzer target: patched small ext4/FAT16 images (`make fuzz`; the clang rule
+# is in mgmt/mgmt.mk); the base images sit beside the binary.
+FS_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FS_SRCS) tests/fuzz/fuzz_fs.c)
+FUZZERS += $(BUILD)/fuzz/fuzz_fs
+$(FS_FUZZ_OBJS): POLICY_FUZZ_CFLAGS += -Ifs/include -DMAMORI_HOST_TEST
+$(BUILD)/fuzz/fs-base/fat.img: tests/fs/mkfuzzbase.sh
+	@echo "  IMAGES  $(@D) (mkfs.ext4, debugfs, mkfs.vfat, mtools)"
+	$(Q)tests/fs/mkfuzzbase.sh $(@D)
+$(BUILD)/fuzz/fuzz_fs: $(FS_FUZZ_OBJS) $(BUILD)/fuzz/fs-base/fat.img
+	@echo "  LINK    $@"
+	$(Q)clang $(POLICY_FUZZ_CFLAGS) $(filter %.o,$^) -o $@
