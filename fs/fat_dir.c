@@ -142,7 +142,9 @@ static void fat_entry(struct fs_fat *fs, struct fat_scan *s, const u8 *e, u64 se
 	}
 	has_lfn = s->ord == 1 && s->sum == short_sum(e);
 	s->ord = 0;
-	if (attr & FAT_ATTR_VOLUME || e[0] == '.')
+	/* Only the real dot entries: a '.'-led alias with a long name stays visible. */
+	if (attr & FAT_ATTR_VOLUME || !memcmp(e, ".          ", 11) ||
+	    !memcmp(e, "..         ", 11))
 		return;
 	hit = (has_lfn && lfn_match(s)) || short_match(s, e);
 	if (!hit)

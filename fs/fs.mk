@@ -34,3 +34,10 @@ $(BUILD)/fuzz/fs-base/fat.img: tests/fs/mkfuzzbase.sh
 $(BUILD)/fuzz/fuzz_fs: $(FS_FUZZ_OBJS) $(BUILD)/fuzz/fs-base/fat.img
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) $(filter %.o,$^) -o $@
+
+# fs-resolve: fs/'s answer for paths on an image (tools/fs-resolve.c).
+HOST_TOOLS += $(BUILD)/fs-resolve
+HOST_CFLAGS_tools/fs-resolve.c := -Ifs/include
+$(BUILD)/fs-resolve: $(BUILD)/host/tools/fs-resolve.o $(FS_SRCS:%.c=$(BUILD)/host/%.o)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $^ -o $@ $(HOST_LDLIBS)
