@@ -218,6 +218,27 @@ static int ext4_add_file(struct fs_ext4 *fs, const struct ext4_inode *in, struct
 	return 0;
 }
 
+static int ext4_result(struct fs_ext4 *fs, const struct ext4_inode *in, struct fs_result *res)
+{
+	res->type = ext4_type(in->mode);
+	res->ino = in->ino;
+	res->size = in->size;
+	res->inline_data = ext4_data_in_inode(in);
+	return ext4_add_file(fs, in, res->set, FS_META, FS_DATA);
+}
+
+int fs_ext4_resolve_inode(struct fs_ext4 *fs, u64 ino, struct fs_result *res)
+{
+	struct ext4_inode in;
+	int ret;
+
+	fs->budget = FS_READ_BUDGET;
+	res->dx_blocks = 0;
+	res->inline_data = false;
+	ret = ext4_read_inode(fs, ino, &in, ext4_inode_buf(fs, 0));
+	return ret ? ret : ext4_result(fs, &in, res);
+}
+
 int fs_ext4_resolve(struct fs_ext4 *fs, const char *path, struct fs_result *res)
 {
 	struct ext4_inode in;
@@ -245,11 +266,5 @@ int fs_ext4_resolve(struct fs_ext4 *fs, const char *path, struct fs_result *res)
 		which ^= 1;
 		ret = ext4_read_inode(fs, ino, &in, ext4_inode_buf(fs, which));
 	}
-	if (ret)
-		return ret;
-	res->type = ext4_type(in.mode);
-	res->ino = in.ino;
-	res->size = in.size;
-	res->inline_data = ext4_data_in_inode(&in);
-	return ext4_add_file(fs, &in, res->set, FS_META, FS_DATA);
+	return ret ? ret : ext4_result(fs, &in, res);
 }

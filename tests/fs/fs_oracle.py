@@ -15,6 +15,7 @@ COUNT" sector intervals (D data, M metadata, P path), then "end";
 import os, random, re, subprocess, sys
 
 SECT = 512
+os.environ['PATH'] += ':/usr/sbin:/sbin'
 out = sys.argv[1]
 rnd = random.Random(13)
 
@@ -167,7 +168,9 @@ def oracle(img, paths, f):
         typ = re.search(r'Type: (\w+)', stat).group(1)
         dat, meta = parse_blocks(stat)
         inline = 'Size of inline data' in stat or 'Fast link dest' in stat
-        info[o] = dict(inode=inode, typ=typ, dat=dat, meta=meta, ent=ent, inline=inline)
+        ino = int(re.search(r'Inode: (\d+)', stat).group(1))
+        info[o] = dict(inode=inode, typ=typ, dat=dat, meta=meta, ent=ent, inline=inline,
+                       ino=ino)
     for p in paths:
         o = info[p]
         D = list(o['inode']) if o['inline'] else [(b * spb, n * spb) for b, n in o['dat']]
@@ -190,6 +193,13 @@ def oracle(img, paths, f):
             for s, c in norm(iv):
                 f.write('%s %d %d\n' % (tag, s, c))
         f.write('end\n')
+        # the same object by inode number: no entry blocks, no path
+        f.write('case\text4\t%s\t<%d>\t%s\n' % (img, o['ino'], typ))
+        M = list(o['inode']) + [(b * spb, n * spb) for b, n in o['meta']]
+        for tag, iv in (('D', D), ('M', M)):
+            for s, c in norm(iv):
+                f.write('%s %d %d\n' % (tag, s, c))
+        f.write('end\n')
 
 
 def main():
@@ -200,7 +210,8 @@ def main():
             oracle(img, ['/'] + paths, f)
         img = imgs[0][0]
         for p, e in (('/nonexistent', 2), ('/small.txt/x', 20), ('/link/x', 40),
-                     ('/etc/../small.txt', 22), ('relative', 22), ('/' + 'n' * 256, 36)):
+                     ('/etc/../small.txt', 22), ('relative', 22), ('/' + 'n' * 256, 36),
+                     ('<0>', 74), ('<999999>', 74)):
             f.write('err\text4\t%s\t%s\t%d\n' % (img, p, e))
         for img, paths, extra in fat_images():
             fat_oracle(img, paths, extra, f)

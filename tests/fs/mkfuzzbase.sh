@@ -7,7 +7,7 @@ set -eu
 out=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export MTOOLS_SKIP_CHECK=1
+export MTOOLS_SKIP_CHECK=1 PATH=$PATH:/usr/sbin:/sbin
 mkdir -p "$out" "$tmp/d/a/b" "$tmp/d/dir"
 head -c 3000 /dev/zero | tr '\0' 'f' >"$tmp/d/a/b/file"
 ln -s a/b/file "$tmp/d/link"

@@ -88,7 +88,8 @@ static int resolve(const char *kind, const char *img, const char *path, struct f
 	if (!strcmp(kind, "ext4")) {
 		ret = fs_ext4_mount(&e4, &dev, scratch, sizeof(scratch));
 		assert_int_equal(ret, 0);
-		ret = fs_ext4_resolve(&e4, path, res);
+		ret = path[0] == '<' ? fs_ext4_resolve_inode(&e4, strtoull(path + 1, NULL, 10), res) :
+				       fs_ext4_resolve(&e4, path, res);
 	} else {
 		ret = fs_fat_mount(&fat, &dev, scratch, sizeof(scratch));
 		assert_int_equal(ret, 0);
@@ -189,7 +190,7 @@ static int fs_fat_resolve_file(const char *img, const char *path, struct fs_resu
 
 static void test_ext4_images(void **state)
 {
-	run_cases("ext4", 80);
+	run_cases("ext4", 160);
 }
 
 static void test_fat_images(void **state)

@@ -48,5 +48,11 @@ int fs_ext4_mount(struct fs_ext4 *fs, const struct fs_blockdev *dev, void *scrat
  * On error the set may hold part of the answer: discard it.
  */
 int fs_ext4_resolve(struct fs_ext4 *fs, const char *path, struct fs_result *res);
+/*
+ * fs_ext4_resolve_inode - inode @ino by number (policy `file inode=N`): its
+ * data (FS_DATA), inode and mapping blocks (FS_META); no directory entry, no
+ * FS_PATH. A deleted inode (no links) is -EBADMSG.
+ */
+int fs_ext4_resolve_inode(struct fs_ext4 *fs, u64 ino, struct fs_result *res);
 
 #endif
