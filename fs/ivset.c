@@ -89,8 +89,10 @@ int fs_ivset_add(struct fs_ivset *s, u64 start, u64 count, u64 mask)
 			break;
 		}
 		if (v->start > p) {
-			ivset_insert(s, i, p, v->start - p, mask);
-			p = v->start;
+			u64 next = v->start;	/* v moves up with the insert */
+
+			ivset_insert(s, i, p, next - p, mask);
+			p = next;
 			i++;
 			continue;
 		}
