@@ -213,6 +213,16 @@ def main():
                      ('/etc/../small.txt', 22), ('relative', 22), ('/' + 'n' * 256, 36),
                      ('<0>', 74), ('<999999>', 74)):
             f.write('err\text4\t%s\t%s\t%d\n' % (img, p, e))
+        # corruptions made by debugfs on copies: each refused, the rest still resolves
+        for n, cmds, bad in (
+                ('dup', ['ln /etc/passwd /', 'ln /etc/passwd /'], '/passwd'),
+                ('badext', ['sif /big/blob block[0] 0'], '/big/blob'),
+                ('deleted', ['sif /etc/deep links_count 0'], '/etc/deep/er/still/file.bin')):
+            h = os.path.join(out, 'e4-hostile-%s.img' % n)
+            run('cp', img, h)
+            debugfs(h, cmds, write=True)
+            f.write('err\text4\t%s\t%s\t%d\n' % (h, bad, 74))
+            f.write('err\text4\t%s\t%s\t%d\n' % (h, '/small.txt', 0))
         for img, paths, extra in fat_images():
             fat_oracle(img, paths, extra, f)
     os.rename(os.path.join(out, 'cases.txt.tmp'), os.path.join(out, 'cases.txt'))
