@@ -70,7 +70,8 @@ static int ext4_check_sb(struct fs_ext4 *fs, const u8 *sb)
 	if (!bpg || bpg > 8 * fs->block_size || !fs->inodes_per_group ||
 	    fs->inodes_per_group > 8 * fs->block_size)
 		return -EBADMSG;
-	if (fs->first_data_block != (fs->block_size == 1024) || fs->blocks_count <= 1 + fs->first_data_block)
+	if (fs->first_data_block != (fs->block_size == 1024) ||
+	    fs->blocks_count <= 1 + fs->first_data_block)
 		return -EBADMSG;
 	if (fs->blocks_count > fs->dev->nsectors / fs->spb)
 		return -EBADMSG;

@@ -67,7 +67,7 @@ struct ext4_inode {
 	u64 size;
 };
 
-/* Called per mapped run of a file: @len blocks at logical @lblk, physical @pblk. >0 stops the walk. */
+/* Called per mapped run: @len blocks at logical @lblk, physical @pblk. >0 stops the walk. */
 typedef int (*ext4_run_fn)(struct fs_ext4 *fs, void *arg, u64 lblk, u64 pblk, u32 len,
 			   bool unwritten);
 
@@ -79,13 +79,22 @@ u8 *ext4_inode_buf(struct fs_ext4 *fs, u32 which);
 
 int ext4_read_block(struct fs_ext4 *fs, u64 pblk, void *buf);
 int ext4_read_inode(struct fs_ext4 *fs, u64 ino, struct ext4_inode *in, u8 *raw);
-/* ext4_map_walk - every run of @in; mapping blocks (extent nodes, indirect blocks) into @set as @meta_mask. */
+/*
+ * ext4_map_walk - every run of @in to @fn; the mapping blocks (extent nodes,
+ * indirect blocks) into @set as @meta_mask.
+ */
 int ext4_map_walk(struct fs_ext4 *fs, const struct ext4_inode *in, struct fs_ivset *set,
 		  u64 meta_mask, ext4_run_fn fn, void *arg);
-/* ext4_inline_value - the system.data in-inode xattr value of @in, or NULL with *len 0. -EBADMSG on a bad xattr area. */
+/*
+ * ext4_inline_value - the system.data in-inode xattr value of @in, or NULL
+ * with *@len 0; -EBADMSG on a malformed xattr area.
+ */
 int ext4_inline_value(struct fs_ext4 *fs, const struct ext4_inode *in, const u8 **val, u32 *len);
 
-/* ext4_dir_lookup - @name in @dir: its inode in *@ino; the entry's block FS_META, the directory FS_PATH. */
+/*
+ * ext4_dir_lookup - @name in @dir: its inode in *@ino; the entry's block as
+ * FS_META, the directory as FS_PATH.
+ */
 int ext4_dir_lookup(struct fs_ext4 *fs, const struct ext4_inode *dir, const char *name,
 		    u32 len, struct fs_result *res, u64 *ino);
 

@@ -40,7 +40,7 @@ static inline int fat_add(const struct fs_fat *fs, struct fs_ivset *set, u64 fse
 {
 	return fs_ivset_add(set, fsect * fs->spd, n * fs->spd, mask);
 }
-/* fat_chain - add @first's clusters as @data_mask and their FAT sectors as @fat_mask; *@n clusters. */
+/* fat_chain - @first's clusters as @data_mask, their FAT sectors as @fat_mask; *@n clusters. */
 int fat_chain(struct fs_fat *fs, u32 first, struct fs_ivset *set, u64 data_mask, u64 fat_mask,
 	      u64 *n);
 /* fat_dir_lookup - @name in @dir into *@child; its entry's sectors FS_META, @dir FS_PATH. */

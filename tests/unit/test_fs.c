@@ -249,7 +249,7 @@ static void test_ivset(void **state)
 	assert_int_equal(fs_ivset_lookup(&s, 700), 0);
 }
 
-/* Random adds on small sets against a per-sector model; ASan sees any overflow of the exact-size array. */
+/* Random adds on small sets against a per-sector model; ASan sees overflows (exact-size arrays). */
 static void test_ivset_model(void **state)
 {
 	unsigned int seed = 13, iter, op, refused = 0;

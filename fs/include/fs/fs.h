@@ -71,8 +71,8 @@ u64 fs_ivset_sectors(const struct fs_ivset *s, u64 mask);
 
 /* Mask bits a resolution puts into its set. */
 #define FS_DATA		BIT(0)	/* the file's contents (inline data: its inode) */
-#define FS_META		BIT(1)	/* its inode, mapping blocks, directory entry block(s); FAT: the FAT sectors of its chain */
-#define FS_PATH		BIT(2)	/* what leads to it: every directory traversed (inode, mapping, all blocks) */
+#define FS_META		BIT(1)	/* inode, mapping, its entries; FAT: also its FAT sectors */
+#define FS_PATH		BIT(2)	/* every directory traversed, whole (docs/filecheck.md) */
 
 enum fs_type {
 	FS_TYPE_OTHER = 0,
