@@ -45,10 +45,30 @@ static bool is_pow2(u64 x)
 	return x && !(x & (x - 1));
 }
 
+/* Blocks per group and the first data block; bigalloc counts bitmaps in clusters. */
+static int ext4_check_groups(struct fs_ext4 *fs, const u8 *sb, u32 bpg)
+{
+	bool bigalloc = fs->ro_compat & EXT4_RO_COMPAT_BIGALLOC;
+	u32 log_bs = le32(sb + 0x18), log_cs = le32(sb + 0x1c), cpg = le32(sb + 0x24);
+
+	if (bigalloc) {
+		if (log_cs < log_bs || log_cs - log_bs > 16 || !cpg ||
+		    cpg > 8 * fs->block_size || (u64)cpg << (log_cs - log_bs) != bpg)
+			return -EBADMSG;
+	} else if (!bpg || bpg > 8 * fs->block_size) {
+		return -EBADMSG;
+	}
+	if (fs->first_data_block != (fs->block_size == 1024 && !bigalloc) ||
+	    fs->blocks_count <= 1 + fs->first_data_block)
+		return -EBADMSG;
+	return 0;
+}
+
 static int ext4_check_sb(struct fs_ext4 *fs, const u8 *sb)
 {
 	u32 log_bs = le32(sb + 0x18), bpg = le32(sb + 0x20);
 	u64 blocks_hi = 0;
+	int ret;
 
 	if (le16(sb + 0x38) != 0xef53 || log_bs > 6)
 		return -EBADMSG;
@@ -67,12 +87,11 @@ static int ext4_check_sb(struct fs_ext4 *fs, const u8 *sb)
 	fs->inode_size = le32(sb + 0x4c) ? le16(sb + 0x58) : EXT4_GOOD_OLD_ISIZE;
 	fs->desc_size = (fs->incompat & EXT4_INCOMPAT_64BIT) ? le16(sb + 0xfe) : 32;
 	fs->needs_recovery = fs->incompat & EXT4_INCOMPAT_RECOVER;
-	if (!bpg || bpg > 8 * fs->block_size || !fs->inodes_per_group ||
-	    fs->inodes_per_group > 8 * fs->block_size)
+	if (!fs->inodes_per_group || fs->inodes_per_group > 8 * fs->block_size)
 		return -EBADMSG;
-	if (fs->first_data_block != (fs->block_size == 1024) ||
-	    fs->blocks_count <= 1 + fs->first_data_block)
-		return -EBADMSG;
+	ret = ext4_check_groups(fs, sb, bpg);
+	if (ret)
+		return ret;
 	if (fs->blocks_count > fs->dev->nsectors / fs->spb)
 		return -EBADMSG;
 	if (!is_pow2(fs->inode_size) || fs->inode_size < EXT4_GOOD_OLD_ISIZE ||
@@ -116,7 +135,8 @@ int fs_ext4_mount(struct fs_ext4 *fs, const struct fs_blockdev *dev, void *scrat
 
 static int ext4_inode_table(struct fs_ext4 *fs, u64 group, u64 *table)
 {
-	u64 off = (fs->first_data_block + 1) * fs->block_size + group * fs->desc_size;
+	/* The descriptors follow the superblock's block (block 2 at 1 KiB, also with bigalloc). */
+	u64 off = (1024 / fs->block_size + 1) * fs->block_size + group * fs->desc_size;
 	u8 *buf = ext4_small_buf(fs);
 	const u8 *d;
 	u64 hi = 0;

@@ -68,6 +68,8 @@ def make_images():
         ('e4-noextents', ['-b', '1024', '-O', '^extents,^64bit,^metadata_csum'], '16M'),
         ('e4-inline', ['-b', '4096', '-I', '256', '-O', 'inline_data'], '16M'),
         ('e4-nodirindex', ['-b', '2048', '-O', '^dir_index', '-I', '128'], '16M'),
+        ('e4-64k', ['-b', '65536'], '64M'),
+        ('e4-bigalloc', ['-b', '1024', '-O', 'bigalloc', '-C', '16384'], '32M'),
     ]
     for name, opts, size in variants:
         src = os.path.join(out, name + '.d')
