@@ -97,9 +97,16 @@ def make_images():
     run('mkfs.ext4', '-q', '-F', '-b', '1024', '-d', src, img, '16M')
     blob = os.path.join(out, 'frag.bin')
     open(blob, 'wb').write(data(460_000))
-    debugfs(img, ['rm /h/%04d' % i for i in range(0, 900, 2)] + ['write %s /frag' % blob],
-            write=True)
-    imgs.append((img, ['/frag', '/h', '/h/0001']))
+    sparse = os.path.join(out, 'sparse.bin')
+    open(sparse, 'wb').write(data(5000) + bytes(60000) + data(5000))
+    # /sparse: debugfs write leaves the zero blocks as holes; /prealloc: unwritten extents
+    debugfs(img, ['rm /h/%04d' % i for i in range(0, 900, 2)] + ['write %s /frag' % blob,
+                  'write %s /sparse' % sparse, 'write /dev/null /prealloc',
+                  'fallocate /prealloc 0 9'], write=True)
+    st = debugfs(img, ['stat /sparse', 'stat /prealloc'])
+    assert re.search(r'\(0-\d+\):\d+-\d+, \(\d+-\d+\)', st[0]), 'no hole in /sparse'
+    assert '[u]' in st[1], 'no unwritten extent in /prealloc'
+    imgs.append((img, ['/frag', '/h', '/h/0001', '/sparse', '/prealloc']))
     return imgs
 
 
@@ -117,7 +124,7 @@ def parse_blocks(stat):
         if mm:
             meta.append((int(mm.group(2)), 1))
             continue
-        mm = re.match(r'\((\d+)(?:-(\d+))?\):(\d+)(?:-(\d+))?(?: \[uninit\])?$', tok)
+        mm = re.match(r'\((\d+)(?:-(\d+))?(?:\[u\])?\):(\d+)(?:-(\d+))?$', tok)
         assert mm, tok
         p0 = int(mm.group(3))
         p1 = int(mm.group(4) or p0)
