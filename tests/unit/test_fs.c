@@ -181,7 +181,7 @@ static u32 fat_le16_at(const u8 *p, u32 off)
 /* Resolve @path on the FAT image file @img (the first 4 MiB); the first cluster in *@first. */
 static int fs_fat_resolve_file(const char *img, const char *path, struct fs_result *res, u32 *first)
 {
-	struct fs_ivset set;
+	static struct fs_ivset set;	/* res->set stays valid after the call */
 	int ret = resolve("fat", img, path, res, &set);
 
 	*first = res->ino;
@@ -387,6 +387,43 @@ static void test_fat_hostile(void **state)
 	assert_int_equal(fs_fat_resolve_file(path, "/lower.txt", &res, &first), 0);
 }
 
+/* FAT32 with mirroring off reads the active copy: a broken FAT 0 no longer matters. */
+static void test_fat32_active_fat(void **state)
+{
+	static const char path[] = FS_FIXTURES "/fat32-active.img";
+	struct fs_blockdev dev;
+	struct fs_result res;
+	struct fs_fat fat;
+	u32 c, fat0, n;
+	size_t len;
+	u8 *img;
+	int fd;
+
+	fd = open(FS_FIXTURES "/fat32-512.img", O_RDONLY);
+	assert_true(fd >= 0);
+	len = lseek(fd, 0, SEEK_END);
+	img = malloc(len);
+	assert_int_equal(pread(fd, img, len, 0), (ssize_t)len);
+	close(fd);
+	assert_int_equal(fs_fat_resolve_file(FS_FIXTURES "/fat32-512.img", "/EFI/mamori/vmm.elf",
+					     &res, &c), 0);
+	n = res.set->n;
+	fat0 = fat_le16_at(img, 0x0e) * 512;
+	memset(img + fat0 + 4 * c, 0, 4);		/* FAT 0: vmm.elf's first link freed */
+	write_img(path, img, len);
+	assert_int_equal(fs_fat_resolve_file(path, "/EFI/mamori/vmm.elf", &res, &c), -EBADMSG);
+	img[0x28] = 0x81;				/* mirroring off, FAT 1 active */
+	write_img(path, img, len);
+	assert_int_equal(fs_fat_resolve_file(path, "/EFI/mamori/vmm.elf", &res, &c), 0);
+	assert_int_equal(res.set->n, n);		/* the same answer, both copies in M */
+	img[0x28] = 0x82;				/* FAT 2 of 2: refused at mount */
+	write_img(path, img, len);
+	fd = open_dev(path, &dev);
+	assert_int_equal(fs_fat_mount(&fat, &dev, scratch, sizeof(scratch)), -EBADMSG);
+	close(fd);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_fat_images),
 		cmocka_unit_test(test_ext4_bad_superblock),
 		cmocka_unit_test(test_fat_hostile),
+		cmocka_unit_test(test_fat32_active_fat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
