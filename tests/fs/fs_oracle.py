@@ -72,14 +72,14 @@ def make_images():
         ('e4-bigalloc', ['-b', '1024', '-O', 'bigalloc', '-C', '16384'], '32M'),
     ]
     for name, opts, size in variants:
-        src = os.path.join(out, name + '.d')
+        src = os.path.join(out, name + '-src')
         run('rm', '-rf', src)
         populate(src, common)
         img = os.path.join(out, name + '.img')
         run('mkfs.ext4', '-q', '-F', '-E', 'root_owner=0:0', *opts, '-d', src, img, size)
         imgs.append((img, sorted(common)))
     # htree: thousands of entries, indexed by e2fsck -D.
-    src = os.path.join(out, 'e4-htree.d')
+    src = os.path.join(out, 'e4-htree-src')
     run('rm', '-rf', src)
     spec = {'/many/entry-with-a-longish-name-%05d' % i: b'%d\n' % i for i in range(3000)}
     spec['/many/target'] = data(5000)
@@ -90,7 +90,7 @@ def make_images():
     names = ['/many', '/many/target'] + sorted(spec)[::97]
     imgs.append((img, names))
     # extent tree of depth 2: a file written into hundreds of holes (1 KiB blocks).
-    src = os.path.join(out, 'e4-frag.d')
+    src = os.path.join(out, 'e4-frag-src')
     run('rm', '-rf', src)
     populate(src, {'/h/%04d' % i: data(1000) for i in range(900)})
     img = os.path.join(out, 'e4-frag.img')
