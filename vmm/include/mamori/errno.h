@@ -33,6 +33,9 @@
 #ifndef EEXIST
 #define EEXIST		17	/* object already exists */
 #endif
+#ifndef ENOTDIR
+#define ENOTDIR		20	/* a path component is not a directory */
+#endif
 #ifndef EINVAL
 #define EINVAL		22	/* invalid argument */
 #define ENODEV		19	/* no such device */
@@ -40,12 +43,21 @@
 #ifndef ENOSPC
 #define ENOSPC		28	/* no room left (table full, counter exhausted) */
 #endif
+#ifndef ENAMETOOLONG
+#define ENAMETOOLONG	36	/* a name over its limit */
+#endif
 #ifndef ENOSYS
 #define ENOSYS		38	/* not implemented / not supported by the CPU */
 #endif
 
+#ifndef ELOOP
+#define ELOOP		40	/* a symbolic link where none is followed */
+#endif
 #ifndef EBADMSG
 #define EBADMSG		74	/* malformed or unauthenticated message */
+#endif
+#ifndef EOPNOTSUPP
+#define EOPNOTSUPP	95	/* a format feature that is not supported */
 #endif
 
 #endif
