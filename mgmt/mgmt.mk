@@ -20,6 +20,8 @@ POLICY_TOOL_OBJS := $(POLICY_TOOL_SRCS:%.c=$(BUILD)/tool/%.o)
 POLICY_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ivmm/include -Imgmt \
 	-fstack-protector-strong -D_FORTIFY_SOURCE=2
 POLICY_LIBS := -lmbedcrypto
+# The tool links mbedTLS statically: it runs on the target machine too (mamori-install).
+POLICY_TOOL_LIBS := -Wl,-Bstatic -lmbedcrypto -Wl,-Bdynamic
 
 HOST_TOOLS += $(POLICY_TOOL)
 
@@ -30,7 +32,7 @@ $(BUILD)/tool/%.o: %.c
 
 $(POLICY_TOOL): $(POLICY_TOOL_OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(HOSTCC) $^ -o $@ $(POLICY_LIBS)
+	$(Q)$(HOSTCC) $^ -o $@ $(POLICY_TOOL_LIBS)
 
 # ---- the signer's key -------------------------------------------------------
 POLICY_PUBKEY ?=
