@@ -18,3 +18,5 @@ $(INSTALL_STAMP): $(INSTALL_INPUTS)
 	$(Q)rm -rf $(INSTALL_DIR) && mkdir -p $(INSTALL_DIR)
 	$(Q)cp $^ $(INSTALL_DIR)/
 	$(Q)touch $@
+UNIT_TESTS += tests/unit/sh/test_mamori_install.sh
+unit: $(INSTALL_STAMP)
