@@ -72,8 +72,9 @@ mkfifo "$E2E_OUT/com2.in" "$E2E_OUT/com2.out" || fail "mkfifo failed"
 t0=$(date +%s)
 # i440FX with the disk as the primary IDE master, as in Bochs (the development
 # policy's disk rule names ATA channel 0, master). No bootindex: OVMF would
-# then reorder BootOrder from QEMU's list at each boot.
-qemu-system-x86_64 -machine pc,accel=tcg -m 1024 -nic none -display none \
+# then reorder BootOrder from QEMU's list at each boot. -cpu max: AES-NI for
+# the disk rule (TCG offers no VMX in any model).
+qemu-system-x86_64 -machine pc,accel=tcg -cpu max -m 1024 -nic none -display none \
 	-drive if=pflash,format=raw,readonly=on,file="$CODE" \
 	-drive if=pflash,format=raw,file="$E2E_OUT/vars.fd" \
 	-drive if=ide,index=0,format=raw,file="$disk" \

@@ -52,7 +52,10 @@ if [ -z "$phase" ]; then
 		bad "boot 1: the refused install changed something"
 	good "boot 1: install without --force refused, nothing changed"
 
-	$MI install --force || bad "boot 1: install --force failed"
+	$MI install --force >/tmp/i1.out 2>&1
+	rc=$?
+	cat /tmp/i1.out
+	[ $rc = 0 ] || bad "boot 1: install --force failed"
 	ml=$(mamori_lines)
 	echo "$ml"
 	[ "$(echo "$ml" | grep -c .)" = 1 ] || bad "boot 1: want one Mamori entry, efibootmgr shows: $ml"
@@ -67,6 +70,8 @@ if [ -z "$phase" ]; then
 	done
 	[ ! -e $ESP/EFI/mamori/vmm.elf.sig ] || [ -e /opt/mamori/vmm.elf.sig ] ||
 		bad "boot 1: a vmm.elf.sig appeared from nowhere"
+	grep -q "^BootOrder $(echo "$o0" | tr -d ' ') -> $num,$o0 " /tmp/i1.out ||
+		bad "boot 1: install did not report the BootOrder change"
 	good "boot 1: installed as Boot$num, BootOrder $(order)"
 
 	vars=$(ls $EV | sort | md5sum)
