@@ -1,22 +1,24 @@
 #!/bin/sh
 # mamori-install on a real UEFI with persistent variables: QEMU (TCG) q35 with
 # OVMF_CODE_4M.fd and a writable copy of OVMF_VARS_4M.fd, booting the test
-# image WITHOUT Mamori (\EFI\BOOT\BOOTX64.EFI := GRUB). One QEMU process, three
+# image WITHOUT Mamori (\EFI\BOOT\BOOTX64.EFI := GRUB). One QEMU process, four
 # boots; the scenario tells them apart by a marker it writes on the ESP:
 #  boot 1 (Linux): check fails (TCG has no VT-x) with exit 1; install without
 #   --force refuses and changes nothing; install --force copies the set and
 #   creates the entry, Mamori first in BootOrder, the OS's entry after it
 #   (read back with efibootmgr -v, not with mamori-install's own parser);
-#   install --force again changes nothing; uninstall restores BootOrder and
+#   install --force again changes nothing; BootNext := the OS's own entry (what
+#   picking it in the firmware's boot menu does); reboot.
+#  boot 2 (Linux through the fallback entry, Mamori installed): BootNext
+#   consumed, BootOrder still Mamori first; uninstall restores BootOrder and
 #   removes entry and files; reboot.
-#  boot 2 (Linux, so the firmware boots directly after uninstall): install
+#  boot 3 (Linux, directly: the firmware's order is the old one): install
 #   --force again; reboot.
-#  boot 3: the firmware starts Mamori's loader from the new entry; the loader
+#  boot 4: the firmware starts Mamori's loader from the new entry; the loader
 #   loads the next stage named by next= (a missing one would halt before the
-#   VMM), starts the VMM, which refuses: no VT-x. That is the end point.
-# The BootOrder restored by uninstall, and booting the OS entry while Mamori's
-# entry is installed (recovery from the firmware's menu), are checked through
-# the variables, not by a fourth boot. No Bochs, no slot needed.
+#   VMM), starts the VMM, which verifies the installed policy, takes the
+#   passphrase on COM2 and refuses at its VT-x probe. That is the end point.
+# No Bochs.
 . "$(dirname "$0")/lib.sh"
 
 CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
@@ -67,7 +69,7 @@ rm -f "$log" "$log2" "$E2E_OUT/com2.in" "$E2E_OUT/com2.out"
 : >"$log"
 : >"$log2"
 # COM2, the VMM's trusted console: a pipe pair; the passphrase of the
-# development policy is typed when it asks (boot 3).
+# development policy is typed when it asks (boot 4).
 mkfifo "$E2E_OUT/com2.in" "$E2E_OUT/com2.out" || fail "mkfifo failed"
 t0=$(date +%s)
 # i440FX with the disk as the primary IDE master, as in Bochs (the development
@@ -106,7 +108,7 @@ wait "$qpid" 2>/dev/null || true
 kill "$cpid" 2>/dev/null || true
 wait "$cpid" 2>/dev/null || true
 secs=$(($(date +%s) - t0))
-echo "qemu: $secs s, three boots ($end)"
+echo "qemu: $secs s, four boots ($end)"
 echo "seconds=$secs" >"$E2E_OUT/timings.txt"
 grep -a 'INSTALL-TEST\|MAMORI-GUEST-UP\|^mamori\|Mamori loader\|VMM refused' "$log" | tr -d '\r'
 grep -a 'policy:\|vmx:' "$log2" | tr -d '\r'
@@ -116,23 +118,35 @@ grep -aq 'MAMORI-SCENARIO-EXIT=[1-9]' "$log" &&
 	fail "the scenario failed: $(grep -a 'INSTALL-TEST: FAIL' "$log" | head -1 | tr -d '\r')"
 grep -aq 'INSTALL-TEST: FAIL' "$log" && fail "$(grep -a 'INSTALL-TEST: FAIL' "$log" | head -1 | tr -d '\r')"
 for s in 'boot 1: check refused' 'boot 1: install without --force refused' \
-	'boot 1: installed' 'boot 1: install again changed nothing' 'boot 1: uninstalled' \
-	'boot 2: booted directly' 'boot 2: installed'; do
+	'boot 1: installed' 'boot 1: install again changed nothing' \
+	"boot 2: the OS's own entry booted with Mamori installed" 'boot 2: uninstalled' \
+	'boot 3: booted directly' 'boot 3: installed'; do
 	grep -aq "INSTALL-TEST: PASS $s" "$log" || fail "no \"$s\""
 done
-[ "$(grep -ac 'MAMORI-GUEST-UP' "$log")" = 2 ] || fail "Linux did not boot exactly twice"
-# boot 3: after the second Linux boot, the firmware ran the loader from the entry
-tail3=$(awk '/INSTALL-TEST: PASS boot 2: installed/ { on = 1 } on' "$log" | tr -d '\r')
-echo "$tail3" | grep -q 'Mamori loader' || fail "boot 3: the firmware did not start Mamori's loader"
-echo "$tail3" | grep -q 'MAMORI-GUEST-UP' && fail "boot 3: Linux booted instead of Mamori"
-echo "$tail3" | grep -q 'next stage missing' && fail "boot 3: the loader did not find next="
+[ "$(grep -ac 'MAMORI-GUEST-UP' "$log")" = 3 ] || fail "Linux did not boot exactly three times"
+# the firmware's own account (OVMF's "BdsDxe: starting" lines): the OS's
+# entry three times (boot 2 through BootNext), then the "Mamori" entry
+seq=$(grep -a 'BdsDxe: starting Boot' "$log" | tr -d '\r' |
+	sed 's/.*starting \(Boot[0-9A-F]*\) "\([^"]*\)".*/\1 \2/' | tr '\n' ';')
+os=$(echo "$seq" | cut -d';' -f1)
+[ -n "$os" ] && [ "$(echo "$seq" | cut -d';' -f2)" = "$os" ] && [ "$(echo "$seq" | cut -d';' -f3)" = "$os" ] &&
+	[ -z "$(echo "$seq" | cut -d';' -f5)" ] || fail "the firmware started: $seq"
+case "$(echo "$seq" | cut -d';' -f4)" in
+*" Mamori") ;;
+*) fail "boot 4: the firmware started $(echo "$seq" | cut -d';' -f4), not the Mamori entry" ;;
+esac
+# boot 4: after the third Linux boot, the firmware ran the loader from the entry
+tail3=$(awk '/INSTALL-TEST: PASS boot 3: installed/ { on = 1 } on' "$log" | tr -d '\r')
+echo "$tail3" | grep -q 'Mamori loader' || fail "boot 4: the firmware did not start Mamori's loader"
+echo "$tail3" | grep -q 'MAMORI-GUEST-UP' && fail "boot 4: Linux booted instead of Mamori"
+echo "$tail3" | grep -q 'next stage missing' && fail "boot 4: the loader did not find next="
 echo "$tail3" | grep -q 'the VMM refused to start: .*(status' ||
-	fail "boot 3: the VMM did not reach its refusal"
+	fail "boot 4: the VMM did not reach its refusal"
 echo "$tail3" | grep -q 'the VMM refused to start: CPU lacks VT-x' ||
-	fail "boot 3: the refusal is not the VT-x one"
+	fail "boot 4: the refusal is not the VT-x one"
 # the VMM's own log: the installed policy verified against its key and unlocked,
 # then the VT-x probe refused
-grep -aq 'policy: version 1 from key .* verified' "$log2" || fail "boot 3: the installed policy did not verify"
-grep -aq 'policy: secrets unlocked' "$log2" || fail "boot 3: the policy was not unlocked"
-grep -aq 'vmx: CPUID reports no VMX' "$log2" || fail "boot 3: no VT-x refusal in the VMM log"
+grep -aq 'policy: version 1 from key .* verified' "$log2" || fail "boot 4: the installed policy did not verify"
+grep -aq 'policy: secrets unlocked' "$log2" || fail "boot 4: the policy was not unlocked"
+grep -aq 'vmx: CPUID reports no VMX' "$log2" || fail "boot 4: no VT-x refusal in the VMM log"
 pass

@@ -82,27 +82,42 @@ if [ -z "$phase" ]; then
 	grep -q '^copied\|^created\|^deleted\|^BootOrder ' /tmp/i2.out && bad "boot 1: the second install did something"
 	good "boot 1: install again changed nothing"
 
-	$MI uninstall || bad "boot 1: uninstall failed"
-	[ "$(order)" = "$o0" ] || bad "boot 1: BootOrder $(order) after uninstall, want $o0"
-	[ -z "$(mamori_lines)" ] || bad "boot 1: a Mamori entry is left"
-	[ ! -e "$EV/Boot$num-$G" ] || bad "boot 1: Boot$num still exists"
-	[ ! -e $ESP/EFI/mamori ] || bad "boot 1: $ESP/EFI/mamori is left"
-	$MI uninstall | grep -q 'nothing to do' || bad "boot 1: a second uninstall did something"
-	good "boot 1: uninstalled, BootOrder $(order) as before"
-	echo "2 $cur $o0" >$MARK
+	# the recovery path: the user picks the OS's own entry in the firmware's
+	# menu for one boot, which is what BootNext does
+	efibootmgr -q -n "$cur" || bad "boot 1: cannot set BootNext"
+	echo "2 $cur $o0 $num" >$MARK
 	finish
 fi
 
 set -- $phase
-[ "$1" = 2 ] || bad "unknown phase '$phase'"
-[ "$(current)" = "$2" ] || bad "boot 2: BootCurrent $(current), want $2 (the OS's entry)"
-[ "$(order)" = "$3" ] || bad "boot 2: BootOrder $(order), want $3"
-good "boot 2: booted directly (BootCurrent $2)"
-echo 3 >$MARK
-$MI install --force || bad "boot 2: install --force failed"
+if [ "$1" = 2 ]; then
+	cur=$2 o0=$3 num=$4
+	[ "$(current)" = "$cur" ] || bad "boot 2: BootCurrent $(current), want $cur (the OS's own entry)"
+	efibootmgr | grep -q '^BootNext' && bad "boot 2: BootNext was not consumed"
+	[ "$(order)" = "$num,$o0" ] || bad "boot 2: BootOrder $(order), want $num,$o0"
+	good "boot 2: the OS's own entry booted with Mamori installed (BootCurrent $cur)"
+	# running from the fallback entry, check still names the OS loader
+	$MI check >/tmp/check2.out 2>&1
+	grep -q '^ok    os-loader .*BOOTX64.EFI' /tmp/check2.out || { cat /tmp/check2.out; bad "boot 2: check lost the OS loader"; }
+	$MI uninstall || bad "boot 2: uninstall failed"
+	[ "$(order)" = "$o0" ] || bad "boot 2: BootOrder $(order) after uninstall, want $o0"
+	[ -z "$(mamori_lines)" ] || bad "boot 2: a Mamori entry is left"
+	[ ! -e "$EV/Boot$num-$G" ] || bad "boot 2: Boot$num still exists"
+	[ ! -e $ESP/EFI/mamori ] || bad "boot 2: $ESP/EFI/mamori is left"
+	$MI uninstall | grep -q 'nothing to do' || bad "boot 2: a second uninstall did something"
+	good "boot 2: uninstalled, BootOrder $(order) as before"
+	echo "3 $cur $o0" >$MARK
+	finish
+fi
+set -- $phase
+[ "$1" = 3 ] || bad "unknown phase '$phase'"
+[ "$(current)" = "$2" ] || bad "boot 3: BootCurrent $(current), want $2 (the OS's entry)"
+[ "$(order)" = "$3" ] || bad "boot 3: BootOrder $(order), want $3"
+good "boot 3: booted directly (BootCurrent $2)"
+echo 4 >$MARK
+$MI install --force || bad "boot 3: install --force failed"
 num=$(mamori_lines | sed -n 's/^Boot\([0-9A-F]*\).*/\1/p')
-[ "$(order)" = "$num,$3" ] || bad "boot 2: BootOrder $(order), want $num,$3"
-# The recovery path: the OS's own entry is still there and still bootable.
-efibootmgr -v | grep -q "^Boot$2" || bad "boot 2: the OS's entry Boot$2 is gone"
-good "boot 2: installed as Boot$num, BootOrder $(order); the OS's Boot$2 kept as fallback"
+[ "$(order)" = "$num,$3" ] || bad "boot 3: BootOrder $(order), want $num,$3"
+efibootmgr -v | grep -q "^Boot$2" || bad "boot 3: the OS's entry Boot$2 is gone"
+good "boot 3: installed as Boot$num, BootOrder $(order); the OS's Boot$2 kept as fallback"
 finish
