@@ -20,6 +20,7 @@
 
 #include "policy_encode.h"
 #include "policy_text.h"
+#include "vmm_key.h"
 
 enum { EX_OK, EX_REJECT, EX_USAGE, EX_TEXT, EX_IO, EX_CRYPTO };
 
@@ -569,7 +570,36 @@ static int reject(const char *path, const struct policy_diag *d)
 	return die(EX_REJECT, "%s: rejected: %s", path, msg);
 }
 
-static int cmd_inspect(const char *path, const char *pubfile)
+/* ---- the key: a key file, or the one built into a vmm.elf ------------------ */
+static int load_vmm_point(const char *path, u8 point[POLICY_PUBKEY_LEN])
+{
+	const char *why = NULL;
+	char fpr[72];
+	u8 *elf = NULL;
+	size_t len;
+	bool dev;
+	int ret = read_file(path, &elf, &len, 64u << 20);
+
+	if (!ret && vmm_elf_pubkey(elf, len, point, &dev, &why))
+		ret = die(EX_CRYPTO, "%s: cannot read the built-in policy key: %s", path, why);
+	free(elf);
+	if (ret)
+		return ret;
+	fpr_str(point, fpr);
+	printf("%s: trusts policy key %s%s\n", path, fpr, dev ? " (DEVELOPMENT KEY)" : "");
+	return 0;
+}
+
+struct key_opt {
+	const char *pubkey, *vmm;
+};
+
+static int load_key(const struct key_opt *k, u8 point[POLICY_PUBKEY_LEN])
+{
+	return k->vmm ? load_vmm_point(k->vmm, point) : load_point(k->pubkey, point);
+}
+
+static int cmd_inspect(const char *path, const struct key_opt *k)
 {
 	static struct policy pol;
 	struct policy_diag d;
@@ -578,8 +608,8 @@ static int cmd_inspect(const char *path, const char *pubfile)
 	size_t len;
 	int ret = load_blob(path, &blob, &len);
 
-	if (!ret && pubfile)
-		ret = load_point(pubfile, point);
+	if (!ret && (k->pubkey || k->vmm))
+		ret = load_key(k, point);
 	if (!ret && policy_parse(blob, len, &pol, &d))
 		ret = reject(path, &d);
 	if (!ret) {
@@ -592,8 +622,8 @@ static int cmd_inspect(const char *path, const char *pubfile)
 		if (pol.ignored)
 			printf("%u unknown ignorable records skipped\n", pol.ignored);
 		printf("signature: ECDSA P-256/SHA-256 by key %s: ", fpr);
-		if (!pubfile)
-			printf("not checked (give --pubkey)\n");
+		if (!k->pubkey && !k->vmm)
+			printf("not checked (give --pubkey or --vmm)\n");
 		else if (policy_verify(blob, len, point, sizeof(point), &d))
 			ret = reject(path, &d);
 		else
@@ -603,7 +633,7 @@ static int cmd_inspect(const char *path, const char *pubfile)
 	return ret;
 }
 
-static int cmd_verify(const char *path, const char *pubfile, u64 min_version,
+static int cmd_verify(const char *path, const struct key_opt *k, u64 min_version,
 		      const struct pass_opt *po)
 {
 	static struct policy pol;
@@ -615,7 +645,7 @@ static int cmd_verify(const char *path, const char *pubfile, u64 min_version,
 	int ret = load_blob(path, &blob, &len);
 
 	if (!ret)
-		ret = load_point(pubfile, point);
+		ret = load_key(k, point);
 	if (!ret && policy_load(blob, len, point, sizeof(point), min_version, &pol, &d))
 		ret = reject(path, &d);
 	if (!ret && (po->file || po->env) && (pol.sections & BIT(POLICY_REC_SECRETS))) {
@@ -707,13 +737,14 @@ static const struct cmd_help {
 	  "  twice on the terminal unless given by file or variable). --secrets-out\n"
 	  "  writes every key and phrase (random ones included) to FILE, mode 0600;\n"
 	  "  without it, random keys are printed once on stdout.\n" },
-	{ "inspect", "usage: mamori-policy inspect [--pubkey PUB] BLOB\n"
-	  "  Prints header, records and secret names/lengths; with --pubkey also checks\n"
-	  "  the signature.\n" },
-	{ "verify", "usage: mamori-policy verify --pubkey PUB [--min-version N]\n"
+	{ "inspect", "usage: mamori-policy inspect [--pubkey PUB | --vmm VMM.ELF] BLOB\n"
+	  "  Prints header, records and secret names/lengths; with --pubkey or --vmm also\n"
+	  "  checks the signature.\n" },
+	{ "verify", "usage: mamori-policy verify (--pubkey PUB | --vmm VMM.ELF) [--min-version N]\n"
 	  "         [--passphrase-file FILE | --passphrase-env VAR] BLOB\n"
 	  "  Checks structure, signature and rollback (version >= N); with a passphrase\n"
-	  "  also unseals the secrets (values are not printed).\n" },
+	  "  also unseals the secrets (values are not printed). --vmm takes the key\n"
+	  "  built into that vmm.elf (its policy_pubkey symbol), the one it will use.\n" },
 	{ "export-pubkey", "usage: mamori-policy export-pubkey [--format c|hex|raw|fingerprint]\n"
 	  "         [--dev] [-o OUT] KEYFILE\n"
 	  "  KEYFILE is a public or private key; --dev marks a development key in C output.\n" },
@@ -733,7 +764,7 @@ static int usage(const char *cmd, bool asked)
 }
 
 enum { O_KEY = 256, O_PUB, O_FORCE, O_SECRETS, O_SECRETS_OUT, O_PFILE, O_PENV, O_PUBKEY,
-       O_MINVER, O_FORMAT, O_DEV, O_HELP };
+       O_MINVER, O_FORMAT, O_DEV, O_VMM, O_HELP };
 
 static const struct option long_opts[] = {
 	{ "key", required_argument, NULL, O_KEY },
@@ -747,6 +778,7 @@ static const struct option long_opts[] = {
 	{ "min-version", required_argument, NULL, O_MINVER },
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "dev", no_argument, NULL, O_DEV },
+	{ "vmm", required_argument, NULL, O_VMM },
 	{ "output", required_argument, NULL, 'o' },
 	{ "help", no_argument, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -754,7 +786,8 @@ static const struct option long_opts[] = {
 
 struct args {
 	struct build_opt b;
-	const char *pub, *pubkey, *format;
+	struct key_opt k;
+	const char *pub, *format;
 	bool force, dev;
 	u64 min_version;
 };
@@ -773,7 +806,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case O_SECRETS_OUT: a->b.secrets_out = optarg; break;
 		case O_PFILE: a->b.pass.file = optarg; break;
 		case O_PENV: a->b.pass.env = optarg; break;
-		case O_PUBKEY: a->pubkey = optarg; break;
+		case O_PUBKEY: a->k.pubkey = optarg; break;
+		case O_VMM: a->k.vmm = optarg; break;
 		case O_FORMAT: a->format = optarg; break;
 		case O_DEV: a->dev = true; break;
 		case 'o': a->b.out = optarg; break;
@@ -792,6 +826,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	}
 	if (a->b.pass.file && a->b.pass.env)
 		return die(EX_USAGE, "give only one of --passphrase-file, --passphrase-env");
+	if (a->k.pubkey && a->k.vmm)
+		return die(EX_USAGE, "give only one of --pubkey, --vmm");
 	return 0;
 }
 
@@ -806,9 +842,9 @@ static int run(const char *cmd, struct args *a, int nargs, char **args)
 		return cmd_build(&a->b);
 	}
 	if (!strcmp(cmd, "inspect") && nargs == 1)
-		return cmd_inspect(args[0], a->pubkey);
-	if (!strcmp(cmd, "verify") && nargs == 1 && a->pubkey)
-		return cmd_verify(args[0], a->pubkey, a->min_version, &a->b.pass);
+		return cmd_inspect(args[0], &a->k);
+	if (!strcmp(cmd, "verify") && nargs == 1 && (a->k.pubkey || a->k.vmm))
+		return cmd_verify(args[0], &a->k, a->min_version, &a->b.pass);
 	if (!strcmp(cmd, "export-pubkey") && nargs == 1)
 		return cmd_export(args[0], a->format ? a->format : "c", a->dev, a->b.out);
 	return usage(cmd, false);

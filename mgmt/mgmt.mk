@@ -13,13 +13,15 @@ POLICY_BLOB_SRCS := vmm/policy_diag.c vmm/policy_check.c vmm/policy_decode.c \
 	vmm/policy_verify.c vmm/policy_seal.c
 
 POLICY_TOOL := $(BUILD)/mamori-policy
-POLICY_TOOL_SRCS := mgmt/mamori_policy.c mgmt/policy_text.c mgmt/policy_encode.c \
+POLICY_TOOL_SRCS := mgmt/mamori_policy.c mgmt/policy_text.c mgmt/policy_encode.c mgmt/vmm_key.c \
 	$(POLICY_BLOB_SRCS)
 POLICY_TOOL_OBJS := $(POLICY_TOOL_SRCS:%.c=$(BUILD)/tool/%.o)
 # The tool is built without sanitizers (unit tests and fuzzers have them).
 POLICY_TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ivmm/include -Imgmt \
 	-fstack-protector-strong -D_FORTIFY_SOURCE=2
 POLICY_LIBS := -lmbedcrypto
+# The tool links mbedTLS statically: it runs on the target machine too (mamori-install).
+POLICY_TOOL_LIBS := -Wl,-Bstatic -lmbedcrypto -Wl,-Bdynamic
 
 HOST_TOOLS += $(POLICY_TOOL)
 
@@ -30,7 +32,7 @@ $(BUILD)/tool/%.o: %.c
 
 $(POLICY_TOOL): $(POLICY_TOOL_OBJS)
 	@echo "  LINK    $@"
-	$(Q)$(HOSTCC) $^ -o $@ $(POLICY_LIBS)
+	$(Q)$(HOSTCC) $^ -o $@ $(POLICY_TOOL_LIBS)
 
 # ---- the signer's key -------------------------------------------------------
 POLICY_PUBKEY ?=
@@ -123,3 +125,7 @@ $(POLICY_FUZZERS): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o \
 		$(BUILD)/fuzz/obj/mgmt/policy_encode.o
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) $^ -o $@ $(POLICY_LIBS)
+
+# verify --vmm against the real build/vmm.elf (a shell test; needs `make all`).
+UNIT_TESTS += tests/unit/sh/test_policy_verify_vmm.sh
+unit: $(POLICY_TOOL) $(BUILD)/vmm.elf

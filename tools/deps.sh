@@ -7,7 +7,7 @@ PKGS="build-essential gnu-efi libcmocka-dev grub-efi-amd64-bin grub-common ovmf
 bochs bochsbios vgabios bochs-x qemu-system-x86 mtools gdisk cpio dosfstools
 e2fsprogs busybox-static xz-utils zstd kmod dpkg-dev libmbedtls-dev clang
 python3 python3-cryptography openssl libssl-dev socat gcc-12 libelf1
-wpasupplicant iproute2 sbsigntool"
+wpasupplicant iproute2 sbsigntool efibootmgr"
 
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -28,14 +28,15 @@ if [ -z "$missing" ] && [ "$need_src" = 0 ]; then
 fi
 
 if [ "$need_src" = 1 ]; then
-	echo "deps: adding deb-src entry /etc/apt/sources.list.d/mamori-src.sources"
-	$SUDO sh -c 'cat > /etc/apt/sources.list.d/mamori-src.sources' <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+	# Same URIs, suites, components and keyring as the machine's own Debian
+	# sources (tools/deps-src.sh), never a hard-coded mirror.
+	src=$("$(dirname "$0")/deps-src.sh") || {
+		echo "deps: cannot derive a deb-src entry from /etc/apt; add one by hand" >&2
+		exit 1
+	}
+	echo "deps: adding deb-src entry /etc/apt/sources.list.d/mamori-src.sources:"
+	echo "$src" | sed 's/^/deps:   /'
+	echo "$src" | $SUDO sh -c 'cat > /etc/apt/sources.list.d/mamori-src.sources'
 fi
 
 echo "deps: installing:$missing"

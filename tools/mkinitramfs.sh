@@ -25,7 +25,7 @@ MODULES="ata_piix ata_generic sd_mod ahci nvme e1000 ext4 vfat nls_cp437
 nls_iso8859_1 nls_ascii dm_crypt dm_mod macsec wireguard esp4 esp6 xfrm_user
 af_key aesni_intel aes_generic xts ecb cbc ctr gcm ccm ghash_generic
 ghash_clmulni_intel essiv authenc echainiv seqiv chacha20poly1305 sha256_generic
-sha512_generic hmac cmac crc32c_intel crc32c_generic loop"
+sha512_generic hmac cmac crc32c_intel crc32c_generic loop efivarfs"
 
 BUSYBOX=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
 ! readelf -l "$BUSYBOX" | grep -q 'program interpreter' ||
