@@ -5,13 +5,16 @@ VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ahci_cmd.o $(BUILD)/drivers/ahci_bounce.o \
 	$(BUILD)/drivers/ata_cmds.o $(BUILD)/drivers/platform.o \
 	$(BUILD)/drivers/prd.o
-VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o)
+VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o \
+	vtd_policy.o)
 
 # The VT-d DMAR parser, ACPI walk and table builder (host build).
 UNIT_TESTS += $(BUILD)/tests/test_vtd
 $(BUILD)/tests/test_vtd: $(BUILD)/host/tests/unit/test_vtd.o $(BUILD)/host/drivers/vtd_dmar.o \
 		$(BUILD)/host/drivers/acpi.o $(BUILD)/host/drivers/vtd_pt.o \
-		$(BUILD)/host/drivers/vtd.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/drivers/vtd.o $(BUILD)/host/drivers/vtd_policy.o \
+		$(BUILD)/host/vmm/policy_check.o $(BUILD)/host/vmm/policy_diag.o \
+		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 

@@ -76,7 +76,7 @@ static int policy_take_blob(struct boot_info *bi, u8 **blob)
 }
 
 /* Sections this build enforces; a policy with any other rule is refused. */
-#define POLICY_ENFORCED	(BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK))
+#define POLICY_ENFORCED	(BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK) | BIT(POLICY_REC_IOMMU))
 
 /* Fail closed on coverage: a rule this build cannot enforce stops the boot. */
 static int policy_check_coverage(const struct policy *pol, u16 console_port)

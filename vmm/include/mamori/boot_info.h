@@ -145,7 +145,7 @@ enum vmm_status {
 	VMM_ERR_SMP = 9,		/* an application processor could not be started */
 	VMM_ERR_DISK = 10,		/* a disk rule of the policy cannot be enforced */
 	VMM_ERR_DEVICES = 11,		/* a device intercept could not be set up */
-	VMM_ERR_IOMMU = 12,		/* DMA remapping hardware present but not enabled */
+	VMM_ERR_IOMMU = 12,		/* DMA remapping failed, or required by the policy and absent */
 };
 
 /* The VMM's ELF entry point: sysv ABI, called once on the boot CPU. */
