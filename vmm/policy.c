@@ -48,6 +48,11 @@ static int refuse(const struct policy_diag *diag)
 	return VMM_ERR_POLICY;
 }
 
+void policy_secrets_wipe_all(void)
+{
+	policy_secrets_wipe(&pol_secrets);
+}
+
 /* Copy the blob into VMM memory and wipe the loader's (guest-visible) copy. */
 static int policy_take_blob(struct boot_info *bi, u8 **blob)
 {

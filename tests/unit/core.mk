@@ -33,6 +33,7 @@ $(BUILD)/tests/test_hypercall: $(BUILD)/host/tests/unit/test_hypercall.o \
 # vmm/disk.c with a fake pci_find() and page_alloc() (in the test), checked against OpenSSL.
 UNIT_TESTS += $(BUILD)/tests/test_disk
 $(BUILD)/tests/test_disk: $(BUILD)/host/tests/unit/test_disk.o $(BUILD)/host/vmm/disk.o \
+		$(BUILD)/host/vmm/reset.o \
 		$(BUILD)/host/crypto/xts.o $(BUILD)/host/arch/x86_64/fpu.o \
 		$(POLICY_BLOB_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
