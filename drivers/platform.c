@@ -10,6 +10,7 @@
  */
 #include <drivers/ahci.h>
 #include <drivers/ata.h>
+#include <drivers/kbc.h>
 #include <drivers/lpc.h>
 #include <drivers/pci.h>
 #include <drivers/pci_ecam.h>
@@ -52,6 +53,7 @@ static const struct disk_intercept ahci_disks = {
 const struct device_intercept platform_intercepts[] = {
 	{ "PCI configuration", pci_intercept_init, NULL },
 	{ "LPC decode and Super-I/O", lpc_init, NULL },
+	{ "keyboard controller reset", kbc_init, NULL },
 	{ "IDE (ATA)", ata_init, &ata_disks },
 	{ "AHCI", ahci_init, &ahci_disks },
 	{ "VT-d registers", vtd_intercept_init, NULL },
