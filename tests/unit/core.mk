@@ -4,7 +4,14 @@ UNIT_TESTS += $(BUILD)/tests/test_vmx $(BUILD)/tests/test_log
 $(BUILD)/tests/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o \
 		$(BUILD)/host/arch/x86_64/vmx_caps.o $(BUILD)/host/arch/x86_64/cpuid_filter.o \
 		$(BUILD)/host/arch/x86_64/vmx_vcpu.o $(BUILD)/host/arch/x86_64/x86_rules.o \
-		$(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/arch/x86_64/spec_ctrl.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# IA32_SPEC_CTRL switched around VM exits, against a model of the MSR.
+UNIT_TESTS += $(BUILD)/tests/test_spec_ctrl
+$(BUILD)/tests/test_spec_ctrl: $(BUILD)/host/tests/unit/test_spec_ctrl.o \
+		$(BUILD)/host/arch/x86_64/spec_ctrl.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
