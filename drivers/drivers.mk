@@ -4,7 +4,7 @@ VMM_OBJS += $(BUILD)/drivers/pci_ecam.o $(BUILD)/drivers/pci_mcfg.o
 VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ahci_cmd.o $(BUILD)/drivers/ahci_bounce.o \
 	$(BUILD)/drivers/ata_cmds.o $(BUILD)/drivers/platform.o \
-	$(BUILD)/drivers/prd.o $(BUILD)/drivers/kbc.o
+	$(BUILD)/drivers/prd.o $(BUILD)/drivers/kbc.o $(BUILD)/drivers/reset_reg.o
 VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o \
 	vtd_policy.o)
 
@@ -33,13 +33,18 @@ $(BUILD)/tests/test_mcfg: $(BUILD)/host/tests/unit/test_mcfg.o $(BUILD)/host/dri
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
-# The 8042's reset line against a model of its ports (drivers/kbc.c).
+# The 8042's reset line and the ACPI reset register against a model of the ports.
 UNIT_TESTS += $(BUILD)/tests/test_kbc
 $(BUILD)/host/kbc-model/drivers/kbc.o: drivers/kbc.c
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $< (port model)"
 	$(Q)$(HOSTCC) -Itests/unit/ata_model $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/host/kbc-model/drivers/reset_reg.o: drivers/reset_reg.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $< (port model)"
+	$(Q)$(HOSTCC) -Itests/unit/ata_model $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/tests/test_kbc: $(BUILD)/host/tests/unit/test_kbc.o \
-		$(BUILD)/host/kbc-model/drivers/kbc.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/kbc-model/drivers/kbc.o $(BUILD)/host/kbc-model/drivers/reset_reg.o \
+		$(BUILD)/host/drivers/acpi.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
