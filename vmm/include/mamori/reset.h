@@ -6,7 +6,8 @@
  * path the VMM sees calls reset_wipe_secrets() before it lets the reset
  * happen: platform_reset() (triple fault, INIT to the boot CPU, the VMM's own
  * fail-closed resets), a guest write that resets through 0xcf9
- * (drivers/pci.c), the keyboard controller (drivers/kbc.c). What stays
+ * (drivers/pci.c), the keyboard controller (drivers/kbc.c), an I/O-port ACPI
+ * reset register (drivers/reset_reg.c). What stays
  * uncovered is in docs/security.md ("Secrets across a warm reset").
  */
 #ifndef MAMORI_RESET_H
