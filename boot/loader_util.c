@@ -17,7 +17,7 @@ static const char *const vmm_status_names[] = {
 	[VMM_ERR_SMP] = "an application processor could not be started",
 	[VMM_ERR_DISK] = "a disk rule of the policy cannot be enforced",
 	[VMM_ERR_DEVICES] = "a device intercept could not be set up (see the VMM log)",
-	[VMM_ERR_IOMMU] = "DMA remapping (VT-d) present but could not be enabled (see the VMM log)",
+	[VMM_ERR_IOMMU] = "DMA remapping (VT-d) failed, or the policy requires it (see the VMM log)",
 	[VMM_ERR_NET] = "a NIC the policy blocks or encrypts is not intercepted (see the VMM log)",
 };
 

@@ -88,3 +88,23 @@ int acpi_find_table(const struct acpi_map *m, u64 rsdp_pa, const char sig[4],
 	}
 	return -ENOENT;
 }
+
+#define FADT_FLAGS		112
+#define FADT_RESET_REG_SUP	BIT(10)
+#define FADT_RESET_REG		116	/* generic address structure, 12 bytes */
+#define FADT_RESET_VALUE	128
+
+int acpi_fadt_reset_reg(const void *fadt, u32 len, struct acpi_reset_reg *out)
+{
+	const u8 *f = fadt;
+
+	if (len < ACPI_HDR_LEN || !acpi_sig_is(f, "FACP"))
+		return -EINVAL;
+	/* Before revision 2 the field did not exist; Linux reads it from 2 on. */
+	if (f[8] < 2 || len <= FADT_RESET_VALUE || !(get32(f + FADT_FLAGS) & FADT_RESET_REG_SUP))
+		return -ENOENT;
+	out->space = f[FADT_RESET_REG];
+	out->addr = get64(f + FADT_RESET_REG + 4);
+	out->value = f[FADT_RESET_VALUE];
+	return 0;
+}

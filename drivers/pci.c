@@ -5,11 +5,13 @@
 #include <drivers/reg_merge.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
+#include <mamori/reset.h>
 #include <mamori/vm.h>
 
 #define PCI_ADDR_PORT	0xcf8
 #define PCI_DATA_PORT	0xcfc
 #define PCI_RESET_PORT	0xcf9	/* reset control: passes (a platform reset) */
+#define PCI_RESET_CPU	0x04	/* its RST_CPU bit: writing it resets */
 #define PCI_ENABLE	BIT(31)
 #define PCI_ADDR_RSVD	0x7f000000u	/* AMD: extended register number */
 #define PCI_NBARS	6
@@ -502,6 +504,9 @@ static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 			*val = 0xffffffff;
 		return 0;
 	}
+	/* RST_CPU starts a reset (SYS_RST picks hard or soft): keys out of DRAM first. */
+	if (!in && (*val & PCI_RESET_CPU))
+		reset_wipe_secrets("guest reset through 0xcf9");
 	spin_lock(&pci_lock);
 	if (in)
 		*val = port_in(port, size);

@@ -10,10 +10,12 @@
  */
 #include <drivers/ahci.h>
 #include <drivers/ata.h>
+#include <drivers/kbc.h>
 #include <drivers/lpc.h>
 #include <drivers/nic.h>
 #include <drivers/pci.h>
 #include <drivers/pci_ecam.h>
+#include <drivers/reset_reg.h>
 #include <drivers/vtd.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
@@ -53,6 +55,8 @@ static const struct disk_intercept ahci_disks = {
 const struct device_intercept platform_intercepts[] = {
 	{ "PCI configuration", pci_intercept_init, NULL },
 	{ "LPC decode and Super-I/O", lpc_init, NULL },
+	{ "keyboard controller reset", kbc_init, NULL },
+	{ "ACPI reset register", reset_reg_init, NULL },
 	{ "IDE (ATA)", ata_init, &ata_disks },
 	{ "AHCI", ahci_init, &ahci_disks },
 	{ "NICs", nic_init, NULL },
@@ -68,7 +72,9 @@ int platform_dma_phase(struct boot_info *bi)
 
 int platform_pci_phase(struct boot_info *bi)
 {
-	return pci_ecam_boot_phase(bi);
+	int rc = pci_ecam_boot_phase(bi);
+
+	return rc ? rc : reset_reg_boot_phase(bi);	/* the FADT, as the MCFG */
 }
 
 int platform_dma_window(u16 bdf, void *va, u64 size)

@@ -8,6 +8,7 @@
 #include <mamori/boot_info.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/policy_boot.h>
 #include <mamori/vm.h>
 
 #define VTD_ACPI_LIMIT		(1ULL << 39)	/* identity-mapped under UEFI and the VMM */
@@ -85,33 +86,35 @@ static bool vtd_poll_all(void)
 	return ok;
 }
 
-int vtd_boot_phase(struct boot_info *bi)
+static int vtd_probe_dmar(struct boot_info *bi)
 {
 	u32 i;
-	int err = vtd_find_dmar(bi, &vtd_dmar);
 
-	if (err == -ENOENT) {
-		pr_info("vtd: no DMA remapping hardware (no DMAR table or no unit in it): devices reach all memory\n");
-		return VMM_OK;
-	}
-	if (err)
-		return VMM_ERR_IOMMU;
 	for (i = 0; i < vtd_dmar.unit_count; i++) {
 		if (vtd_dmar.units[i].reg_base >= VTD_REGS_LIMIT) {
 			pr_err("vtd: unit registers at 0x%llx are above 4 GiB (not supported)\n",
 			       (unsigned long long)vtd_dmar.units[i].reg_base);
-			return VMM_ERR_IOMMU;
+			return -ENOSYS;
 		}
 	}
 	vtd_space(bi, &vtd_sp);
 	vtd_state.mm = (struct vtd_mm){ vtd_alloc_page, vtd_virt_to_phys, NULL, NULL };
-	err = vtd_probe_all(&vtd_state, &vtd_dmar, &vtd_sp);
-	if (err) {
-		vtd_state.unit_count = 0;
-		pr_err("vtd: DMA remapping hardware unusable (%d); refusing to start\n", err);
-		return VMM_ERR_IOMMU;
-	}
-	return VMM_OK;
+	return vtd_probe_all(&vtd_state, &vtd_dmar, &vtd_sp);
+}
+
+int vtd_boot_phase(struct boot_info *bi)
+{
+	u8 mode = policy_iommu_mode(policy_active());
+	int err = vtd_find_dmar(bi, &vtd_dmar);
+
+	if (err == -ENOENT)
+		return vtd_boot_verdict(mode, true, NULL, 0) ? VMM_ERR_IOMMU : VMM_OK;
+	if (!err)
+		err = vtd_probe_dmar(bi);
+	if (!err)
+		return VMM_OK;
+	vtd_state.unit_count = 0;	/* nothing is used, hidden or polled */
+	return vtd_boot_verdict(mode, false, "probing", err) ? VMM_ERR_IOMMU : VMM_OK;
 }
 
 int vtd_enable_phase(struct boot_info *bi)
@@ -119,12 +122,10 @@ int vtd_enable_phase(struct boot_info *bi)
 	int err;
 
 	if (!vtd_state.unit_count)
-		return VMM_OK;	/* no DMAR: logged by vtd_boot_phase() */
+		return VMM_OK;	/* judged by vtd_boot_phase() */
 	err = vtd_enable_probed(&vtd_state, &vtd_dmar, &vtd_sp);
-	if (err) {
-		pr_err("vtd: DMA remapping could not be enabled (%d); refusing to start\n", err);
+	if (err && vtd_boot_verdict(policy_iommu_mode(policy_active()), false, "enabling", err))
 		return VMM_ERR_IOMMU;
-	}
 	return vtd_poll_all() ? VMM_OK : VMM_ERR_IOMMU;
 }
 

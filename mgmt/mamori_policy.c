@@ -531,6 +531,9 @@ static void show_rules(const struct policy *p)
 		       m->checks & POLICY_MON_IDT ? " idt" : "",
 		       m->checks & POLICY_MON_SYSCALL_MSRS ? " syscall-msrs" : "",
 		       m->interval_ms, NAME(m->action, "alert", "halt"));
+	if (p->sections & BIT(POLICY_REC_IOMMU))
+		printf("record %u iommu: %s\n", p->iommu.origin,
+		       NAME(p->iommu.mode, "auto", "required", "optional"));
 	for (i = 0; i < p->n_disk; i++)
 		show_disk(&p->disk[i]);
 	for (i = 0; i < p->n_net; i++)

@@ -98,6 +98,15 @@ static void enc_monitor(struct wbuf *w, const struct policy_monitor *m)
 	rec_end(w, r);
 }
 
+static void enc_iommu(struct wbuf *w, const struct policy_iommu *i)
+{
+	size_t r = rec_begin(w, POLICY_REC_IOMMU);
+
+	w8(w, i->mode);
+	wbytes(w, NULL, 3);
+	rec_end(w, r);
+}
+
 static void enc_disk(struct wbuf *w, const struct policy_disk_rule *d)
 {
 	size_t r = rec_begin(w, POLICY_REC_DISK);
@@ -218,6 +227,10 @@ static u32 enc_rules(struct wbuf *w, const struct policy *pol)
 	}
 	if (pol->sections & BIT(POLICY_REC_MONITOR)) {
 		enc_monitor(w, &pol->monitor);
+		n++;
+	}
+	if (pol->sections & BIT(POLICY_REC_IOMMU)) {
+		enc_iommu(w, &pol->iommu);
 		n++;
 	}
 	for (i = 0; i < pol->n_disk && i < POLICY_MAX_DISK_RULES; i++, n++)

@@ -425,6 +425,23 @@ static int do_monitor(struct pctx *c)
 	return policy_check_monitor(m, &d) ? perr_diag(c, &d) : 0;
 }
 
+static int do_iommu(struct pctx *c)
+{
+	static const char *const modes[] = { "auto", "required", "optional", NULL };
+	struct policy_iommu *i = &c->t->pol.iommu;
+	struct policy_diag d;
+
+	if (c->t->pol.sections & BIT(POLICY_REC_IOMMU))
+		return perr(c, "iommu: given twice (first on line %u)", i->origin);
+	if (c->n != 2 || c->tok[1].eq >= 0)
+		return perr(c, "iommu: expected 'iommu auto|required|optional'");
+	if (choice(c, "mode", c->tok[1].s, modes, POLICY_IOMMU_AUTO, &i->mode))
+		return -1;
+	i->origin = c->line;
+	c->t->pol.sections |= BIT(POLICY_REC_IOMMU);
+	return policy_check_iommu(i, &d) ? perr_diag(c, &d) : 0;
+}
+
 /* Options each disk kind accepts besides the common range/key ones. */
 static const char *const disk_target_opts[4][4] = {
 	{ "controller", "channel", "device", NULL },
@@ -757,6 +774,8 @@ static int do_line(struct pctx *c)
 		return do_file(c);
 	if (!strcmp(d, "monitor"))
 		return do_monitor(c);
+	if (!strcmp(d, "iommu"))
+		return do_iommu(c);
 	return perr(c, "unknown directive '%s'", d);
 }
 

@@ -14,18 +14,23 @@
 #include <crypto/xts.h>
 #ifndef MAMORI_HOST_TEST
 #include <asm/percpu.h>
+#include <asm/processor.h>
 #endif
 
 #define DISK_FPU_CPUS		BOOT_CPUS_MAX
 #define DISK_FPU_PAGES		((u32)(ALIGN_UP(sizeof(struct fpu_area), PAGE_SIZE) / \
 				       PAGE_SIZE))
 #define DISK_CTL_SCAN_MAX	256
+#define DISK_WIPE_SPINS		(1u << 24)	/* ~1 s of PAUSE: far more than any disk_crypt() */
 
 static struct disk disks[DISK_MAX];
 static u32 ndisks;
 static struct xts_key disk_keys[POLICY_MAX_DISK_RULES];
 static char disk_key_names[POLICY_MAX_DISK_RULES][POLICY_NAME_LEN];
 static u32 nkeys;
+/* disk_wipe_keys(): set once; disk_crypt() calls in flight that may still read a key. */
+static bool disk_keys_wiped;
+static u32 disk_crypt_busy;
 /* One SIMD save area per CPU (12 KiB each: too big for an exit stack). */
 static struct fpu_area *disk_fpu[DISK_FPU_CPUS];
 
@@ -52,6 +57,13 @@ static u32 disk_cpu(void)
 #endif
 }
 
+static void disk_relax(void)
+{
+#ifndef MAMORI_HOST_TEST
+	cpu_relax();
+#endif
+}
+
 static void disk_reset(void)
 {
 	u32 i;
@@ -62,6 +74,7 @@ static void disk_reset(void)
 	memset(disks, 0, sizeof(disks));
 	ndisks = 0;
 	nkeys = 0;
+	__atomic_store_n(&disk_keys_wiped, false, __ATOMIC_SEQ_CST);
 }
 
 /* Equal after trimming spaces at both ends; @b may lack a NUL within @bmax. */
@@ -512,15 +525,13 @@ static const struct disk_range *range_at(const struct disk *d, u64 s, u64 *next)
 	return NULL;
 }
 
-int disk_crypt(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt)
+static int disk_crypt_ranges(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt)
 {
 	const struct disk_range *r;
 	struct fpu_area *fpu;
 	u64 i, n, gap;
 	u32 cpu;
 
-	if (!disk_touches(d, lba, nsect))
-		return 0;
 	cpu = disk_cpu();
 	fpu = cpu < DISK_FPU_CPUS ? disk_fpu[cpu] : NULL;
 	if (lba + nsect < lba || !fpu || crypto_simd_begin(fpu))
@@ -541,4 +552,32 @@ int disk_crypt(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt)
 	}
 	crypto_simd_end(fpu);
 	return 0;
+}
+
+int disk_crypt(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt)
+{
+	int ret = -EIO;
+
+	if (!disk_touches(d, lba, nsect))
+		return 0;
+	/* Pairs with disk_wipe_keys(): either it sees us busy, or we see the flag. */
+	__atomic_add_fetch(&disk_crypt_busy, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&disk_keys_wiped, __ATOMIC_SEQ_CST))
+		ret = disk_crypt_ranges(d, lba, buf, nsect, encrypt);
+	__atomic_sub_fetch(&disk_crypt_busy, 1, __ATOMIC_SEQ_CST);
+	return ret;
+}
+
+bool disk_wipe_keys(void)
+{
+	u32 spins = DISK_WIPE_SPINS, i;
+	bool idle;
+
+	__atomic_store_n(&disk_keys_wiped, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&disk_crypt_busy, __ATOMIC_SEQ_CST) && --spins)
+		disk_relax();
+	idle = !__atomic_load_n(&disk_crypt_busy, __ATOMIC_SEQ_CST);
+	for (i = 0; i < POLICY_MAX_DISK_RULES; i++)
+		xts_key_wipe(&disk_keys[i]);
+	return idle;
 }

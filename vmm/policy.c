@@ -48,6 +48,11 @@ static int refuse(const struct policy_diag *diag)
 	return VMM_ERR_POLICY;
 }
 
+void policy_secrets_wipe_all(void)
+{
+	policy_secrets_wipe(&pol_secrets);
+}
+
 /* Copy the blob into VMM memory and wipe the loader's (guest-visible) copy. */
 static int policy_take_blob(struct boot_info *bi, u8 **blob)
 {
@@ -77,7 +82,7 @@ static int policy_take_blob(struct boot_info *bi, u8 **blob)
 
 /* Sections this build enforces; a policy with any other rule is refused. */
 #define POLICY_ENFORCED	(BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK) | \
-			 BIT(POLICY_REC_NETWORK))
+			 BIT(POLICY_REC_NETWORK) | BIT(POLICY_REC_IOMMU))
 
 /* Network rules: block and pass are enforced (vmm/net.c); encrypt needs the MACsec layer. */
 static int policy_check_net_modes(const struct policy *pol)

@@ -215,6 +215,21 @@ int policy_check_monitor(const struct policy_monitor *m, struct policy_diag *d)
 	return 0;
 }
 
+int policy_check_iommu(const struct policy_iommu *i, struct policy_diag *d)
+{
+	if (i->mode < POLICY_IOMMU_AUTO || i->mode > POLICY_IOMMU_OPTIONAL)
+		return policy_bad_field(d, "mode", i->mode,
+				 "not auto (1), required (2) or optional (3)");
+	return 0;
+}
+
+u8 policy_iommu_mode(const struct policy *pol)
+{
+	if (!pol || !(pol->sections & BIT(POLICY_REC_IOMMU)))
+		return POLICY_IOMMU_AUTO;
+	return pol->iommu.mode;
+}
+
 int policy_check_secret_info(const struct policy_secret_info *s, struct policy_diag *d)
 {
 	if (policy_check_name(s->name, false))
@@ -411,7 +426,7 @@ u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 consol
 {
 	static const u16 rules[] = {
 		POLICY_REC_CONSOLE, POLICY_REC_DISK, POLICY_REC_NETWORK,
-		POLICY_REC_FILE, POLICY_REC_MONITOR,
+		POLICY_REC_FILE, POLICY_REC_MONITOR, POLICY_REC_IOMMU,
 	};
 	u32 i;
 

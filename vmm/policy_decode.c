@@ -182,6 +182,22 @@ static int dec_monitor(struct dec *c, const u8 *p, u32 len)
 	return policy_check_monitor(m, c->d);
 }
 
+static int dec_iommu(struct dec *c, const u8 *p, u32 len)
+{
+	struct policy_iommu *i = &c->pol->iommu;
+	int ret = want_len(c, len, POLICY_IOMMU_LEN);
+
+	if (!ret)
+		ret = singleton(c);
+	if (!ret)
+		ret = rsvd_zero(c, p + 1, 3);
+	if (ret)
+		return ret;
+	i->mode = p[0];
+	i->origin = c->idx;
+	return policy_check_iommu(i, c->d);
+}
+
 static int dec_secret_table(struct dec *c, const u8 *p, struct policy_sealed *s)
 {
 	u32 i, sum = 0;
@@ -271,6 +287,7 @@ static int dec_record(struct dec *c, const u8 *p, u32 len, u16 flags)
 	case POLICY_REC_NETWORK: return dec_net(c, p, len);
 	case POLICY_REC_FILE: return dec_file(c, p, len);
 	case POLICY_REC_MONITOR: return dec_monitor(c, p, len);
+	case POLICY_REC_IOMMU: return dec_iommu(c, p, len);
 	case POLICY_REC_SECRETS: return dec_secrets(c, p, len);
 	case POLICY_REC_SIGNATURE: return dec_signature(c, p, len);
 	}

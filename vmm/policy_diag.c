@@ -87,6 +87,7 @@ const char *policy_section_name(u16 type)
 	case POLICY_REC_NETWORK: return "network";
 	case POLICY_REC_FILE: return "file";
 	case POLICY_REC_MONITOR: return "monitor";
+	case POLICY_REC_IOMMU: return "iommu";
 	case POLICY_REC_SECRETS: return "secrets";
 	case POLICY_REC_SIGNATURE: return "signature";
 	default: return "unknown";

@@ -47,6 +47,11 @@ bool apic_base_moves(u64 cur, u64 val)
 	return ((cur ^ val) & ~0xfffULL) != 0;
 }
 
+bool apic_base_disables(u64 cur, u64 val)
+{
+	return (cur & APIC_BASE_ENABLE) && !(val & APIC_BASE_ENABLE);
+}
+
 static bool xapic_logical_hits(u32 mda, const struct apic_target *t)
 {
 	u32 ldr = t->ldr >> 24;

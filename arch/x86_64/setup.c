@@ -3,6 +3,7 @@
 #include <asm/cpu.h>
 #include <asm/fpu.h>
 #include <asm/processor.h>
+#include <asm/spec_ctrl.h>
 #include <asm/tsc.h>
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
@@ -84,6 +85,7 @@ int arch_vmm_prepare(struct boot_info *bi)
 	rc = vmx_probe();
 	if (rc)
 		return rc;
+	spec_ctrl_init();
 	host_cr3 = host_paging_init(vmx_cfg.phys_bits, bi);
 	boot_pc = host_cr3 ? percpu_alloc(0, bi->cpu_apic_ids[0]) : NULL;
 	if (!boot_pc || !host_cr3)

@@ -160,12 +160,20 @@ static int vapic_mmio(struct vm *vm, void *priv, u64 gpa, u32 size, bool write, 
 int vapic_apic_base_write(struct per_cpu *pc, u64 val)
 {
 	static u32 refused;
-	u64 cur = rdmsr(MSR_IA32_APIC_BASE);
+	u64 cur;
 
+	if (rdmsr_safe(MSR_IA32_APIC_BASE, &cur))
+		return -EINVAL;
 	if (apic_base_moves(cur, val)) {
 		if (log_ratelimit(&refused))
 			pr_warn("cpu%u: guest moves its APIC base from 0x%lx to 0x%lx: refused with #GP (the VMM traps the xAPIC page where it is)\n",
 				pc->cpu_id, cur & ~(u64)0xfff, val & ~(u64)0xfff);
+		return -EPERM;
+	}
+	if (apic_base_disables(cur, val)) {
+		if (log_ratelimit(&refused))
+			pr_warn("cpu%u: guest clears IA32_APIC_BASE.EN (APIC global disable): refused with #GP (the VMM's kicks need the APIC)\n",
+				pc->cpu_id);
 		return -EPERM;
 	}
 	return wrmsr_safe(MSR_IA32_APIC_BASE, val) ? -EINVAL : 0;

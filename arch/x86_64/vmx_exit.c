@@ -6,6 +6,7 @@
 #include <asm/fpu.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+#include <asm/spec_ctrl.h>
 #include <asm/vapic.h>
 #include <asm/vmx_exit.h>
 #include <asm/vmx_msr.h>
@@ -497,9 +498,8 @@ static void clear_smi_blocking(void)
 		vmx_vmwrite(GUEST_INTERRUPTIBILITY_INFO, intr & ~(u64)GUEST_INTR_SMI);
 }
 
-void vmx_handle_exit(struct guest_regs *r)
+static void vmx_dispatch_exit(struct per_cpu *pc, struct guest_regs *r)
 {
-	struct per_cpu *pc = this_cpu();
 	u32 full = (u32)vmcs_read(VM_EXIT_REASON), reason = full & 0xffff;
 
 	vmx_count_exit(pc, reason);
@@ -520,6 +520,15 @@ void vmx_handle_exit(struct guest_regs *r)
 	if (pc->init_pending)
 		vapic_apply_init(pc);
 	inject_pending_nmi(pc);
+}
+
+void vmx_handle_exit(struct guest_regs *r)
+{
+	struct per_cpu *pc = this_cpu();
+
+	spec_ctrl_vm_exit(&pc->guest_spec_ctrl);	/* the VMM's value first */
+	vmx_dispatch_exit(pc, r);
+	spec_ctrl_vm_entry(pc->guest_spec_ctrl);
 }
 
 void vmx_resume_failed(void)

@@ -6,6 +6,7 @@
 #include <asm/vmx_vcpu.h>
 #include <asm/x86_rules.h>
 #include <mamori/log.h>
+#include <mamori/reset.h>
 #include <mamori/vmm.h>
 
 #define CS_AR_L		BIT(13)
@@ -148,6 +149,7 @@ void vmx_requeue_idt_vectoring(void)
 
 void platform_reset(const char *why)
 {
+	reset_wipe_secrets(why);
 	pr_warn("platform: reset (%s)\n", why);
 	arch_log_exit_stats("reset");
 	/*

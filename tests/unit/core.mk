@@ -4,7 +4,14 @@ UNIT_TESTS += $(BUILD)/tests/test_vmx $(BUILD)/tests/test_log
 $(BUILD)/tests/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o \
 		$(BUILD)/host/arch/x86_64/vmx_caps.o $(BUILD)/host/arch/x86_64/cpuid_filter.o \
 		$(BUILD)/host/arch/x86_64/vmx_vcpu.o $(BUILD)/host/arch/x86_64/x86_rules.o \
-		$(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/arch/x86_64/spec_ctrl.o $(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# IA32_SPEC_CTRL switched around VM exits, against a model of the MSR.
+UNIT_TESTS += $(BUILD)/tests/test_spec_ctrl
+$(BUILD)/tests/test_spec_ctrl: $(BUILD)/host/tests/unit/test_spec_ctrl.o \
+		$(BUILD)/host/arch/x86_64/spec_ctrl.o $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
@@ -33,6 +40,7 @@ $(BUILD)/tests/test_hypercall: $(BUILD)/host/tests/unit/test_hypercall.o \
 # vmm/disk.c with a fake pci_find() and page_alloc() (in the test), checked against OpenSSL.
 UNIT_TESTS += $(BUILD)/tests/test_disk
 $(BUILD)/tests/test_disk: $(BUILD)/host/tests/unit/test_disk.o $(BUILD)/host/vmm/disk.o \
+		$(BUILD)/host/vmm/reset.o \
 		$(BUILD)/host/crypto/xts.o $(BUILD)/host/arch/x86_64/fpu.o \
 		$(POLICY_BLOB_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)

@@ -124,6 +124,12 @@ static void test_base_moves(void **state)
 	assert_true(apic_base_moves(0xfee00900, 0xfed00900));
 	assert_true(apic_base_moves(0xfee00900, 0x1fee00900ULL));
 	assert_true(apic_base_moves(0xfee00900, 0xfee01900));
+	assert_true(apic_base_disables(0xfee00900, 0xfee00100));	/* xAPIC -> off */
+	assert_true(apic_base_disables(0xfee00d00, 0xfee00100));	/* x2APIC -> off */
+	assert_true(apic_base_disables(0xfee00d00, 0xfee00500));
+	assert_false(apic_base_disables(0xfee00900, 0xfee00d00));	/* x2APIC on */
+	assert_false(apic_base_disables(0xfee00100, 0xfee00900));	/* enable */
+	assert_false(apic_base_disables(0xfee00100, 0xfee00100));	/* stays off */
 }
 
 int main(void)

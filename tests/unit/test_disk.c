@@ -16,6 +16,9 @@
 #include <mamori/errno.h>
 #include <mamori/mm.h>
 #include <mamori/policy.h>
+#include <mamori/policy_boot.h>
+#include <mamori/reset.h>
+#include <crypto/xts.h>
 #include <drivers/pci.h>
 
 #define SECT		DISK_SECTOR
@@ -91,6 +94,14 @@ void *page_alloc(u32 n)
 	if (p)
 		memset(p, 0, n * PAGE_SIZE);
 	return p;	/* the areas live for the whole test run, as in the VMM */
+}
+
+/* The policy's half of reset_wipe_secrets(), counted. */
+static u32 policy_wipes;
+
+void policy_secrets_wipe_all(void)
+{
+	policy_wipes++;
 }
 
 /* ---- fixtures -------------------------------------------------------------- */
@@ -561,6 +572,55 @@ static void test_crypt_outside_is_noop(void **state)
 	assert_memory_equal(buf, orig, sizeof(buf));
 }
 
+static bool all_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+/*
+ * Before a reset (a guest's 0xcf9 write, a triple fault...): the expanded keys
+ * leave memory, and a transfer that would need one fails instead of being
+ * encrypted under a zeroed key. Ranges outside the rules still pass.
+ * Last test: the reset state of vmm/reset.c is once per boot.
+ */
+static void test_wipe_before_reset(void **state)
+{
+	u8 buf[4 * SECT], orig[4 * SECT];
+	const struct xts_key *key;
+	const struct disk *d;
+	u32 i;
+
+	range_gpt_index(add_rule(POLICY_DISK_ATA, 0, 0, 0, "disk0"), 2);
+	assert_int_equal(disk_init(&bi, &pol, &sec), 0);
+	d = ata(1, 1, 0, 0);
+	assert_non_null(d);
+	key = d->range[0].key;
+	assert_false(all_zero(key, sizeof(*key)));
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = orig[i] = (u8)(i * 13);
+	assert_int_equal(disk_crypt(d, P2_START, buf, 1, true), 0);
+	assert_false(reset_secrets_wiped());
+
+	reset_wipe_secrets("unit test");
+	assert_true(reset_secrets_wiped());
+	assert_int_equal(policy_wipes, 1);
+	assert_true(all_zero(key, sizeof(*key)));
+	memcpy(buf, orig, sizeof(buf));
+	assert_int_equal(disk_crypt(d, P2_START, buf, 1, true), -EIO);
+	assert_int_equal(disk_crypt(d, P2_START - 2, buf, 4, false), -EIO);
+	assert_memory_equal(buf, orig, sizeof(buf));	/* nothing transformed */
+	assert_int_equal(disk_crypt(d, 0, buf, 4, true), 0);	/* outside every range */
+	assert_memory_equal(buf, orig, sizeof(buf));
+	reset_wipe_secrets("second caller");		/* once */
+	assert_int_equal(policy_wipes, 1);
+	assert_true(disk_wipe_keys());			/* nothing in flight */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup(test_touches, setup),
 		cmocka_unit_test_setup(test_crypt_vs_openssl, setup),
 		cmocka_unit_test_setup(test_crypt_outside_is_noop, setup),
+		cmocka_unit_test_setup(test_wipe_before_reset, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

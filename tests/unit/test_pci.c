@@ -22,6 +22,7 @@
 #include <mamori/boot_info.h>
 #include <mamori/errno.h>
 #include <mamori/mm.h>
+#include <mamori/reset.h>
 #include <mamori/vm.h>
 #include "ata_model/asm/io.h"
 
@@ -473,13 +474,31 @@ static void test_data_port_straddle_dropped(void **state)
 	assert_int_equal(c[0x10], 0x56780000);
 }
 
+/* reset_wipe_secrets(): count the calls, and what the chipset had seen by then. */
+static u32 wipes;
+static u8 cf9_at_wipe;
+
+void reset_wipe_secrets(const char *why)
+{
+	wipes++;
+	cf9_at_wipe = hw.cf9;
+}
+
 static void test_byte_access_and_reset_port(void **state)
 {
 	guest_io(0xcf8, 4, false, BIT(31) | (u32)IDE_BDF << 8 | 0x08);
 	assert_int_equal(guest_io(0xcfe, 2, true, 0), 0x0101);	/* class word */
 	assert_int_equal(guest_io(0xcf8, 4, true, 0), BIT(31) | (u32)IDE_BDF << 8 | 0x08);
+	hw.cf9 = 0;
+	wipes = 0;
+	guest_io(0xcf9, 1, false, 0x02);			/* SYS_RST alone: no reset yet */
+	assert_int_equal(hw.cf9, 0x02);
+	assert_int_equal(wipes, 0);
+	assert_int_equal(guest_io(0xcf9, 1, true, 0), 0x02);
 	guest_io(0xcf9, 1, false, 0x06);			/* reset control: to the chipset */
 	assert_int_equal(hw.cf9, 0x06);
+	assert_int_equal(wipes, 1);		/* secrets wiped before the reset reached it */
+	assert_int_equal(cf9_at_wipe, 0x02);
 	guest_io(0xcf8, 1, false, 0xf0);			/* mechanism #2 CSE: dropped */
 	guest_io(0xcfa, 1, false, 0x00);
 	guest_io(0xcf8, 2, false, 0x06f0);			/* a word over 0xcf9 too */
@@ -487,6 +506,10 @@ static void test_byte_access_and_reset_port(void **state)
 	assert_int_equal(hw.cf9, 0x06);
 	guest_io(0xcf8, 4, false, 0);				/* disabled: reads all ones */
 	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);
+	assert_int_equal(wipes, 1);
+	guest_io(0xcf9, 1, false, 0x04);			/* soft reset (RST_CPU alone) too */
+	assert_int_equal(wipes, 2);
+	assert_int_equal(hw.cf9, 0x04);
 }
 
 /* ---- ECAM ------------------------------------------------------------------ */

@@ -337,6 +337,69 @@ static void test_record_defects(void **state)
 	       "record 8 (signature) at offset 0x%x: length 99, expected 100", sig);
 }
 
+/* The iommu record: round trip of each mode, its defects, and an old reader's view. */
+static void test_iommu(void **state)
+{
+	static const char text[] = "version 2\niommu required\nconsole uart port=com2\n";
+	struct policy_text t;
+	struct policy_diag d;
+	u32 rec;
+	u8 m;
+
+	policy_text_init(&t);
+	assert_int_equal(policy_text_parse(&t, text, strlen(text), "i.txt", 0), 0);
+	assert_int_equal(policy_text_finish(&t), 0);
+	for (m = POLICY_IOMMU_AUTO; m <= POLICY_IOMMU_OPTIONAL; m++) {
+		t.pol.iommu.mode = m;
+		assert_int_equal(policy_encode(&t.pol, NULL, seal_key, blob2, sizeof(blob2),
+					       &len2), 0);
+		sign(blob2, len2, &key);
+		assert_int_equal(policy_load(blob2, len2, pub, sizeof(pub), 0, &pol2, &d), 0);
+		assert_int_equal(pol2.sections, BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_IOMMU));
+		assert_int_equal(pol2.iommu.mode, m);
+		assert_int_equal(policy_iommu_mode(&pol2), m);
+	}
+	/* encoder order: console, monitor, iommu, ... */
+	rec = rec_off(blob2, 1);
+	assert_int_equal(blob2[rec], POLICY_REC_IOMMU);
+	assert_int_equal(blob2[rec + 4], POLICY_IOMMU_LEN);
+	assert_int_equal(blob2[rec + 8], POLICY_IOMMU_OPTIONAL);
+	memcpy(blob, blob2, len2);
+	blob[rec + 8] = 0;
+	expect(blob, len2, POLICY_E_FIELD, "record 1 (iommu) at offset 0x%x: mode: not auto (1), "
+	       "required (2) or optional (3) (value 0)", rec);
+	blob[rec + 8] = 4;
+	expect(blob, len2, POLICY_E_FIELD, "record 1 (iommu) at offset 0x%x: mode: not auto (1), "
+	       "required (2) or optional (3) (value 4)", rec);
+	blob[rec + 8] = POLICY_IOMMU_REQUIRED;
+	blob[rec + 11] = 1;
+	expect(blob, len2, POLICY_E_FIELD, "record 1 (iommu) at offset 0x%x: reserved: reserved "
+	       "bytes must be zero (value 1)", rec);
+	memcpy(blob, blob2, len2);
+	put32(blob + rec + 4, 8);
+	expect(blob, len2, POLICY_E_REC_LEN,
+	       "record 1 (iommu) at offset 0x%x: length 8, expected 4", rec);
+	/* A second iommu record (the console record turned into one: same type twice). */
+	memcpy(blob, blob2, len2);
+	rec = rec_off(blob2, 0);
+	blob[rec] = POLICY_REC_IOMMU;
+	put32(blob + rec + 4, 12);
+	expect(blob, len2, POLICY_E_REC_LEN,
+	       "record 0 (iommu) at offset 0x%x: length 12, expected 4", rec);
+	/* A VMM that predates the record refuses it (not ignorable): never a silent auto. */
+	memcpy(blob, blob2, len2);
+	rec = rec_off(blob2, 1);
+	blob[rec] = 0x42;
+	expect(blob, len2, POLICY_E_REC_TYPE, "record 1 (type 0x42) at offset 0x%x: type not "
+	       "known to this build (not marked ignorable)", rec);
+	/* no iommu record: auto */
+	t.pol.sections &= ~BIT(POLICY_REC_IOMMU);
+	assert_int_equal(policy_encode(&t.pol, NULL, seal_key, blob2, sizeof(blob2), &len2), 0);
+	sign(blob2, len2, &key);
+	assert_int_equal(policy_parse(blob2, len2, &pol2, NULL), 0);
+	assert_int_equal(policy_iommu_mode(&pol2), POLICY_IOMMU_AUTO);
+}
+
 static void test_conflict(void **state)
 {
 	u32 d1;
@@ -480,6 +543,11 @@ static void test_unenforced_section(void **state)
 	p.sections &= ~BIT(POLICY_REC_CONSOLE);
 	assert_int_equal(policy_unenforced_section(&p, BIT(POLICY_REC_CONSOLE), 0x2f8),
 			 POLICY_REC_DISK);
+	/* an iommu section the build does not enforce is named too */
+	p.sections = BIT(POLICY_REC_IOMMU);
+	p.iommu.mode = POLICY_IOMMU_REQUIRED;
+	assert_int_equal(policy_unenforced_section(&p, disk_console, 0x2f8), POLICY_REC_IOMMU);
+	assert_int_equal(policy_unenforced_section(&p, BIT(POLICY_REC_IOMMU), 0x2f8), 0);
 	p.sections = 0;
 	assert_int_equal(policy_unenforced_section(&p, 0, 0x2f8), 0);
 }
@@ -502,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_unseal),
 		cmocka_unit_test(test_header_defects),
 		cmocka_unit_test(test_record_defects),
+		cmocka_unit_test(test_iommu),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_network_default),
 		cmocka_unit_test(test_verify),

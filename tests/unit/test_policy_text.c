@@ -133,6 +133,27 @@ static void test_defaults_and_framebuffer(void **state)
 	assert_false(t.pol.sections & BIT(POLICY_REC_SECRETS));
 }
 
+/* The iommu directive: each mode, its default when absent, and bad uses. */
+static void test_iommu(void **state)
+{
+	static const char *const modes[] = { "auto", "required", "optional" };
+	char text[64];
+	int i;
+
+	assert_int_equal(parse("version 1\n"), 0);
+	assert_false(t.pol.sections & BIT(POLICY_REC_IOMMU));
+	assert_int_equal(policy_iommu_mode(&t.pol), POLICY_IOMMU_AUTO);
+	assert_int_equal(policy_iommu_mode(NULL), POLICY_IOMMU_AUTO);
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "version 1\n\niommu %s # comment\n", modes[i]);
+		assert_int_equal(parse(text), 0);
+		assert_true(t.pol.sections & BIT(POLICY_REC_IOMMU));
+		assert_int_equal(t.pol.iommu.mode, POLICY_IOMMU_AUTO + i);
+		assert_int_equal(t.pol.iommu.origin, 3);
+		assert_int_equal(policy_iommu_mode(&t.pol), POLICY_IOMMU_AUTO + i);
+	}
+}
+
 static void test_secrets_file(void **state)
 {
 	static const char pol[] = "version 3\ndisk ata channel=0 device=0 partition=2 key=k\n";
@@ -252,6 +273,15 @@ static const struct {
 	  "t.txt:2: monitor: checks: 'gdt' is not one of: kernel-text, idt, syscall-msrs" },
 	{ "version 1\nmonitor checks=idt interval=5\n",
 	  "t.txt:2: monitor: interval: must be 10..3600000 ms (value 5)" },
+	{ "version 1\niommu\n", "t.txt:2: iommu: expected 'iommu auto|required|optional'" },
+	{ "version 1\niommu required optional\n",
+	  "t.txt:2: iommu: expected 'iommu auto|required|optional'" },
+	{ "version 1\niommu mode=required\n",
+	  "t.txt:2: iommu: expected 'iommu auto|required|optional'" },
+	{ "version 1\niommu on\n",
+	  "t.txt:2: iommu: mode: 'on' is not one of: auto, required, optional" },
+	{ "version 1\niommu required\niommu optional\n",
+	  "t.txt:3: iommu: given twice (first on line 2)" },
 	{ "version 1\nkey k = 0011\n",
 	  "t.txt:2: key: value must be 32..128 hex digits (16..64 bytes) or random[:N]" },
 	{ "version 1\nkey k = random:8\n", "t.txt:2: key: random length 8 outside 16..64 bytes" },
@@ -313,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_network_default),
 		cmocka_unit_test(test_defaults_and_framebuffer),
+		cmocka_unit_test(test_iommu),
 		cmocka_unit_test(test_secrets_file),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_limits),

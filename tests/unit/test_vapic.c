@@ -35,9 +35,21 @@ int apic_send_ipi(u32 apic_id, u32 icr_low)
 	return 0;
 }
 
+/* IA32_APIC_BASE of the model: what the guest's writes that pass leave there. */
+static u64 apic_base_msr;
+
 int wrmsr_safe(u32 msr, u64 val)
 {
 	raw_writes++;
+	if (msr == 0x1b)
+		apic_base_msr = val;
+	return 0;
+}
+
+int rdmsr_safe(u32 msr, u64 *val)
+{
+	assert_int_equal(msr, 0x1b);
+	*val = apic_base_msr;
 	return 0;
 }
 
@@ -63,7 +75,34 @@ static int setup(void **state)
 	}
 	x2apic = true;
 	nsent = raw_writes = 0;
+	apic_base_msr = 0xfee00900;	/* xAPIC, enabled, BSP */
 	return 0;
+}
+
+/*
+ * IA32_APIC_BASE.EN: a guest that disables its APIC globally would miss the
+ * VMM's NMI kicks (EPT shootdowns): refused with #GP, in xAPIC and x2APIC
+ * mode; mode switches that keep EN pass; a base move is refused.
+ */
+static void test_apic_base_writes(void **state)
+{
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00100), -EPERM);
+	assert_int_equal(raw_writes, 0);
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00500), -EPERM);	/* EXTD, no EN */
+	assert_int_equal(raw_writes, 0);
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00d00), 0);	/* x2APIC on */
+	assert_int_equal(apic_base_msr, 0xfee00d00);
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00100), -EPERM);	/* x2APIC off */
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00000), -EPERM);
+	assert_int_equal(apic_base_msr, 0xfee00d00);
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfed00d00), -EPERM);	/* a move */
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00d00), 0);	/* the same */
+	assert_int_equal(raw_writes, 2);
+	/* An APIC the firmware left disabled may be enabled (not disabled again). */
+	apic_base_msr = 0xfee00100;
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00100), 0);
+	assert_int_equal(vapic_apic_base_write(&cpus[0], 0xfee00900), 0);
+	assert_int_equal(apic_base_msr, 0xfee00900);
 }
 
 #define ICR(dest, lo)	(((u64)(dest) << 32) | (lo))
@@ -120,6 +159,7 @@ static void test_rebuilt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_apic_base_writes, setup),
 		cmocka_unit_test_setup(test_outside_vmx_refused, setup),
 		cmocka_unit_test_setup(test_broadcast_expanded, setup),
 		cmocka_unit_test_setup(test_rebuilt, setup),

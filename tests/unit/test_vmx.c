@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <asm/vmx_caps.h>
 #include <asm/cpuid_filter.h>
+#include <mamori/reset.h>
 #include "../../arch/x86_64/vmx_exit.c"
 #include "../../arch/x86_64/vmx_stats.c"
 
@@ -38,6 +39,7 @@ bool vmcs_setup_guest_init(u32 activity) { return true; }
 bool vmcs_guest_sipi(u8 vector) { return true; }
 void arch_vm_ept_sync(struct vm *vm) { }
 void udelay(u32 us) { }
+void reset_wipe_secrets(const char *why) { }
 bool vmx_mmio_exit(struct per_cpu *pc, struct guest_regs *r, u64 gpa, u64 q) { return false; }
 int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val) { return 0; }
 int vapic_apic_base_write(struct per_cpu *pc, u64 val) { return 0; }

@@ -14,6 +14,7 @@
 
 #include <drivers/vtd.h>
 #include <mamori/boot_info.h>
+#include <mamori/policy.h>
 
 #define GiB		(1ULL << 30)
 #define MiB		(1ULL << 20)
@@ -1070,6 +1071,45 @@ static void test_window_refused(void **state)
 	assert_int_equal(v.window_count, VTD_PT_MAX_WINDOWS - 1);
 }
 
+/*
+ * The policy's iommu mode against the two ways a boot ends up without DMA
+ * remapping: no hardware (only 'required' stops) and a failure (only
+ * 'optional' goes on). Each verdict logs one line.
+ */
+static void test_boot_verdict(void **state)
+{
+	extern unsigned int stub_log_lines;
+	static const struct {
+		u8 mode;
+		bool absent;
+		int want;
+	} cases[] = {
+		{ POLICY_IOMMU_AUTO, true, 0 },
+		{ POLICY_IOMMU_REQUIRED, true, -EPERM },
+		{ POLICY_IOMMU_OPTIONAL, true, 0 },
+		{ POLICY_IOMMU_AUTO, false, -EPERM },
+		{ POLICY_IOMMU_REQUIRED, false, -EPERM },
+		{ POLICY_IOMMU_OPTIONAL, false, 0 },
+		{ 0, true, -EPERM },		/* no mode: fail closed */
+		{ 0, false, -EPERM },
+		{ 4, true, -EPERM },
+		{ 0xff, false, -EPERM },
+	};
+	u32 i, lines;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		lines = stub_log_lines;
+		assert_int_equal(vtd_boot_verdict(cases[i].mode, cases[i].absent,
+						  cases[i].absent ? NULL : "enabling", -EIO),
+				 cases[i].want);
+		assert_int_equal(stub_log_lines, lines + 1);
+	}
+	/* the no-policy default (policy_iommu_mode(NULL) == auto) keeps today's behaviour */
+	assert_int_equal(vtd_boot_verdict(policy_iommu_mode(NULL), true, NULL, 0), 0);
+	assert_int_equal(vtd_boot_verdict(policy_iommu_mode(NULL), false, "probing", -EINVAL),
+			 -EPERM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1097,6 +1137,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_window_domains, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_no_window_one_domain, pt_setup, pt_teardown),
 		cmocka_unit_test_setup_teardown(test_window_refused, pt_setup, pt_teardown),
+		cmocka_unit_test(test_boot_verdict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -359,9 +359,21 @@ struct boot_info;
 struct vm;
 
 /*
- * vtd_boot_phase - the "dma" boot phase: no DMAR table -> log and go on;
- * otherwise the units are found and probed (a malformed DMAR or a unit
- * without usable tables stops the boot: VMM_ERR_IOMMU). Translation is
+ * vtd_boot_verdict - whether the boot goes on without DMA remapping, under
+ * the policy's iommu @mode (enum policy_iommu_mode, vtd_policy.c): @absent
+ * when the platform has no remapping hardware (no DMAR table or no unit in
+ * it); otherwise @step ("probing", "enabling") failed with @err. auto: go on
+ * when absent, stop on a failure; required: stop in both cases; optional: go
+ * on in both, a failure logged at error level as a weakening. An unknown
+ * @mode stops. Logs the decision and why; returns 0 (go on) or -EPERM.
+ */
+int vtd_boot_verdict(u8 mode, bool absent, const char *step, int err);
+
+/*
+ * vtd_boot_phase - the "dma" boot phase: the units are found and probed; no
+ * DMAR table or a failure (a malformed DMAR, a unit without usable tables)
+ * is judged by vtd_boot_verdict() under the policy's iommu mode: go on
+ * without remapping, or stop the boot (VMM_ERR_IOMMU). Translation is
  * turned on later, by vtd_enable_phase(), once the device intercepts have
  * registered their windows (vtd_dma_window()).
  */
@@ -377,7 +389,9 @@ int vtd_dma_window(u16 bdf, void *va, u64 size);
 /*
  * vtd_enable_phase - the "dma-on" boot phase, after the devices phase: build
  * the tables (domain 1, and domain 2 with the windows) and turn translation
- * on in every unit, or stop the boot (VMM_ERR_IOMMU). Nothing without DMAR.
+ * on in every unit; a failure stops the boot (VMM_ERR_IOMMU) unless the
+ * policy says 'iommu optional' (vtd_boot_verdict()): then the units enabled
+ * so far stay enabled and polled. Nothing without DMAR.
  */
 int vtd_enable_phase(struct boot_info *bi);
 

@@ -152,7 +152,7 @@ enum vmm_status {
 	VMM_ERR_SMP = 9,		/* an application processor could not be started */
 	VMM_ERR_DISK = 10,		/* a disk rule of the policy cannot be enforced */
 	VMM_ERR_DEVICES = 11,		/* a device intercept could not be set up */
-	VMM_ERR_IOMMU = 12,		/* DMA remapping hardware present but not enabled */
+	VMM_ERR_IOMMU = 12,		/* DMA remapping failed, or required by the policy and absent */
 	VMM_ERR_NET = 13,		/* a NIC no intercept serves is to be blocked or encrypted */
 };
 

@@ -105,4 +105,13 @@ bool disk_touches(const struct disk *d, u64 lba, u64 nsect);
  */
 int disk_crypt(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt);
 
+/*
+ * disk_wipe_keys - before a reset: from now on disk_crypt() refuses every
+ * request that touches an encrypted range (-EIO: the I/O fails, never passes
+ * in clear or under a zeroed key); waits (bounded, about a second) for the
+ * calls in flight on other CPUs, then zeroes every expanded key. Returns
+ * false if a call was still in flight when the keys were zeroed.
+ */
+bool disk_wipe_keys(void);
+
 #endif

@@ -62,6 +62,7 @@
 #define POLICY_NET_LEN			28
 #define POLICY_FILE_LEN			160
 #define POLICY_MONITOR_LEN		12	/* checks4 interval_ms4 action1 rsvd3 */
+#define POLICY_IOMMU_LEN		4	/* mode1 rsvd3 */
 #define POLICY_SECRETS_FIXED_LEN	40	/* then table, ciphertext, tag16 */
 #define POLICY_SECRET_ENTRY_LEN		20	/* name16 kind1 rsvd1 len2 */
 #define POLICY_SIGREC_LEN		100	/* alg1 rsvd3 fpr32 sig64 */
@@ -76,6 +77,7 @@ enum policy_rec_type {
 	POLICY_REC_NETWORK = 3,
 	POLICY_REC_FILE = 4,
 	POLICY_REC_MONITOR = 5,
+	POLICY_REC_IOMMU = 6,
 	POLICY_REC_SECRETS = 16,
 	POLICY_REC_SIGNATURE = 255,
 };
@@ -109,6 +111,15 @@ enum policy_monitor_check {
 };
 #define POLICY_MON_ALL			0x7u
 enum policy_monitor_action { POLICY_MON_ALERT = 1, POLICY_MON_HALT = 2 };
+/*
+ * What the boot does about DMA remapping (docs/policy.md, "iommu"). A policy
+ * without an iommu record means POLICY_IOMMU_AUTO.
+ */
+enum policy_iommu_mode {
+	POLICY_IOMMU_AUTO = 1,		/* use it when present; a failure stops the boot */
+	POLICY_IOMMU_REQUIRED = 2,	/* no remapping hardware stops the boot too */
+	POLICY_IOMMU_OPTIONAL = 3,	/* a failure is logged and the boot goes on */
+};
 enum policy_secret_kind {
 	POLICY_SECRET_KEY = 1,		/* raw key bytes, 16..64 */
 	POLICY_SECRET_PHRASE = 2,	/* console anti-spoofing phrase, printable, 1..64 */
@@ -173,6 +184,11 @@ struct policy_monitor {
 	u32 origin;
 };
 
+struct policy_iommu {
+	u8 mode;			/* enum policy_iommu_mode */
+	u32 origin;
+};
+
 struct policy_secret_info {
 	char name[POLICY_NAME_LEN];
 	u8 kind;			/* enum policy_secret_kind */
@@ -203,6 +219,7 @@ struct policy {
 	u32 ignored;			/* unknown records skipped (IGNORABLE flag) */
 	struct policy_console console;
 	struct policy_monitor monitor;
+	struct policy_iommu iommu;	/* valid when sections has BIT(IOMMU) */
 	u32 n_disk, n_net, n_file;
 	struct policy_disk_rule disk[POLICY_MAX_DISK_RULES];
 	struct policy_net_rule net[POLICY_MAX_NET_RULES];
@@ -341,6 +358,7 @@ int policy_check_disk(const struct policy_disk_rule *r, struct policy_diag *d);
 int policy_check_net(const struct policy_net_rule *r, struct policy_diag *d);
 int policy_check_file(const struct policy_file_rule *r, struct policy_diag *d);
 int policy_check_monitor(const struct policy_monitor *m, struct policy_diag *d);
+int policy_check_iommu(const struct policy_iommu *i, struct policy_diag *d);
 int policy_check_secret_info(const struct policy_secret_info *s, struct policy_diag *d);
 int policy_check_name(const char *name, bool allow_empty);
 /* Cross-record checks: key references, conflicting rules; d->rec = origin. */
@@ -363,6 +381,12 @@ u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 consol
  */
 u8 policy_net_mode(const struct policy *pol, u8 bus, u8 dev, u8 fn,
 		   const struct policy_net_rule **rule);
+
+/**
+ * policy_iommu_mode - the enum policy_iommu_mode @pol asks for:
+ * POLICY_IOMMU_AUTO when @pol is NULL or has no iommu record.
+ */
+u8 policy_iommu_mode(const struct policy *pol);
 
 /* policy_kdf - PBKDF2-HMAC-SHA256 into @out (@out_len bytes). */
 int policy_kdf(const u8 *pass, size_t pass_len, const u8 *salt, size_t salt_len,

@@ -43,6 +43,13 @@ const struct policy_secrets *policy_secrets(void);
  */
 void policy_secrets_drop_keys(void);
 
+/*
+ * policy_secrets_wipe_all - wipe every unsealed secret (phrases, password
+ * hashes, any key left): before a reset, so nothing that boots next finds
+ * them in DRAM. policy_secrets() then holds no secret.
+ */
+void policy_secrets_wipe_all(void);
+
 /* ---- the no-echo line reader (pure; unit-tested with a fake source) ------ */
 #define POLICY_GETC_NONE	(-1)	/* no byte waiting yet: poll again */
 #define POLICY_GETC_EOF		(-2)	/* the source is closed (test sources only) */

@@ -30,6 +30,7 @@
 #define APIC_TMICT		0x380
 #define APIC_LVT_MASKED		BIT(16)
 #define APIC_BASE_X2APIC	BIT(10)		/* IA32_APIC_BASE.EXTD */
+#define APIC_BASE_ENABLE	BIT(11)		/* IA32_APIC_BASE.EN (global enable) */
 
 /* ICR low word (SDM Vol. 3A 11.6.1). */
 #define APIC_ICR_VECTOR		0xffU
@@ -102,6 +103,13 @@ u32 apic_x2apic_ldr(u32 apic_id);
  * and BSP bits (11, 10, 8) and reserved bits below 12 do not count.
  */
 bool apic_base_moves(u64 cur, u64 val);
+
+/*
+ * apic_base_disables - whether an IA32_APIC_BASE write of @val, where the MSR
+ * holds @cur, clears EN (bit 11) while it is set: the global disable, from
+ * xAPIC or x2APIC mode, which the VMM refuses (docs/security.md).
+ */
+bool apic_base_disables(u64 cur, u64 val);
 
 /*
  * apic_send_ipi - send @icr_low (vector | delivery mode | level) to physical

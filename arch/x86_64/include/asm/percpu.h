@@ -63,6 +63,7 @@ struct per_cpu {
 	volatile bool init_pending;	/* emulated INIT to apply; cleared = acknowledged */
 	u32 guest_ldr, guest_dfr;	/* xAPIC LDR/DFR the guest last wrote on this CPU */
 	u32 pending_nmis;
+	u64 guest_spec_ctrl;		/* the guest's IA32_SPEC_CTRL while in VMX root */
 	volatile u64 fault_vector;
 	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */
 	u64 gdt[GDT_ENTRIES] __aligned(16);

@@ -27,9 +27,12 @@ int vapic_init(struct vm *vm);
 void vapic_cpu_reset(struct per_cpu *pc);
 /*
  * vapic_apic_base_write - a guest WRMSR of @val to IA32_APIC_BASE (intercepted
- * with vapic_init). Mode bits change as asked; a move of the base address is
- * refused (-EPERM: #GP), as the trapped xAPIC page would stay behind and the
- * guest's INIT IPIs would reach the processor unemulated.
+ * with vapic_init). The x2APIC bit changes as asked (invalid transitions get
+ * the hardware's #GP); refused (-EPERM: #GP): a move of the base address, as
+ * the trapped xAPIC page would stay behind and the guest's INIT IPIs would
+ * reach the processor unemulated, and clearing EN (global disable, also the
+ * SDM's way from x2APIC back to xAPIC), as the CPU would then miss the VMM's
+ * NMI kicks (EPT shootdowns). Setting EN on an APIC found disabled passes.
  */
 int vapic_apic_base_write(struct per_cpu *pc, u64 val);
 /*
