@@ -309,7 +309,8 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 	hw_wr(n, E1000_RCTL, hw_rd(n, E1000_RCTL) & ~(u32)E1000_RCTL_EN);
 	hw_wr(n, E1000_TCTL, hw_rd(n, E1000_TCTL) & ~(u32)E1000_TCTL_EN);
 	hw_wr(n, E1000_RXCSUM, 0);
-	hw_wr(n, E1000_CTRL, hw_rd(n, E1000_CTRL) & ~ctrl_vmm_bits(n));
+	if (hw_rd(n, E1000_CTRL) & ctrl_vmm_bits(n))
+		hw_wr(n, E1000_CTRL, hw_rd(n, E1000_CTRL) & ~ctrl_vmm_bits(n));
 	fc_pin(n);
 	e1000_eeprom_init(n);
 	e1000_ring_reset(n);
