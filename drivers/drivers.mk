@@ -5,7 +5,8 @@ VMM_OBJS += $(BUILD)/drivers/lpc.o $(BUILD)/drivers/ata.o
 VMM_OBJS += $(BUILD)/drivers/ahci.o $(BUILD)/drivers/ahci_cmd.o $(BUILD)/drivers/ahci_bounce.o \
 	$(BUILD)/drivers/ata_cmds.o $(BUILD)/drivers/platform.o \
 	$(BUILD)/drivers/prd.o $(BUILD)/drivers/kbc.o $(BUILD)/drivers/reset_reg.o
-VMM_OBJS += $(addprefix $(BUILD)/drivers/, nic.o e1000.o e1000_ring.o e1000_offload.o)
+VMM_OBJS += $(addprefix $(BUILD)/drivers/, nic.o e1000.o e1000_ring.o e1000_offload.o \
+	e1000_eeprom.o)
 VMM_OBJS += $(addprefix $(BUILD)/drivers/, acpi.o vtd.o vtd_dmar.o vtd_pt.o vtd_boot.o \
 	vtd_policy.o)
 
@@ -38,9 +39,12 @@ $(BUILD)/tests/test_mcfg: $(BUILD)/host/tests/unit/test_mcfg.o $(BUILD)/host/dri
 UNIT_TESTS += $(BUILD)/tests/test_e1000
 $(BUILD)/tests/test_e1000: $(BUILD)/host/tests/unit/test_e1000.o $(BUILD)/host/drivers/e1000.o \
 		$(BUILD)/host/drivers/e1000_ring.o $(BUILD)/host/drivers/e1000_offload.o \
-		$(BUILD)/host/drivers/nic.o \
+		$(BUILD)/host/drivers/e1000_eeprom.o $(BUILD)/host/drivers/nic.o \
 		$(BUILD)/host/vmm/net.o $(BUILD)/host/vmm/policy_check.o $(BUILD)/host/vmm/policy_diag.o \
 		$(BUILD)/host/tests/unit/stub_log.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
 # The 8042's reset line and the ACPI reset register against a model of the ports.
 UNIT_TESTS += $(BUILD)/tests/test_kbc
 $(BUILD)/host/kbc-model/drivers/kbc.o: drivers/kbc.c

@@ -38,8 +38,7 @@ void e1000_log(struct e1000_nic *n, const char *what, u64 a)
 
 /* Registers the guest may write as it likes (inclusive dword ranges); deny by default. */
 static const struct { u16 lo, hi; } e1000_pass[] = {
-	{ E1000_EECD, E1000_EERD }, { E1000_CTRL_EXT, E1000_CTRL_EXT },
-	{ E1000_MDIC, E1000_MDIC }, { E1000_FCAL, E1000_FCT }, { E1000_VET, E1000_VET },
+	{ E1000_MDIC, E1000_MDIC }, { E1000_VET, E1000_VET },
 	{ E1000_ICR, E1000_ICS }, { E1000_IMS, E1000_IMS }, { E1000_IMC, E1000_IMC },
 	{ E1000_FCTTV, E1000_FCTTV }, { E1000_TXCW, E1000_TXCW }, { E1000_TIPG, E1000_TIPG },
 	{ E1000_AIT, E1000_AIT }, { E1000_LEDCTL, E1000_LEDCTL }, { E1000_PBA, E1000_PBA },
@@ -69,6 +68,8 @@ static bool is_ring_reg(u32 off)
 static bool readable(u32 off)
 {
 	return in_pass(off) || is_ring_reg(off) || off == E1000_CTRL || off == E1000_STATUS ||
+	       off == E1000_EECD || off == E1000_EERD || off == E1000_CTRL_EXT ||
+	       (off >= E1000_FCAL && off <= E1000_FCT) ||
 	       off == E1000_RCTL || off == E1000_TCTL || off == E1000_RXCW ||
 	       off == E1000_RXCSUM || off == E1000_MANC ||
 	       (off >= E1000_STATS && off < E1000_STATS_END);
@@ -86,6 +87,27 @@ static u32 dev_rctl(struct e1000_nic *n)
 	return v;
 }
 
+/* CTRL bits the device gets from the VMM, not the guest: VLAN stripping; pause frames in block. */
+static u32 ctrl_vmm_bits(struct e1000_nic *n)
+{
+	return E1000_CTRL_VME |
+	       (net_link_allowed(n->port) ? 0 : E1000_CTRL_TFCE | E1000_CTRL_RFCE);
+}
+
+/* Pause frames go to the 802.3x address with the 802.3x type, whatever the guest says. */
+static void fc_pin(struct e1000_nic *n)
+{
+	hw_wr(n, E1000_FCAL, E1000_FCAL_PAUSE);
+	hw_wr(n, E1000_FCAH, E1000_FCAH_PAUSE);
+	hw_wr(n, E1000_FCT, E1000_FCT_PAUSE);
+}
+
+static bool fc_pinned(u32 off, u32 v)
+{
+	return v == (off == E1000_FCAL ? E1000_FCAL_PAUSE :
+		     off == E1000_FCAH ? E1000_FCAH_PAUSE : E1000_FCT_PAUSE);
+}
+
 static u32 reg_read(struct e1000_nic *n, u32 off)
 {
 	u32 v;
@@ -94,8 +116,12 @@ static u32 reg_read(struct e1000_nic *n, u32 off)
 		return e1000_ring_read(n, off);
 	switch (off) {
 	case E1000_CTRL:
-		v = hw_rd(n, off) & ~(u32)E1000_CTRL_VME;
+		v = (hw_rd(n, off) & ~ctrl_vmm_bits(n)) | (n->g_ctrl_fc & ctrl_vmm_bits(n));
 		return n->g_vme ? v | E1000_CTRL_VME : v;
+	case E1000_EECD:
+		return e1000_eecd_read(n);
+	case E1000_EERD:
+		return n->ee.eerd;
 	case E1000_STATUS:
 		v = hw_rd(n, off);
 		return net_link_allowed(n->port) ? v : v & ~(u32)E1000_STATUS_LU;
@@ -126,11 +152,15 @@ static int ctrl_write(struct e1000_nic *n, u32 v)
 	u32 i;
 
 	n->g_vme = v & E1000_CTRL_VME;	/* tags stay in the frame: no stripping */
-	hw_wr(n, E1000_CTRL, v & ~(u32)E1000_CTRL_VME);
+	n->g_ctrl_fc = v & (E1000_CTRL_TFCE | E1000_CTRL_RFCE);
+	hw_wr(n, E1000_CTRL, v & ~ctrl_vmm_bits(n));
 	if (!(v & E1000_CTRL_RST))
 		return 0;
 	for (i = 0; i < E1000_RST_POLL && (hw_rd(n, E1000_CTRL) & E1000_CTRL_RST); i++)
 		;
+	n->g_ctrl_fc = 0;
+	fc_pin(n);
+	e1000_eeprom_init(n);
 	e1000_ring_reset(n);
 	return 0;
 }
@@ -147,10 +177,33 @@ static int reg_write(struct e1000_nic *n, u32 off, u32 v)
 		hw_wr(n, off, dev_rctl(n));
 		e1000_rx_harvest(n);
 		return 0;
-	case E1000_TCTL:
-		n->g_tctl = v;
-		hw_wr(n, off, net_link_allowed(n->port) ? v : v & ~(u32)E1000_TCTL_EN);
+	case E1000_TCTL:		/* block: no frame, not even a pause frame (SWXOFF) */
+		n->g_tctl = v & ~(u32)E1000_TCTL_SWXOFF;
+		hw_wr(n, off, net_link_allowed(n->port) ? v :
+			      v & ~(u32)(E1000_TCTL_EN | E1000_TCTL_SWXOFF));
 		e1000_tx_pump(n);
+		return 0;
+	case E1000_EECD:
+		e1000_eecd_write(n, v);
+		return 0;
+	case E1000_EERD:
+		e1000_eerd_write(n, v);
+		return 0;
+	case E1000_CTRL_EXT:		/* no EEPROM reload, pin, speed or power-state change */
+		if ((v ^ hw_rd(n, off)) & ~(u32)(E1000_CTRL_EXT_GPI_EN | E1000_CTRL_EXT_RO_DIS)) {
+			e1000_log(n, "CTRL_EXT change beyond GPI_EN/RO_DIS (EE_RST, SDP, ...)", v);
+			return -EPERM;
+		}
+		hw_wr(n, off, v);
+		return 0;
+	case E1000_FCAL:
+	case E1000_FCAH:
+	case E1000_FCT:
+		if (!fc_pinned(off, v)) {
+			e1000_log(n, "pause frame address/type other than 802.3x", v);
+			return -EPERM;
+		}
+		hw_wr(n, off, v);
 		return 0;
 	case E1000_RXCSUM:		/* kept for reads; the device never checksums */
 		n->g_rxcsum = v;
@@ -256,6 +309,10 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 	hw_wr(n, E1000_RCTL, hw_rd(n, E1000_RCTL) & ~(u32)E1000_RCTL_EN);
 	hw_wr(n, E1000_TCTL, hw_rd(n, E1000_TCTL) & ~(u32)E1000_TCTL_EN);
 	hw_wr(n, E1000_RXCSUM, 0);
+	if (hw_rd(n, E1000_CTRL) & ctrl_vmm_bits(n))
+		hw_wr(n, E1000_CTRL, hw_rd(n, E1000_CTRL) & ~ctrl_vmm_bits(n));
+	fc_pin(n);
+	e1000_eeprom_init(n);
 	e1000_ring_reset(n);
 	if (out)
 		*out = n;

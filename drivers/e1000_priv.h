@@ -74,6 +74,22 @@ struct e1000_gring {
 	u32 head, tail;			/* descriptor indices */
 };
 
+/*
+ * The guest's view of the EEPROM interface (e1000_eeprom.c): EECD's Microwire
+ * pins as the guest drives them, never the device's; reads answered through
+ * the device's EERD, write/erase commands refused.
+ */
+struct e1000_eeprom {
+	u32 pins;			/* the guest's SK, CS, DI, REQ */
+	u32 hw;				/* the device's PRES, SIZE (read once) */
+	u32 eerd;			/* the guest's EERD */
+	u32 cmd, nbits;			/* command bits since the start bit */
+	u8 state;
+	u8 addr, bit;			/* word being shifted out, its next bit */
+	u16 word;
+	bool out;			/* DO */
+};
+
 struct e1000_nic {
 	spinlock_t lock;
 	struct vm *vm;
@@ -86,6 +102,8 @@ struct e1000_nic {
 	/* what the guest wrote to the emulated registers */
 	u32 g_rctl, g_tctl, g_rxcsum;
 	bool g_vme;
+	u32 g_ctrl_fc;			/* TFCE/RFCE as written (the device's only in pass) */
+	struct e1000_eeprom ee;
 	struct e1000_gring gtx, grx;
 	struct e1000_tx_ctx ctx;
 	/* shadow rings: descriptors, then E1000_SHADOW_DESCS buffers each */
@@ -157,6 +175,22 @@ int e1000_ring_write(struct e1000_nic *n, u32 off, u32 val);
 
 /* e1000_ring_read - the guest's view of TDBAL..TDT, RDBAL..RDT. */
 u32 e1000_ring_read(struct e1000_nic *n, u32 off);
+
+/* e1000_eeprom_init - the guest's EEPROM interface idle, the device's EECD released. */
+void e1000_eeprom_init(struct e1000_nic *n);
+
+/* e1000_eecd_read - EECD as the guest sees it: its own pins, GNT, DO from the emulation. */
+u32 e1000_eecd_read(struct e1000_nic *n);
+
+/*
+ * e1000_eecd_write - the guest drives the Microwire pins: a READ (110b) is
+ * answered from the device's EERD; EWEN/EWDS/WRITE/ERASE/ERAL/WRAL are
+ * refused (logged) and the device's EECD is never written.
+ */
+void e1000_eecd_write(struct e1000_nic *n, u32 val);
+
+/* e1000_eerd_write - a guest EERD read (START): done at once through the device's EERD. */
+void e1000_eerd_write(struct e1000_nic *n, u32 val);
 
 /* e1000_ring_reset - after a device reset: guest rings zeroed, shadow reprogrammed. */
 void e1000_ring_reset(struct e1000_nic *n);

@@ -160,6 +160,9 @@ static u32 wire_len[16], nwire, rx_lost;
 
 static u32 R(u32 off) { return reg[off / 4]; }
 
+/* The EEPROM behind the device's EERD (64 words, the last making the sum 0xbaba). */
+static u16 eeprom[64];
+
 static u64 ring_base(u32 bal)
 {
 	return R(bal) | (u64)R(bal + 4) << 32;
@@ -205,6 +208,12 @@ static void model_write(void *priv, u32 off, u32 val)
 		memset(reg, 0, sizeof(reg));
 		reg[E1000_STATUS / 4] = E1000_STATUS_LU;
 		reg[E1000_VET / 4] = 0x8100;
+		return;
+	}
+	if (off == E1000_EERD && (val & E1000_EERD_START)) {
+		u32 a = val >> 8 & 0xff;
+
+		reg[off / 4] = (a < 64 ? (u32)eeprom[a] << 16 : 0) | a << 8 | E1000_EERD_DONE;
 		return;
 	}
 	if (off == E1000_ICS) {
@@ -296,6 +305,7 @@ static void attach(u8 mode)
 	memset(written, 0, sizeof(written));
 	reg[E1000_STATUS / 4] = E1000_STATUS_LU;
 	reg[E1000_VET / 4] = 0x8100;
+	reg[E1000_EECD / 4] = E1000_EECD_PRES | (1u << 4);	/* present, 64 words, FWE off */
 	memset(gram, 0, GRAM_SIZE);
 	memset(&port, 0, sizeof(port));
 	port.bdf = BDF;
@@ -599,6 +609,145 @@ static void test_refused_registers(void **state)
 	/* pass: the PHY's link bit as the device reports it */
 	reg[E1000_MDIC / 4] = E1000_MDIC_OP_READ | 1u << 21 | 1u << 16 | BIT(28) | 0x796d;
 	assert_int_equal(gr(E1000_MDIC) & 0xffff, 0x796d);
+}
+
+/* ---- the EEPROM: read by bit-banging as Linux's e1000 does on an 82540, never written ---- */
+static u32 ee_pins;
+
+static void ee_set(u32 v)
+{
+	ee_pins = v;
+	assert_int_equal(gw(E1000_EECD, v), 0);
+}
+
+static void ee_clock(void)
+{
+	ee_set(ee_pins | E1000_EECD_SK);
+	ee_set(ee_pins & ~(u32)E1000_EECD_SK);
+}
+
+static void ee_out(u32 data, u32 count)
+{
+	while (count--) {
+		ee_set((ee_pins & ~(u32)E1000_EECD_DI) | (data >> count & 1 ? E1000_EECD_DI : 0));
+		ee_clock();
+	}
+	ee_set(ee_pins & ~(u32)E1000_EECD_DI);
+}
+
+static u16 ee_in(void)
+{
+	u32 i;
+	u16 w = 0;
+
+	for (i = 0; i < 16; i++) {
+		ee_set(ee_pins | E1000_EECD_SK);
+		w = w << 1 | !!(gr(E1000_EECD) & E1000_EECD_DO);
+		ee_set(ee_pins & ~(u32)E1000_EECD_SK);
+	}
+	return w;
+}
+
+/* Chip select low, one clock, chip select high (Linux: e1000_standby_eeprom). */
+static void ee_standby(void)
+{
+	ee_set(ee_pins & ~(u32)(E1000_EECD_CS | E1000_EECD_SK));
+	ee_clock();
+	ee_set(ee_pins | E1000_EECD_CS);
+}
+
+static u16 ee_read(u32 addr)
+{
+	u16 w;
+
+	ee_out(6, 3);				/* start bit, READ 10b */
+	ee_out(addr, 6);
+	assert_int_equal(gr(E1000_EECD) & E1000_EECD_DO, 0);	/* the dummy 0 */
+	w = ee_in();
+	ee_standby();
+	return w;
+}
+
+static void test_eeprom(void **state)
+{
+	u32 i, sum = 0;
+
+	for (i = 0; i < 63; i++) {
+		eeprom[i] = (u16)(0x1234 * i + 0x8086);
+		sum += eeprom[i];
+	}
+	eeprom[63] = (u16)(0xbaba - sum);
+	attach(POLICY_NET_BLOCK);
+	memset(written, 0, sizeof(written));
+	/* acquire: REQ, then GNT; the device's SIZE/PRES show through */
+	ee_set(E1000_EECD_REQ);
+	assert_int_equal(gr(E1000_EECD) & (E1000_EECD_GNT | E1000_EECD_PRES | E1000_EECD_SIZE),
+			 E1000_EECD_GNT | E1000_EECD_PRES);
+	ee_set(E1000_EECD_REQ | E1000_EECD_CS);
+	for (sum = 0, i = 0; i < 64; i++)
+		sum += ee_read(i);
+	assert_int_equal(sum & 0xffff, 0xbaba);		/* the checksum Linux validates */
+	assert_int_equal(ee_read(0x0e), eeprom[0x0e]);
+	/* EWEN (10011 + 4 bits), WRITE (101 + address + data) of the device id: refused */
+	ee_out(0x13, 5);
+	ee_out(0, 4);
+	ee_standby();
+	ee_out(5, 3);
+	ee_out(0x0e, 6);
+	ee_out(0x1234, 16);
+	ee_standby();
+	assert_int_equal(gr(E1000_EECD) & E1000_EECD_DO, 0);	/* never "ready": fails visibly */
+	ee_out(7, 3);					/* ERASE */
+	ee_out(0x0e, 6);
+	ee_standby();
+	assert_int_equal(ee_read(0x0e), eeprom[0x0e]);
+	/* the guest's pins never reach the device: no write, no erase, no enable */
+	assert_false(written[E1000_EECD / 4]);
+	assert_int_equal(R(E1000_EECD), E1000_EECD_PRES | (1u << 4));
+	/* EERD: the guest's own read register works too */
+	assert_int_equal(gw(E1000_EERD, E1000_EERD_START | 3u << 8), 0);
+	assert_int_equal(gr(E1000_EERD), (u32)eeprom[3] << 16 | 3u << 8 | E1000_EERD_DONE);
+	/* CTRL_EXT: no EEPROM reload, no pin or link-mode change; the interrupt enables may */
+	assert_int_equal(gw(E1000_CTRL_EXT, E1000_CTRL_EXT_EE_RST), -EPERM);
+	assert_int_equal(gw(E1000_CTRL_EXT, BIT(8) | BIT(4)), -EPERM);	/* SDP4 out, high */
+	assert_false(written[E1000_CTRL_EXT / 4]);
+	assert_int_equal(gw(E1000_CTRL_EXT, E1000_CTRL_EXT_GPI_EN), 0);
+	assert_int_equal(R(E1000_CTRL_EXT), E1000_CTRL_EXT_GPI_EN);
+}
+
+/* ---- pause frames: only 802.3x ones, and none at all in block ------------------------- */
+static void test_pause_frames(void **state)
+{
+	attach(POLICY_NET_BLOCK);
+	assert_int_equal(R(E1000_FCAL), E1000_FCAL_PAUSE);
+	assert_int_equal(R(E1000_FCAH), E1000_FCAH_PAUSE);
+	assert_int_equal(R(E1000_FCT), E1000_FCT_PAUSE);
+	/* the 16 bytes a guest would modulate: address and type stay 802.3x */
+	assert_int_equal(gw(E1000_FCAL, 0x44332211), -EPERM);
+	assert_int_equal(gw(E1000_FCAH, 0x6655), -EPERM);
+	assert_int_equal(gw(E1000_FCT, 0x88b5), -EPERM);
+	assert_int_equal(R(E1000_FCAL), E1000_FCAL_PAUSE);
+	assert_int_equal(R(E1000_FCAH), E1000_FCAH_PAUSE);
+	assert_int_equal(R(E1000_FCT), E1000_FCT_PAUSE);
+	assert_int_equal(gw(E1000_FCAL, E1000_FCAL_PAUSE), 0);	/* what Linux writes */
+	assert_int_equal(gw(E1000_FCT, E1000_FCT_PAUSE), 0);
+	/* block: no XOFF on request, no flow control, the guest reads what it wrote */
+	guest_tx_setup();
+	assert_int_equal(gw(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_SWXOFF), 0);
+	assert_int_equal(R(E1000_TCTL) & (E1000_TCTL_SWXOFF | E1000_TCTL_EN), 0);
+	assert_int_equal(gw(E1000_CTRL, E1000_CTRL_TFCE | E1000_CTRL_RFCE | 0x40), 0);
+	assert_int_equal(R(E1000_CTRL), 0x40);
+	assert_int_equal(gr(E1000_CTRL), E1000_CTRL_TFCE | E1000_CTRL_RFCE | 0x40);
+	/* after a device reset the address and type are pinned again */
+	assert_int_equal(gw(E1000_CTRL, E1000_CTRL_RST), 0);
+	assert_int_equal(R(E1000_FCAL), E1000_FCAL_PAUSE);
+	assert_int_equal(R(E1000_FCT), E1000_FCT_PAUSE);
+	/* pass: flow control and XOFF are the guest's (802.3x frames only) */
+	attach(POLICY_NET_PASS);
+	assert_int_equal(gw(E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_SWXOFF), 0);
+	assert_int_equal(R(E1000_TCTL) & E1000_TCTL_SWXOFF, E1000_TCTL_SWXOFF);
+	assert_int_equal(gw(E1000_CTRL, E1000_CTRL_TFCE | E1000_CTRL_RFCE), 0);
+	assert_int_equal(R(E1000_CTRL), E1000_CTRL_TFCE | E1000_CTRL_RFCE);
 }
 
 /* A device reset: the VMM points the device at its shadow rings again. */
@@ -935,6 +1084,8 @@ int main(void)
 		cmocka_unit_test(test_rx_buffer_in_vmm),
 		cmocka_unit_test(test_refused_registers),
 		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_eeprom),
+		cmocka_unit_test(test_pause_frames),
 		cmocka_unit_test(test_offload_legacy_csum_vlan),
 		cmocka_unit_test(test_offload_context),
 		cmocka_unit_test(test_tso),

@@ -80,9 +80,33 @@ struct e1000_nic;
 #define E1000_WUFC		0x5808
 
 #define E1000_CTRL_RST		BIT(26)
+#define E1000_CTRL_RFCE		BIT(27)	/* honour received pause frames */
+#define E1000_CTRL_TFCE		BIT(28)	/* send pause frames */
 #define E1000_CTRL_VME		BIT(30)
 #define E1000_CTRL_PHY_RST	BIT(31)
 #define E1000_STATUS_LU		BIT(1)
+/* EECD: the EEPROM's Microwire pins, bit-banged by the driver, and its grant. */
+#define E1000_EECD_SK		BIT(0)
+#define E1000_EECD_CS		BIT(1)
+#define E1000_EECD_DI		BIT(2)
+#define E1000_EECD_DO		BIT(3)
+#define E1000_EECD_FWE		(3u << 4)
+#define E1000_EECD_REQ		BIT(6)
+#define E1000_EECD_GNT		BIT(7)
+#define E1000_EECD_PRES		BIT(8)
+#define E1000_EECD_SIZE		BIT(9)	/* 256 words (8 address bits), else 64 (6) */
+/* EERD (82540 layout): the device reads one EEPROM word itself. */
+#define E1000_EERD_START	BIT(0)
+#define E1000_EERD_DONE		BIT(4)
+#define E1000_EERD_ADDR_SHIFT	8
+#define E1000_EERD_DATA_SHIFT	16
+#define E1000_CTRL_EXT_GPI_EN	0xfu	/* SDP4..7 as interrupt inputs */
+#define E1000_CTRL_EXT_EE_RST	BIT(13)	/* reload from the EEPROM */
+#define E1000_CTRL_EXT_RO_DIS	BIT(17)
+/* Pause frames: the 802.3x address and type, the only values FCAL/FCAH/FCT take. */
+#define E1000_FCAL_PAUSE	0x00c28001u
+#define E1000_FCAH_PAUSE	0x00000100u
+#define E1000_FCT_PAUSE		0x00008808u
 #define E1000_ICR_TXDW		BIT(0)
 #define E1000_ICR_LSC		BIT(2)
 #define E1000_ICR_RXT0		BIT(7)
@@ -94,6 +118,7 @@ struct e1000_nic;
 #define E1000_RCTL_BSEX		BIT(25)
 #define E1000_RCTL_SECRC	BIT(26)
 #define E1000_TCTL_EN		BIT(1)
+#define E1000_TCTL_SWXOFF	BIT(22)	/* send one XOFF pause frame (self-clearing) */
 #define E1000_MDIC_REG_SHIFT	16
 #define E1000_MDIC_OP		(3u << 26)
 #define E1000_MDIC_OP_READ	(2u << 26)
