@@ -44,6 +44,27 @@ static struct pio_intercept *pio_find(struct vm *vm, u16 port)
 	return NULL;
 }
 
+/* An exit on @port of @p: counted for vm_log_pio_stats(). */
+static void pio_count(struct pio_intercept *p, u16 port)
+{
+	if (port - p->port < (int)ARRAY_SIZE(p->exits))
+		__atomic_add_fetch(&p->exits[port - p->port], 1, __ATOMIC_RELAXED);
+}
+
+void vm_log_pio_stats(struct vm *vm)
+{
+	char line[320];
+	u32 i, k, len = 0;
+
+	for (i = 0; i < vm->npio; i++)
+		for (k = 0; k < ARRAY_SIZE(vm->pio[i].exits); k++)
+			if (vm->pio[i].exits[k] && len < sizeof(line))
+				len += log_snprintf(line + len, sizeof(line) - len, " 0x%x %u",
+						    vm->pio[i].port + k, vm->pio[i].exits[k]);
+	if (len)
+		pr_info("stats:   io by port:%s\n", line);
+}
+
 int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn)
 {
 	struct pio_intercept *p = pio_find(vm, port);
@@ -74,12 +95,14 @@ static void pio_unclaimed(struct vm *vm, u16 port, bool in)
 
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
 {
-	const struct pio_intercept *p = pio_find(vm, port);
+	struct pio_intercept *p = pio_find(vm, port);
 	int rc = -ENODEV;
 
 	platform_poll_periodic();
-	if (p)
+	if (p) {
+		pio_count(p, port);
 		rc = p->handler(vm, p->priv, port, size, in, val);
+	}
 	if (!p)
 		pio_unclaimed(vm, port, in);
 	else if (rc)
@@ -90,10 +113,12 @@ void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
 
 void vm_pio_dispatch_string(struct vm *vm, u16 port, u32 size, bool in, u8 *buf, u32 count)
 {
-	const struct pio_intercept *p = pio_find(vm, port);
+	struct pio_intercept *p = pio_find(vm, port);
 	u32 i, v;
 	int rc = -ENODEV;
 
+	if (p)
+		pio_count(p, port);
 	if (p && p->string) {
 		rc = p->string(vm, p->priv, port, size, in, buf, count);
 	} else if (p) {

@@ -64,6 +64,7 @@ struct pio_intercept {
 	pio_handler_fn handler;
 	pio_string_fn string;
 	void *priv;
+	u32 exits[8];			/* exits per port (the first 8), for the statistics */
 };
 
 struct vm {
@@ -92,6 +93,12 @@ int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
  * handler for INS/OUTS. Return: 0, -ENOENT when no intercept covers @port.
  */
 int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn);
+
+/*
+ * vm_log_pio_stats - one "stats:" line with the I/O exits per intercepted port
+ * (those with any), beside arch_log_exit_stats().
+ */
+void vm_log_pio_stats(struct vm *vm);
 
 /* vm_pio_dispatch - called by the arch exit handler for an intercepted port. */
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val);
