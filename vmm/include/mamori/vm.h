@@ -124,4 +124,16 @@ int vm_unregister_mmio(struct vm *vm, u64 gpa);
 /* arch_vm_intercept_pio - make guest accesses to the ports exit (I/O bitmap). */
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count);
 
+/*
+ * arch_vm_pio_pass - let guest accesses to the one intercepted @port reach the
+ * device without an exit (@pass), or make them exit again (!@pass: always
+ * done, effective from the calling CPU's next VM entry). Opening is allowed
+ * only where the calling CPU is, for the whole life of the VM, the only one
+ * to run its guest (the I/O bitmap is shared and may be changed only while
+ * no other CPU uses it in VMX non-root); otherwise -EBUSY and nothing
+ * changes. Called from an exit handler (VMX root). docs/disk.md, "Data port
+ * pass-through".
+ */
+int arch_vm_pio_pass(struct vm *vm, u16 port, bool pass);
+
 #endif
