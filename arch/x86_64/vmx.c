@@ -116,7 +116,7 @@ int vmx_probe(void)
 	if (!rc)
 		rc = probe_ept();
 	if (!rc)
-		pr_info("vmx: VT-x ok: rev %u, pin 0x%x cpu 0x%x cpu2 0x%x exit 0x%x entry 0x%x, %u phys bits\n",
+		pr_dbg("vmx: VT-x ok: rev %u, pin 0x%x cpu 0x%x cpu2 0x%x exit 0x%x entry 0x%x, %u phys bits\n",
 			vmx_cfg.revision, vmx_cfg.pin, vmx_cfg.cpu, vmx_cfg.cpu2,
 			vmx_cfg.exit, vmx_cfg.entry, vmx_cfg.phys_bits);
 	return rc;

@@ -92,10 +92,9 @@ void vmx_count_exit(struct per_cpu *pc, u32 reason)
 {
 	u64 n = ++pc->exits[MIN(reason, (u32)VMX_EXIT_REASONS)];
 
-	/* First of each reason at info, then every power of two at debug. */
+	/* The first of each reason, then every power of two (debug level). */
 	if ((n & (n - 1)) == 0)
-		log_printk(n == 1 ? LOG_INFO : LOG_DBG,
-			   "cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n",
+		log_printk(LOG_DBG, "cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n",
 			   pc->cpu_id, vmx_exit_reason_name(reason), n, vmcs_read(GUEST_RIP),
 			   vmcs_read(EXIT_QUALIFICATION));
 }
