@@ -16,7 +16,8 @@
 #define PCI_CAPS_MAX	48
 
 static spinlock_t pci_lock = SPINLOCK_INIT;
-static u32 guest_addr;			/* the guest's view of 0xcf8 */
+static u32 guest_addr;			/* the guest's view of 0xcf8, while trapped */
+static bool addr_passed;		/* 0xcf8-0xcfb do not exit: the device holds it */
 static struct pci_locked locked[PCI_LOCK_MAX];
 static u32 nlocked;
 
@@ -37,15 +38,32 @@ static u32 size_mask(u32 size)
 	return size == 4 ? ~0u : (1u << (size * 8)) - 1;
 }
 
+/*
+ * The VMM's own access through 0xcf8/0xcfc; with 0xcf8 passed through, the
+ * guest's address is put back after it (the guest may be between its write
+ * of 0xcf8 and its access to 0xcfc when an exit elsewhere brings us here).
+ */
+static u32 cfg_port_access(u16 bdf, u16 off, u32 size, bool in, u32 val)
+{
+	u32 saved = addr_passed ? (u32)inl(PCI_ADDR_PORT) : 0u;
+
+	outl(PCI_ADDR_PORT, cfg_addr(bdf, off));
+	if (in)
+		val = port_in(PCI_DATA_PORT + (off & 3), size);
+	else
+		port_out(PCI_DATA_PORT + (off & 3), size, val);
+	if (addr_passed)
+		outl(PCI_ADDR_PORT, saved);
+	return val;
+}
+
 /* The device's config space, pci_lock held: 0xcf8/0xcfc, ECAM above 0xff. */
 static u32 cfg_read_locked(u16 bdf, u16 off, u32 size)
 {
 	volatile void *p;
 
-	if (off < PCI_CFG_SIZE) {
-		outl(PCI_ADDR_PORT, cfg_addr(bdf, off));
-		return port_in(PCI_DATA_PORT + (off & 3), size);
-	}
+	if (off < PCI_CFG_SIZE)
+		return cfg_port_access(bdf, off, size, true, 0);
 	p = pci_ecam_cfg(bdf, off);
 	if (!p)
 		return size_mask(size);
@@ -57,8 +75,7 @@ static void cfg_write_locked(u16 bdf, u16 off, u32 size, u32 val)
 	volatile void *p;
 
 	if (off < PCI_CFG_SIZE) {
-		outl(PCI_ADDR_PORT, cfg_addr(bdf, off));
-		port_out(PCI_DATA_PORT + (off & 3), size, val);
+		cfg_port_access(bdf, off, size, false, val);
 		return;
 	}
 	p = pci_ecam_cfg(bdf, off);
@@ -470,15 +487,15 @@ void pci_guest_cfg(u16 bdf, u16 off, u32 size, bool in, u32 *val)
 
 static int pci_data_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
 {
+	u32 addr = addr_passed ? (u32)inl(PCI_ADDR_PORT) : guest_addr;
+
 	/* An access past 0xcff (e.g. a word at 0xcff) reaches no register. */
-	if (!(guest_addr & PCI_ENABLE) || (guest_addr & PCI_ADDR_RSVD) ||
-	    (port & 3) + size > 4) {
+	if (!(addr & PCI_ENABLE) || (addr & PCI_ADDR_RSVD) || (port & 3) + size > 4) {
 		if (in)
 			*val = 0xffffffff;	/* no extended registers through 0xcf8 */
 		return 0;
 	}
-	pci_guest_cfg((guest_addr >> 8) & 0xffff, (guest_addr & 0xfc) | (port & 3), size, in,
-		      val);
+	pci_guest_cfg((addr >> 8) & 0xffff, (addr & 0xfc) | (port & 3), size, in, val);
 	return 0;
 }
 
@@ -511,6 +528,26 @@ static int pci_addr_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	return 0;
 }
 
+/*
+ * On a one-CPU machine 0xcf8-0xcfb need not exit: the VMM takes the address
+ * from the register itself at each 0xcfc exit, when no guest code can run
+ * in between, and decides on the access as before (docs/architecture.md,
+ * "PCI configuration": why, and why byte accesses may then reach the chipset).
+ * With more CPUs another one could rewrite it between that read and the
+ * VMM's access: trapped, as the guest's view kept here.
+ */
+static void pci_addr_pass(struct vm *vm)
+{
+	u32 i;
+
+	for (i = 0; i < 4; i++)
+		if (arch_vm_pio_pass(vm, PCI_ADDR_PORT + i, true))
+			break;
+	addr_passed = i == 4;
+	while (i-- && !addr_passed)
+		arch_vm_pio_pass(vm, PCI_ADDR_PORT + i, false);
+}
+
 int pci_intercept_init(struct vm *vm)
 {
 	int rc = pci_lock_host();
@@ -523,7 +560,10 @@ int pci_intercept_init(struct vm *vm)
 
 	if (!rc)
 		rc = vm_register_pio(vm, PCI_DATA_PORT, 4, "pci-data", pci_data_pio, NULL);
-	if (rc)
+	if (rc) {
 		pr_err("pci: cannot intercept config space 0xcf8-0xcff (%d)\n", rc);
-	return rc;
+		return rc;
+	}
+	pci_addr_pass(vm);
+	return 0;
 }

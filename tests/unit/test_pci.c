@@ -139,6 +139,7 @@ void port_out(u16 port, u32 size, u32 v)
 }
 
 u8 inb(u16 port) { return (u8)port_in(port, 1); }
+u32 inl(u16 port) { return port == 0xcf8 ? hw.addr : port_in(port, 4); }
 void outb(u16 port, u8 v) { port_out(port, 1, v); }
 void insw(u16 port, void *buf, u32 count) { }
 void outsw(u16 port, const void *buf, u32 count) { }
@@ -155,9 +156,39 @@ int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
 	return 0;
 }
 
+/* The I/O bitmap's bits arch_vm_pio_pass() cleared; whether it may (one CPU). */
+static bool passed[0x10000], pass_allowed;
+static u32 handled;			/* guest accesses that exited */
+
+int arch_vm_pio_pass(struct vm *vm, u16 port, bool pass)
+{
+	if (pass && !pass_allowed)
+		return -EBUSY;
+	passed[port] = pass;
+	return 0;
+}
+
+/* A guest access the bitmap lets through: the hardware itself. */
+static u32 guest_io_direct(u16 port, u32 size, bool in, u32 v)
+{
+	if (in)
+		return size == 4 ? inl(port) : port_in(port, size);
+	if (size == 4)
+		outl(port, v);
+	else
+		port_out(port, size, v);
+	return 0;
+}
+
 static u32 guest_io(u16 port, u32 size, bool in, u32 v)
 {
 	u32 i;
+
+	for (i = 0; i < size && passed[port + i]; i++)
+		;
+	if (i == size)				/* no exit: every byte's bit clear */
+		return guest_io_direct(port, size, in, v);
+	handled++;
 
 	for (i = 0; i < npio; i++)
 		if (port >= pio[i].port && port < pio[i].port + pio[i].count) {
@@ -489,6 +520,55 @@ static void test_byte_access_and_reset_port(void **state)
 	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);
 }
 
+/*
+ * One CPU: 0xcf8-0xcfb pass through, 0xcfc-0xcff exit and the VMM takes the
+ * address from the register; locked functions stay protected, and the VMM's
+ * own accesses give the guest its address back.
+ */
+static void test_addr_port_passed_on_one_cpu(void **state)
+{
+	u32 *ide = cfg(IDE_BDF), i, n, guest;
+
+	pass_allowed = true;
+	npio = 0;
+	assert_int_equal(pci_intercept_init(NULL), 0);
+	for (i = 0; i < 4; i++)
+		assert_true(passed[0xcf8 + i]);
+	for (i = 0; i < 4; i++)
+		assert_false(passed[0xcfc + i]);
+	n = handled;
+	guest = BIT(31) | (u32)IDE_BDF << 8 | 0x08;
+	guest_io(0xcf8, 4, false, guest);
+	assert_int_equal(handled, n);			/* no exit */
+	assert_int_equal(hw.addr, guest);
+	assert_int_equal(guest_io(0xcfe, 2, true, 0), 0x0101);	/* class word, through the VMM */
+	assert_int_equal(handled, n + 1);
+	assert_int_equal(hw.addr, guest);		/* the guest's address put back */
+	guest_io(0xcf8, 4, false, BIT(31) | (u32)IDE_BDF << 8 | 0x20);	/* BAR4 */
+	guest_io(0xcfc, 4, false, 0xd001);		/* a move of the locked BAR */
+	assert_int_equal(ide[8], 0xc021);
+	guest = BIT(31) | (u32)NIC_BDF << 8 | 0x10;
+	guest_io(0xcf8, 4, false, guest);
+	assert_int_equal(pci_cfg_read(IDE_BDF, 0, 4), 0x70108086);	/* the VMM's own */
+	assert_int_equal(hw.addr, guest);
+	assert_int_equal(guest_io(0xcfc, 4, true, 0), cfg(NIC_BDF)[4]);	/* the NIC's BAR0 */
+	guest_io(0xcf8, 4, false, BIT(31) | BIT(24) | (u32)IDE_BDF << 8 | 0x08);
+	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);	/* reserved bits */
+	guest_io(0xcf8, 4, false, 0);
+	assert_int_equal(guest_io(0xcfc, 4, true, 0), 0xffffffff);	/* disabled */
+	/* More than one CPU: trapped again, the guest's view kept by the VMM. */
+	pass_allowed = false;
+	for (i = 0; i < 4; i++)
+		passed[0xcf8 + i] = false;
+	npio = 0;
+	assert_int_equal(pci_intercept_init(NULL), 0);
+	for (i = 0; i < 4; i++)
+		assert_false(passed[0xcf8 + i]);
+	guest_io(0xcf8, 4, false, BIT(31) | (u32)IDE_BDF << 8 | 0x08);
+	hw.addr = 0;					/* the VMM does not read it back */
+	assert_int_equal(guest_io(0xcfe, 2, true, 0), 0x0101);
+}
+
 /* ---- ECAM ------------------------------------------------------------------ */
 
 static struct { u64 gpa; mmio_handler_fn fn; void *priv; } traps[64];
@@ -759,6 +839,7 @@ int main(void)
 		cmocka_unit_test(test_byte_access_and_reset_port),
 		cmocka_unit_test(test_nosnoop_and_ari_forwarding_refused),
 		cmocka_unit_test(test_data_port_straddle_dropped),
+		cmocka_unit_test(test_addr_port_passed_on_one_cpu),
 		cmocka_unit_test(test_ecam_traps),
 		cmocka_unit_test(test_ecam_writes_refused),
 		cmocka_unit_test(test_ecam_allowed_and_reads),

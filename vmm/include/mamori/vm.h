@@ -131,8 +131,8 @@ void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count);
  * only where the calling CPU is, for the whole life of the VM, the only one
  * to run its guest (the I/O bitmap is shared and may be changed only while
  * no other CPU uses it in VMX non-root); otherwise -EBUSY and nothing
- * changes. Called from an exit handler (VMX root). docs/disk.md, "Data port
- * pass-through".
+ * changes. Called before the launch or from an exit handler (VMX root).
+ * docs/disk.md, "Data port pass-through".
  */
 int arch_vm_pio_pass(struct vm *vm, u16 port, bool pass);
 

@@ -12,6 +12,7 @@
 void outb(u16 port, u8 v);
 u8 inb(u16 port);
 void outl(u16 port, u32 v);
+u32 inl(u16 port);
 u32 port_in(u16 port, u32 size);
 void port_out(u16 port, u32 size, u32 v);
 void insw(u16 port, void *buf, u32 count);
