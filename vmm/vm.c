@@ -53,16 +53,22 @@ static void pio_count(struct pio_intercept *p, u16 port)
 
 void vm_log_pio_stats(struct vm *vm)
 {
-	char line[320];
+	char line[200];
 	u32 i, k, len = 0;
 
 	for (i = 0; i < vm->npio; i++)
-		for (k = 0; k < ARRAY_SIZE(vm->pio[i].exits); k++)
-			if (vm->pio[i].exits[k] && len < sizeof(line))
-				len += log_snprintf(line + len, sizeof(line) - len, " 0x%x %u",
-						    vm->pio[i].port + k, vm->pio[i].exits[k]);
+		for (k = 0; k < ARRAY_SIZE(vm->pio[i].exits); k++) {
+			if (!vm->pio[i].exits[k])
+				continue;
+			if (len > sizeof(line) - 20) {	/* a console line holds 256 */
+				pr_info("stats:   io by port (hex):%s\n", line);
+				len = 0;
+			}
+			len += log_snprintf(line + len, sizeof(line) - len, " %x %u",
+					    vm->pio[i].port + k, vm->pio[i].exits[k]);
+		}
 	if (len)
-		pr_info("stats:   io by port:%s\n", line);
+		pr_info("stats:   io by port (hex):%s\n", line);
 }
 
 int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn)
