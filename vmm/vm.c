@@ -4,6 +4,7 @@
 #include <mamori/vm.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
+#include <mamori/vmm.h>
 
 static struct vm guest_vm = { .id = 0, .name = "guest" };
 
@@ -69,6 +70,18 @@ void vm_log_pio_stats(struct vm *vm)
 		}
 	if (len)
 		pr_info("stats:   io by port (hex):%s\n", line);
+	for (i = 0, len = 0; i < vm->npio; i++) {
+		if (!vm->pio[i].cycles)
+			continue;
+		if (len > sizeof(line) - 32) {
+			pr_info("stats:   io kcycles:%s\n", line);
+			len = 0;
+		}
+		len += log_snprintf(line + len, sizeof(line) - len, " %s %lu", vm->pio[i].name,
+				    vm->pio[i].cycles / 1000);
+	}
+	if (len)
+		pr_info("stats:   io kcycles:%s\n", line);
 }
 
 int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn)
@@ -106,8 +119,11 @@ void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
 
 	platform_poll_periodic();
 	if (p) {
+		u64 t0 = arch_cycles();
+
 		pio_count(p, port);
 		rc = p->handler(vm, p->priv, port, size, in, val);
+		p->cycles += arch_cycles() - t0;
 	}
 	if (!p)
 		pio_unclaimed(vm, port, in);
@@ -125,6 +141,8 @@ void vm_pio_dispatch_string(struct vm *vm, u16 port, u32 size, bool in, u8 *buf,
 
 	if (p)
 		pio_count(p, port);
+	u64 t0 = arch_cycles();
+
 	if (p && p->string) {
 		rc = p->string(vm, p->priv, port, size, in, buf, count);
 	} else if (p) {
@@ -135,6 +153,8 @@ void vm_pio_dispatch_string(struct vm *vm, u16 port, u32 size, bool in, u8 *buf,
 				memcpy(buf + i * size, &v, size);
 		}
 	}
+	if (p)
+		p->cycles += arch_cycles() - t0;
 	if (!p)
 		pio_unclaimed(vm, port, in);
 	else if (rc)

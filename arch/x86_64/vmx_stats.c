@@ -114,6 +114,18 @@ u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
 	return n;
 }
 
+/* TSC cycles (thousands) the VMM spent in exits of @reason, summed over CPUs. */
+static u64 exit_kcycles(u32 reason)
+{
+	u64 t = 0;
+	u32 c;
+
+	for (c = 0; c < PERCPU_MAX; c++)
+		if (percpu_get(c))
+			t += percpu_get(c)->exit_tsc[reason];
+	return t / 1000;
+}
+
 void arch_log_exit_stats(const char *why)
 {
 	u64 count[VMX_EXIT_REASONS + 1], total;
@@ -123,7 +135,8 @@ void arch_log_exit_stats(const char *why)
 	pr_info("stats: %lu VM exits at %s\n", total, why);
 	for (i = 0; i <= VMX_EXIT_REASONS; i++)
 		if (count[i])
-			pr_info("stats:   %s %lu\n", vmx_exit_reason_name(i), count[i]);
+			pr_info("stats:   %s %lu, %lu kcycles\n", vmx_exit_reason_name(i), count[i],
+				exit_kcycles(i));
 }
 
 static const char *const insn_errors[] = {

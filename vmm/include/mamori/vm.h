@@ -65,6 +65,7 @@ struct pio_intercept {
 	pio_string_fn string;
 	void *priv;
 	u32 exits[8];			/* exits per port (the first 8), for the statistics */
+	u64 cycles;			/* arch_cycles() spent in its handlers */
 };
 
 struct vm {

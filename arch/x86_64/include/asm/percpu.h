@@ -65,6 +65,7 @@ struct per_cpu {
 	u32 pending_nmis;
 	volatile u64 fault_vector;
 	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */
+	u64 exit_tsc[VMX_EXIT_REASONS + 1];	/* TSC cycles spent handling them */
 	u64 gdt[GDT_ENTRIES] __aligned(16);
 	struct tss64 tss __aligned(16);
 	u8 *exit_stack;
