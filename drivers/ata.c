@@ -521,7 +521,9 @@ static int ata_dma_run(struct vm *vm, struct ata_chan *c)
 		lba += n;
 		left -= n;
 	}
-	memset(c->bounce, 0, MIN((u64)c->nsect * DISK_SECTOR, ATA_BOUNCE));
+	/* Plaintext or ciphertext of an encrypted range is not left behind; other sectors are no secret. */
+	if (disk_touches(c->d, c->lba, c->nsect))
+		memset(c->bounce, 0, MIN((u64)c->nsect * DISK_SECTOR, ATA_BOUNCE));
 	return rc;
 }
 

@@ -35,7 +35,7 @@ static int feature_control(void)
 		return VMM_ERR_VMX_DISABLED;
 	}
 	wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FEATURE_CONTROL_VMX | FEATURE_CONTROL_LOCKED);
-	pr_info("vmx: IA32_FEATURE_CONTROL of this CPU was unlocked; set VMX-outside-SMX and locked it\n");
+	pr_dbg("vmx: IA32_FEATURE_CONTROL of this CPU was unlocked; set VMX-outside-SMX and locked it\n");
 	return VMM_OK;
 }
 

@@ -938,6 +938,28 @@ static void test_dma_timeout_fails_towards_guest(void **state)
 	assert_int_equal(m.disk[150 * SECT], plain[0] ^ key_byte(150));
 }
 
+/* A finished DMA of encrypted sectors leaves neither their plaintext nor ciphertext in VMM memory. */
+static void test_dma_encrypted_bounce_scrubbed(void **state)
+{
+	u8 plain[SECT], cipher[SECT];
+	u32 i;
+
+	fill(plain, sizeof(plain), 18);
+	memcpy(gmem + 0x20000, plain, SECT);
+	guest_prd(0x20000, SECT, 0);
+	dma(0xca, 150, 1, false, false);
+	for (i = 0; i < SECT; i++)
+		cipher[i] = plain[i] ^ key_byte(150);
+	assert_memory_equal(m.disk + 150 * SECT, cipher, SECT);
+	assert_false(arena_holds(cipher));
+	memset(gmem + 0x20000, 0, SECT);
+	guest_prd(0x20000, SECT, 0);
+	dma(0xc8, 150, 1, false, true);
+	assert_memory_equal(gmem + 0x20000, plain, SECT);
+	assert_false(arena_holds(plain));
+	assert_false(arena_holds(cipher));
+}
+
 /* Bus-master accesses that straddle into the PRD pointer never reach the device. */
 static void test_bm_straddle_refused(void **state)
 {
@@ -1115,6 +1137,7 @@ int main(void)
 		cmocka_unit_test_setup(test_nodata_command_replays_taskfile, setup),
 		cmocka_unit_test_setup(test_dma_timeout_fails_towards_guest, setup),
 		cmocka_unit_test_setup(test_bm_straddle_refused, setup),
+		cmocka_unit_test_setup(test_dma_encrypted_bounce_scrubbed, setup),
 		cmocka_unit_test_setup(test_pass_plain_range_without_exits, setup),
 		cmocka_unit_test_setup(test_pass_never_for_encrypted_sectors, setup),
 		cmocka_unit_test_setup(test_command_after_pass_runs_trapped, setup),
