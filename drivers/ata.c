@@ -161,9 +161,11 @@ static void ata_data_pass(struct ata_chan *c)
 		return;
 	if (!c->sectors || disk_touches(c->d, c->lba, c->nsect))
 		return;
+	if (arch_vm_pio_pass(c->vm, c->cmd, true))
+		return;		/* SMP: the VMM moves them as any other sectors */
 	c->passed = true;
 	c->pass_unit = c->tf.dev & ATA_DEV_UNIT;
-	c->data_open = !arch_vm_pio_pass(c->vm, c->cmd, true);
+	c->data_open = true;
 }
 
 static void ata_idle(struct ata_chan *c)
