@@ -523,7 +523,7 @@ static int ata_dma_run(struct vm *vm, struct ata_chan *c)
 		lba += n;
 		left -= n;
 	}
-	/* Plaintext or ciphertext of an encrypted range is not left behind; other sectors are no secret. */
+	/* An encrypted range's plaintext or ciphertext is not left behind; other data is no secret. */
 	if (disk_touches(c->d, c->lba, c->nsect))
 		memset(c->bounce, 0, MIN((u64)c->nsect * DISK_SECTOR, ATA_BOUNCE));
 	return rc;
