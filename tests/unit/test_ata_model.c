@@ -938,7 +938,7 @@ static void test_dma_timeout_fails_towards_guest(void **state)
 	assert_int_equal(m.disk[150 * SECT], plain[0] ^ key_byte(150));
 }
 
-/* A finished DMA of encrypted sectors leaves neither their plaintext nor ciphertext in VMM memory. */
+/* A finished DMA of encrypted sectors leaves neither plaintext nor ciphertext in VMM memory. */
 static void test_dma_encrypted_bounce_scrubbed(void **state)
 {
 	u8 plain[SECT], cipher[SECT];
