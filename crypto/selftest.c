@@ -259,7 +259,7 @@ int crypto_selftest(void)
 			first = ret;
 	}
 	if (!first)
-		pr_info("crypto: self-test passed (%zu known-answer tests)\n",
+		pr_dbg("crypto: self-test passed (%zu known-answer tests)\n",
 			ARRAY_SIZE(kats));
 	return first;
 }

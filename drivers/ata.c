@@ -22,6 +22,8 @@
 #define ATA_CTL_NIEN	0x02
 #define ATA_CTL_SRST	0x04
 #define ATA_ST_ERR	0x01
+#define ATA_ST_DRQ	0x08
+#define ATA_DEV_UNIT	0x10
 #define ATA_ST_BSY	0x80
 #define ATA_ST_ABORTED	0x51		/* DRDY, DSC, ERR: what a timed-out command shows */
 #define ATA_ER_ABRT	0x04
@@ -112,6 +114,10 @@ struct ata_chan {
 	u8 proto;			/* enum ata_proto, ATA_REFUSED when idle */
 	u8 opcode;
 	bool sectors, lba48, held;
+	bool passed;			/* plaintext sectors: the data moved past the VMM */
+	u8 pass_unit;			/* the unit (device bit) of that command */
+	bool data_open;			/* the data port does not exit (arch_vm_pio_pass()) */
+	struct vm *vm;
 	bool timed_out;			/* a DMA failed on time: the guest sees an abort */
 	const struct disk *d;
 	const struct disk *unit_d;	/* of the unit the last command addressed */
@@ -130,10 +136,43 @@ static u64 ata_tsc_per_ms;
 
 /* ---- commands ------------------------------------------------------------- */
 
+/*
+ * The data port exits again. Called before every write of the guest to
+ * another register of the channel and before anything reaches the command
+ * register, so no command runs with the data port open but the one it was
+ * opened for (docs/disk.md, "Data port pass-through").
+ */
+static void ata_data_trap(struct ata_chan *c)
+{
+	if (!c->data_open)
+		return;
+	arch_vm_pio_pass(c->vm, c->cmd, false);
+	c->data_open = false;
+}
+
+/*
+ * A PIO sector command whose sectors all lie outside every encrypted range:
+ * its data need no transform, so the guest moves them without exits. Only
+ * the data port opens; where the platform refuses (SMP) the VMM moves them.
+ */
+static void ata_data_pass(struct ata_chan *c)
+{
+	if (c->proto != ATA_PIO_IN && c->proto != ATA_PIO_OUT)
+		return;
+	if (!c->sectors || disk_touches(c->d, c->lba, c->nsect))
+		return;
+	if (arch_vm_pio_pass(c->vm, c->cmd, true))
+		return;		/* SMP: the VMM moves them as any other sectors */
+	c->passed = true;
+	c->pass_unit = c->tf.dev & ATA_DEV_UNIT;
+	c->data_open = true;
+}
+
 static void ata_idle(struct ata_chan *c)
 {
 	c->proto = ATA_REFUSED;
 	c->sectors = false;
+	c->passed = false;
 	c->d = NULL;
 	c->held = false;
 	c->pos = 0;
@@ -150,6 +189,7 @@ static void ata_tf_replay(struct ata_chan *c, const struct ata_taskfile *tf, u8 
 {
 	u32 i;
 
+	ata_data_trap(c);
 	for (i = 0; i < 5; i++)
 		outb(c->cmd + 1 + i, (&tf->feature[1])[i * 2]);
 	for (i = 0; i < 5; i++)
@@ -167,6 +207,7 @@ static void ata_refuse(struct ata_chan *c, u8 op, const char *name, const char *
 		pr_warn("ata%u.%u: refused command 0x%02x (%s): %s; the guest sees an ATA abort\n",
 			c->idx, (c->tf.dev >> 4) & 1, op, name, why);
 	ata_idle(c);
+	ata_data_trap(c);
 	outb(c->cmd + ATA_DEVICE, c->tf.dev);
 	outb(c->cmd + ATA_COMMAND, ATA_CMD_NOP);
 }
@@ -209,6 +250,7 @@ static void ata_command(struct ata_chan *c, u8 op)
 	ata_tf_replay(c, &c->tf, op);
 	if (op == ATA_CMD_EDD || op == ATA_CMD_DEVICE_RESET)
 		ata_tf_reset(&c->tf);
+	ata_data_pass(c);
 }
 
 /* ---- PIO data ------------------------------------------------------------- */
@@ -278,6 +320,15 @@ static int ata_data_sectors(struct ata_chan *c, bool in, u8 *buf, u32 len)
 }
 
 /*
+ * The passed command still moves data: its unit is the one selected (a
+ * change mid-transfer is refused) and that unit asks for data (DRQ).
+ */
+static bool ata_pass_drq(const struct ata_chan *c)
+{
+	return (c->tf.dev & ATA_DEV_UNIT) == c->pass_unit && (inb(c->ctl) & ATA_ST_DRQ);
+}
+
+/*
  * Sector data move only as sectors of the command decided on; other data
  * (IDENTIFY, logs, PACKET) go raw, but to a unit with encrypted ranges only
  * for an allowed PIO command of that direction, never after a refusal.
@@ -286,7 +337,11 @@ static int ata_data(struct ata_chan *c, bool in, u8 *buf, u32 len, u32 size)
 {
 	bool pio = c->proto == (in ? ATA_PIO_IN : ATA_PIO_OUT);
 
-	if (c->sectors && pio && c->done < c->nsect)
+	if (c->passed && pio && ata_pass_drq(c)) {	/* plaintext, the port closed again */
+		ata_data_raw(c, in, buf, len, size);
+		return 0;
+	}
+	if (!c->passed && c->sectors && pio && c->done < c->nsect)
 		return ata_data_sectors(c, in, buf, len);
 	if (c->sectors || (c->unit_d && !pio)) {
 		static u32 n;
@@ -468,7 +523,9 @@ static int ata_dma_run(struct vm *vm, struct ata_chan *c)
 		lba += n;
 		left -= n;
 	}
-	memset(c->bounce, 0, MIN((u64)c->nsect * DISK_SECTOR, ATA_BOUNCE));
+	/* An encrypted range's plaintext or ciphertext is not left behind; other data is no secret. */
+	if (disk_touches(c->d, c->lba, c->nsect))
+		memset(c->bounce, 0, MIN((u64)c->nsect * DISK_SECTOR, ATA_BOUNCE));
 	return rc;
 }
 
@@ -497,10 +554,18 @@ static void ata_dma_start(struct vm *vm, struct ata_chan *c)
 
 /* ---- port handlers ---------------------------------------------------------- */
 
+/*
+ * Whether a PIO sector transfer is in progress: counted by the VMM, or, for
+ * one whose data passed it, as the device says (alternate status: no side
+ * effect).
+ */
 static bool ata_pio_busy(const struct ata_chan *c)
 {
-	return (c->proto == ATA_PIO_IN || c->proto == ATA_PIO_OUT) && c->sectors &&
-	       c->done < c->nsect;
+	if ((c->proto != ATA_PIO_IN && c->proto != ATA_PIO_OUT) || !c->sectors)
+		return false;
+	if (c->passed)
+		return inb(c->ctl) & (ATA_ST_BSY | ATA_ST_DRQ);
+	return c->done < c->nsect;
 }
 
 static int ata_cmd_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u32 *val)
@@ -510,6 +575,8 @@ static int ata_cmd_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u
 	int rc = 0;
 
 	spin_lock(&c->lock);
+	if (!in)
+		ata_data_trap(c);
 	if (reg == ATA_DATA) {
 		rc = ata_data(c, in, (u8 *)val, size, size);
 	} else if (in && c->timed_out && (reg == ATA_COMMAND || reg == ATA_ERROR)) {
@@ -556,6 +623,7 @@ static int ata_ctl_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u
 	if (in) {
 		*val = c->timed_out ? ATA_ST_ABORTED : inb(port);
 	} else {
+		ata_data_trap(c);
 		c->ctl_val = (u8)*val & ~ATA_CTL_SRST;
 		if (*val & ATA_CTL_SRST) {
 			ata_idle(c);
@@ -576,6 +644,8 @@ static int ata_bm_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, u3
 	if (off + size > (off < BM_PRD ? BM_STATUS : 8u))
 		return -EPERM;	/* would reach the status register or the PRD pointer */
 	spin_lock(&c->lock);
+	if (!in)
+		ata_data_trap(c);
 	if (off >= BM_PRD) {
 		if (in)
 			*val = reg_extract(c->guest_prd, off, size);
@@ -614,6 +684,7 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 	memset(c, 0, sizeof(*c));
 	ata_tf_reset(&c->tf);		/* nothing known: sector commands need a full taskfile */
 	c->idx = i;
+	c->vm = vm;
 	c->cmd = native ? (u16)pci_bar(pd->bdf, 2 * i) : legacy_cmd[i];
 	c->ctl = native ? (u16)pci_bar(pd->bdf, 2 * i + 1) + 2 : legacy_ctl[i];
 	c->bm = bm ? (u16)(bm + 8 * i) : 0;

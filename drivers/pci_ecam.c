@@ -127,7 +127,7 @@ int pci_ecam_boot_phase(struct boot_info *bi)
 	if (!err || err == -ENOENT)
 		err = ecam_check_decoder();
 	if (!err && !ecam.count) {
-		pr_info("pci: no MCFG window: no ECAM to trap (configuration space through 0xcf8 only)\n");
+		pr_dbg("pci: no MCFG window: no ECAM to trap (configuration space through 0xcf8 only)\n");
 		return VMM_OK;
 	}
 	if (err) {

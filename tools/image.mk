@@ -82,18 +82,20 @@ IMAGE_POLICY := $(or $(filter $(BUILD)/policy.bin,$(HOST_TOOLS)),$(wildcard $(BU
 # (VMM_SIGN_PUB=, boot/sign.mk); then it must already be there, signed offline.
 IMAGE_VMM_SIG := $(BUILD)/vmm.elf.sig
 
+# The guest's files first: their clusters (and Bochs's disk timing, make
+# bench's native run included) then do not move with the VMM's size.
 $(BUILD)/disk.img: $(BUILD)/mamori.efi $(BUILD)/vmm.elf $(IMAGE_VMM_SIG) $(GUEST_FILES) \
 		$(IMAGE_POLICY) tools/mkimage.sh
 	@echo "  IMAGE   $@"
 	$(Q)tools/mkimage.sh disk $@ $(IMAGE_ESP_MIB) $(IMAGE_DATA_MIB) \
-		EFI/BOOT/BOOTX64.EFI=$(BUILD)/mamori.efi \
-		EFI/mamori/vmm.elf=$(BUILD)/vmm.elf \
-		EFI/mamori/vmm.elf.sig=$(IMAGE_VMM_SIG) \
-		$(if $(IMAGE_POLICY),EFI/mamori/policy.bin=$(IMAGE_POLICY)) \
 		EFI/debian/grubx64.efi=$(GUEST)/grubx64.efi \
 		EFI/debian/vmlinuz=$(GUEST)/vmlinuz \
 		EFI/debian/initrd.img=$(GUEST)/initrd.img \
-		EFI/debian/scenario.cpio=$(GUEST)/scenario.cpio
+		EFI/debian/scenario.cpio=$(GUEST)/scenario.cpio \
+		EFI/BOOT/BOOTX64.EFI=$(BUILD)/mamori.efi \
+		EFI/mamori/vmm.elf=$(BUILD)/vmm.elf \
+		EFI/mamori/vmm.elf.sig=$(IMAGE_VMM_SIG) \
+		$(if $(IMAGE_POLICY),EFI/mamori/policy.bin=$(IMAGE_POLICY))
 
 # The guest part alone (no loader, no VMM): boot it with run-bochs --no-vmm.
 $(BUILD)/disk-guest.img: $(GUEST_FILES) tools/mkimage.sh

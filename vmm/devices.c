@@ -48,6 +48,7 @@ static int shutdown_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 	matched = ((char)*val == word[matched]) ? matched + 1 : ((char)*val == 'S');
 	if (!word[matched]) {
 		arch_log_exit_stats("guest power-off");
+		vm_log_pio_stats(vm);
 		platform_poll_faults();
 		matched = 0;
 	}

@@ -48,7 +48,7 @@ static int phase_boot_info(struct boot_info *bi)
 	pr_info("boot: region 0x%lx..0x%lx (%lu MiB, image %lu KiB)\n",
 		bi->vmm_base, bi->vmm_base + bi->vmm_size - 1, bi->vmm_size >> 20,
 		bi->image_size >> 10);
-	pr_info("boot: %u memory ranges, %lu MiB usable RAM, %u CPUs, ACPI RSDP 0x%lx\n",
+	pr_dbg("boot: %u memory ranges, %lu MiB usable RAM, %u CPUs, ACPI RSDP 0x%lx\n",
 		bi->mem_count, ram >> 20, bi->cpu_count, bi->acpi_rsdp);
 	for (i = 0; i < bi->mem_count; i++)
 		pr_dbg("  mem 0x%012lx-0x%012lx %s\n", bi->mem[i].base,
@@ -69,7 +69,7 @@ static int phase_selftest(struct boot_info *bi)
 		pr_err("crypto: known-answer self-test failed; refusing to start\n");
 		return VMM_ERR_SELFTEST;
 	}
-	pr_info("crypto: mbedTLS known-answer self-test passed\n");
+	pr_dbg("crypto: mbedTLS known-answer self-test passed\n");
 	return VMM_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <mamori/vm.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
+#include <mamori/vmm.h>
 
 static struct vm guest_vm = { .id = 0, .name = "guest" };
 
@@ -44,6 +45,45 @@ static struct pio_intercept *pio_find(struct vm *vm, u16 port)
 	return NULL;
 }
 
+/* An exit on @port of @p: counted for vm_log_pio_stats(). */
+static void pio_count(struct pio_intercept *p, u16 port)
+{
+	if (port - p->port < (int)ARRAY_SIZE(p->exits))
+		__atomic_add_fetch(&p->exits[port - p->port], 1, __ATOMIC_RELAXED);
+}
+
+void vm_log_pio_stats(struct vm *vm)
+{
+	char line[200];
+	u32 i, k, len = 0;
+
+	for (i = 0; i < vm->npio; i++)
+		for (k = 0; k < ARRAY_SIZE(vm->pio[i].exits); k++) {
+			if (!vm->pio[i].exits[k])
+				continue;
+			if (len > sizeof(line) - 20) {	/* a console line holds 256 */
+				pr_info("stats:   io by port (hex):%s\n", line);
+				len = 0;
+			}
+			len += log_snprintf(line + len, sizeof(line) - len, " %x %u",
+					    vm->pio[i].port + k, vm->pio[i].exits[k]);
+		}
+	if (len)
+		pr_info("stats:   io by port (hex):%s\n", line);
+	for (i = 0, len = 0; i < vm->npio; i++) {
+		if (!vm->pio[i].cycles)
+			continue;
+		if (len > sizeof(line) - 32) {
+			pr_info("stats:   io kcycles:%s\n", line);
+			len = 0;
+		}
+		len += log_snprintf(line + len, sizeof(line) - len, " %s %lu", vm->pio[i].name,
+				    vm->pio[i].cycles / 1000);
+	}
+	if (len)
+		pr_info("stats:   io kcycles:%s\n", line);
+}
+
 int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn)
 {
 	struct pio_intercept *p = pio_find(vm, port);
@@ -74,12 +114,17 @@ static void pio_unclaimed(struct vm *vm, u16 port, bool in)
 
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
 {
-	const struct pio_intercept *p = pio_find(vm, port);
+	struct pio_intercept *p = pio_find(vm, port);
 	int rc = -ENODEV;
 
 	platform_poll_periodic();
-	if (p)
+	if (p) {
+		u64 t0 = arch_cycles();
+
+		pio_count(p, port);
 		rc = p->handler(vm, p->priv, port, size, in, val);
+		p->cycles += arch_cycles() - t0;
+	}
 	if (!p)
 		pio_unclaimed(vm, port, in);
 	else if (rc)
@@ -90,9 +135,13 @@ void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val)
 
 void vm_pio_dispatch_string(struct vm *vm, u16 port, u32 size, bool in, u8 *buf, u32 count)
 {
-	const struct pio_intercept *p = pio_find(vm, port);
+	struct pio_intercept *p = pio_find(vm, port);
 	u32 i, v;
 	int rc = -ENODEV;
+
+	if (p)
+		pio_count(p, port);
+	u64 t0 = arch_cycles();
 
 	if (p && p->string) {
 		rc = p->string(vm, p->priv, port, size, in, buf, count);
@@ -104,6 +153,8 @@ void vm_pio_dispatch_string(struct vm *vm, u16 port, u32 size, bool in, u8 *buf,
 				memcpy(buf + i * size, &v, size);
 		}
 	}
+	if (p)
+		p->cycles += arch_cycles() - t0;
 	if (!p)
 		pio_unclaimed(vm, port, in);
 	else if (rc)

@@ -427,7 +427,7 @@ int ept_build_identity(struct ept *ept, const struct boot_mem_range *map,
 		       err, ept->table_pages);
 		return err;
 	}
-	pr_info("ept: identity map [0, 0x%llx) less VMM [0x%llx, 0x%llx): %u table pages (%u KiB)\n",
+	pr_dbg("ept: identity map [0, 0x%llx) less VMM [0x%llx, 0x%llx): %u table pages (%u KiB)\n",
 		(unsigned long long)top, (unsigned long long)lo,
 		(unsigned long long)hi, ept->table_pages, ept->table_pages * 4);
 	return 0;

@@ -44,6 +44,28 @@ void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count)
 }
 
 /*
+ * SDM Vol. 3C, "Software Access to Related Structures" (24.11.4 in the
+ * editions that number the VMCS chapter 24): the I/O bitmaps may be modified
+ * only while no logical processor with a current VMCS that references them
+ * is in VMX non-root operation. With one CPU in the machine the caller, in
+ * an exit handler, is that processor, in root; its next VM entry uses the
+ * new bits. Closing is always done (on SMP the bit was never cleared).
+ */
+int arch_vm_pio_pass(struct vm *vm, u16 port, bool pass)
+{
+	u8 *b = &vm->arch.io_bitmap[port / 8];
+
+	if (!pass) {
+		*b |= 1 << (port % 8);
+		return 0;
+	}
+	if (!vm->arch.pio_pass_ok)
+		return -EBUSY;
+	*b &= ~(1 << (port % 8));
+	return 0;
+}
+
+/*
  * The execute sink: "0f 0b f8" repeated. Entered at any offset, in any mode,
  * the guest reaches UD2 (0f 0b) within two instructions: UD2 itself, or
  * OR edi,eax (0b f8) then UD2, or CLC (f8) then UD2. So it takes #UD.
@@ -93,6 +115,7 @@ int arch_vm_init(struct vm *vm, const struct boot_info *bi)
 	a->hidden_base = bi->vmm_base;
 	a->hidden_size = bi->vmm_size;
 	a->vpid = (u16)(vm->id + 1);
+	a->pio_pass_ok = bi->cpu_count == 1;	/* no AP will ever share the bitmap */
 	vmx_msr_bitmap_build(a->msr_bitmap, vmx_cfg.cpu2);
 	return build_ept(vm, bi);
 }

@@ -35,7 +35,7 @@ static int feature_control(void)
 		return VMM_ERR_VMX_DISABLED;
 	}
 	wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FEATURE_CONTROL_VMX | FEATURE_CONTROL_LOCKED);
-	pr_info("vmx: IA32_FEATURE_CONTROL of this CPU was unlocked; set VMX-outside-SMX and locked it\n");
+	pr_dbg("vmx: IA32_FEATURE_CONTROL of this CPU was unlocked; set VMX-outside-SMX and locked it\n");
 	return VMM_OK;
 }
 
@@ -116,7 +116,7 @@ int vmx_probe(void)
 	if (!rc)
 		rc = probe_ept();
 	if (!rc)
-		pr_info("vmx: VT-x ok: rev %u, pin 0x%x cpu 0x%x cpu2 0x%x exit 0x%x entry 0x%x, %u phys bits\n",
+		pr_dbg("vmx: VT-x ok: rev %u, pin 0x%x cpu 0x%x cpu2 0x%x exit 0x%x entry 0x%x, %u phys bits\n",
 			vmx_cfg.revision, vmx_cfg.pin, vmx_cfg.cpu, vmx_cfg.cpu2,
 			vmx_cfg.exit, vmx_cfg.entry, vmx_cfg.phys_bits);
 	return rc;

@@ -7,6 +7,7 @@
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/spec_ctrl.h>
+#include <asm/tsc.h>
 #include <asm/vapic.h>
 #include <asm/vmx_exit.h>
 #include <asm/vmx_msr.h>
@@ -500,6 +501,7 @@ static void clear_smi_blocking(void)
 
 static void vmx_dispatch_exit(struct per_cpu *pc, struct guest_regs *r)
 {
+	u64 t0 = rdtsc();
 	u32 full = (u32)vmcs_read(VM_EXIT_REASON), reason = full & 0xffff;
 
 	vmx_count_exit(pc, reason);
@@ -520,6 +522,7 @@ static void vmx_dispatch_exit(struct per_cpu *pc, struct guest_regs *r)
 	if (pc->init_pending)
 		vapic_apply_init(pc);
 	inject_pending_nmi(pc);
+	pc->exit_tsc[MIN(reason, (u32)VMX_EXIT_REASONS)] += rdtsc() - t0;
 }
 
 void vmx_handle_exit(struct guest_regs *r)

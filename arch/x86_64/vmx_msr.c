@@ -221,7 +221,7 @@ static void msr_handled(struct per_cpu *pc, u32 msr, bool write, const struct ms
 	static struct msr_log handled;
 
 	if (msr_first(&handled, msr))
-		pr_info("cpu%u: guest %s 0x%x (%s) exits: handled by the VMM (logged once)\n", pc->cpu_id,
+		pr_dbg("cpu%u: guest %s 0x%x (%s) exits: handled by the VMM (logged once)\n", pc->cpu_id,
 		       write ? "WRMSR" : "RDMSR", msr, r->name);
 }
 

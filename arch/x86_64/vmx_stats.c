@@ -92,10 +92,9 @@ void vmx_count_exit(struct per_cpu *pc, u32 reason)
 {
 	u64 n = ++pc->exits[MIN(reason, (u32)VMX_EXIT_REASONS)];
 
-	/* First of each reason at info, then every power of two at debug. */
+	/* The first of each reason, then every power of two (debug level). */
 	if ((n & (n - 1)) == 0)
-		log_printk(n == 1 ? LOG_INFO : LOG_DBG,
-			   "cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n",
+		log_printk(LOG_DBG, "cpu%u: exit %s #%lu at rip 0x%lx (qualification 0x%lx)\n",
 			   pc->cpu_id, vmx_exit_reason_name(reason), n, vmcs_read(GUEST_RIP),
 			   vmcs_read(EXIT_QUALIFICATION));
 }
@@ -115,6 +114,18 @@ u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
 	return n;
 }
 
+/* TSC cycles (thousands) the VMM spent in exits of @reason, summed over CPUs. */
+static u64 exit_kcycles(u32 reason)
+{
+	u64 t = 0;
+	u32 c;
+
+	for (c = 0; c < PERCPU_MAX; c++)
+		if (percpu_get(c))
+			t += percpu_get(c)->exit_tsc[reason];
+	return t / 1000;
+}
+
 void arch_log_exit_stats(const char *why)
 {
 	u64 count[VMX_EXIT_REASONS + 1], total;
@@ -124,7 +135,8 @@ void arch_log_exit_stats(const char *why)
 	pr_info("stats: %lu VM exits at %s\n", total, why);
 	for (i = 0; i <= VMX_EXIT_REASONS; i++)
 		if (count[i])
-			pr_info("stats:   %s %lu\n", vmx_exit_reason_name(i), count[i]);
+			pr_info("stats:   %s %lu, %lu kcycles\n", vmx_exit_reason_name(i), count[i],
+				exit_kcycles(i));
 }
 
 static const char *const insn_errors[] = {

@@ -64,6 +64,10 @@ static struct model {
 	u8 cmd_dev[64];
 	u32 dma_outside;		/* DMA to addresses outside VMM allocations */
 	u32 resets;
+	/* the I/O bitmap's bit for the data port (arch_vm_pio_pass()) */
+	bool data_open;			/* guest data-port I/O reaches the model directly */
+	bool pass_refused;		/* the platform refuses to open it (SMP) */
+	u32 opens, direct;		/* times opened; guest accesses that did not exit */
 } m;
 
 static u8 *arena;			/* page_alloc()'s memory, below 4 GiB */
@@ -256,6 +260,9 @@ static void model_dma(void)
 
 void outb(u16 port, u8 v)
 {
+	/* The VMM writes the device's registers only with the data port trapped. */
+	if ((port > CMD && port <= CMD + 7) || port == CTL)
+		assert_false(m.data_open);
 	if (port > CMD && port < CMD + 7) {
 		m.reg[1][port - CMD] = m.reg[0][port - CMD];
 		m.reg[0][port - CMD] = v;
@@ -356,6 +363,22 @@ int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
 	return 0;
 }
 
+int arch_vm_pio_pass(struct vm *vm, u16 port, bool pass)
+{
+	assert_int_equal(port, CMD);			/* only the data port ever opens */
+	if (pass && m.pass_refused)
+		return -EBUSY;
+	if (pass && !m.data_open)
+		m.opens++;
+	m.data_open = pass;
+	return 0;
+}
+
+bool disk_touches(const struct disk *d, u64 lba, u64 nsect)
+{
+	return d && lba < ENC_END && lba + nsect > ENC_START;
+}
+
 int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn)
 {
 	u32 i;
@@ -435,6 +458,11 @@ static int io(u16 port, u32 size, bool in, u32 *val)
 {
 	u32 i;
 
+	if (port == CMD && size == 2 && m.data_open) {	/* no exit: the device itself */
+		m.direct++;
+		model_pio((u8 *)val, 2, in);
+		return 0;
+	}
 	for (i = 0; i < npio; i++)
 		if (port >= pio[i].port && port < pio[i].port + pio[i].count)
 			return pio[i].fn(&test_vm, pio[i].priv, port, size, in, val);
@@ -463,6 +491,11 @@ static int rep_io(bool in, u8 *buf, u32 words)
 {
 	u32 i;
 
+	if (m.data_open) {				/* REP INSW/OUTSW without an exit */
+		m.direct++;
+		model_pio(buf, words * 2, in);
+		return 0;
+	}
 	for (i = 0; i < npio; i++)
 		if (pio[i].port == CMD)
 			return pio[i].str(&test_vm, pio[i].priv, CMD, 2, in, buf, words);
@@ -905,6 +938,28 @@ static void test_dma_timeout_fails_towards_guest(void **state)
 	assert_int_equal(m.disk[150 * SECT], plain[0] ^ key_byte(150));
 }
 
+/* A finished DMA of encrypted sectors leaves neither plaintext nor ciphertext in VMM memory. */
+static void test_dma_encrypted_bounce_scrubbed(void **state)
+{
+	u8 plain[SECT], cipher[SECT];
+	u32 i;
+
+	fill(plain, sizeof(plain), 18);
+	memcpy(gmem + 0x20000, plain, SECT);
+	guest_prd(0x20000, SECT, 0);
+	dma(0xca, 150, 1, false, false);
+	for (i = 0; i < SECT; i++)
+		cipher[i] = plain[i] ^ key_byte(150);
+	assert_memory_equal(m.disk + 150 * SECT, cipher, SECT);
+	assert_false(arena_holds(cipher));
+	memset(gmem + 0x20000, 0, SECT);
+	guest_prd(0x20000, SECT, 0);
+	dma(0xc8, 150, 1, false, true);
+	assert_memory_equal(gmem + 0x20000, plain, SECT);
+	assert_false(arena_holds(plain));
+	assert_false(arena_holds(cipher));
+}
+
 /* Bus-master accesses that straddle into the PRD pointer never reach the device. */
 static void test_bm_straddle_refused(void **state)
 {
@@ -914,6 +969,148 @@ static void test_bm_straddle_refused(void **state)
 	assert_int_equal(io(BM + 1, 4, false, &v), -EPERM);
 	assert_int_equal(io(BM + 5, 4, false, &v), -EPERM);
 	assert_int_equal(m.bm_prd, 0);
+}
+
+/* ---- data port pass-through for sectors outside every encrypted range ------------ */
+
+/* A PIO transfer of plaintext sectors opens the data port: the guest moves them without exits. */
+static void test_pass_plain_range_without_exits(void **state)
+{
+	u8 plain[4 * SECT], back[4 * SECT];
+
+	fill(plain, sizeof(plain), 13);
+	taskfile(300, 4, false);
+	out8(CMD + 7, 0x30);
+	assert_true(m.data_open);
+	assert_int_equal(rep_io(false, plain, 4 * SECT / 2), 0);
+	assert_true(m.direct > 0);
+	assert_memory_equal(m.disk + 300 * SECT, plain, sizeof(plain));
+	taskfile(300, 4, true);				/* the first write closes it */
+	assert_false(m.data_open);
+	out8(CMD + 7, 0x24);
+	assert_true(m.data_open);
+	assert_int_equal(m.opens, 2);
+	assert_int_equal(rep_io(true, back, 4 * SECT / 2), 0);
+	assert_memory_equal(back, plain, sizeof(plain));
+}
+
+/* Any sector in an encrypted range keeps the port trapped, at either end of the range. */
+static void test_pass_never_for_encrypted_sectors(void **state)
+{
+	static const u64 lba[] = { ENC_START - 1, ENC_START, 150, ENC_END - 1 };
+	u8 plain[2 * SECT];
+	u32 i, k;
+
+	fill(plain, sizeof(plain), 14);
+	for (k = 0; k < ARRAY_SIZE(lba); k++) {
+		taskfile(lba[k], 2, false);
+		out8(CMD + 7, 0x30);
+		assert_false(m.data_open);
+		assert_int_equal(rep_io(false, plain, SECT), 0);
+		for (i = 0; i < 2 * SECT; i++) {
+			u64 s = lba[k] + i / SECT;
+			u8 want = plain[i] ^ (s >= ENC_START && s < ENC_END ? key_byte(s) : 0);
+
+			assert_int_equal(m.disk[lba[k] * SECT + i], want);
+		}
+	}
+	assert_int_equal(m.opens, 0);
+	assert_int_equal(m.direct, 0);
+}
+
+/*
+ * The guest stops half-way through a plaintext read and writes into the
+ * encrypted range: the command reaches the device with the port trapped
+ * (the model asserts it) and its data are encrypted.
+ */
+static void test_command_after_pass_runs_trapped(void **state)
+{
+	u8 plain[SECT], back[SECT];
+
+	fill(plain, sizeof(plain), 15);
+	taskfile(300, 2, false);
+	out8(CMD + 7, 0x20);
+	assert_int_equal(rep_io(true, back, SECT / 2), 0);	/* one of two sectors */
+	taskfile(150, 1, false);
+	assert_false(m.data_open);
+	out8(CMD + 7, 0x30);
+	assert_false(m.data_open);
+	assert_int_equal(rep_io(false, plain, SECT / 2), 0);
+	assert_false(disk_plain(150, plain));
+	assert_int_equal(m.disk[150 * SECT + 1], plain[1] ^ key_byte(150));
+}
+
+/* Device control, bus-master and device-register writes close the port too. */
+static void test_pass_closed_by_every_register_write(void **state)
+{
+	static const u16 port[] = { CTL, BM, CMD + 6, CMD + 1 };
+	static const u8 val[] = { 0x08, 0x00, 0xe0, 0x00 };
+	u32 k;
+
+	for (k = 0; k < ARRAY_SIZE(port); k++) {
+		taskfile(400, 1, false);
+		out8(CMD + 7, 0x20);
+		assert_true(m.data_open);
+		out8(port[k], val[k]);
+		assert_false(m.data_open);
+	}
+}
+
+/*
+ * Closed mid-transfer, the rest of a plaintext transfer still moves (now
+ * through the VMM, raw), a register write in between stays in the shadow,
+ * another unit cannot be selected; once the device wants no more data,
+ * data-port I/O is refused, and so it is after selecting the other unit.
+ */
+static void test_pass_closed_mid_transfer(void **state)
+{
+	u8 back[2 * SECT], extra[SECT];
+	u32 v = 0xf0;
+
+	fill(m.disk + 300 * SECT, 2 * SECT, 16);
+	taskfile(300, 2, false);
+	out8(CMD + 7, 0x20);
+	assert_int_equal(rep_io(true, back, SECT / 2), 0);
+	out8(CMD + 3, 150);				/* held: the device keeps 301 */
+	assert_false(m.data_open);
+	assert_int_equal(m.reg[0][3], 301 & 0xff);
+	assert_int_equal(io(CMD + 6, 1, false, &v), -EBUSY);
+	assert_int_equal(rep_io(true, back + SECT, SECT / 2), 0);
+	assert_memory_equal(back, m.disk + 300 * SECT, sizeof(back));
+	assert_int_equal(rep_io(true, extra, SECT / 2), -EPERM);
+	assert_int_equal(io(CMD + 6, 1, false, &v), 0);	/* done: the slave may be selected */
+	assert_int_equal(rep_io(false, extra, SECT / 2), -EPERM);
+}
+
+/* Where the platform cannot open the port (SMP), the VMM moves plaintext sectors itself. */
+static void test_pass_refused_by_platform(void **state)
+{
+	u8 plain[2 * SECT], back[2 * SECT];
+
+	m.pass_refused = true;
+	fill(plain, sizeof(plain), 17);
+	taskfile(500, 2, false);
+	out8(CMD + 7, 0x30);
+	assert_false(m.data_open);
+	assert_int_equal(rep_io(false, plain, SECT), 0);
+	taskfile(500, 2, false);
+	out8(CMD + 7, 0x20);
+	assert_int_equal(rep_io(true, back, SECT), 0);
+	assert_memory_equal(back, plain, sizeof(plain));
+	assert_memory_equal(m.disk + 500 * SECT, plain, sizeof(plain));
+	assert_int_equal(m.direct, 0);
+}
+
+/* Neither DMA nor non-sector PIO (IDENTIFY) opens it. */
+static void test_pass_only_for_pio_sectors(void **state)
+{
+	guest_prd(0x10000, SECT, 0);
+	dma(0xc8, 300, 1, false, true);
+	assert_false(m.data_open);
+	out8(CMD + 6, 0xa0);
+	out8(CMD + 7, 0xec);
+	assert_false(m.data_open);
+	assert_int_equal(m.opens, 0);
 }
 
 int main(void)
@@ -940,6 +1137,14 @@ int main(void)
 		cmocka_unit_test_setup(test_nodata_command_replays_taskfile, setup),
 		cmocka_unit_test_setup(test_dma_timeout_fails_towards_guest, setup),
 		cmocka_unit_test_setup(test_bm_straddle_refused, setup),
+		cmocka_unit_test_setup(test_dma_encrypted_bounce_scrubbed, setup),
+		cmocka_unit_test_setup(test_pass_plain_range_without_exits, setup),
+		cmocka_unit_test_setup(test_pass_never_for_encrypted_sectors, setup),
+		cmocka_unit_test_setup(test_command_after_pass_runs_trapped, setup),
+		cmocka_unit_test_setup(test_pass_closed_by_every_register_write, setup),
+		cmocka_unit_test_setup(test_pass_closed_mid_transfer, setup),
+		cmocka_unit_test_setup(test_pass_refused_by_platform, setup),
+		cmocka_unit_test_setup(test_pass_only_for_pio_sectors, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * memcpy and friends. Bulk copies use rep movsb/stosb (fast on ERMS parts, no
+ * memcpy and friends. Bulk copies use rep movsq/stosq and a byte tail (no
  * vector registers). Built with -fno-tree-loop-distribute-patterns so the
  * compiler never turns these loops back into calls to themselves.
  */
@@ -9,8 +9,11 @@
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
 
-	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	/* Eight bytes per iteration: Bochs charges every iteration an instruction. */
+	asm volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes) : : "memory");
 	return dst;
 }
 
@@ -33,8 +36,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t words = n / 8, bytes = n % 8;
+	u64 v = 0x0101010101010101ULL * (u8)c;
 
-	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	asm volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(v) : "memory");
+	asm volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(v) : "memory");
 	return dst;
 }
 

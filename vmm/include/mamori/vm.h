@@ -64,6 +64,8 @@ struct pio_intercept {
 	pio_handler_fn handler;
 	pio_string_fn string;
 	void *priv;
+	u32 exits[8];			/* exits per port (the first 8), for the statistics */
+	u64 cycles;			/* arch_cycles() spent in its handlers */
 };
 
 struct vm {
@@ -93,6 +95,12 @@ int vm_register_pio(struct vm *vm, u16 port, u16 count, const char *name,
  */
 int vm_register_pio_string(struct vm *vm, u16 port, pio_string_fn fn);
 
+/*
+ * vm_log_pio_stats - one "stats:" line with the I/O exits per intercepted port
+ * (those with any), beside arch_log_exit_stats().
+ */
+void vm_log_pio_stats(struct vm *vm);
+
 /* vm_pio_dispatch - called by the arch exit handler for an intercepted port. */
 void vm_pio_dispatch(struct vm *vm, u16 port, u32 size, bool in, u32 *val);
 
@@ -116,5 +124,17 @@ int vm_unregister_mmio(struct vm *vm, u64 gpa);
 
 /* arch_vm_intercept_pio - make guest accesses to the ports exit (I/O bitmap). */
 void arch_vm_intercept_pio(struct vm *vm, u16 port, u16 count);
+
+/*
+ * arch_vm_pio_pass - let guest accesses to the one intercepted @port reach the
+ * device without an exit (@pass), or make them exit again (!@pass: always
+ * done, effective from the calling CPU's next VM entry). Opening is allowed
+ * only where the calling CPU is, for the whole life of the VM, the only one
+ * to run its guest (the I/O bitmap is shared and may be changed only while
+ * no other CPU uses it in VMX non-root); otherwise -EBUSY and nothing
+ * changes. Called from an exit handler (VMX root). docs/disk.md, "Data port
+ * pass-through".
+ */
+int arch_vm_pio_pass(struct vm *vm, u16 port, bool pass);
 
 #endif

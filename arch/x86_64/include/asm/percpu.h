@@ -66,6 +66,7 @@ struct per_cpu {
 	u64 guest_spec_ctrl;		/* the guest's IA32_SPEC_CTRL while in VMX root */
 	volatile u64 fault_vector;
 	u64 exits[VMX_EXIT_REASONS + 1];	/* last slot: unknown reasons */
+	u64 exit_tsc[VMX_EXIT_REASONS + 1];	/* TSC cycles spent handling them */
 	u64 gdt[GDT_ENTRIES] __aligned(16);
 	struct tss64 tss __aligned(16);
 	u8 *exit_stack;

@@ -16,6 +16,7 @@ struct arch_vm {
 	u8 *sink_code;			/* ... once fetched from: UD2s, read+execute */
 	u64 hidden_base, hidden_size;	/* the VMM region */
 	u16 vpid;
+	bool pio_pass_ok;		/* one CPU in all: the I/O bitmap may change at exits */
 	volatile u64 ept_gen;		/* bumped on every EPT change (shootdown) */
 	bool ept_live;			/* a CPU may use the EPT (the boot CPU launched) */
 	struct mtrr_state mtrr;		/* the boot CPU's MTRRs: identity memory types */
