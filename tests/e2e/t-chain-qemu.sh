@@ -53,23 +53,23 @@ sbsign --key "$O/other-sb.key" --cert "$O/other-sb.crt" --output "$O/loader-othe
 	"$LOADER" >/dev/null 2>&1 || fail "sbsign with another key failed"
 cp "$LOADER" "$O/loader-unsigned.efi"
 
-# vmm.elf variants
+# vmm.elf variants (signed at the loader's built-in minimum svn unless said)
+MIN_SVN=$(sed -n 's/^const u64 vmm_min_svn = \([0-9]*\);$/\1/p' "$REPO/build/gen/vmm_sign_pubkey.c")
+[ -n "$MIN_SVN" ] && [ "$MIN_SVN" -gt 0 ] || fail "no vmm_min_svn > 0 in build/gen/vmm_sign_pubkey.c"
 cp "$REPO/build/vmm.elf" "$O/vmm-flipped.elf"
 printf '\001' | dd of="$O/vmm-flipped.elf" bs=1 seek=8192 conv=notrunc status=none
 "$SIGN" keygen "$O/other-vmm.key" --force || fail "vmm-sign keygen failed"
 cp "$REPO/build/vmm.elf" "$O/vmm-other.elf"
-"$SIGN" sign --key "$O/other-vmm.key" -o "$O/vmm-other.elf.sig" "$O/vmm-other.elf" ||
+"$SIGN" sign --key "$O/other-vmm.key" --svn "$MIN_SVN" -o "$O/vmm-other.elf.sig" "$O/vmm-other.elf" ||
 	fail "vmm-sign sign failed"
 cp "$REPO/build/vmm.elf" "$O/vmm-oldsvn.elf"
-MIN_SVN=$(sed -n 's/^const u64 vmm_min_svn = \([0-9]*\);$/\1/p' "$REPO/build/gen/vmm_sign_pubkey.c")
-[ -n "$MIN_SVN" ] && [ "$MIN_SVN" -gt 0 ] || fail "no vmm_min_svn > 0 in build/gen/vmm_sign_pubkey.c"
 "$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" --svn $((MIN_SVN - 1)) \
 	-o "$O/vmm-oldsvn.elf.sig" "$O/vmm-oldsvn.elf" || fail "vmm-sign sign failed"
 "$SIGN" verify --key "$REPO/build/keys/vmm-dev.key" "$O/vmm-oldsvn.elf" "$O/vmm-oldsvn.elf.sig" \
 	>/dev/null || fail "the older-svn signature does not verify by itself"
 cp "$REPO/build/vmm.elf" "$O/vmm-badelf.elf"
 printf 'X' | dd of="$O/vmm-badelf.elf" bs=1 seek=1 conv=notrunc status=none
-"$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" -o "$O/vmm-badelf.elf.sig" "$O/vmm-badelf.elf" ||
+"$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" --svn "$MIN_SVN" -o "$O/vmm-badelf.elf.sig" "$O/vmm-badelf.elf" ||
 	fail "vmm-sign sign failed"
 
 # A policy the VMM accepts without a passphrase or disk (only the console).
