@@ -69,7 +69,8 @@ cp "$REPO/build/vmm.elf" "$O/vmm-oldsvn.elf"
 	>/dev/null || fail "the older-svn signature does not verify by itself"
 cp "$REPO/build/vmm.elf" "$O/vmm-badelf.elf"
 printf 'X' | dd of="$O/vmm-badelf.elf" bs=1 seek=1 conv=notrunc status=none
-"$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" --svn "$MIN_SVN" -o "$O/vmm-badelf.elf.sig" "$O/vmm-badelf.elf" ||
+"$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" --svn "$MIN_SVN" \
+	-o "$O/vmm-badelf.elf.sig" "$O/vmm-badelf.elf" ||
 	fail "vmm-sign sign failed"
 
 # A policy the VMM accepts without a passphrase or disk (only the console).
