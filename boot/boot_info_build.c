@@ -160,3 +160,35 @@ int bi_set_options(struct boot_info *bi, const u16 *opts, u64 bytes, u16 *next, 
 	}
 	return 0;
 }
+
+/* NULL when @v is the firmware's own one-byte, BS|RT variable. */
+static const char *efi_u8_bad(const struct bi_efi_u8 *v)
+{
+	if (!v->found)
+		return "missing or unreadable";
+	if (v->size != 1)
+		return "not one byte";
+	if (v->attr != BI_EFI_ATTR_BS_RT)
+		return "attributes not exactly BS|RT (not the firmware's)";
+	return NULL;
+}
+
+int bi_secure_boot_on(const struct bi_efi_u8 *sb, const struct bi_efi_u8 *setup,
+		      const char **why)
+{
+	*why = efi_u8_bad(sb);
+	if (*why)
+		return 0;
+	if (sb->val != 1) {
+		*why = "SecureBoot is not 1";
+		return 0;
+	}
+	*why = efi_u8_bad(setup);
+	if (*why)
+		return 0;
+	if (setup->val != 0) {
+		*why = "SetupMode is not 0 (no platform key: setup mode)";
+		return 0;
+	}
+	return 1;
+}

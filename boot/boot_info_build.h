@@ -42,4 +42,27 @@ struct bi_next_args {
 int bi_set_options(struct boot_info *bi, const u16 *opts, u64 bytes, u16 *next, u64 max,
 		   struct bi_next_args *args, const char **why);
 
+/* One global UEFI variable as GetVariable returned it (SecureBoot, SetupMode). */
+struct bi_efi_u8 {
+	int found;	/* GetVariable succeeded */
+	u32 attr;
+	u64 size;
+	u8 val;
+};
+
+/* The only attributes the firmware gives SecureBoot and SetupMode (UEFI 3.3):
+ * BOOTSERVICE_ACCESS | RUNTIME_ACCESS, volatile. */
+#define BI_EFI_ATTR_BS_RT	0x6
+
+/**
+ * bi_secure_boot_on() - did the firmware verify this loader? Only when
+ * SecureBoot is 1 and SetupMode is 0, each found, one byte, and with exactly
+ * BI_EFI_ATTR_BS_RT (a non-volatile one was not set by the firmware); a
+ * missing or unreadable variable is "not verified".
+ * @why: when not, the reason (a static string).
+ * Return: 1 when verified, 0 otherwise.
+ */
+int bi_secure_boot_on(const struct bi_efi_u8 *sb, const struct bi_efi_u8 *setup,
+		      const char **why);
+
 #endif

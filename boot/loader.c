@@ -80,8 +80,12 @@ static EFI_STATUS alloc_region(UINTN size, EFI_PHYSICAL_ADDRESS *base)
 	return EFI_SUCCESS;
 }
 
-/* vmm.elf.sig against the key built into this loader, before anything parses vmm.elf. */
-static int vmm_authenticate(const void *buf, UINTN size)
+/*
+ * vmm.elf.sig against the key built into this loader, before anything parses
+ * vmm.elf; its svn at least the built-in minimum and @svn_floor (the highest
+ * started before). *@svn: the verified svn.
+ */
+static int vmm_authenticate(const void *buf, UINTN size, u64 svn_floor, u64 *svn)
 {
 	static char why[VMM_SIG_WHY_MAX];
 	UINTN sig_size;
@@ -92,18 +96,21 @@ static int vmm_authenticate(const void *buf, UINTN size)
 	st = loader_read_file(VMM_SIG_PATH, &sig, &sig_size);
 	if (EFI_ERROR(st))
 		return loader_fail(L"refused vmm.elf: no signature: cannot read " VMM_SIG_PATH, st);
-	rc = vmm_sig_check(buf, size, sig, sig_size, vmm_sign_pubkey, why);
+	rc = vmm_sig_check(buf, size, sig, sig_size, vmm_sign_pubkey,
+			   svn_floor > vmm_min_svn ? svn_floor : vmm_min_svn, svn, why);
 	FreePool(sig);
 	if (rc)
 		return loader_fail_msg(L"refused vmm.elf: signature", why);
-	loader_log(L"vmm.elf: signature verified, key %a\n", vmm_sign_pubkey_fpr);
+	loader_log(L"vmm.elf: signature verified, key %a, security version %ld "
+		   L"(minimum %ld built in, %ld started before)\n", vmm_sign_pubkey_fpr, *svn,
+		   vmm_min_svn, svn_floor);
 	if (vmm_sign_pubkey_dev)
 		loader_log(L"mamori: WARNING: vmm.elf is signed with a DEVELOPMENT key: "
 			   L"anyone with the build tree can sign a VMM this loader runs\n");
 	return 0;
 }
 
-static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
+static int load_vmm(struct boot_info *bi, u64 svn_floor, u64 *svn, vmm_entry_fn *entry)
 {
 	struct elf_image img;
 	EFI_PHYSICAL_ADDRESS base;
@@ -115,7 +122,7 @@ static int load_vmm(struct boot_info *bi, vmm_entry_fn *entry)
 	st = loader_read_file(VMM_PATH, &buf, &size);
 	if (EFI_ERROR(st))
 		return loader_fail(L"refused vmm.elf: cannot read " VMM_PATH, st);
-	if (vmm_authenticate(buf, size))
+	if (vmm_authenticate(buf, size, svn_floor, svn))
 		return -1;
 	if (vmm_sign_pubkey_dev)
 		bi->flags |= BOOT_FLAG_VMM_DEV_KEY;
@@ -184,6 +191,7 @@ static void run(void)
 	struct bi_next_args args;
 	EFI_HANDLE next_img;
 	vmm_entry_fn entry;
+	u64 svn_floor, svn;
 	EFI_STATUS st;
 	int rc;
 
@@ -195,7 +203,8 @@ static void run(void)
 	st = load_next_stage(next, &args, &next_img);
 	if (EFI_ERROR(st))
 		loader_halt_path(L"next stage missing or invalid", next, st);
-	if (load_vmm(&bi, &entry))
+	svn_floor = vmm_svn_var_read();
+	if (load_vmm(&bi, svn_floor, &svn, &entry))
 		loader_halt(L"the VMM was not started; not booting without protection",
 			    EFI_LOAD_ERROR);
 	if (loader_fill_boot_info(&bi))
@@ -207,6 +216,7 @@ static void run(void)
 	if (rc != VMM_OK)
 		loader_halt_vmm(rc);
 	policy_var_commit(&bi);
+	vmm_svn_var_commit(svn, svn_floor);
 	loader_log(L"VMM started (status 0); chainloading %s\n", next);
 	st = uefi_call_wrapper(BS->StartImage, 3, next_img, NULL, NULL);
 	loader_halt_path(L"next stage returned", next, st);

@@ -55,5 +55,10 @@ void policy_var_read(struct boot_info *bi);
 /* policy_var_commit - after the VMM started: record
  * @bi->policy_accepted_version when it is higher; halts when that fails. */
 void policy_var_commit(const struct boot_info *bi);
+/* vmm_svn_var_read - the highest vmm.elf svn started on this machine
+ * (MamoriVmmSvn, 0 when unset); halts when it cannot be read. */
+u64 vmm_svn_var_read(void);
+/* vmm_svn_var_commit - after the VMM started: record @svn when above @old. */
+void vmm_svn_var_commit(u64 svn, u64 old);
 
 #endif

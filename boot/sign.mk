@@ -10,9 +10,16 @@
 #	offline, and build/vmm.elf.sig is not made here.
 #   Neither: a DEVELOPMENT key pair is generated once under build/keys/ and
 #	trusted; never ship a build made that way.
+#   VMM_SVN=N (default below): the security version number signed into
+#	vmm.elf.sig. Raise it in every release that fixes a VMM vulnerability.
+#   VMM_MIN_SVN=N (default VMM_SVN): the lowest svn this loader runs; an
+#	older signed vmm.elf is refused (rollback). The loader also refuses an
+#	svn below the highest it started (MamoriVmmSvn, docs/security.md).
 
 VMM_SIGN_KEY ?=
 VMM_SIGN_PUB ?=
+VMM_SVN ?= 1
+VMM_MIN_SVN ?= $(VMM_SVN)
 VMM_SIGN_TOOL := tools/vmm-sign.py
 VMM_SIG := $(BUILD)/vmm.elf.sig
 VMM_SIGN_GEN := $(BUILD)/gen/vmm_sign_pubkey.c
@@ -50,21 +57,21 @@ VMM_SIGN_KEYFILE := $(or $(VMM_SIGN_KEY),$(VMM_SIGN_PUB),$(VMM_SIGN_PRIV))
 .PHONY: vmm-sign-force
 $(BUILD)/gen/vmm-sign.path: vmm-sign-force
 	@mkdir -p $(@D)
-	@echo '$(abspath $(VMM_SIGN_KEYFILE)) $(VMM_SIGN_SRC) $(VMM_SIGN_DEV)' | cmp -s - $@ 2>/dev/null || \
-		echo '$(abspath $(VMM_SIGN_KEYFILE)) $(VMM_SIGN_SRC) $(VMM_SIGN_DEV)' >$@
+	@echo '$(abspath $(VMM_SIGN_KEYFILE)) $(VMM_SIGN_SRC) $(VMM_SIGN_DEV) svn=$(VMM_SVN) min=$(VMM_MIN_SVN)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(abspath $(VMM_SIGN_KEYFILE)) $(VMM_SIGN_SRC) $(VMM_SIGN_DEV) svn=$(VMM_SVN) min=$(VMM_MIN_SVN)' >$@
 
 $(VMM_SIGN_GEN): $(VMM_SIGN_KEYFILE) $(BUILD)/gen/vmm-sign.path $(VMM_SIGN_TOOL)
 	@mkdir -p $(@D)
 	@echo "  GEN     $@ (from $(VMM_SIGN_KEYFILE))"
-	$(Q)$(VMM_SIGN_TOOL) pubkey-c $(VMM_SIGN_SRC) $(VMM_SIGN_DEV) -o $@
+	$(Q)$(VMM_SIGN_TOOL) pubkey-c $(VMM_SIGN_SRC) $(VMM_SIGN_DEV) --min-svn $(VMM_MIN_SVN) -o $@
 	$(VMM_SIGN_SAY_DEV)
 
 ifneq ($(VMM_SIGN_PRIV),)
 HOST_TOOLS += $(VMM_SIG)
 $(VMM_SIG): $(BUILD)/vmm.elf $(VMM_SIGN_PRIV) $(BUILD)/gen/vmm-sign.path $(VMM_SIGN_TOOL)
 	@echo "  SIGN    $@ (key $(VMM_SIGN_PRIV))"
-	$(Q)$(VMM_SIGN_TOOL) sign --key $(VMM_SIGN_PRIV) -o $@ $<
-	$(Q)$(VMM_SIGN_TOOL) verify --key $(VMM_SIGN_PRIV) $< $@ >/dev/null
+	$(Q)$(VMM_SIGN_TOOL) sign --key $(VMM_SIGN_PRIV) --svn $(VMM_SVN) -o $@ $<
+	$(Q)$(VMM_SIGN_TOOL) verify --key $(VMM_SIGN_PRIV) --min-svn $(VMM_MIN_SVN) $< $@ >/dev/null
 	$(VMM_SIGN_SAY_DEV)
 endif
 

@@ -65,8 +65,33 @@ static int refuse(struct why_buf *w, const char *s)
 	return -1;
 }
 
-/* ECDSA P-256 over SHA-256(@file): 0 when it verifies. */
-static int ecdsa_ok(const u8 *file, u64 size, const u8 *rs, const u8 *pubkey)
+static void wr64(u8 *p, u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++, v >>= 8)
+		p[i] = (u8)v;
+}
+
+#define SIG_MSG_LEN	(sizeof(VMM_SIG_DOMAIN) + 8 + 8 + 32)
+
+/* The signed message: domain || svn || size || SHA-256(@file); 0 when made. */
+static int signed_hash(const u8 *file, u64 size, u64 svn, u8 hash[32])
+{
+	u8 m[SIG_MSG_LEN];
+	u64 i;
+
+	for (i = 0; i < sizeof(VMM_SIG_DOMAIN); i++)
+		m[i] = (u8)VMM_SIG_DOMAIN[i];
+	wr64(m + i, svn);
+	wr64(m + i + 8, size);
+	if (mbedtls_sha256_ret(file, size, m + i + 16, 0))
+		return -1;
+	return mbedtls_sha256_ret(m, sizeof(m), hash, 0);
+}
+
+/* ECDSA P-256 over the signed message of @file at @svn: 0 when it verifies. */
+static int ecdsa_ok(const u8 *file, u64 size, u64 svn, const u8 *rs, const u8 *pubkey)
 {
 	mbedtls_ecp_group grp;
 	mbedtls_ecp_point q;
@@ -78,7 +103,7 @@ static int ecdsa_ok(const u8 *file, u64 size, const u8 *rs, const u8 *pubkey)
 	mbedtls_ecp_point_init(&q);
 	mbedtls_mpi_init(&r);
 	mbedtls_mpi_init(&s);
-	ret = mbedtls_sha256_ret(file, size, hash, 0);
+	ret = signed_hash(file, size, svn, hash);
 	if (!ret)
 		ret = mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1);
 	if (!ret)
@@ -99,7 +124,7 @@ static int ecdsa_ok(const u8 *file, u64 size, const u8 *rs, const u8 *pubkey)
 }
 
 int vmm_sig_check(const u8 *file, u64 size, const u8 *sig, u64 sig_size,
-		  const u8 *pubkey, char why[VMM_SIG_WHY_MAX])
+		  const u8 *pubkey, u64 min_svn, u64 *svn, char why[VMM_SIG_WHY_MAX])
 {
 	struct why_buf w = { why, 0 };
 	u8 fpr[VMM_SIG_FPR_LEN];
@@ -109,9 +134,9 @@ int vmm_sig_check(const u8 *file, u64 size, const u8 *sig, u64 sig_size,
 		return refuse(&w, "signature file malformed (not a vmm.elf.sig of this format)");
 	if (mbedtls_sha256_ret(pubkey, VMM_SIG_PUBKEY_LEN, fpr, 0))
 		return refuse(&w, "SHA-256 failed");
-	if (!bytes_equal(fpr, sig + 16, VMM_SIG_FPR_LEN)) {
+	if (!bytes_equal(fpr, sig + 24, VMM_SIG_FPR_LEN)) {
 		why_str(&w, "signed by another key (sha256:");
-		why_hex(&w, sig + 16, 8);
+		why_hex(&w, sig + 24, 8);
 		why_str(&w, "..., this loader trusts sha256:");
 		why_hex(&w, fpr, 8);
 		return refuse(&w, "...)");
@@ -123,8 +148,16 @@ int vmm_sig_check(const u8 *file, u64 size, const u8 *sig, u64 sig_size,
 		why_dec(&w, size);
 		return refuse(&w, " (modified)");
 	}
-	if (ecdsa_ok(file, size, sig + 48, pubkey))
+	if (ecdsa_ok(file, size, rd64(sig + 16), sig + 56, pubkey))
 		return refuse(&w, "signature does not verify (vmm.elf modified, or the "
 			      "signature forged)");
+	if (rd64(sig + 16) < min_svn) {
+		why_str(&w, "security version ");
+		why_dec(&w, rd64(sig + 16));
+		why_str(&w, " is below the minimum ");
+		why_dec(&w, min_svn);
+		return refuse(&w, " (an older vmm.elf: rollback)");
+	}
+	*svn = rd64(sig + 16);
 	return 0;
 }

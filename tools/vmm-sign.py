@@ -3,14 +3,17 @@
 """Sign vmm.elf for Mamori's loader, and export the key the loader trusts.
 
 The signature is a detached file (vmm.elf.sig, boot/vmm_sig.h has the format):
-ECDSA P-256 over SHA-256 of the whole file. Keys are PEM EC P-256 keys, the
+ECDSA P-256 (SHA-256) over a domain string, the file's security version number
+(svn), its size and its SHA-256. The loader refuses an svn below its built-in
+minimum (make VMM_MIN_SVN) or below the highest it started on this machine:
+raise --svn in every release that fixes a VMM vulnerability. Keys are PEM EC P-256 keys, the
 same kind `mamori-policy keygen` and `openssl ecparam -name prime256v1
 -genkey` make; a public key is PEM (SubjectPublicKeyInfo).
 
   vmm-sign.py keygen KEY [--pub PUB] [--force]
-  vmm-sign.py sign --key KEY FILE [-o SIG]        (default SIG: FILE.sig)
-  vmm-sign.py verify (--pub PUB | --key KEY) FILE [SIG]
-  vmm-sign.py pubkey-c (--pub PUB | --key KEY) [--dev] -o OUT.c
+  vmm-sign.py sign --key KEY --svn N FILE [-o SIG]  (default SIG: FILE.sig)
+  vmm-sign.py verify (--pub PUB | --key KEY) [--min-svn N] FILE [SIG]
+  vmm-sign.py pubkey-c (--pub PUB | --key KEY) [--dev] --min-svn N -o OUT.c
   vmm-sign.py fingerprint (--pub PUB | --key KEY)
 
 Exit codes: 0 ok, 1 signature refused, 2 usage, 4 I/O error, 5 key error.
@@ -27,8 +30,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature, encode_dss_signature)
 
-MAGIC = b"MMVMMSG1"
-SIG_SIZE = 112
+MAGIC = b"MMVMMSG2"
+SIG_SIZE = 120
+DOMAIN = b"Mamori vmm.elf signature v2\0"
+
+
+def signed_message(data, svn):
+    return DOMAIN + struct.pack("<QQ", svn, len(data)) + hashlib.sha256(data).digest()
 
 
 def die(code, msg):
@@ -95,8 +103,11 @@ def cmd_keygen(args):
 def cmd_sign(args):
     key = load_key(args.key)
     data = read(args.file)
-    r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
-    sig = (MAGIC + struct.pack("<Q", len(data)) + fingerprint(key.public_key()) +
+    if not 0 <= args.svn < 1 << 64:
+        die(2, "--svn %d out of range" % args.svn)
+    msg = signed_message(data, args.svn)
+    r, s = decode_dss_signature(key.sign(msg, ec.ECDSA(hashes.SHA256())))
+    sig = (MAGIC + struct.pack("<QQ", len(data), args.svn) + fingerprint(key.public_key()) +
            r.to_bytes(32, "big") + s.to_bytes(32, "big"))
     assert len(sig) == SIG_SIZE
     out = args.o or args.file + ".sig"
@@ -111,19 +122,23 @@ def cmd_verify(args):
     sig = read(args.sig or args.file + ".sig")
     if len(sig) != SIG_SIZE or sig[:8] != MAGIC:
         die(1, "refused: signature file malformed")
-    if sig[16:48] != fingerprint(pub):
+    if sig[24:56] != fingerprint(pub):
         die(1, "refused: signed by another key (sha256:%s..., expected sha256:%s...)"
-            % (sig[16:24].hex(), fingerprint(pub)[:8].hex()))
+            % (sig[24:32].hex(), fingerprint(pub)[:8].hex()))
     if struct.unpack("<Q", sig[8:16])[0] != len(data):
         die(1, "refused: signature is for a file of %d bytes, %s has %d"
             % (struct.unpack("<Q", sig[8:16])[0], args.file, len(data)))
-    der = encode_dss_signature(int.from_bytes(sig[48:80], "big"),
-                               int.from_bytes(sig[80:112], "big"))
+    svn = struct.unpack("<Q", sig[16:24])[0]
+    der = encode_dss_signature(int.from_bytes(sig[56:88], "big"),
+                               int.from_bytes(sig[88:120], "big"))
     try:
-        pub.verify(der, data, ec.ECDSA(hashes.SHA256()))
+        pub.verify(der, signed_message(data, svn), ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
         die(1, "refused: signature does not verify")
-    print("%s: signature verified (key sha256:%s)" % (args.file, fingerprint(pub).hex()))
+    if svn < args.min_svn:
+        die(1, "refused: security version %d is below the minimum %d" % (svn, args.min_svn))
+    print("%s: signature verified (key sha256:%s, svn %d)"
+          % (args.file, fingerprint(pub).hex(), svn))
 
 
 def cmd_pubkey_c(args):
@@ -138,6 +153,7 @@ def cmd_pubkey_c(args):
     fpr = "sha256:" + fingerprint(pub).hex() + (" (DEVELOPMENT KEY)" if args.dev else "")
     lines.append("const char vmm_sign_pubkey_fpr[] = \"%s\";" % fpr)
     lines.append("const int vmm_sign_pubkey_dev = %d;" % (1 if args.dev else 0))
+    lines.append("const u64 vmm_min_svn = %d;" % args.min_svn)
     with open(args.o + ".tmp", "w") as f:
         f.write("\n".join(lines) + "\n")
     os.replace(args.o + ".tmp", args.o)
@@ -156,6 +172,7 @@ def main():
     k.add_argument("--force", action="store_true")
     s = sub.add_parser("sign")
     s.add_argument("--key", required=True)
+    s.add_argument("--svn", type=int, required=True)
     s.add_argument("file")
     s.add_argument("-o")
     for name in ("verify", "pubkey-c", "fingerprint"):
@@ -164,10 +181,12 @@ def main():
         g.add_argument("--pub")
         g.add_argument("--key")
         if name == "verify":
+            c.add_argument("--min-svn", type=int, default=0)
             c.add_argument("file")
             c.add_argument("sig", nargs="?")
         if name == "pubkey-c":
             c.add_argument("--dev", action="store_true")
+            c.add_argument("--min-svn", type=int, required=True)
             c.add_argument("-o", required=True)
     args = p.parse_args()
     {"keygen": cmd_keygen, "sign": cmd_sign, "verify": cmd_verify,

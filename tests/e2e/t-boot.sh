@@ -17,6 +17,11 @@ expect_order com2 'policy: secrets unlocked' 'vmx: launching the firmware as gue
 # Issue 11: vmm.elf authenticated before it ran; Bochs' OVMF has no Secure
 # Boot, so both the loader and the VMM must say the chain is unverified.
 expect_order com1 'vmm.elf: signature verified, key sha256:[0-9a-f]{64}' 'loaded vmm.elf'
+# Review 2 finding 2: the svn of the VMM that started is recorded (BS-only NV).
+expect_log com1 'vmm.elf: no security version accepted before on this machine' \
+	"the loader did not read MamoriVmmSvn (fresh machine)"
+expect_order com1 'policy: version [0-9]+ recorded as the highest accepted' \
+	'vmm.elf: security version [0-9]+ recorded as the highest accepted \(was 0\)'
 expect_log com1 'WARNING: \*+ UEFI Secure Boot is OFF' "no Secure Boot warning from the loader"
 expect_log com2 'boot: chain UNVERIFIED' "no unverified-chain warning in the VMM log"
 # Finding 20: the VMM runs on its own W^X, no-execute page tables.

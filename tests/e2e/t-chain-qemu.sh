@@ -12,6 +12,8 @@
 #   vmm-flipped    one byte of vmm.elf changed: the loader refuses, "does not verify"
 #   vmm-otherkey   a valid vmm.elf signed with another key: "signed by another key"
 #   vmm-nosig      no vmm.elf.sig: "no signature"
+#   vmm-oldsvn     vmm.elf validly signed by the trusted key with a security
+#                  version below the loader's built-in minimum: "rollback"
 #   vmm-badelf     a malformed ELF validly signed: passes the signature, the ELF
 #                  checks refuse it ("magic"): they still run after the signature
 #   sb-off         plain OVMF, unsigned loader: loud warning on the console and
@@ -51,16 +53,24 @@ sbsign --key "$O/other-sb.key" --cert "$O/other-sb.crt" --output "$O/loader-othe
 	"$LOADER" >/dev/null 2>&1 || fail "sbsign with another key failed"
 cp "$LOADER" "$O/loader-unsigned.efi"
 
-# vmm.elf variants
+# vmm.elf variants (signed at the loader's built-in minimum svn unless said)
+MIN_SVN=$(sed -n 's/^const u64 vmm_min_svn = \([0-9]*\);$/\1/p' "$REPO/build/gen/vmm_sign_pubkey.c")
+[ -n "$MIN_SVN" ] && [ "$MIN_SVN" -gt 0 ] || fail "no vmm_min_svn > 0 in build/gen/vmm_sign_pubkey.c"
 cp "$REPO/build/vmm.elf" "$O/vmm-flipped.elf"
 printf '\001' | dd of="$O/vmm-flipped.elf" bs=1 seek=8192 conv=notrunc status=none
 "$SIGN" keygen "$O/other-vmm.key" --force || fail "vmm-sign keygen failed"
 cp "$REPO/build/vmm.elf" "$O/vmm-other.elf"
-"$SIGN" sign --key "$O/other-vmm.key" -o "$O/vmm-other.elf.sig" "$O/vmm-other.elf" ||
+"$SIGN" sign --key "$O/other-vmm.key" --svn "$MIN_SVN" -o "$O/vmm-other.elf.sig" "$O/vmm-other.elf" ||
 	fail "vmm-sign sign failed"
+cp "$REPO/build/vmm.elf" "$O/vmm-oldsvn.elf"
+"$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" --svn $((MIN_SVN - 1)) \
+	-o "$O/vmm-oldsvn.elf.sig" "$O/vmm-oldsvn.elf" || fail "vmm-sign sign failed"
+"$SIGN" verify --key "$REPO/build/keys/vmm-dev.key" "$O/vmm-oldsvn.elf" "$O/vmm-oldsvn.elf.sig" \
+	>/dev/null || fail "the older-svn signature does not verify by itself"
 cp "$REPO/build/vmm.elf" "$O/vmm-badelf.elf"
 printf 'X' | dd of="$O/vmm-badelf.elf" bs=1 seek=1 conv=notrunc status=none
-"$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" -o "$O/vmm-badelf.elf.sig" "$O/vmm-badelf.elf" ||
+"$SIGN" sign --key "$REPO/build/keys/vmm-dev.key" --svn "$MIN_SVN" \
+	-o "$O/vmm-badelf.elf.sig" "$O/vmm-badelf.elf" ||
 	fail "vmm-sign sign failed"
 
 # A policy the VMM accepts without a passphrase or disk (only the console).
@@ -134,6 +144,8 @@ has sb-genuine com1 'Mamori loader' "the firmware did not run the snakeoil-signe
 has sb-genuine com1 'Secure Boot: on' "the loader did not see Secure Boot on"
 hasnt sb-genuine com1 'Secure Boot is OFF' "the loader warned about Secure Boot while it is on"
 has sb-genuine com1 "$SIGOK" "the genuine vmm.elf did not verify"
+has sb-genuine com1 "$SIGOK, .*security version $MIN_SVN \(minimum $MIN_SVN built in" \
+	"the loader did not log the genuine vmm.elf's svn and its minimum"
 has sb-genuine com2 'boot: chain: Secure Boot on' "the VMM did not log the verified chain"
 has sb-genuine com2 'vmx: CPUID reports no VMX' "the VMM did not reach its VT-x probe"
 has sb-genuine com1 "$NOVMX" "the last step was not the VT-x refusal"
@@ -158,16 +170,20 @@ has vmm-otherkey com1 'refused vmm\.elf: signature: signed by another key' \
 esp "$O/loader-snakeoil.efi" "$REPO/build/vmm.elf" ""
 boot vmm-nosig "$SB_CODE" "$SB_VARS" "$HALT"
 has vmm-nosig com1 'refused vmm\.elf: no signature' "a vmm.elf without signature was not refused"
+esp "$O/loader-snakeoil.efi" "$O/vmm-oldsvn.elf" "$O/vmm-oldsvn.elf.sig"
+boot vmm-oldsvn "$SB_CODE" "$SB_VARS" "$HALT"
+has vmm-oldsvn com1 "refused vmm\.elf: signature: security version $((MIN_SVN - 1)) is below the minimum $MIN_SVN \(an older vmm\.elf: rollback\)" \
+	"a validly signed vmm.elf with an older svn was not refused as a rollback"
 esp "$O/loader-snakeoil.efi" "$O/vmm-badelf.elf" "$O/vmm-badelf.elf.sig"
 boot vmm-badelf "$SB_CODE" "$SB_VARS" "$HALT"
 has vmm-badelf com1 "$SIGOK" "the validly signed malformed ELF did not pass the signature"
 has vmm-badelf com1 'refused vmm\.elf: .*magic' "the ELF checks did not refuse a bad magic"
-for b in vmm-flipped vmm-otherkey vmm-nosig vmm-badelf; do
+for b in vmm-flipped vmm-otherkey vmm-nosig vmm-oldsvn vmm-badelf; do
 	has $b com1 'Secure Boot: on' "the loader did not run under Secure Boot"
 	has $b com1 "$HALT" "the loader did not halt"
 	hasnt $b com2 'mamori: vmm' "the refused VMM ran"
 done
-for b in vmm-flipped vmm-otherkey vmm-nosig; do
+for b in vmm-flipped vmm-otherkey vmm-nosig vmm-oldsvn; do
 	hasnt $b com1 "$SIGOK" "the loader accepted a tampered vmm.elf"
 done
 

@@ -648,6 +648,50 @@ static void test_madt_x2apic(void **state)
 	munmap(m, 4096);
 }
 
+/* Review 2 finding 5: only the firmware's own BS|RT variables count. */
+static void test_secure_boot_state(void **state)
+{
+	const struct bi_efi_u8 on = { 1, BI_EFI_ATTR_BS_RT, 1, 1 };
+	const struct bi_efi_u8 user = { 1, BI_EFI_ATTR_BS_RT, 1, 0 };
+	struct bi_efi_u8 sb, setup;
+	const char *why;
+
+	assert_int_equal(bi_secure_boot_on(&on, &user, &why), 1);
+	/* an OS-created (non-volatile) SecureBoot = 1 */
+	sb = on;
+	sb.attr = 0x7;
+	assert_int_equal(bi_secure_boot_on(&sb, &user, &why), 0);
+	assert_non_null(strstr(why, "not exactly BS|RT"));
+	sb.attr = 0x6 | 0x20;
+	assert_int_equal(bi_secure_boot_on(&sb, &user, &why), 0);
+	/* a non-volatile SetupMode = 0 */
+	setup = user;
+	setup.attr = 0x7;
+	assert_int_equal(bi_secure_boot_on(&on, &setup, &why), 0);
+	assert_non_null(strstr(why, "not exactly BS|RT"));
+	/* SetupMode missing or unreadable: not verified (was: taken as user mode) */
+	setup = user;
+	setup.found = 0;
+	assert_int_equal(bi_secure_boot_on(&on, &setup, &why), 0);
+	assert_non_null(strstr(why, "missing"));
+	setup = user;
+	setup.size = 2;
+	assert_int_equal(bi_secure_boot_on(&on, &setup, &why), 0);
+	/* the values */
+	setup = user;
+	setup.val = 1;
+	assert_int_equal(bi_secure_boot_on(&on, &setup, &why), 0);
+	assert_non_null(strstr(why, "SetupMode"));
+	sb = on;
+	sb.val = 0;
+	assert_int_equal(bi_secure_boot_on(&sb, &user, &why), 0);
+	sb.val = 2;
+	assert_int_equal(bi_secure_boot_on(&sb, &user, &why), 0);
+	sb = on;
+	sb.found = 0;
+	assert_int_equal(bi_secure_boot_on(&sb, &user, &why), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -672,6 +716,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_madt_extra),
 		cmocka_unit_test(test_madt_from_shim),
 		cmocka_unit_test(test_madt_x2apic),
+		cmocka_unit_test(test_secure_boot_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
