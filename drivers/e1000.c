@@ -74,13 +74,19 @@ static bool readable(u32 off)
 	       (off >= E1000_STATS && off < E1000_STATS_END);
 }
 
-/* What the device's RCTL gets: 2 KiB buffers, no long frames, no loopback, CRC stripped. */
+/*
+ * What the device's RCTL gets: 2 KiB buffers, no loopback, CRC stripped; long
+ * frames only in encrypt mode (the SecTAG and ICV add 32 bytes to a 1518-byte
+ * frame), where multicast is also taken (EAPOL-MKA goes to 01:80:C2:00:00:03).
+ */
 static u32 dev_rctl(struct e1000_nic *n)
 {
 	u32 v = n->g_rctl & ~(u32)(E1000_RCTL_LPE | E1000_RCTL_LBM | E1000_RCTL_DTYP |
 				  E1000_RCTL_BSIZE | E1000_RCTL_BSEX);
 
 	v |= E1000_RCTL_SECRC;
+	if (n->port->mode == POLICY_NET_ENCRYPT)
+		v |= E1000_RCTL_LPE | E1000_RCTL_MPE;
 	if (!net_link_allowed(n->port))
 		v &= ~(u32)E1000_RCTL_EN;
 	return v;
@@ -263,6 +269,31 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 				"e1000", e1000_mmio, n);
 }
 
+int e1000_secure(struct e1000_nic *n)
+{
+	u32 lo, hi;
+	u8 mac[6];
+	int ret;
+
+	if (n->port->mode != POLICY_NET_ENCRYPT)
+		return 0;
+	lo = hw_rd(n, E1000_RA);
+	hi = hw_rd(n, E1000_RA + 4);
+	memcpy(mac, &lo, 4);
+	mac[4] = (u8)hi;
+	mac[5] = (u8)(hi >> 8);
+	if (!(hi & E1000_RAH_AV) || (mac[0] & 1) || !(lo | (hi & 0xffff))) {
+		e1000_log(n, "no valid station address in RA[0] for the SCI", hi);
+		return -ENODEV;
+	}
+	spin_lock(&n->lock);
+	ret = net_port_secure(n->port, mac);
+	if (!ret)
+		hw_wr(n, E1000_RCTL, dev_rctl(n));	/* LPE and MPE for the wire frames */
+	spin_unlock(&n->lock);
+	return ret;
+}
+
 bool e1000_match(const struct pci_dev *pd)
 {
 	return pd->vendor == E1000_VENDOR_INTEL && pd->device == E1000_DEV_82540EM;
@@ -271,6 +302,7 @@ bool e1000_match(const struct pci_dev *pd)
 int e1000_probe(struct vm *vm, const struct pci_dev *pd)
 {
 	struct net_port *port = page_alloc(1);
+	struct e1000_nic *n = NULL;
 	u16 b = pd->bdf;
 	int ret = port ? 0 : -ENOMEM;
 
@@ -282,7 +314,9 @@ int e1000_probe(struct vm *vm, const struct pci_dev *pd)
 	if (!ret && !pci_bar(b, 0))
 		ret = -ENODEV;
 	if (!ret)
-		ret = e1000_attach(vm, b, pci_bar(b, 0), port, NULL, NULL, NULL);
+		ret = e1000_attach(vm, b, pci_bar(b, 0), port, NULL, NULL, &n);
+	if (!ret)
+		ret = e1000_secure(n);
 	if (ret) {
 		pr_err("e1000 %02x:%02x.%x: not intercepted (%d)\n", PCI_BUS(b), PCI_DEV(b),
 		       PCI_FN(b), ret);

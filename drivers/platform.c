@@ -17,6 +17,7 @@
 #include <drivers/vtd.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
+#include <mamori/net.h>
 
 static int pci_nth(u16 class, int prog_if, u32 index, u16 *bdf)
 {
@@ -89,4 +90,5 @@ void platform_poll_faults(void)
 void platform_poll_periodic(void)
 {
 	vtd_poll_periodic();
+	net_poll();	/* MACsec timers and NIC receive, without the guest's help */
 }

@@ -57,7 +57,7 @@ static int probe_controls(void)
 	bad |= adjust("pin-based", MSR_IA32_VMX_TRUE_PINBASED, pin | vmx_sample_pin(), pin,
 		      &vmx_cfg.pin);
 	if (vmx_sample_pin() && !(vmx_cfg.pin & vmx_sample_pin()))
-		pr_warn("vmx: no VMX preemption timer: the vCPU sampler stays off\n");
+		pr_warn("vmx: no VMX preemption timer: NIC timers run only on guest exits\n");
 	bad |= adjust("processor-based", MSR_IA32_VMX_TRUE_PROCBASED, cpuc, cpuc,
 		      &vmx_cfg.cpu);
 	bad |= adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, want2,

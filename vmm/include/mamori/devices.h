@@ -71,8 +71,9 @@ int platform_dma_enable(struct boot_info *bi);
 void platform_poll_faults(void);
 
 /*
- * platform_poll_periodic - platform_poll_faults() every few ms at most; cheap
- * otherwise. Called from the intercept dispatch (frequent exits).
+ * platform_poll_periodic - platform_poll_faults() every few ms at most, and
+ * net_poll(); cheap otherwise. Called from the intercept dispatch (frequent
+ * exits) and the VMX preemption timer (an idle guest).
  */
 void platform_poll_periodic(void);
 
