@@ -17,6 +17,7 @@
 #include <mamori/console.h>
 #include <mamori/mm.h>
 #include <mamori/policy_boot.h>
+#include <net/random.h>
 #include <mamori/vmm.h>
 
 static const u8 key0[32] = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9 };
@@ -37,6 +38,7 @@ size_t policy_diag_format(const struct policy_diag *d, char *buf, size_t size)
 const char *policy_section_name(u16 type) { return "section"; }
 u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 port) { return 0; }
 u64 arch_cycles(void) { return 0; }
+int arch_random_bytes(void *buf, size_t len) { memset(buf, 0x5a, len); return 0; }
 void policy_wipe(void *p, size_t n) { memset(p, 0, n); }
 void policy_secrets_wipe(struct policy_secrets *s) { memset(s, 0, sizeof(*s)); }
 
