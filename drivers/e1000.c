@@ -269,21 +269,53 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 				"e1000", e1000_mmio, n);
 }
 
+/* EEPROM word @w through EERD (bounded wait); -1 when the read never completes. */
+static int eeprom_word(struct e1000_nic *n, u32 w)
+{
+	u32 i, v;
+
+	hw_wr(n, E1000_EERD, w << E1000_EERD_ADDR_SHIFT | E1000_EERD_START);
+	for (i = 0; i < E1000_RST_POLL; i++) {
+		v = hw_rd(n, E1000_EERD);
+		if (v & E1000_EERD_DONE)
+			return (int)(v >> 16);
+	}
+	return -1;
+}
+
+/* The station address: RA[0] if valid, else the EEPROM's; 0 or -ENODEV. */
+static int station_address(struct e1000_nic *n, u8 mac[6])
+{
+	u32 lo = hw_rd(n, E1000_RA), hi = hw_rd(n, E1000_RA + 4);
+	int w, i;
+
+	if (!(hi & E1000_RAH_AV)) {
+		for (i = 0; i < 3; i++) {
+			w = eeprom_word(n, (u32)i);
+			if (w < 0)
+				return -ENODEV;
+			mac[2 * i] = (u8)w;
+			mac[2 * i + 1] = (u8)(w >> 8);
+		}
+	} else {
+		memcpy(mac, &lo, 4);
+		mac[4] = (u8)hi;
+		mac[5] = (u8)(hi >> 8);
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -ENODEV;
+	return 0;
+}
+
 int e1000_secure(struct e1000_nic *n)
 {
-	u32 lo, hi;
 	u8 mac[6];
 	int ret;
 
 	if (n->port->mode != POLICY_NET_ENCRYPT)
 		return 0;
-	lo = hw_rd(n, E1000_RA);
-	hi = hw_rd(n, E1000_RA + 4);
-	memcpy(mac, &lo, 4);
-	mac[4] = (u8)hi;
-	mac[5] = (u8)(hi >> 8);
-	if (!(hi & E1000_RAH_AV) || (mac[0] & 1) || !(lo | (hi & 0xffff))) {
-		e1000_log(n, "no valid station address in RA[0] for the SCI", hi);
+	if (station_address(n, mac)) {
+		e1000_log(n, "no valid station address (RA[0], EEPROM) for the SCI", 0);
 		return -ENODEV;
 	}
 	spin_lock(&n->lock);

@@ -187,6 +187,8 @@ static bool written[E1000_BAR0_SIZE / 4];
 static u8 wire[16][2048];
 static u32 wire_len[16], nwire, rx_lost;
 
+static u32 eeprom[3];
+
 static u32 R(u32 off) { return reg[off / 4]; }
 
 static u64 ring_base(u32 bal)
@@ -238,6 +240,12 @@ static void model_write(void *priv, u32 off, u32 val)
 	}
 	if (off == E1000_ICS) {
 		reg[E1000_ICR / 4] |= val;
+		return;
+	}
+	if (off == E1000_EERD && (val & E1000_EERD_START)) {	/* EEPROM: the MAC in words 0..2 */
+		u32 w = (val >> E1000_EERD_ADDR_SHIFT) & 0xff;
+
+		reg[off / 4] = (w < 3 ? eeprom[w] : 0) << 16 | E1000_EERD_DONE;
 		return;
 	}
 	reg[off / 4] = val;
@@ -1163,9 +1171,17 @@ static void test_encrypt_refusals(void **state)
 	assert_null(port.secy);
 	assert_false(net_link_allowed(&port));
 	rng_broken = false;
-	/* no station address: no SCI, refused */
+	/* no station address (RA[0] empty, EEPROM blank): no SCI, refused */
 	reg[E1000_RA / 4 + 1] = 0;
+	memset(eeprom, 0, sizeof(eeprom));
 	assert_int_equal(e1000_secure(nic), -ENODEV);
+	/* before any guest driver ran (Bochs): the EEPROM's address */
+	eeprom[0] = 0x4d02;
+	eeprom[1] = 0x004d;
+	eeprom[2] = 0x0100;
+	assert_int_equal(e1000_secure(nic), 0);
+	assert_int_equal(((struct macsec_port *)port.secy_priv)->mka.cfg.mac[5], 0x01);
+	assert_int_equal(((struct macsec_port *)port.secy_priv)->mka.cfg.mac[0], 0x02);
 }
 
 int main(void)

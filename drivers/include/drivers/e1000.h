@@ -31,6 +31,9 @@ struct e1000_nic;
 #define E1000_STATUS		0x0008
 #define E1000_EECD		0x0010
 #define E1000_EERD		0x0014
+#define E1000_EERD_START	BIT(0)
+#define E1000_EERD_DONE		BIT(4)
+#define E1000_EERD_ADDR_SHIFT	8
 #define E1000_CTRL_EXT		0x0018
 #define E1000_MDIC		0x0020
 #define E1000_FCAL		0x0028
@@ -125,7 +128,7 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 /*
  * e1000_secure - for an encrypt port, after e1000_attach(): start its MACsec
  * port (net_port_secure()) with the station address in RA[0] as the SCI's
- * MAC. 0 for other modes; a negative errno (the NIC is then not intercepted
+ * MAC, else (no driver has loaded it yet) EEPROM words 0..2. 0 for other modes; a negative errno (the NIC is then not intercepted
  * and the coverage phase stops the boot).
  */
 int e1000_secure(struct e1000_nic *n);
