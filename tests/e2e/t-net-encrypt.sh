@@ -23,7 +23,8 @@ net_macsec_peer_initrd "$CAK" "$CKN" 32 'PEER_PING_TRIES=400
 PEER_LINGER=5'
 
 ip link set lo up
-ip link add br0 type bridge || fail "cannot create the bridge"
+# a Linux bridge drops 01:80:C2:00:00:0X unless asked: forward EAPOL (PAE, bit 3)
+ip link add br0 type bridge group_fwd_mask 8 || fail "cannot create the bridge"
 ip tuntap add dev "$NET_TAP" mode tap || fail "cannot create tap $NET_TAP"
 ip tuntap add dev mamtap1 mode tap || fail "cannot create tap mamtap1"
 for l in "$NET_TAP" mamtap1; do
@@ -36,8 +37,10 @@ NET_CAPTURE=$!
 net_macsec_peer_start mamtap1 900
 trap 'kill "$NET_QPID" 2>/dev/null || true' EXIT
 
+# MKA's timers (hello 2 s, life 6 s) against a real-time peer: Bochs's clock
+# must follow the wall clock (sync=none lets an idle guest's time race ahead).
 net_boot --scenario "$E2E_DIR/scenarios/net-encrypt.sh" --policy "$E2E_OUT/encrypt.bin" \
-	--timeout 900 --until 'mamori: halted'
+	--bochs-opt "clock: sync=realtime, time0=local" --timeout 900 --until 'mamori: halted'
 net_capture_stop
 sleep 2
 kill "$NET_QPID" 2>/dev/null || true
