@@ -20,7 +20,7 @@ dev_policy_with "$E2E_OUT/encrypt.bin" \
 	'network e1000 bdf=00:02.0 mode=encrypt peer=52:54:00:4d:00:02 key=net0' \
 	"key net0 = $CAK$CKN"
 net_macsec_peer_initrd "$CAK" "$CKN" 32 'PEER_PING_TRIES=400
-PEER_LINGER=5'
+PEER_LINGER=150'
 
 ip link set lo up
 # a Linux bridge drops 01:80:C2:00:00:0X unless asked: forward EAPOL (PAE, bit 3)
