@@ -40,8 +40,10 @@ UNIT_TESTS += $(BUILD)/tests/test_e1000
 $(BUILD)/tests/test_e1000: $(BUILD)/host/tests/unit/test_e1000.o $(BUILD)/host/drivers/e1000.o \
 		$(BUILD)/host/drivers/e1000_ring.o $(BUILD)/host/drivers/e1000_offload.o \
 		$(BUILD)/host/drivers/e1000_eeprom.o $(BUILD)/host/drivers/nic.o \
-		$(BUILD)/host/vmm/net.o $(BUILD)/host/vmm/policy_check.o $(BUILD)/host/vmm/policy_diag.o \
-		$(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/vmm/net.o $(BUILD)/host/vmm/net_secy.o $(BUILD)/host/vmm/policy_check.o \
+		$(BUILD)/host/vmm/policy_diag.o $(BUILD)/host/vmm/policy_seal.o \
+		$(addprefix $(BUILD)/host/net/, macsec.o macsec_port.o mka.o mka_pdu.o mka_crypto.o) \
+		$(BUILD)/host/crypto/glue.o $(BUILD)/host/tests/unit/stub_log.o $(MBEDTLS_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 

@@ -75,13 +75,19 @@ static bool readable(u32 off)
 	       (off >= E1000_STATS && off < E1000_STATS_END);
 }
 
-/* What the device's RCTL gets: 2 KiB buffers, no long frames, no loopback, CRC stripped. */
+/*
+ * What the device's RCTL gets: 2 KiB buffers, no loopback, CRC stripped; long
+ * frames only in encrypt mode (the SecTAG and ICV add 32 bytes to a 1518-byte
+ * frame), where multicast is also taken (EAPOL-MKA goes to 01:80:C2:00:00:03).
+ */
 static u32 dev_rctl(struct e1000_nic *n)
 {
 	u32 v = n->g_rctl & ~(u32)(E1000_RCTL_LPE | E1000_RCTL_LBM | E1000_RCTL_DTYP |
 				  E1000_RCTL_BSIZE | E1000_RCTL_BSEX);
 
 	v |= E1000_RCTL_SECRC;
+	if (n->port->mode == POLICY_NET_ENCRYPT)
+		v |= E1000_RCTL_LPE | E1000_RCTL_MPE;
 	if (!net_link_allowed(n->port))
 		v &= ~(u32)E1000_RCTL_EN;
 	return v;
@@ -320,6 +326,63 @@ int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 				"e1000", e1000_mmio, n);
 }
 
+/* EEPROM word @w through EERD (bounded wait); -1 when the read never completes. */
+static int eeprom_word(struct e1000_nic *n, u32 w)
+{
+	u32 i, v;
+
+	hw_wr(n, E1000_EERD, w << E1000_EERD_ADDR_SHIFT | E1000_EERD_START);
+	for (i = 0; i < E1000_RST_POLL; i++) {
+		v = hw_rd(n, E1000_EERD);
+		if (v & E1000_EERD_DONE)
+			return (int)(v >> 16);
+	}
+	return -1;
+}
+
+/* The station address: RA[0] if valid, else the EEPROM's; 0 or -ENODEV. */
+static int station_address(struct e1000_nic *n, u8 mac[6])
+{
+	u32 lo = hw_rd(n, E1000_RA), hi = hw_rd(n, E1000_RA + 4);
+	int w, i;
+
+	if (!(hi & E1000_RAH_AV)) {
+		for (i = 0; i < 3; i++) {
+			w = eeprom_word(n, (u32)i);
+			if (w < 0)
+				return -ENODEV;
+			mac[2 * i] = (u8)w;
+			mac[2 * i + 1] = (u8)(w >> 8);
+		}
+	} else {
+		memcpy(mac, &lo, 4);
+		mac[4] = (u8)hi;
+		mac[5] = (u8)(hi >> 8);
+	}
+	if ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -ENODEV;
+	return 0;
+}
+
+int e1000_secure(struct e1000_nic *n)
+{
+	u8 mac[6];
+	int ret;
+
+	if (n->port->mode != POLICY_NET_ENCRYPT)
+		return 0;
+	if (station_address(n, mac)) {
+		e1000_log(n, "no valid station address (RA[0], EEPROM) for the SCI", 0);
+		return -ENODEV;
+	}
+	spin_lock(&n->lock);
+	ret = net_port_secure(n->port, mac);
+	if (!ret)
+		hw_wr(n, E1000_RCTL, dev_rctl(n));	/* LPE and MPE for the wire frames */
+	spin_unlock(&n->lock);
+	return ret;
+}
+
 bool e1000_match(const struct pci_dev *pd)
 {
 	return pd->vendor == E1000_VENDOR_INTEL && pd->device == E1000_DEV_82540EM;
@@ -328,6 +391,7 @@ bool e1000_match(const struct pci_dev *pd)
 int e1000_probe(struct vm *vm, const struct pci_dev *pd)
 {
 	struct net_port *port = page_alloc(1);
+	struct e1000_nic *n = NULL;
 	u16 b = pd->bdf;
 	int ret = port ? 0 : -ENOMEM;
 
@@ -339,7 +403,9 @@ int e1000_probe(struct vm *vm, const struct pci_dev *pd)
 	if (!ret && !pci_bar(b, 0))
 		ret = -ENODEV;
 	if (!ret)
-		ret = e1000_attach(vm, b, pci_bar(b, 0), port, NULL, NULL, NULL);
+		ret = e1000_attach(vm, b, pci_bar(b, 0), port, NULL, NULL, &n);
+	if (!ret)
+		ret = e1000_secure(n);
 	if (ret) {
 		pr_err("e1000 %02x:%02x.%x: not intercepted (%d)\n", PCI_BUS(b), PCI_DEV(b),
 		       PCI_FN(b), ret);

@@ -5,6 +5,7 @@
 #include <mamori/guest_mem.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/policy.h>
 #include <mamori/string.h>
 
 #define N_SHADOW	E1000_SHADOW_DESCS
@@ -247,7 +248,20 @@ static int e1000_xmit(void *drv, const u8 *frame, u32 len)
 	return stx_free(n) ? stx_put(n, frame, len) : -EBUSY;
 }
 
-const struct net_port_ops e1000_port_ops = { e1000_xmit };
+/* The periodic hook: MKA timers, then frames on both rings, as if the guest had looked. */
+static void e1000_poll(void *drv, u64 now_ms)
+{
+	struct e1000_nic *n = drv;
+
+	spin_lock(&n->lock);
+	net_port_tick(n->port, now_ms);
+	e1000_tx_pump(n);
+	if (e1000_rx_harvest(n))
+		hw_wr(n, E1000_ICS, E1000_ICR_RXT0);
+	spin_unlock(&n->lock);
+}
+
+const struct net_port_ops e1000_port_ops = { e1000_xmit, e1000_poll };
 
 /* A TSE frame: every segment through tx_send_one() (the shadow has room for all). */
 static void tx_tso(struct e1000_nic *n, struct e1000_tx_frame *f, u32 nseg)
@@ -381,6 +395,14 @@ static void srx_recycle(struct e1000_nic *n)
 	n->srx_next = (n->srx_next + 1) % N_SHADOW;
 }
 
+/* An encrypt port's EAPOL-MKA frame: the VMM's, taken even when the guest has no room. */
+static bool rx_for_vmm(struct e1000_nic *n, u32 len)
+{
+	const u8 *b = n->srx_buf + n->srx_next * E1000_BUF_SIZE;
+
+	return n->port->mode == POLICY_NET_ENCRYPT && len >= 14 && b[12] == 0x88 && b[13] == 0x8e;
+}
+
 u32 e1000_rx_harvest(struct e1000_nic *n)
 {
 	u32 got = 0, len, wlen;
@@ -400,7 +422,12 @@ u32 e1000_rx_harvest(struct e1000_nic *n)
 		if (!(n->g_rctl & E1000_RCTL_EN) || !gring_usable(n, &n->grx) ||
 		    n->grx.head == n->grx.tail) {
 			n->rx_no_guest_desc++;
-			break;		/* waits in the shadow ring for guest descriptors */
+			if (!rx_for_vmm(n, len))
+				break;	/* waits in the shadow ring for guest descriptors */
+			net_rx(n->port, n->srx_buf + n->srx_next * E1000_BUF_SIZE, len, n->wire,
+			       sizeof(n->wire) - 4, &wlen);	/* MKA's: consumed */
+			srx_recycle(n);
+			continue;
 		}
 		if (!net_rx(n->port, n->srx_buf + n->srx_next * E1000_BUF_SIZE, len, n->wire,
 			    sizeof(n->wire) - 4, &wlen)) {

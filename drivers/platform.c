@@ -19,6 +19,7 @@
 #include <drivers/vtd.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
+#include <mamori/net.h>
 
 static int pci_nth(u16 class, int prog_if, u32 index, u16 *bdf)
 {
@@ -92,7 +93,13 @@ void platform_poll_faults(void)
 	vtd_poll_faults();
 }
 
+bool platform_wants_tick(void)
+{
+	return net_wants_tick();
+}
+
 void platform_poll_periodic(void)
 {
 	vtd_poll_periodic();
+	net_poll();	/* MACsec timers and NIC receive, without the guest's help */
 }

@@ -9,7 +9,8 @@ VMM_CFLAGS += -Inet/include
 VMM_OBJS += $(NET_SRCS:%.c=$(BUILD)/%.o)
 
 NET_HOST_CFLAGS := -Inet/include $(HOST_MBEDTLS_CFLAGS)
-$(foreach f,$(NET_SRCS) tests/unit/test_macsec.c tests/unit/test_mka.c tests/net/mka_peer.c,\
+$(foreach f,$(NET_SRCS) tests/unit/test_macsec.c tests/unit/test_mka.c tests/net/mka_peer.c \
+	vmm/net_secy.c tests/unit/test_e1000.c,\
 	$(eval HOST_CFLAGS_$(f) := $(NET_HOST_CFLAGS)))
 NET_HOST_OBJS := $(NET_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/crypto/glue.o \
 	$(BUILD)/host/tests/unit/stub_log.o

@@ -78,18 +78,21 @@ static int phase_disk(struct boot_info *bi)
 {
 	int ret = disk_init(bi, policy_active(), policy_secrets());
 
-	policy_secrets_drop_keys();	/* the XTS schedules are all that is needed now */
 	if (ret) {
+		policy_secrets_drop_keys();
 		pr_err("disk: the policy's disk rules cannot be enforced (error %d)\n", ret);
 		return VMM_ERR_DISK;
 	}
 	return VMM_OK;
 }
 
-/* The policy's network rules, for the NIC intercepts of the devices phase. */
+/* The policy's network rules and CAK/CKNs, for the NIC intercepts of the devices phase. */
 static int phase_net(struct boot_info *bi)
 {
-	return net_init(policy_active()) ? VMM_ERR_NET : VMM_OK;
+	int ret = net_init(policy_active(), policy_secrets());
+
+	policy_secrets_drop_keys();	/* XTS schedules and the NIC layer's copies from now on */
+	return ret ? VMM_ERR_NET : VMM_OK;
 }
 
 /* Every device intercept registers its traps; one that cannot stops the boot. */

@@ -5,33 +5,77 @@
 #include <mamori/net.h>
 #include <mamori/policy.h>
 #include <mamori/string.h>
+#include <mamori/time.h>
 
 #define NET_NICS_MAX	16
 
 static const struct policy *net_policy;
 
+/* The CAK||CKN of each encrypt rule (index as pol->net[]), VMM memory only. */
+static u8 net_keys[POLICY_MAX_NET_RULES][POLICY_NET_KEY_LEN];
+static bool net_key_ok[POLICY_MAX_NET_RULES];
+static u64 net_last_poll;
+
 /* Every NIC found: intercepted (port set) or not. */
 static struct {
 	u16 bdf;
-	const struct net_port *port;
+	struct net_port *port;
 	u16 vendor, device;
 } nics[NET_NICS_MAX];
 static u32 nnics, nics_lost;
 
-int net_init(const struct policy *pol)
+/* The encrypt rule @i's CAK||CKN from the unsealed secrets. */
+static int net_load_key(const struct policy_net_rule *r, u32 i, const struct policy_secrets *s)
 {
+	const struct policy_secret *sec = s ? policy_find_secret(s, r->key_id) : NULL;
+
+	if (!sec || sec->kind != POLICY_SECRET_KEY || sec->len != POLICY_NET_KEY_LEN) {
+		pr_err("net: policy record %u: mode encrypt, but key '%.16s' is missing or not "
+		       "a %u-byte CAK||CKN; not launching\n", r->origin, r->key_id,
+		       POLICY_NET_KEY_LEN);
+		return -EINVAL;
+	}
+	memcpy(net_keys[i], sec->value, POLICY_NET_KEY_LEN);
+	net_key_ok[i] = true;
+	return 0;
+}
+
+int net_init(const struct policy *pol, const struct policy_secrets *s)
+{
+	int ret = 0;
 	u32 i;
 
 	net_policy = pol;
+	memset(net_keys, 0, sizeof(net_keys));
+	memset(net_key_ok, 0, sizeof(net_key_ok));
 	if (!pol) {
 		pr_info("net: no policy: every NIC is blocked\n");
 		return 0;
 	}
-	for (i = 0; i < pol->n_net; i++)
+	for (i = 0; i < pol->n_net && i < POLICY_MAX_NET_RULES; i++) {
 		if (pol->net[i].nic == POLICY_NIC_DEFAULT)
 			pr_info("net: default mode %s (policy record %u)\n",
 				net_mode_name(pol->net[i].mode), pol->net[i].origin);
-	return 0;
+		if (pol->net[i].mode == POLICY_NET_ENCRYPT && !ret)
+			ret = net_load_key(&pol->net[i], i, s);
+	}
+	if (ret)
+		memset(net_keys, 0, sizeof(net_keys));
+	return ret;
+}
+
+/* The CAK||CKN for the NIC at @bdf, or NULL. */
+static const u8 *net_key_of(u16 bdf)
+{
+	u32 i;
+
+	for (i = 0; net_policy && i < net_policy->n_net && i < POLICY_MAX_NET_RULES; i++) {
+		const struct policy_net_rule *r = &net_policy->net[i];
+
+		if (r->nic != POLICY_NIC_DEFAULT && bdf == (u16)(r->bus << 8 | r->dev << 3 | r->fn))
+			return net_key_ok[i] ? net_keys[i] : NULL;
+	}
+	return NULL;
 }
 
 const char *net_mode_name(u8 mode)
@@ -51,7 +95,7 @@ u8 net_mode_of(u16 bdf)
 	return policy_net_mode(net_policy, (u8)(bdf >> 8), (bdf >> 3) & 31, bdf & 7, NULL);
 }
 
-static void net_record(u16 bdf, const struct net_port *p, u16 vendor, u16 device)
+static void net_record(u16 bdf, struct net_port *p, u16 vendor, u16 device)
 {
 	if (nnics >= NET_NICS_MAX) {
 		nics_lost++;
@@ -70,8 +114,8 @@ int net_port_open(struct net_port *p, u16 bdf, const char *model)
 	p->bdf = bdf;
 	p->model = model;
 	p->mode = net_mode_of(bdf);
-	if (p->mode == POLICY_NET_ENCRYPT && !p->secy) {
-		pr_err("net: %s %02x:%02x.%x: mode encrypt, but no MACsec layer is wired in\n",
+	if (p->mode == POLICY_NET_ENCRYPT && !net_key_of(bdf)) {
+		pr_err("net: %s %02x:%02x.%x: mode encrypt, but no CAK/CKN was unsealed for it\n",
 		       model, bdf >> 8, (bdf >> 3) & 31, bdf & 7);
 		return -ENOSYS;
 	}
@@ -82,6 +126,67 @@ int net_port_open(struct net_port *p, u16 bdf, const char *model)
 		net_mode_name(p->mode),
 		p->mode == POLICY_NET_PASS ? " (frames pass unprotected)" : "");
 	return 0;
+}
+
+int net_port_secure(struct net_port *p, const u8 mac[6])
+{
+	const u8 *key = net_key_of(p->bdf);
+	u64 now;
+	int ret;
+
+	if (p->mode != POLICY_NET_ENCRYPT)
+		return 0;
+	if (!key || !p->ops || !p->ops->xmit || !p->ops->poll)
+		return -ENOSYS;
+	now = arch_time_ms();
+	ret = net_secy_start(p, key, mac, now);
+	if (ret) {
+		pr_err("net: %s %02x:%02x.%x: MACsec port not started (%d); not intercepted\n",
+		       p->model, p->bdf >> 8, (p->bdf >> 3) & 31, p->bdf & 7, ret);
+		return ret;
+	}
+	pr_info("net: %s %02x:%02x.%x: MACsec (GCM-AES-128, MKA hello %u ms) on "
+		"%02x:%02x:%02x:%02x:%02x:%02x, SCI port 1\n", p->model, p->bdf >> 8,
+		(p->bdf >> 3) & 31, p->bdf & 7, 2000, mac[0], mac[1], mac[2], mac[3], mac[4],
+		mac[5]);
+	__atomic_store_n(&net_last_poll, now ? now : 1, __ATOMIC_RELAXED);	/* net_poll() on */
+	return 0;
+}
+
+void net_port_tick(struct net_port *p, u64 now_ms)
+{
+	if (p->mode == POLICY_NET_ENCRYPT && p->secy && p->secy->tick)
+		p->secy->tick(p->secy_priv, now_ms);
+}
+
+void net_poll(void)
+{
+	u64 now, last = __atomic_load_n(&net_last_poll, __ATOMIC_RELAXED);
+	u32 i;
+
+	if (!last)
+		return;		/* no secured port */
+	now = arch_time_ms();
+	if (now - last < NET_POLL_MS ||
+	    !__atomic_compare_exchange_n(&net_last_poll, &last, now, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return;
+	for (i = 0; i < nnics; i++) {
+		struct net_port *p = nics[i].port;
+
+		if (p && p->mode == POLICY_NET_ENCRYPT && p->secy && p->ops && p->ops->poll)
+			p->ops->poll(p->drv, now);
+	}
+}
+
+bool net_wants_tick(void)
+{
+	u32 i;
+
+	for (i = 0; i < nnics; i++)
+		if (nics[i].port && nics[i].port->mode == POLICY_NET_ENCRYPT)
+			return true;
+	return false;
 }
 
 void net_uncovered(u16 bdf, u16 vendor, u16 device)

@@ -1,5 +1,6 @@
-# arch/x86_64/random.c: arch_random_bytes() (RDRAND with health checks) for net/.
-VMM_OBJS += $(BUILD)/arch/x86_64/random.o
+# arch/x86_64/random.c: arch_random_bytes() (RDRAND with health checks) for net/;
+# arch/x86_64/time.c: arch_time_ms() for the MKA and NIC timers.
+VMM_OBJS += $(BUILD)/arch/x86_64/random.o $(BUILD)/arch/x86_64/time.o
 
 HOST_CFLAGS_arch/x86_64/random.c := -Inet/include
 HOST_CFLAGS_tests/unit/test_random.c := -Inet/include

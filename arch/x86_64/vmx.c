@@ -57,7 +57,7 @@ static int probe_controls(void)
 	bad |= adjust("pin-based", MSR_IA32_VMX_TRUE_PINBASED, pin | vmx_sample_pin(), pin,
 		      &vmx_cfg.pin);
 	if (vmx_sample_pin() && !(vmx_cfg.pin & vmx_sample_pin()))
-		pr_warn("vmx: no VMX preemption timer: the vCPU sampler stays off\n");
+		pr_warn("vmx: no VMX preemption timer: NIC timers run only on guest exits\n");
 	bad |= adjust("processor-based", MSR_IA32_VMX_TRUE_PROCBASED, cpuc, cpuc,
 		      &vmx_cfg.cpu);
 	bad |= adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2, want2,
@@ -209,14 +209,16 @@ bool vmcs_setup_controls(struct per_cpu *pc)
 		       (~vmx_cfg.cr0_fixed1 & 0xffffffffULL);
 	u64 cr4_mask = vmx_cfg.cr4_fixed0 | (~vmx_cfg.cr4_fixed1 & 0xffffffffULL) |
 		       X86_CR4_VMXE | X86_CR4_SMXE;
+	/* The periodic tick costs exits on every boot: armed only when wanted. */
+	u32 pin = vmx_tick_wanted() ? vmx_cfg.pin : vmx_cfg.pin & ~vmx_sample_pin();
 	bool ok = true;
 
-	ok &= vmx_vmw(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
+	ok &= vmx_vmw(PIN_BASED_VM_EXEC_CONTROL, pin);
 	ok &= vmx_vmw(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.cpu);
 	ok &= vmx_vmw(SECONDARY_VM_EXEC_CONTROL, vmx_cfg.cpu2);
 	ok &= vmx_vmw(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	ok &= vmx_vmw(EXCEPTION_BITMAP, 0);
-	if (vmx_cfg.pin & vmx_sample_pin())
+	if (pin & vmx_sample_pin())
 		ok &= vmx_sample_arm();
 	ok &= vmx_vmw(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	ok &= vmx_vmw(PAGE_FAULT_ERROR_CODE_MATCH, 0);

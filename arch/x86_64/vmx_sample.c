@@ -4,6 +4,7 @@
 #include <asm/vmx.h>
 #include <asm/vmx_exit.h>
 #include <asm/vmx_sample.h>
+#include <mamori/devices.h>
 #include <mamori/log.h>
 #include <mamori/smp.h>
 
@@ -13,17 +14,24 @@
 
 u32 vmx_sample_pin(void)
 {
-	return VMX_SAMPLE_TICKS ? PIN_PREEMPTION_TIMER : 0;
+	return PIN_PREEMPTION_TIMER;
+}
+
+bool vmx_tick_wanted(void)
+{
+	return VMX_SAMPLE_TICKS || platform_wants_tick();
 }
 
 bool vmx_sample_arm(void)
 {
-	return !VMX_SAMPLE_TICKS || vmx_vmwrite(VMX_PREEMPTION_TIMER_VALUE, VMX_SAMPLE_TICKS);
+	return vmx_vmwrite(VMX_PREEMPTION_TIMER_VALUE,
+			   VMX_SAMPLE_TICKS ? VMX_SAMPLE_TICKS : VMX_TICK_UNITS);
 }
 
 void vmx_sample_exit(struct per_cpu *pc)
 {
-	if (pc->samples++ & 7)
+	platform_poll_periodic();
+	if (!VMX_SAMPLE_TICKS || pc->samples++ & 7)
 		return;
 	pr_info("sample: cpu%u #%lu rip 0x%lx rsp 0x%lx rflags 0x%lx interruptibility 0x%lx activity %lu\n",
 		pc->cpu_id, pc->samples, vmcs_read(GUEST_RIP), vmcs_read(GUEST_RSP),

@@ -52,3 +52,46 @@ net_boot() {
 		--bochs-opt "e1000: enabled=1, mac=$NET_GUEST_MAC, ethmod=tuntap, ethdev=/dev/net/tun:$NET_TAP" \
 		"$@"
 }
+
+# ---- a Linux MACsec peer (Debian's kernel in QEMU, wpa_supplicant), as in
+# t-macsec-interop; the guest's initramfs plus wpa_supplicant, ip and
+# tests/net/peer-scenario.sh.
+NET_PEER_GUEST=$REPO/build/guest
+NET_PEER_KVER=$(cat "$NET_PEER_GUEST/kernel/kver" 2>/dev/null || true)
+NET_PEER_KERNEL=$NET_PEER_GUEST/kernel/boot/vmlinuz-$NET_PEER_KVER
+
+# net_macsec_peer_initrd CAK CKN PRIO EXTRA_ENV: $E2E_OUT/peer-initrd.img.
+net_macsec_peer_initrd() {
+	need_file "$NET_PEER_GUEST/initrd.img"
+	command -v wpa_supplicant >/dev/null || fail "wpa_supplicant missing (tools/deps.sh)"
+	stage=$E2E_OUT/peer-root
+	rm -rf "$stage"
+	mkdir -p "$stage/usr/sbin"
+	cp /usr/sbin/wpa_supplicant "$stage/usr/sbin/"
+	cp "$(command -v ip)" "$stage/usr/sbin/ip-full"
+	for lib in $(ldd /usr/sbin/wpa_supplicant "$(command -v ip)" |
+			awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*[^:]$/ { print $1 }' | sort -u); do
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+	cp "$REPO/tests/net/peer-scenario.sh" "$stage/scenario"
+	printf 'PEER_CAK=%s\nPEER_CKN=%s\nPEER_PRIO=%s\n%s\n' "$1" "$2" "$3" "$4" >"$stage/peer.env"
+	(cd "$stage" && find . | cpio -o -H newc --quiet) >"$E2E_OUT/peer.cpio" ||
+		fail "cannot make the peer's cpio"
+	{ zstd -dcq "$NET_PEER_GUEST/initrd.img" && cat "$E2E_OUT/peer.cpio"; } \
+		>"$E2E_OUT/peer-initrd.img" || fail "cannot make the peer's initramfs"
+}
+
+# net_macsec_peer_start TAP SECONDS: the peer VM on TAP (TCG), console in peer.log; NET_QPID.
+net_macsec_peer_start() {
+	need_file "$NET_PEER_KERNEL"
+	rm -f "$E2E_OUT/peer.log"
+	timeout "$(_scaled "$2")" qemu-system-x86_64 -machine q35,accel=tcg \
+		-m 512 -smp 1 -nodefaults -display none -no-reboot \
+		-kernel "$NET_PEER_KERNEL" -initrd "$E2E_OUT/peer-initrd.img" \
+		-append "console=ttyS0,115200 loglevel=4 mamori.modules=e1000,macsec" \
+		-netdev tap,id=n0,ifname="$1",script=no,downscript=no \
+		-device e1000,netdev=n0,mac=52:54:00:4d:00:02 \
+		-serial file:"$E2E_OUT/peer.log" </dev/null >"$E2E_OUT/qemu.out" 2>&1 &
+	NET_QPID=$!
+}

@@ -6,6 +6,7 @@
 # Markers on the console: PEER-WPA-UP, PEER-PING ok=N fail=N, then a
 # PEER-SAK line with the transmit SA's key each time the SAK changes, until
 # the test stops the VM (or PEER-DONE after PEER_LINGER seconds).
+# PEER_PING_TRIES (80): pings tried before giving up (a Bochs end boots late).
 . /peer.env
 echo "PEER-START"
 ip link set eth0 up
@@ -33,7 +34,7 @@ ip addr add 192.0.2.2/24 dev "$m"
 echo "PEER-WPA-UP $m"
 ok=0
 fail=0
-for i in $(seq 1 80); do
+for i in $(seq 1 "${PEER_PING_TRIES:-80}"); do
 	ip link set "$m" up 2>/dev/null
 	if ping -c 1 -W 1 192.0.2.1 >/dev/null 2>&1; then
 		ok=$((ok + 1))

@@ -10,6 +10,7 @@
  * with what the guest queued; checksums against values computed by hand
  * (RFC 1071 example header).
  */
+#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -26,6 +27,9 @@
 #include <mamori/net.h>
 #include <mamori/policy.h>
 #include <mamori/vm.h>
+#include <mamori/time.h>
+#include <net/macsec_port.h>
+#include <net/random.h>
 
 #define BAR0		0xfebc0000ULL
 #define BDF		PCI_BDF(0, 3, 0)
@@ -36,6 +40,31 @@
 #define G_RXR		0x11000ULL	/* guest RX ring, 16 descriptors */
 #define G_BUF(i)	(0x100000ULL + (i) * 0x1000)
 #define NDESC		16
+
+/* ---- the VMM's clock and entropy (a seeded generator: two actors, two MIs) --- */
+static u64 now_ms;
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+static bool rng_broken;
+
+u64 arch_time_ms(void)
+{
+	return now_ms;
+}
+
+int arch_random_bytes(void *buf, size_t len)
+{
+	u8 *b = buf;
+
+	if (rng_broken)
+		return -EIO;
+	while (len--) {
+		rng_state ^= rng_state << 13;
+		rng_state ^= rng_state >> 7;
+		rng_state ^= rng_state << 17;
+		*b++ = (u8)rng_state;
+	}
+	return 0;
+}
 
 /* ---- the guest's RAM and the VMM doubles ---------------------------------- */
 static u8 *gram;
@@ -158,6 +187,8 @@ static bool written[E1000_BAR0_SIZE / 4];
 static u8 wire[16][2048];
 static u32 wire_len[16], nwire, rx_lost;
 
+static u32 eeprom[3];
+
 static u32 R(u32 off) { return reg[off / 4]; }
 
 /* The EEPROM behind the device's EERD (64 words, the last making the sum 0xbaba). */
@@ -218,6 +249,12 @@ static void model_write(void *priv, u32 off, u32 val)
 	}
 	if (off == E1000_ICS) {
 		reg[E1000_ICR / 4] |= val;
+		return;
+	}
+	if (off == E1000_EERD && (val & E1000_EERD_START)) {	/* EEPROM: the MAC in words 0..2 */
+		u32 w = (val >> E1000_EERD_ADDR_SHIFT) & 0xff;
+
+		reg[off / 4] = (w < 3 ? eeprom[w] : 0) << 16 | E1000_EERD_DONE;
 		return;
 	}
 	reg[off / 4] = val;
@@ -1023,7 +1060,7 @@ static void test_probe_and_coverage(void **state)
 	pol.n_net = 1;
 	pol.net[0] = (struct policy_net_rule){ .nic = POLICY_NIC_E1000,
 					       .mode = POLICY_NET_PASS, .dev = 3 };
-	assert_int_equal(net_init(&pol), 0);
+	assert_int_equal(net_init(&pol, NULL), 0);
 	pci_ne2k = false;
 	assert_int_equal(nic_init(&vm), 0);
 	assert_int_equal(locked_bars, 1);
@@ -1043,15 +1080,15 @@ static void test_coverage_pass_default(void **state)
 
 	pol.n_net = 1;
 	pol.net[0] = (struct policy_net_rule){ .nic = POLICY_NIC_DEFAULT, .mode = POLICY_NET_PASS };
-	assert_int_equal(net_init(&pol), 0);
+	assert_int_equal(net_init(&pol, NULL), 0);
 	/* the NE2000 recorded before is now explicitly passed */
 	assert_int_equal(net_check_coverage(), 0);
 	assert_int_equal(net_mode_of(PCI_BDF(0, 4, 0)), POLICY_NET_PASS);
-	assert_int_equal(net_init(NULL), 0);
+	assert_int_equal(net_init(NULL, NULL), 0);
 	assert_int_equal(net_mode_of(PCI_BDF(0, 4, 0)), POLICY_NET_BLOCK);
 }
 
-/* encrypt without a SecY: the port does not open (never "pass by accident"). */
+/* encrypt without a CAK or a SecY: the port does not open, drops everything (never "pass by accident"). */
 static void test_encrypt_without_secy(void **state)
 {
 	static struct policy pol;
@@ -1062,13 +1099,238 @@ static void test_encrypt_without_secy(void **state)
 	pol.n_net = 1;
 	pol.net[0] = (struct policy_net_rule){ .nic = POLICY_NIC_E1000,
 					       .mode = POLICY_NET_ENCRYPT, .dev = 9 };
-	assert_int_equal(net_init(&pol), 0);
+	assert_int_equal(net_init(&pol, NULL), -EINVAL);	/* no CAK: the net phase stops the boot */
 	assert_int_equal(net_port_open(&p, PCI_BDF(0, 9, 0), "e1000"), -ENOSYS);
 	p.mode = POLICY_NET_ENCRYPT;
 	p.secy = NULL;
 	assert_int_equal(net_tx(&p, in, sizeof(in), out, sizeof(out), &len), -EPERM);
 	assert_int_equal(net_rx(&p, in, sizeof(in), out, sizeof(out), &len), -EPERM);
 	assert_false(net_link_allowed(&p));
+}
+
+/* ---- encrypt: the real SecY and MKA against a second MKA actor on the wire ---- */
+static const u8 cak_ckn[32] = "0123456789abcdef" "mamori-test-ckn!";
+static const u8 peer_mac[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
+static struct macsec_port peer;
+static u8 to_nic[16][2048];
+static u32 to_nic_len[16], nto_nic;
+
+static int peer_send(void *ctx, const u8 *f, size_t len)
+{
+	assert_true(nto_nic < ARRAY_SIZE(to_nic) && len <= sizeof(to_nic[0]));
+	memcpy(to_nic[nto_nic], f, len);
+	to_nic_len[nto_nic++] = (u32)len;
+	return 0;
+}
+
+static void encrypt_policy(struct policy *pol, struct policy_secrets *sec)
+{
+	memset(pol, 0, sizeof(*pol));
+	memset(sec, 0, sizeof(*sec));
+	pol->n_net = 1;
+	pol->net[0] = (struct policy_net_rule){ .nic = POLICY_NIC_E1000, .mode = POLICY_NET_ENCRYPT,
+						.dev = 3, .key_id = "net0" };
+	memcpy(pol->net[0].peer_mac, peer_mac, 6);
+	sec->count = 1;
+	strcpy(sec->s[0].name, "net0");
+	sec->s[0].kind = POLICY_SECRET_KEY;
+	sec->s[0].len = 32;
+	memcpy(sec->s[0].value, cak_ckn, 32);
+}
+
+/* The e1000 opened through the NIC layer in encrypt mode and secured (station address set). */
+static void attach_encrypt(void)
+{
+	static struct policy pol;
+	static struct policy_secrets sec;
+
+	encrypt_policy(&pol, &sec);
+	assert_int_equal(net_init(&pol, &sec), 0);
+	memset(reg, 0, sizeof(reg));
+	reg[E1000_STATUS / 4] = E1000_STATUS_LU;
+	reg[E1000_RA / 4] = 0x12005452;			/* 52:54:00:12:34:56 */
+	reg[E1000_RA / 4 + 1] = 0x5634 | E1000_RAH_AV;
+	memset(gram, 0, GRAM_SIZE);
+	nwire = rx_lost = nto_nic = 0;
+	assert_int_equal(net_port_open(&port, BDF, "e1000"), 0);
+	assert_false(net_link_allowed(&port));		/* nothing until the SecY runs */
+	assert_int_equal(e1000_attach(&vm, BDF, BAR0, &port, &model_ops, NULL, &nic), 0);
+	now_ms = 1000;
+	assert_int_equal(e1000_secure(nic), 0);
+	assert_non_null(port.secy);
+	assert_true(net_link_allowed(&port));
+}
+
+/*
+ * @ms of simulated time in 100 ms steps with the guest touching no register:
+ * only net_poll() (the VMM's periodic hook) moves frames between the NIC and
+ * the peer actor.
+ */
+static void run_idle(u32 ms)
+{
+	u32 t, i;
+
+	for (t = 0; t < ms; t += 100) {
+		now_ms += 100;
+		net_poll();
+		for (i = 0; i < nwire; i++) {
+			u8 out[2048];
+			u32 ol;
+
+			if (wire[i][12] == 0x88 && wire[i][13] == 0x8e)
+				macsec_port_validate(&peer, wire[i], wire_len[i], out, sizeof(out), &ol);
+		}
+		nwire = 0;
+		macsec_port_tick(&peer, now_ms);
+		for (i = 0; i < nto_nic; i++)
+			model_rx(to_nic[i], to_nic_len[i]);
+		nto_nic = 0;
+	}
+}
+
+static void peer_start(void)
+{
+	struct mka_config cfg = { .cak_len = 16, .ckn_len = 16, .port = 1, .priority = 32,
+				  .cipher = MACSEC_GCM_AES_128 };
+	struct mka_ops ops = { peer_send, NULL };
+
+	memcpy(cfg.cak, cak_ckn, 16);
+	memcpy(cfg.ckn, cak_ckn + 16, 16);
+	memcpy(cfg.mac, peer_mac, 6);
+	assert_int_equal(macsec_port_init(&peer, &cfg, 0, &ops, now_ms), 0);
+}
+
+static void test_encrypt_mka(void **state)
+{
+	struct macsec_port *mine;
+	u8 f[200], w[300], out[300];
+	u32 wlen, ol, rdh, drops;
+	u16 len;
+
+	attach_encrypt();
+	mine = port.secy_priv;
+	guest_tx_setup();
+	guest_rx_setup(NDESC - 1);
+	peer_start();
+	/* the guest idles: MKA elects us (priority 16) and our SAK gets used both ways */
+	run_idle(10000);
+	assert_true(mine->mka.st.rx_ok > 0);
+	assert_true(mine->mka.key_server);
+	assert_true(mka_secured(&mine->mka));
+	assert_true(mka_secured(&peer.mka));
+	assert_int_equal(gr(E1000_RDH), 0);		/* every MKPDU was the VMM's */
+	/* out: the guest's frame leaves protected (+32), and the peer recovers it */
+	frame(f, sizeof(f), 9);
+	memcpy(gram + G_BUF(0), f, sizeof(f));
+	gtxd(0, G_BUF(0), sizeof(f), E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0);
+	assert_int_equal(gw(E1000_TDT, 1), 0);
+	assert_int_equal(nwire, 1);
+	assert_int_equal(wire_len[0], sizeof(f) + 32);
+	assert_int_equal(wire[0][12] << 8 | wire[0][13], 0x88e5);
+	assert_null(memmem(wire[0], wire_len[0], f + 14, 32));	/* no plaintext on the wire */
+	assert_int_equal(macsec_port_validate(&peer, wire[0], wire_len[0], out, sizeof(out), &ol), 0);
+	assert_int_equal(ol, sizeof(f));
+	assert_memory_equal(out, f, sizeof(f));
+	nwire = 0;
+	/* in: the peer's protected frame reaches the guest plain, without a register access */
+	frame(f, sizeof(f), 33);
+	memcpy(f + 6, peer_mac, 6);
+	assert_int_equal(macsec_port_protect(&peer, f, sizeof(f), w, sizeof(w), &wlen), 0);
+	model_rx(w, wlen);
+	now_ms += NET_POLL_MS;
+	net_poll();
+	memcpy(&len, gdesc(G_RXR, 0) + 8, 2);
+	assert_int_equal(len, sizeof(f));
+	assert_memory_equal(gram + G_BUF(8), f, sizeof(f));
+	assert_true(R(E1000_ICR) & E1000_ICR_RXT0);	/* the guest is told */
+	rdh = gr(E1000_RDH);
+	assert_int_equal(rdh, 1);
+	/* a plain frame from the wire, and a replay of the protected one: never delivered */
+	drops = (u32)port.stats.rx_dropped;
+	model_rx(f, sizeof(f));
+	model_rx(w, wlen);
+	gr(E1000_ICR);
+	assert_int_equal(gr(E1000_RDH), rdh);
+	assert_int_equal(port.stats.rx_dropped, drops + 2);
+	/* a guest descriptor pointing at VMM memory is still refused, nothing leaves */
+	memset(gram + VMM_GPA, 0x5a, 0x1000);
+	gtxd(1, VMM_GPA + 0x100, 200, E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0);
+	assert_int_equal(gw(E1000_TDT, 2), 0);
+	assert_int_equal(nwire, 0);
+	/* the device takes the 32 longer frames and the MKA group address */
+	assert_int_equal(R(E1000_RCTL) & (E1000_RCTL_LPE | E1000_RCTL_MPE),
+			 E1000_RCTL_LPE | E1000_RCTL_MPE);
+	macsec_port_stop(&peer);
+}
+
+/* A peer with another CAK: no live peer, no SAK, no frame through either way. */
+static void test_encrypt_wrong_cak(void **state)
+{
+	struct mka_config cfg = { .cak_len = 16, .ckn_len = 16, .port = 1, .priority = 32,
+				  .cipher = MACSEC_GCM_AES_128 };
+	struct mka_ops ops = { peer_send, NULL };
+	struct macsec_port *mine;
+	u8 f[100];
+
+	attach_encrypt();
+	mine = port.secy_priv;
+	guest_tx_setup();
+	guest_rx_setup(NDESC - 1);
+	memcpy(cfg.cak, "0123456789abcdeF", 16);
+	memcpy(cfg.ckn, cak_ckn + 16, 16);
+	memcpy(cfg.mac, peer_mac, 6);
+	assert_int_equal(macsec_port_init(&peer, &cfg, 0, &ops, now_ms), 0);
+	run_idle(10000);
+	assert_int_equal(mine->mka.st.rx_ok, 0);
+	assert_true(mine->mka.st.rx_bad_icv > 0);
+	assert_false(mka_secured(&mine->mka));
+	frame(f, sizeof(f), 1);
+	memcpy(gram + G_BUF(0), f, sizeof(f));
+	gtxd(0, G_BUF(0), sizeof(f), E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0);
+	assert_int_equal(gw(E1000_TDT, 1), 0);
+	assert_int_equal(nwire, 0);			/* no SAK: dropped, never plain */
+	assert_true(port.stats.tx_dropped > 0);
+	macsec_port_stop(&peer);
+}
+
+/* Fail closed: no CAK unsealed, a key of the wrong kind, or no entropy. */
+static void test_encrypt_refusals(void **state)
+{
+	static struct policy pol;
+	static struct policy_secrets sec;
+	struct net_port p;
+
+	encrypt_policy(&pol, &sec);
+	sec.count = 0;
+	assert_int_equal(net_init(&pol, &sec), -EINVAL);
+	assert_int_equal(net_init(&pol, NULL), -EINVAL);
+	assert_int_equal(net_port_open(&p, BDF, "e1000"), -ENOSYS);
+	encrypt_policy(&pol, &sec);
+	sec.s[0].len = 16;
+	assert_int_equal(net_init(&pol, &sec), -EINVAL);
+	rng_broken = true;
+	encrypt_policy(&pol, &sec);
+	assert_int_equal(net_init(&pol, &sec), 0);
+	memset(reg, 0, sizeof(reg));
+	reg[E1000_RA / 4] = 0x12005452;
+	reg[E1000_RA / 4 + 1] = 0x5634 | E1000_RAH_AV;
+	assert_int_equal(net_port_open(&port, BDF, "e1000"), 0);
+	assert_int_equal(e1000_attach(&vm, BDF, BAR0, &port, &model_ops, NULL, &nic), 0);
+	assert_int_not_equal(e1000_secure(nic), 0);
+	assert_null(port.secy);
+	assert_false(net_link_allowed(&port));
+	rng_broken = false;
+	/* no station address (RA[0] empty, EEPROM blank): no SCI, refused */
+	reg[E1000_RA / 4 + 1] = 0;
+	memset(eeprom, 0, sizeof(eeprom));
+	assert_int_equal(e1000_secure(nic), -ENODEV);
+	/* before any guest driver ran (Bochs): the EEPROM's address */
+	eeprom[0] = 0x4d02;
+	eeprom[1] = 0x004d;
+	eeprom[2] = 0x0100;
+	assert_int_equal(e1000_secure(nic), 0);
+	assert_int_equal(((struct macsec_port *)port.secy_priv)->mka.cfg.mac[5], 0x01);
+	assert_int_equal(((struct macsec_port *)port.secy_priv)->mka.cfg.mac[0], 0x02);
 }
 
 int main(void)
@@ -1093,6 +1355,9 @@ int main(void)
 		cmocka_unit_test(test_probe_and_coverage),
 		cmocka_unit_test(test_coverage_pass_default),
 		cmocka_unit_test(test_encrypt_without_secy),
+		cmocka_unit_test(test_encrypt_mka),
+		cmocka_unit_test(test_encrypt_wrong_cak),
+		cmocka_unit_test(test_encrypt_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

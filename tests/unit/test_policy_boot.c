@@ -17,6 +17,8 @@
 #include <mamori/console.h>
 #include <mamori/mm.h>
 #include <mamori/policy_boot.h>
+#include <net/random.h>
+#include <mamori/errno.h>
 #include <mamori/vmm.h>
 
 static const u8 key0[32] = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9 };
@@ -37,6 +39,14 @@ size_t policy_diag_format(const struct policy_diag *d, char *buf, size_t size)
 const char *policy_section_name(u16 type) { return "section"; }
 u16 policy_unenforced_section(const struct policy *pol, u32 enforced, u16 port) { return 0; }
 u64 arch_cycles(void) { return 0; }
+static bool rng_fails, with_encrypt;
+static u32 lines_read;
+
+int arch_random_bytes(void *buf, size_t len)
+{
+	memset(buf, 0x5a, len);
+	return rng_fails ? -EIO : 0;
+}
 void policy_wipe(void *p, size_t n) { memset(p, 0, n); }
 void policy_secrets_wipe(struct policy_secrets *s) { memset(s, 0, sizeof(*s)); }
 
@@ -52,6 +62,7 @@ int policy_read_line(int (*getc)(void *ctx), void *ctx, char *buf, size_t size, 
 {
 	strcpy(buf, "pw");
 	*len = 2;
+	lines_read++;
 	return 0;
 }
 
@@ -61,6 +72,13 @@ int policy_load(const u8 *blob, size_t len, const u8 *pubkey, size_t pubkey_len,
 	memset(out, 0, sizeof(*out));
 	out->version = 1;
 	out->sections = BIT(POLICY_REC_SECRETS);
+	if (with_encrypt) {
+		out->sections |= BIT(POLICY_REC_NETWORK);
+		out->n_net = 1;
+		out->net[0] = (struct policy_net_rule){ .nic = POLICY_NIC_E1000, .dev = 2,
+						       .mode = POLICY_NET_ENCRYPT, .key_id = "net0",
+						       .origin = 2 };
+	}
 	return 0;
 }
 
@@ -90,6 +108,22 @@ static bool holds(const struct policy_secrets *s, const u8 *key)
 	return memmem(s, sizeof(*s), key, 10) != NULL;
 }
 
+/* Mode encrypt on a CPU without entropy: refused before the passphrase prompt. */
+static void test_encrypt_without_entropy(void **state)
+{
+	u8 blob[64] = { 1 };
+	struct boot_info bi = { .policy = (u64)blob, .policy_size = sizeof(blob) };
+
+	with_encrypt = rng_fails = true;
+	lines_read = 0;
+	assert_int_equal(policy_boot_phase(&bi), VMM_ERR_POLICY);
+	assert_int_equal(lines_read, 0);
+	assert_null(policy_secrets());
+	with_encrypt = rng_fails = false;
+	while (npages)
+		free(pages[--npages]);
+}
+
 static void test_raw_keys_dropped(void **state)
 {
 	u8 blob[64] = { 1 };
@@ -116,6 +150,7 @@ static void test_raw_keys_dropped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_encrypt_without_entropy),
 		cmocka_unit_test(test_raw_keys_dropped),
 	};
 

@@ -31,6 +31,9 @@ struct e1000_nic;
 #define E1000_STATUS		0x0008
 #define E1000_EECD		0x0010
 #define E1000_EERD		0x0014
+#define E1000_EERD_START	BIT(0)
+#define E1000_EERD_DONE		BIT(4)
+#define E1000_EERD_ADDR_SHIFT	8
 #define E1000_CTRL_EXT		0x0018
 #define E1000_MDIC		0x0020
 #define E1000_FCAL		0x0028
@@ -75,6 +78,7 @@ struct e1000_nic;
 #define E1000_RXCSUM		0x5000
 #define E1000_MTA		0x5200	/* multicast table, 128 dwords */
 #define E1000_RA		0x5400	/* receive addresses, 16 RAL/RAH pairs */
+#define E1000_RAH_AV		BIT(31)	/* address valid */
 #define E1000_VFTA		0x5600	/* VLAN filter table, 128 dwords */
 #define E1000_WUC		0x5800
 #define E1000_WUFC		0x5808
@@ -112,6 +116,7 @@ struct e1000_nic;
 #define E1000_ICR_RXT0		BIT(7)
 #define E1000_RCTL_EN		BIT(1)
 #define E1000_RCTL_LPE		BIT(5)
+#define E1000_RCTL_MPE		BIT(4)	/* multicast promiscuous */
 #define E1000_RCTL_LBM		(3u << 6)
 #define E1000_RCTL_DTYP		(3u << 10)
 #define E1000_RCTL_BSIZE	(3u << 16)
@@ -144,6 +149,14 @@ struct e1000_hw_ops {
  */
 int e1000_attach(struct vm *vm, u16 bdf, u64 bar0, struct net_port *port,
 		 const struct e1000_hw_ops *hw, void *hw_priv, struct e1000_nic **out);
+
+/*
+ * e1000_secure - for an encrypt port, after e1000_attach(): start its MACsec
+ * port (net_port_secure()) with the station address in RA[0] as the SCI's
+ * MAC, else (no driver has loaded it yet) EEPROM words 0..2. 0 for other modes; a negative errno (the NIC is then not intercepted
+ * and the coverage phase stops the boot).
+ */
+int e1000_secure(struct e1000_nic *n);
 
 /* e1000_match - whether @pd is an e1000 model this driver intercepts. */
 bool e1000_match(const struct pci_dev *pd);

@@ -71,10 +71,18 @@ int platform_dma_enable(struct boot_info *bi);
 void platform_poll_faults(void);
 
 /*
- * platform_poll_periodic - platform_poll_faults() every few ms at most; cheap
- * otherwise. Called from the intercept dispatch (frequent exits).
+ * platform_poll_periodic - platform_poll_faults() every few ms at most, and
+ * net_poll(); cheap otherwise. Called from the intercept dispatch (frequent
+ * exits) and the VMX preemption timer (an idle guest).
  */
 void platform_poll_periodic(void);
+
+/*
+ * platform_wants_tick - true when something behind platform_poll_periodic()
+ * must run while the guest idles (a NIC in mode encrypt), so the arch code
+ * arms its periodic timer; decided after the devices phase.
+ */
+bool platform_wants_tick(void);
 
 /* devices_disk_intercept - the intercept that enforces disk rules of @kind, or NULL. */
 const struct disk_intercept *devices_disk_intercept(u8 kind);

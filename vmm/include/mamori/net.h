@@ -19,6 +19,7 @@
 #include <mamori/types.h>
 
 struct policy;
+struct policy_secrets;
 
 /* Largest frame either way, FCS excluded: 1518 + VLAN tag + MACsec SecTAG/ICV. */
 #define NET_FRAME_MAX		1600
@@ -46,9 +47,13 @@ struct net_secy_ops {
  *	0, or -EBUSY when the device has no room (dropped; MKA retransmits).
  *	Called only from within the SecY's hooks, which the driver calls with
  *	its own lock held: @xmit must not take it again.
+ * @poll: from the VMM's periodic hook (net_poll()), on any CPU: take the
+ *	driver's lock, net_port_tick(), move received frames on (MKA must
+ *	progress while the guest idles and touches no register).
  */
 struct net_port_ops {
 	int (*xmit)(void *drv, const u8 *frame, u32 len);
+	void (*poll)(void *drv, u64 now_ms);
 };
 
 struct net_stats {
@@ -75,8 +80,13 @@ struct net_port {
 	u32 nlog;
 };
 
-/* net_init - the "net" boot phase: remember @pol (NULL: no policy, every NIC blocked). */
-int net_init(const struct policy *pol);
+/*
+ * net_init - the "net" boot phase: remember @pol (NULL: no policy, every NIC
+ * blocked) and copy the CAK/CKN of each encrypt rule from @s (the network
+ * key secret: CAK, 16 bytes, then CKN, 16 bytes). An encrypt rule whose key
+ * is missing: -EINVAL (logged), the boot stops.
+ */
+int net_init(const struct policy *pol, const struct policy_secrets *s);
 
 /* net_mode_of - the mode the policy gives the NIC at @bdf (block by default). */
 u8 net_mode_of(u16 bdf);
@@ -86,10 +96,46 @@ const char *net_mode_name(u8 mode);
 
 /*
  * net_port_open - a driver intercepts the NIC at @bdf: fill @p with its
- * mode. Return 0, -ENOSYS for encrypt without a SecY (the driver must not
+ * mode. Return 0, -ENOSYS for encrypt without a CAK (the driver must not
  * attach; the coverage phase then refuses), -E2BIG when too many ports.
+ * An encrypt port passes nothing until net_port_secure() started its SecY.
  */
 int net_port_open(struct net_port *p, u16 bdf, const char *model);
+
+/*
+ * net_port_secure - after the driver attached (@p->ops set): for an encrypt
+ * port, start its MACsec port (SecY + MKA with the rule's CAK/CKN, SCI from
+ * the NIC's address @mac, GCM-AES-128, key server priority 16) with MKA
+ * sending through net_port_xmit(). 0 (also for other modes), or a negative
+ * errno (no entropy, bad key, no memory: logged; the driver must refuse).
+ */
+int net_port_secure(struct net_port *p, const u8 mac[6]);
+
+/*
+ * net_port_tick - @p's SecY timers at @now_ms; the driver calls it from its
+ * @poll with its lock held.
+ */
+void net_port_tick(struct net_port *p, u64 now_ms);
+
+/*
+ * net_poll - the periodic hook (platform_poll_periodic(), the VMX preemption
+ * timer): every NET_POLL_MS at most, each secured port's driver @poll.
+ */
+void net_poll(void);
+
+/*
+ * net_wants_tick - true when a NIC is in mode encrypt: its MKA timers and
+ * receive ring need the periodic tick while the guest idles (the VMX
+ * preemption timer is armed only then: it costs exits on every boot).
+ */
+bool net_wants_tick(void);
+#define NET_POLL_MS		50
+
+/*
+ * net_secy_start - the MACsec layer (vmm/net_secy.c, over net/macsec_port.h)
+ * for @p: @key is the rule's CAK||CKN. Sets @p->secy and @p->secy_priv.
+ */
+int net_secy_start(struct net_port *p, const u8 *key, const u8 mac[6], u64 now_ms);
 
 /*
  * net_uncovered - the NIC at @bdf (@vendor:@device, for the log) is not
