@@ -187,8 +187,6 @@ static bool written[E1000_BAR0_SIZE / 4];
 static u8 wire[16][2048];
 static u32 wire_len[16], nwire, rx_lost;
 
-static u32 eeprom[3];
-
 static u32 R(u32 off) { return reg[off / 4]; }
 
 /* The EEPROM behind the device's EERD (64 words, the last making the sum 0xbaba). */
@@ -249,12 +247,6 @@ static void model_write(void *priv, u32 off, u32 val)
 	}
 	if (off == E1000_ICS) {
 		reg[E1000_ICR / 4] |= val;
-		return;
-	}
-	if (off == E1000_EERD && (val & E1000_EERD_START)) {	/* EEPROM: the MAC in words 0..2 */
-		u32 w = (val >> E1000_EERD_ADDR_SHIFT) & 0xff;
-
-		reg[off / 4] = (w < 3 ? eeprom[w] : 0) << 16 | E1000_EERD_DONE;
 		return;
 	}
 	reg[off / 4] = val;
