@@ -22,6 +22,7 @@
 # covers GCM-AES-256 between two Mamori actors.
 # No Bochs, no slot needed.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-net.sh"
 
 PEER_PROG=$REPO/build/tests/net/mka_peer
 GUEST=$REPO/build/guest
@@ -42,24 +43,8 @@ TAP=mtap0
 MAC=02:4d:4d:00:00:01
 
 # The peer's initramfs: the test guest's, plus wpa_supplicant, iproute2's ip
-# (for `ip macsec show`), their libraries, and the scenario.
-stage=$E2E_OUT/peer-root
-rm -rf "$stage"
-mkdir -p "$stage/usr/sbin"
-cp /usr/sbin/wpa_supplicant "$stage/usr/sbin/"
-cp "$(command -v ip)" "$stage/usr/sbin/ip-full"
-for lib in $(ldd /usr/sbin/wpa_supplicant "$(command -v ip)" |
-		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*[^:]$/ { print $1 }' | sort -u); do
-	mkdir -p "$stage$(dirname "$lib")"
-	cp -L "$lib" "$stage$lib"
-done
-cp "$REPO/tests/net/peer-scenario.sh" "$stage/scenario"
-printf 'PEER_CAK=%s\nPEER_CKN=%s\nPEER_PRIO=32\n' "$CAK" "$CKN" >"$stage/peer.env"
-(cd "$stage" && find . | cpio -o -H newc --quiet) >"$E2E_OUT/peer.cpio" ||
-	fail "cannot make the peer's cpio"
-# Concatenated uncompressed (the kernel does not resume after a zstd segment).
-{ zstd -dcq "$GUEST/initrd.img" && cat "$E2E_OUT/peer.cpio"; } >"$E2E_OUT/peer-initrd.img" ||
-	fail "cannot make the peer's initramfs"
+# (for `ip macsec show`), their libraries, and the scenario (lib-net.sh).
+net_macsec_peer_initrd "$CAK" "$CKN" 32 ""
 
 qpid=
 cleanup() {
