@@ -18,6 +18,7 @@ Q := $(if $(filter 1,$(V)),,@)
 
 MAMORI_VERSION := 0.1.0
 GIT_REV := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+GIT_REV_H := $(BUILD)/gen/git_rev.h
 
 HOSTCC ?= gcc
 CC := gcc
@@ -35,8 +36,7 @@ VMM_BASE_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing -mno-red-zone \
 	-fcf-protection=none \
 	-Ivmm/include -Iarch/x86_64/include -Idrivers/include -Icrypto/include \
-	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' -DMAMORI_GIT_REV='"$(GIT_REV)"' \
-	$(WARN)
+	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' $(WARN)
 VMM_CFLAGS := $(VMM_BASE_CFLAGS) -mgeneral-regs-only -mno-sse -mno-mmx -mno-avx
 # Only the files a fragment lists in VMM_SIMD_SRCS may use SSE/AES-NI; their callers
 # wrap them in the guest-state save/restore of crypto/ (see docs/architecture.md).
@@ -67,6 +67,16 @@ all: $(BUILD)/mamori.efi $(BUILD)/vmm.elf $(HOST_TOOLS)
 
 deps:
 	$(Q)tools/deps.sh
+
+# The git revision the loader and the VMM print: a generated header rewritten
+# only when HEAD moves, so a commit rebuilds the two files that include it.
+.PHONY: git-rev-force
+$(GIT_REV_H): git-rev-force
+	@mkdir -p $(@D)
+	@echo '#define MAMORI_GIT_REV "$(GIT_REV)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+CFLAGS_vmm/main.c = -I$(BUILD)/gen
+$(BUILD)/vmm/main.o: $(GIT_REV_H)
 
 $(BUILD)/%.o: %.c | deps-stamp
 	@mkdir -p $(@D)
@@ -115,7 +125,8 @@ fuzz: $(FUZZERS)
 
 clean:
 	rm -rf $(BUILD)/*.o $(BUILD)/boot $(BUILD)/vmm $(BUILD)/arch $(BUILD)/drivers \
-		$(BUILD)/crypto $(BUILD)/host $(BUILD)/tests $(BUILD)/*.efi $(BUILD)/*.elf
+		$(BUILD)/crypto $(BUILD)/host $(BUILD)/tests $(BUILD)/fs $(BUILD)/net \
+		$(BUILD)/efi $(BUILD)/*.efi $(BUILD)/*.so $(BUILD)/*.elf $(BUILD)/*.elf.sig
 
 distclean:
 	rm -rf $(BUILD)

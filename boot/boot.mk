@@ -4,8 +4,7 @@ EFI_LIB := /usr/lib
 EFI_CFLAGS := -std=gnu11 -O2 -ffreestanding -fpic -fshort-wchar -fno-stack-protector \
 	-fno-strict-aliasing -mno-red-zone -maccumulate-outgoing-args -mgeneral-regs-only \
 	-DEFI_FUNCTION_WRAPPER -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ivmm/include -Iarch/x86_64/include -Iboot \
-	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' -DMAMORI_GIT_REV='"$(GIT_REV)"' \
-	$(WARN) -Wno-missing-prototypes
+	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' $(WARN) -Wno-missing-prototypes
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds
 
 LOADER_SRCS := boot/loader.c boot/loader_util.c boot/boot_info_efi.c \
@@ -21,6 +20,8 @@ LOADER_OBJS := $(LOADER_SRCS:%.c=$(BUILD)/efi/%.o) $(BUILD)/efi/gen/vmm_sign_pub
 # members the check needs are pulled in (SHA-256, bignum, ECP, ECDSA, ASN.1).
 # (The archive's name is spelled out: crypto/mbedtls.mk is read after this.)
 LOADER_MBEDTLS := $(BUILD)/crypto/libmbedcrypto-vmm.a
+EFI_CFLAGS_boot/loader.c = -I$(BUILD)/gen
+$(BUILD)/efi/boot/loader.o: $(GIT_REV_H)
 EFI_CFLAGS_boot/vmm_sig.c = $(MBEDTLS_CFLAGS) -Icrypto/include
 
 $(BUILD)/efi/%.o: %.c | deps-stamp

@@ -7,6 +7,7 @@
 #include <efilib.h>
 #include <mamori/boot_info.h>
 #include "elf_check.h"
+#include "git_rev.h"
 #include "loader.h"
 #include "vmm_sig.h"
 

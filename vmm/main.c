@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VMM entry and the one explicit boot-phase list. */
+#include "git_rev.h"
 #include <mamori/boot_info.h>
 #include <mamori/console.h>
 #include <mamori/devices.h>
