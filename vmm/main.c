@@ -4,6 +4,7 @@
 #include <mamori/console.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
+#include <mamori/filecheck.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/net.h>
@@ -129,6 +130,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },
 	{ "devices", phase_devices },
+	{ "filecheck", filecheck_boot },	/* reads the disks through the intercepts' readers */
 	{ "dma-on", platform_dma_enable },	/* after the intercepts opened their DMA windows */
 	{ "coverage", phase_coverage },
 	{ "vmx", arch_vmm_launch },

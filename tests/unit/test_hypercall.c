@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 #include <mamori/errno.h>
+#include <mamori/filecheck.h>
 #include <mamori/hypercall.h>
 #include <mamori/vm.h>
 
@@ -36,6 +37,48 @@ u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
 }
 
 static struct vm vm;
+
+static const struct fc_rule audit_rule = { .action = 3, .builtin = true,
+					   .path = "/EFI/mamori/vmm.elf" };
+
+const struct fc_rule *filecheck_rule(u32 i)
+{
+	return i == FC_BUILTIN_BIT ? &audit_rule : NULL;
+}
+
+/* HC_FC_AUDIT: whole entries from a sequence number; the ring keeps the newest FC_AUDIT_RING. */
+static void test_fc_audit(void **state)
+{
+	const struct fc_audit_entry *e = (const struct fc_audit_entry *)guest_buf;
+	struct fc_disk d = { .name = "ata0.0" };
+	struct fc_decision dec = { .verdict = FC_REFUSE, .hit = BIT(FC_BUILTIN_BIT) };
+	u32 i;
+
+	fail_write = 0;
+	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, 0, 0), 0);
+	for (i = 0; i < FC_AUDIT_RING + 5; i++)
+		filecheck_audit(&d, 1000 + i, 8, true, &dec);
+	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 2 * sizeof(*e) + 5, 1, 0),
+			 2 * sizeof(*e));
+	assert_int_equal(e[0].seq, 6);		/* 1..5 overwritten */
+	assert_int_equal(e[0].lba, 1005);
+	assert_int_equal(e[1].seq, 7);
+	assert_int_equal(e[0].rule, FC_BUILTIN_BIT);
+	assert_int_equal(e[0].write, 1);
+	assert_int_equal(e[0].refused, 1);
+	assert_int_equal(e[0].builtin, 1);
+	assert_string_equal(e[0].path, "/EFI/mamori/vmm.elf");
+	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, FC_AUDIT_RING + 5, 0),
+			 sizeof(*e));
+	assert_int_equal(e[0].seq, FC_AUDIT_RING + 5);
+	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, FC_AUDIT_RING + 6, 0),
+			 0);
+	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, sizeof(*e) - 1, 1, 0),
+			 -EINVAL);
+	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4097, 1, 0), -EINVAL);
+	fail_write = 1;
+	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, 1, 0), -EFAULT);
+}
 
 static void test_version(void **state)
 {
@@ -106,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_exit_stats_small_buffer),
 		cmocka_unit_test(test_exit_stats_refusals),
 		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_fc_audit),
 		cmocka_unit_test(test_unknown_ratelimited),
 	};
 

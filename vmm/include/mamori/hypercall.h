@@ -12,10 +12,11 @@
 
 #define HC_VERSION	0	/* -> (major << 32) | (minor << 16) | patch */
 #define HC_EXIT_STATS	1	/* RBX = guest VA of buffer, RCX = size -> bytes written */
-#define HC_COUNT	2
+#define HC_FC_AUDIT	2	/* RBX = buffer, RCX = size, RDX = first seq -> bytes written */
+#define HC_COUNT	3
 
 #define HC_ABI_MAJOR	0
-#define HC_ABI_MINOR	1
+#define HC_ABI_MINOR	2
 #define HC_ABI_PATCH	0
 
 /* Layout HC_EXIT_STATS writes: a header then @reasons counters (summed over CPUs). */
