@@ -61,10 +61,12 @@ void filecheck_decide(const struct fc_disk *d, u64 lba, u64 nsect, bool write,
 	out->watch = 0;
 	if (!write) {
 		out->hit = data;
-		out->verdict = data & d->read_deny ? FC_REFUSE : FC_ALLOW;
+		out->cause = data & d->read_deny;
+		out->verdict = out->cause ? FC_REFUSE : FC_ALLOW;
 		return;
 	}
 	out->hit = data | fs_ivset_range(&d->meta, lba, nsect);
+	out->cause = out->hit;
 	out->watch = fs_ivset_range(&d->path, lba, nsect) & ~out->hit;
 	if (out->hit)
 		out->verdict = FC_REFUSE;

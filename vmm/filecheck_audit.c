@@ -13,7 +13,7 @@ void filecheck_audit(const struct fc_disk *d, u64 lba, u64 nsect, bool write,
 		     const struct fc_decision *dec)
 {
 	static u32 n_refused, n_allowed;
-	u64 rules = dec->hit | dec->watch;
+	u64 rules = dec->cause ? dec->cause : dec->hit | dec->watch;
 	u32 bit = rules ? (u32)__builtin_ctzll(rules) : 255;
 	const struct fc_rule *r = bit < FC_RULES_MAX ? filecheck_rule(bit) : NULL;
 	bool refused = dec->verdict != FC_ALLOW;

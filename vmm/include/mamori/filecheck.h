@@ -78,6 +78,7 @@ struct fc_decision {
 	enum fc_verdict verdict;
 	u64 hit;			/* rules whose DATA/META the command touches */
 	u64 watch;			/* rules whose PATH sectors a write touches */
+	u64 cause;			/* rules that refused it (a subset of @hit) */
 };
 
 /*
