@@ -2,6 +2,7 @@
 /* File-access authorization: verdicts, sessions, back-off, audit lines. */
 #include "auth_priv.h"
 
+#include <mamori/audit.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
 #include <mamori/string.h>
@@ -107,9 +108,9 @@ void auth_granted(struct auth_state *st, u64 now)
 	rs->session = true;
 	rs->session_until = now + (u64)secs * 1000;
 	rs->refused = false;
-	pr_info("audit: file rule %u (%s): session opened for %u s after %u wrong "
-		"password(s) (path %s)\n", st->d_rule, st->pol->file[st->d_rule].pattern,
-		secs, st->d_try, st->d_path);
+	audit_log("file rule %u (%s): session opened for %u s after %u wrong "
+		  "password(s) (path %s)", st->d_rule, st->pol->file[st->d_rule].pattern,
+		  secs, st->d_try, st->d_path);
 	auth_dialog_free(st);
 }
 
@@ -119,9 +120,9 @@ void auth_refused(struct auth_state *st, u64 now, u32 hold_ms, const char *why)
 
 	rs->refused = true;
 	rs->refused_until = now + hold_ms;
-	pr_info("audit: file rule %u (%s): refused, %s; refusing for %u s (path %s)\n",
-		st->d_rule, st->pol->file[st->d_rule].pattern, why, hold_ms / 1000,
-		st->d_path);
+	audit_log("file rule %u (%s): refused, %s; refusing for %u s (path %s)",
+		  st->d_rule, st->pol->file[st->d_rule].pattern, why, hold_ms / 1000,
+		  st->d_path);
 	auth_dialog_free(st);
 }
 
@@ -133,8 +134,8 @@ static void auth_expire(struct auth_state *st, u64 now)
 		if (!st->rule[i].session || now < st->rule[i].session_until)
 			continue;
 		st->rule[i].session = false;
-		pr_info("audit: file rule %u (%s): session expired\n", i,
-			st->pol->file[i].pattern);
+		audit_log("file rule %u (%s): session expired", i,
+			  st->pol->file[i].pattern);
 		if (st->expiry_hook)
 			st->expiry_hook(i);
 	}

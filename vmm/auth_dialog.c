@@ -2,6 +2,7 @@
 /* The file-access dialog on the trusted console: text, password input, check. */
 #include "auth_priv.h"
 
+#include <mamori/audit.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
 #include <mamori/string.h>
@@ -82,12 +83,12 @@ int auth_dialog_open(struct auth_state *st, u32 rule, const char *path, u32 acce
 	st->d_try = 0;
 	auth_printable(st->d_path, path);
 	if (!ph || !auth_password(st, rule)) {
-		pr_err("audit: file rule %u (%s): refused, no password or phrase secret "
-		       "(wiped?) (path %s)\n", rule, r->pattern, st->d_path);
+		audit_log("file rule %u (%s): refused, no password or phrase secret "
+			  "(wiped?) (path %s)", rule, r->pattern, st->d_path);
 		return -EINVAL;
 	}
-	pr_info("audit: file rule %u (%s): dialog opened for a %s of %s\n", rule, r->pattern,
-		access == AUTH_WRITE ? "write" : "read", st->d_path);
+	audit_log("file rule %u (%s): dialog opened for a %s of %s", rule, r->pattern,
+		  access == AUTH_WRITE ? "write" : "read", st->d_path);
 	say(st, "\n" AUTH_RULE_LINE "  Mamori file access check\n" AUTH_RULE_LINE);
 	say_phrase(st, ph);
 	say(st, "           (Mamori's own dialog shows this phrase; without it, do not type.)\n");
@@ -115,8 +116,8 @@ static void auth_cancel(struct auth_state *st, u64 now, const char *why)
 static void auth_wrong(struct auth_state *st, u64 now, const char *what)
 {
 	st->d_try++;
-	pr_info("audit: file rule %u (%s): %s (try %u of %u)\n", st->d_rule,
-		st->pol->file[st->d_rule].pattern, what, st->d_try, AUTH_TRIES);
+	audit_log("file rule %u (%s): %s (try %u of %u)", st->d_rule,
+		  st->pol->file[st->d_rule].pattern, what, st->d_try, AUTH_TRIES);
 	if (st->d_try < AUTH_TRIES) {
 		sayf(st, "  %s.\n", what);
 		auth_prompt(st, now);

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <mamori/audit.h>
 #include <mamori/auth.h>
 #include <mamori/log.h>
 #include <mamori/policy_boot.h>
@@ -159,6 +160,7 @@ static int setup(void **state)
 	tick_per_read = 0;
 	expired_rule = 0xffffffff;
 	expired_calls = 0;
+	audit_reset();
 	assert_int_equal(auth_init(&pol, &sec, &fake_con), 0);
 	auth_set_expiry_hook(on_expiry);
 	return 0;
@@ -214,6 +216,16 @@ static void test_right_password_opens_session(void **state)
 	assert_non_null(strstr(log_buf, "audit: file rule 0 (/home/alice/secret.txt): dialog opened"));
 	assert_non_null(strstr(log_buf, "session opened for 300 s"));
 	assert_no_secret_logged();
+	/* the same lines in the audit ring (HC_AUDIT_READ) */
+	{
+		char ring[4096] = { 0 };
+		u64 first, next;
+
+		audit_read(0, ring, sizeof(ring) - 1, &first, &next);
+		assert_non_null(strstr(ring, "file rule 0 (/home/alice/secret.txt): dialog opened"));
+		assert_non_null(strstr(ring, "session opened for 300 s"));
+		assert_null(strstr(ring, PHRASE));
+	}
 	/* Other accesses within the session: allowed without a dialog. */
 	out_len = 0;
 	con_out[0] = 0;

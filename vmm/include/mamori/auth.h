@@ -50,6 +50,10 @@
  * the PIT at boot; under Bochs both run on its virtual clock, so timeouts are
  * in Bochs time).
  *
+ * Audit: dialog events (opened, wrong password, session opened/expired,
+ * refused and why) go through audit_log() (<mamori/audit.h>: the VMM log and
+ * the HC_AUDIT_READ ring); per-access decisions are the caller's to log.
+ *
  * Secrets: the password is read without echo into VMM memory, wiped as soon as
  * the HMAC key schedule holds it; the hash is compared in constant time. The
  * phrase and passwords are never logged. Paths are printed with every byte
