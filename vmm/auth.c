@@ -134,10 +134,9 @@ static void auth_expire(struct auth_state *st, u64 now)
 		if (!st->rule[i].session || now < st->rule[i].session_until)
 			continue;
 		st->rule[i].session = false;
+		st->expired |= 1u << i;
 		audit_log("file rule %u (%s): session expired", i,
 			  st->pol->file[i].pattern);
-		if (st->expiry_hook)
-			st->expiry_hook(i);
 	}
 }
 
@@ -152,12 +151,22 @@ static u64 auth_tick(struct auth_state *st)
 	return now;
 }
 
+/* The expiry hooks run from the tick only, outside the auth lock. */
 void auth_poll(void)
 {
+	void (*hook)(u32 rule);
+	u32 due, i;
+
 	if (!auth.ready || !auth_trylock())
 		return;
 	auth_tick(&auth);
+	due = auth.expired;
+	auth.expired = 0;
+	hook = auth.expiry_hook;
 	auth_unlock();
+	for (i = 0; hook && due; i++, due >>= 1)
+		if (due & 1)
+			hook(i);
 }
 
 static int auth_decide(struct auth_state *st, u32 rule, const char *path, u32 access)

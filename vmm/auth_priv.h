@@ -21,6 +21,7 @@ struct auth_state {
 	const struct auth_console *con;
 	void (*expiry_hook)(u32 rule);
 	bool ready, wants_tick;
+	u32 expired;			/* rules whose expiry hook is still due */
 	struct auth_rule_state rule[POLICY_MAX_FILE_RULES];
 	/* the one dialog */
 	u8 phase;			/* enum auth_phase */

@@ -129,9 +129,10 @@ bool auth_wants_tick(void);
 bool auth_session_open(u32 rule);
 
 /*
- * auth_set_expiry_hook - @fn(@rule) is called (under the auth lock, from
- * auth_poll() or auth_request()) once when a session expires, e.g. to measure
- * what the guest's page cache still holds. NULL removes it.
+ * auth_set_expiry_hook - @fn(@rule) is called once per expired session, e.g.
+ * to measure what the guest's page cache still holds: only from auth_poll()
+ * (the tick), never from auth_request(), and outside the auth lock, so it may
+ * take the locks an auth_request() caller holds. NULL removes it.
  */
 void auth_set_expiry_hook(void (*fn)(u32 rule));
 
