@@ -139,7 +139,8 @@ void auth_set_expiry_hook(void (*fn)(u32 rule));
 /*
  * auth_boot_phase - the `auth` boot phase: auth_init() over policy_active(),
  * policy_secrets() and the VMM console (COM2, arch_time_ms()) when the policy
- * has a require-auth rule. VMM_OK or VMM_ERR_POLICY.
+ * has a require-auth rule; it calls arch_time_ms() once so the clock is
+ * calibrated before the guest owns the PIT. VMM_OK or VMM_ERR_POLICY.
  */
 struct boot_info;
 int auth_boot_phase(struct boot_info *bi);
