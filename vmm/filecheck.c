@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* File access check: the attached disks, the per-command decision, re-resolution. */
+#include <mamori/auth.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/filecheck.h>
@@ -12,6 +13,7 @@ static struct fc_disk fc_disks[FC_DISK_MAX];
 static u32 fc_ndisks;
 struct fc_rule fc_rules[FC_RULES_MAX];
 u64 fc_rule_bits;
+u64 fc_auth_rules;
 
 struct fc_disk *fc_disk_at(u32 i)
 {
@@ -106,9 +108,34 @@ static void fc_refresh(struct fc_disk *d)
 	}
 }
 
+/*
+ * A refusal caused only by require-auth rules: ask the dialog for each
+ * (auth_request() never blocks). AUTH_ALLOW when every one has a session.
+ */
+static int fc_ask(u64 cause, bool write)
+{
+	int v = AUTH_ALLOW, r;
+	u32 i;
+
+	if (cause & ~fc_auth_rules)
+		return AUTH_DENY;	/* a deny, read-only or built-in rule refuses anyway */
+	for (i = 0; i < FC_BUILTIN_BIT; i++) {
+		if (!(cause & BIT(i)))
+			continue;
+		r = auth_request(i, fc_rules[i].path, write ? AUTH_WRITE : AUTH_READ);
+		if (r == AUTH_DENY)
+			return AUTH_DENY;
+		if (r == AUTH_PENDING)
+			v = AUTH_PENDING;
+	}
+	return v;
+}
+
 int filecheck_io(struct fc_disk *d, u64 lba, u64 nsect, bool write, const char **why)
 {
 	struct fc_decision dec;
+	const char *detail = NULL;
+	int v;
 
 	spin_lock(&d->lock);
 	if (d->stale)
@@ -116,10 +143,29 @@ int filecheck_io(struct fc_disk *d, u64 lba, u64 nsect, bool write, const char *
 	filecheck_decide(d, lba, nsect, write, &dec);
 	d->stale |= dec.watch;
 	spin_unlock(&d->lock);
+	if (dec.verdict == FC_REFUSE && (dec.cause & fc_auth_rules)) {
+		v = fc_ask(dec.cause, write);
+		if (v == AUTH_ALLOW) {
+			dec.verdict = FC_ALLOW;
+			detail = "; session open";
+			if (write) {	/* its own entry or inode may have changed */
+				spin_lock(&d->lock);
+				d->stale |= dec.cause;
+				spin_unlock(&d->lock);
+			}
+		} else {
+			detail = v == AUTH_PENDING ? "; dialog up: refused, the retry after it asks "
+				 "again" : "; dialog refused";
+		}
+	}
 	if (dec.hit || dec.verdict != FC_ALLOW)
-		filecheck_audit(d, lba, nsect, write, &dec);
+		filecheck_audit(d, lba, nsect, write, &dec, detail);
 	if (dec.verdict == FC_ALLOW)
 		return 0;
+	if (dec.cause & fc_auth_rules && !(dec.cause & ~fc_auth_rules)) {
+		*why = "file check: require-auth without a session";
+		return -EACCES;
+	}
 	*why = dec.verdict == FC_REFUSE_LOCKED ? "file check: disk locked after a failed "
 		"re-resolution" : write ? "file check: write to a protected file" :
 		"file check: read of a denied file";
@@ -132,4 +178,5 @@ void filecheck_reset(void)
 	fc_ndisks = 0;
 	memset(fc_rules, 0, sizeof(fc_rules));
 	fc_rule_bits = 0;
+	fc_auth_rules = 0;
 }

@@ -103,9 +103,6 @@ static int fc_from_policy(const struct boot_info *bi, const struct policy_file_r
 		       "file system\n", p->origin, r->inode, p->part);
 		return -EOPNOTSUPP;
 	}
-	if (p->action == POLICY_FILE_REQUIRE_AUTH)
-		pr_warn("filecheck: record %u (file %s): require-auth enforced as deny: no dialog "
-			"yet\n", p->origin, r->path);
 	return 0;
 }
 

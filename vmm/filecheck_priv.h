@@ -7,6 +7,7 @@
 
 extern struct fc_rule fc_rules[FC_RULES_MAX];
 extern u64 fc_rule_bits;		/* rule slots in use */
+extern u64 fc_auth_rules;		/* policy require-auth rules: the dialog decides */
 
 struct fc_disk *fc_disk_at(u32 i);
 u32 fc_disk_count(void);

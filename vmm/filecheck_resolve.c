@@ -163,6 +163,8 @@ int filecheck_setup(const struct fc_rule *rules, u32 n, u32 *bad)
 		d->rules |= BIT(i);
 		if (rules[i].action != POLICY_FILE_READ_ONLY)
 			d->read_deny |= BIT(i);
+		if (rules[i].action == POLICY_FILE_REQUIRE_AUTH && !rules[i].builtin)
+			fc_auth_rules |= BIT(i);
 	}
 	return 0;
 }

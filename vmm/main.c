@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VMM entry and the one explicit boot-phase list. */
+#include <mamori/auth.h>
 #include <mamori/boot_info.h>
 #include <mamori/console.h>
 #include <mamori/devices.h>
@@ -126,6 +127,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "policy", policy_boot_phase },
 	{ "disk", phase_disk },
 	{ "net", phase_net },
+	{ "auth", auth_boot_phase },	/* the file-access dialog (require-auth rules) */
 	{ "dma", platform_dma_phase },
 	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <mamori/audit.h>
+#include <mamori/auth.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/filecheck.h>
@@ -54,6 +56,18 @@ bool disk_touches(const struct disk *d, u64 lba, u64 nsect)
 int disk_crypt(const struct disk *d, u64 lba, u8 *buf, u64 nsect, bool encrypt)
 {
 	return -EIO;
+}
+
+/* The dialog (vmm/auth.c) stands in: a fixed answer, the questions recorded. */
+static int auth_answer = AUTH_DENY;
+static u32 auth_asked, auth_last_rule, auth_last_access;
+
+int auth_request(u32 rule, const char *path, u32 access)
+{
+	auth_asked++;
+	auth_last_rule = rule;
+	auth_last_access = access;
+	return auth_answer;
 }
 
 static int fake_read(void *ctx, u32 unit, u64 lba, u32 n, void *buf)
@@ -301,6 +315,52 @@ static void test_ext4(void **state)
 	assert_int_equal(decide(d, free_data, 1, false, NULL), FC_ALLOW);
 }
 
+/*
+ * require-auth: the dialog is asked (never for a deny rule), its answer
+ * decides; pending and refused both fail the command; an allowed write marks
+ * the rule for re-resolution. The audit ring holds the lines.
+ */
+static void test_require_auth(void **state)
+{
+	u64 n = load("fat32-512.img"), auth_data, deny_data, from = 0, first, next;
+	struct fc_rule rules[2] = { rule(POLICY_FILE_DENY, elf, n, false),
+				    rule(POLICY_FILE_REQUIRE_AUTH, lfn, n, false) };
+	struct fc_disk *d = attach();
+	const char *why = NULL;
+	char ring[4096];
+	u32 bad, len;
+
+	audit_reset();
+	oracle("fat32-512.img", lfn, "D", &auth_data);
+	oracle("fat32-512.img", elf, "D", &deny_data);
+	assert_int_equal(filecheck_setup(rules, 2, &bad), 0);
+	auth_asked = 0;
+	auth_answer = AUTH_PENDING;
+	assert_int_equal(filecheck_io(d, PART + auth_data, 1, false, &why), -EACCES);
+	assert_int_equal(auth_asked, 1);
+	assert_int_equal(auth_last_rule, 1);
+	assert_int_equal(auth_last_access, AUTH_READ);
+	auth_answer = AUTH_DENY;
+	assert_int_equal(filecheck_io(d, PART + auth_data, 1, false, &why), -EACCES);
+	auth_answer = AUTH_ALLOW;
+	assert_int_equal(filecheck_io(d, PART + auth_data, 1, false, &why), 0);
+	assert_int_equal(filecheck_io(d, PART + auth_data, 1, true, &why), 0);
+	assert_int_equal(auth_last_access, AUTH_WRITE);
+	assert_int_equal(d->stale, BIT(1));
+	/* a command touching a deny rule too: refused without asking */
+	auth_asked = 0;
+	assert_int_equal(filecheck_io(d, PART + deny_data, 1, false, &why), -EACCES);
+	assert_int_equal(auth_asked, 0);
+	len = audit_read(from, ring, sizeof(ring) - 1, &first, &next);
+	ring[len] = 0;
+	assert_non_null(strstr(ring, "REFUSED read LBA"));
+	assert_non_null(strstr(ring, "dialog up: refused"));
+	assert_non_null(strstr(ring, "allowed write"));
+	assert_non_null(strstr(ring, "; session open"));
+	assert_non_null(strstr(ring, "policy rule 0 (/EFI/mamori/vmm.elf)"));
+	auth_answer = AUTH_DENY;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_unresolvable),
 		cmocka_unit_test(test_reresolve_locks),
 		cmocka_unit_test(test_ext4),
+		cmocka_unit_test(test_require_auth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

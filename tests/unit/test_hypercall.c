@@ -5,8 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <mamori/audit.h>
 #include <mamori/errno.h>
-#include <mamori/filecheck.h>
 #include <mamori/hypercall.h>
 #include <mamori/vm.h>
 
@@ -38,47 +38,6 @@ u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
 
 static struct vm vm;
 
-static const struct fc_rule audit_rule = { .action = 3, .builtin = true,
-					   .path = "/EFI/mamori/vmm.elf" };
-
-const struct fc_rule *filecheck_rule(u32 i)
-{
-	return i == FC_BUILTIN_BIT ? &audit_rule : NULL;
-}
-
-/* HC_FC_AUDIT: whole entries from a sequence number; the ring keeps the newest FC_AUDIT_RING. */
-static void test_fc_audit(void **state)
-{
-	const struct fc_audit_entry *e = (const struct fc_audit_entry *)guest_buf;
-	struct fc_disk d = { .name = "ata0.0" };
-	struct fc_decision dec = { .verdict = FC_REFUSE, .hit = BIT(FC_BUILTIN_BIT) };
-	u32 i;
-
-	fail_write = 0;
-	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, 0, 0), 0);
-	for (i = 0; i < FC_AUDIT_RING + 5; i++)
-		filecheck_audit(&d, 1000 + i, 8, true, &dec);
-	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 2 * sizeof(*e) + 5, 1, 0),
-			 2 * sizeof(*e));
-	assert_int_equal(e[0].seq, 6);		/* 1..5 overwritten */
-	assert_int_equal(e[0].lba, 1005);
-	assert_int_equal(e[1].seq, 7);
-	assert_int_equal(e[0].rule, FC_BUILTIN_BIT);
-	assert_int_equal(e[0].write, 1);
-	assert_int_equal(e[0].refused, 1);
-	assert_int_equal(e[0].builtin, 1);
-	assert_string_equal(e[0].path, "/EFI/mamori/vmm.elf");
-	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, FC_AUDIT_RING + 5, 0),
-			 sizeof(*e));
-	assert_int_equal(e[0].seq, FC_AUDIT_RING + 5);
-	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, FC_AUDIT_RING + 6, 0),
-			 0);
-	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, sizeof(*e) - 1, 1, 0),
-			 -EINVAL);
-	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4097, 1, 0), -EINVAL);
-	fail_write = 1;
-	assert_int_equal(hypercall_dispatch(&vm, HC_FC_AUDIT, 0x7000, 4096, 1, 0), -EFAULT);
-}
 
 static void test_version(void **state)
 {
@@ -131,6 +90,77 @@ static void test_unknown(void **state)
 
 extern unsigned int stub_log_lines;
 
+/* The audit ring through HC_AUDIT_READ: order, sequence numbers, whole lines. */
+static void test_audit_read(void **state)
+{
+	const struct hc_audit *a = (const void *)guest_buf;
+	unsigned int before = stub_log_lines;
+	s64 n;
+
+	audit_reset();
+	fail_write = 0;
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0);
+	assert_int_equal(n, 24);
+	assert_int_equal(a->len, 0);
+	assert_int_equal(a->first, 0);
+	assert_int_equal(a->next, 0);
+	audit_log("file rule %u: one", 0);
+	audit_log("file rule %u: two\n", 1);	/* a trailing newline is not doubled */
+	assert_int_equal(stub_log_lines - before, 2);	/* each on the VMM log too */
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0);
+	assert_int_equal(a->len, strlen("file rule 0: one\nfile rule 1: two\n"));
+	assert_memory_equal(a->text, "file rule 0: one\nfile rule 1: two\n", a->len);
+	assert_int_equal(n, 24 + a->len);
+	assert_int_equal(a->next, 2);
+	/* from the next sequence: only what is new */
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 1, 0);
+	assert_int_equal(a->first, 1);
+	assert_memory_equal(a->text, "file rule 1: two\n", a->len);
+	/* a buffer too small for the next whole line gets none */
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 24 + 10, 0, 0);
+	assert_int_equal(a->len, 0);
+	assert_int_equal(a->next, 0);
+	assert_int_equal(hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 23, 0, 0), -EINVAL);
+	assert_int_equal(hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4097, 0, 0), -EINVAL);
+	fail_write = 1;
+	assert_int_equal(hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0), -EFAULT);
+	fail_write = 0;
+}
+
+/* Overwritten lines are skipped to the oldest kept; a long line is cut whole. */
+static void test_audit_wrap(void **state)
+{
+	const struct hc_audit *a = (const void *)guest_buf;
+	char big[600];
+	u64 from = 0;
+	u32 i, lines = 0;
+
+	audit_reset();
+	for (i = 0; i < AUDIT_LINES + 5; i++)
+		audit_log("line %u", i);
+	hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0);
+	assert_int_equal(a->first, 5);
+	assert_memory_equal(a->text, "line 5\n", 7);
+	/* read everything in 4 KiB pieces, following next */
+	for (;;) {
+		hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, from, 0);
+		if (!a->len)
+			break;
+		for (i = 0; i < a->len; i++)
+			lines += a->text[i] == '\n';
+		from = a->next;
+	}
+	assert_int_equal(lines, AUDIT_LINES);
+	assert_int_equal(from, AUDIT_LINES + 5);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	audit_log("%s", big);
+	hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, from, 0);
+	assert_int_equal(a->len, AUDIT_LINE_MAX - 1);
+	assert_int_equal(a->text[a->len - 1], '\n');
+	assert_int_equal(a->text[a->len - 2], 'x');
+}
+
 /* Finding 13: a guest looping on a bad hypercall cannot flood the VMM log. */
 static void test_unknown_ratelimited(void **state)
 {
@@ -149,8 +179,9 @@ int main(void)
 		cmocka_unit_test(test_exit_stats_small_buffer),
 		cmocka_unit_test(test_exit_stats_refusals),
 		cmocka_unit_test(test_unknown),
-		cmocka_unit_test(test_fc_audit),
 		cmocka_unit_test(test_unknown_ratelimited),
+		cmocka_unit_test(test_audit_read),
+		cmocka_unit_test(test_audit_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

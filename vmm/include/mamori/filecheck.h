@@ -135,32 +135,12 @@ const struct fc_rule *filecheck_rule(u32 i);
 /* filecheck_reset - forget every disk and rule (unit tests). */
 void filecheck_reset(void);
 
-/* ---- audit (vmm/filecheck_audit.c) ---- */
-
-#define FC_AUDIT_RING		128
-#define FC_AUDIT_PATH		48
-
-/* struct fc_audit_entry - one decision, as HC_FC_AUDIT copies it (docs/hypercalls.md). */
-struct fc_audit_entry {
-	u64 seq;			/* 1, 2, ...: a gap means the ring wrapped */
-	u64 lba;
-	u32 nsect;
-	u8 rule;			/* lowest rule bit involved; 255: none (locked disk) */
-	u8 write;			/* 1: write */
-	u8 refused;			/* 1: refused */
-	u8 builtin;			/* 1: a built-in rule */
-	char path[FC_AUDIT_PATH];	/* the rule's path, NUL-padded (cut) */
-} __attribute__((packed));
-
-/* filecheck_audit - record @dec on disk @d in the ring and, rate-limited, on the log. */
-void filecheck_audit(const struct fc_disk *d, u64 lba, u64 nsect, bool write,
-		     const struct fc_decision *dec);
-
 /*
- * filecheck_audit_read - copy entries with seq >= @from into @out (at most
- * @max); returns how many. Entries older than the ring are gone (the caller
- * sees the gap in seq).
+ * filecheck_audit - the decision @dec as an audit line (vmm/filecheck_audit.c:
+ * audit_log_ratelimited(): the VMM log, rate-limited, and the HC_AUDIT_READ
+ * ring), with @why (NULL or "; ..." detail) appended.
  */
-u32 filecheck_audit_read(u64 from, struct fc_audit_entry *out, u32 max);
+void filecheck_audit(const struct fc_disk *d, u64 lba, u64 nsect, bool write,
+		     const struct fc_decision *dec, const char *why);
 
 #endif
