@@ -158,6 +158,8 @@ int filecheck_io(struct fc_disk *d, u64 lba, u64 nsect, bool write, const char *
 				 "again" : "; dialog refused";
 		}
 	}
+	if (dec.verdict == FC_REFUSE_LOCKED)
+		detail = "; disk locked after a failed re-resolution";
 	if (dec.hit || dec.verdict != FC_ALLOW)
 		filecheck_audit(d, lba, nsect, write, &dec, detail);
 	if (dec.verdict == FC_ALLOW)

@@ -267,7 +267,9 @@ static void test_reresolve_locks(void **state)
 	struct fc_rule r = rule(POLICY_FILE_DENY, lfn, n, false);
 	struct fc_disk *d = attach();
 	const char *why;
-	u32 bad, before;
+	u32 bad, before, len;
+	u64 first, next;
+	static char ring[AUDIT_LINES * AUDIT_LINE_MAX];
 
 	oracle("fat32-512.img", lfn, "D", &deny_data);
 	oracle("fat32-512.img", "/lower.txt", "D", &free_data);
@@ -286,6 +288,10 @@ static void test_reresolve_locks(void **state)
 	memcpy(disk + (PART + r1) * 512, disk + (PART + r0) * 512, 512);	/* the write */
 	assert_int_equal(filecheck_io(d, PART + free_data, 1, true, &why), -EACCES);
 	assert_true(d->locked);
+	len = audit_read(0, ring, sizeof(ring) - 1, &first, &next);
+	ring[len] = 0;
+	assert_non_null(strstr(ring, "REFUSED write"));
+	assert_non_null(strstr(ring, "; disk locked after a failed re-resolution"));
 	assert_int_equal(filecheck_io(d, PART + free_data, 1, false, &why), 0);
 	assert_int_equal(filecheck_io(d, PART + deny_data, 1, false, &why), -EACCES);
 }
