@@ -33,7 +33,7 @@ mke2fs -q -t ext4 -O ^has_journal -I 512 -b 4096 -e continue -L mamori-fc -d "$E
 deny_block=$(debugfs -R 'bmap /fc/deny.txt 0' "$E2E_OUT/in.ext4" 2>/dev/null)
 [ -n "$deny_block" ] && [ "$deny_block" -gt 2 ] || fail "no block for /fc/deny.txt ($deny_block)"
 cp --sparse=always "$src" "$E2E_OUT/input.img"
-esp=$("$DISK_CHECK" part "$src" --part 1) || fail "no ESP in $src"
+esp=$("$DISK_CHECK" --part 1 part "$src") || fail "no ESP in $src"
 MTOOLS_SKIP_CHECK=1 mcopy -n -i "$src@@$((${esp%% *} * 512))" ::/EFI/mamori/vmm.elf \
 	"$E2E_OUT/vmm.want" || fail "no vmm.elf on the image's ESP"
 "$DISK_CHECK" encrypt "$E2E_OUT/input.img" "$E2E_OUT/in.ext4" ||
@@ -76,7 +76,7 @@ debugfs -R 'ls /fc' "$E2E_OUT/part2.ext4" 2>/dev/null | grep -q moved &&
 debugfs -R 'cat /free/free.txt' "$E2E_OUT/part2.ext4" 2>/dev/null | grep -q FREE-NEW-CONTENT ||
 	fail "the unprotected file's new content is not on the disk"
 echo "filecheck: host: deny.txt and ro.txt unchanged, free.txt rewritten"
-esp=$("$DISK_CHECK" part "$E2E_OUT/disk.img" --part 1) || fail "no ESP"
+esp=$("$DISK_CHECK" --part 1 part "$E2E_OUT/disk.img") || fail "no ESP"
 set -- $esp
 MTOOLS_SKIP_CHECK=1 mcopy -n -i "$E2E_OUT/disk.img@@$(($1 * 512))" ::/EFI/mamori/vmm.elf \
 	"$E2E_OUT/vmm.got" || fail "vmm.elf gone from the ESP"
