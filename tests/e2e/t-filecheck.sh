@@ -1,7 +1,7 @@
 #!/bin/sh
 # t-filecheck: the file access check's enforcement (issue 13). Partition 2
 # (encrypted by the development policy) holds an ext4 without journal and
-# with 512-byte inodes (one per sector) with /fc/deny.txt (rule deny),
+# with 4 KiB inodes (one per block: Linux writes the inode table by block) /fc/deny.txt (rule deny),
 # /fc/ro.txt (rule read-only) and /free/free.txt (no rule). The guest as
 # root (scenarios/filecheck.sh): cat and raw dd of the deny file fail; the
 # read-only file reads, its write, append, unlink, rename and hard link fail;
@@ -28,7 +28,7 @@ printf 'FREE-OLD-CONTENT\n' >"$E2E_OUT/in/free/free.txt"
 cp "$E2E_OUT/in/fc/deny.txt" "$E2E_OUT/in/fc/ro.txt" "$E2E_OUT/"
 rm -f "$E2E_OUT/in.ext4"
 truncate -s $(($2 * 512)) "$E2E_OUT/in.ext4"
-mke2fs -q -t ext4 -O ^has_journal -I 512 -b 4096 -e continue -L mamori-fc -d "$E2E_OUT/in" \
+mke2fs -q -t ext4 -O ^has_journal -I 4096 -N 64 -b 4096 -e continue -L mamori-fc -d "$E2E_OUT/in" \
 	"$E2E_OUT/in.ext4" $(($2 / 8)) || fail "mke2fs -d of the host file system failed"
 deny_block=$(debugfs -R 'bmap /fc/deny.txt 0' "$E2E_OUT/in.ext4" 2>/dev/null)
 [ -n "$deny_block" ] && [ "$deny_block" -gt 2 ] || fail "no block for /fc/deny.txt ($deny_block)"
