@@ -65,6 +65,7 @@ expect_log com1 "FC-FREE-READ: FREE-NEW-CONTENT" "the unprotected file did not t
 expect_no_log com1 "DENY-SECRET" "the deny file's content reached the guest console"
 expect_log com2 'filecheck: ata0.0 REFUSED read .*/fc/deny.txt' "no audit line refusing the deny read"
 expect_no_log com2 'FATAL|panic' "the VMM reported a fatal error"
+expect_rc 0
 # The host's view: partition 2 decrypted independently, then debugfs; the ESP by mtools.
 disk_decrypt "$E2E_OUT/part2.ext4"
 for f in deny ro; do
