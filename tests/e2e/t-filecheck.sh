@@ -45,7 +45,12 @@ dev_policy_with "$E2E_OUT/fc-policy.bin" \
 	"file path=/fc/deny.txt part=2 action=deny" \
 	"file path=/fc/ro.txt part=2 action=read-only"
 E2E_IMAGE=$E2E_OUT/input.img
-e2e_boot --policy "$E2E_OUT/fc-policy.bin" --scenario "$E2E_DIR/scenarios/filecheck.sh" \
+# FC_CONTROL_VMM=DIR (by hand): boot DIR/vmm.elf(+.sig) instead, a negative
+# control (a VMM without the enforcement must fail this test).
+set --
+[ -z "${FC_CONTROL_VMM:-}" ] || set -- --esp-put "$FC_CONTROL_VMM/vmm.elf=\\EFI\\mamori\\vmm.elf" \
+	--esp-put "$FC_CONTROL_VMM/vmm.elf.sig=\\EFI\\mamori\\vmm.elf.sig"
+e2e_boot "$@" --policy "$E2E_OUT/fc-policy.bin" --scenario "$E2E_DIR/scenarios/filecheck.sh" \
 	--guest-put "$E2E_OUT/mamori-fc.conf=/etc/mamori-fc.conf" --timeout 1200
 rm -f "$E2E_OUT/input.img"
 expect_log com2 'mamori: vmm' "no VMM banner"
