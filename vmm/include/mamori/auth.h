@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The file-access dialog and its sessions (issue 13; docs/filecheck.md,
- * "The dialog"). A `file ... action=require-auth password=ID` rule lets an
+ * "The dialog and sessions"). A `file ... action=require-auth password=ID` rule lets an
  * access through only while a session for that rule is open; a session is
  * opened by the user typing the rule's password into the VMM's own dialog on
  * the trusted console (COM2), which the guest can neither read, write nor
@@ -21,9 +21,11 @@
  * command the guest re-issues after resetting the device (libata's error
  * handler after its 30 s timeout) finds the dialog still up or its outcome.
  *
- * Who drives the dialog: auth_poll(), called by the VMM's periodic tick
- * (platform_poll_periodic(); auth_wants_tick() arms the tick at boot when the
- * policy has a require-auth rule) and by auth_request() itself. Each call does
+ * Who drives the dialog: auth_poll(), called from platform_poll_periodic() -
+ * on the VMX preemption-timer tick (auth_wants_tick() arms it at boot when
+ * the policy has a require-auth rule, for the whole run) and before each
+ * port-I/O and MMIO intercept runs, with no device lock held - and by
+ * auth_request() itself. Each call does
  * at most ~AUTH_POLL_BUDGET_MS of work: it reads the bytes waiting on the
  * console and runs a slice of the PBKDF2 check (policy_kdf_step()), so no
  * vCPU is held for the whole derivation. Never block a vCPU on the dialog:
@@ -46,7 +48,7 @@
  * AUTH_PENDING and asks again on its next tick. Callable from any CPU, from
  * exit handlers and the tick; never from NMI context.
  *
- * Time: backend->now_ms (arch_time_ms() in the VMM: the TSC calibrated against
+ * Time: con->now_ms (arch_time_ms() in the VMM: the TSC calibrated against
  * the PIT at boot; under Bochs both run on its virtual clock, so timeouts are
  * in Bochs time).
  *
@@ -131,8 +133,9 @@ bool auth_session_open(u32 rule);
 /*
  * auth_set_expiry_hook - @fn(@rule) is called once per expired session, e.g.
  * to measure what the guest's page cache still holds: only from auth_poll()
- * (the tick), never from auth_request(), and outside the auth lock, so it may
- * take the locks an auth_request() caller holds. NULL removes it.
+ * (platform_poll_periodic(): no device lock held), never from auth_request(),
+ * and outside the auth lock, so it may take the locks an auth_request()
+ * caller holds. NULL removes it.
  */
 void auth_set_expiry_hook(void (*fn)(u32 rule));
 
