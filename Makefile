@@ -46,7 +46,7 @@ VMM_LDFLAGS := -static -pie --no-dynamic-linker -nostdlib -z noexecstack \
 	-z max-page-size=4096 -T arch/x86_64/vmm.lds
 
 # Host build of the pure-C parts, for unit tests and host tools.
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Ivmm/include -Iarch/x86_64/include \
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Ivmm/include -Ifs/include -Iarch/x86_64/include \
 	-Idrivers/include -Icrypto/include -Iboot -Imgmt -DMAMORI_HOST_TEST \
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 HOST_LDLIBS := -fsanitize=address,undefined

@@ -19,6 +19,7 @@ static const char *const vmm_status_names[] = {
 	[VMM_ERR_DEVICES] = "a device intercept could not be set up (see the VMM log)",
 	[VMM_ERR_IOMMU] = "DMA remapping (VT-d) failed, or the policy requires it (see the VMM log)",
 	[VMM_ERR_NET] = "a NIC the policy blocks or encrypts is not intercepted (see the VMM log)",
+	[VMM_ERR_FILECHECK] = "a file rule cannot be enforced (see the VMM log)",
 };
 
 static void com1_putc(char c)

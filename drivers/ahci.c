@@ -395,6 +395,8 @@ static int port_attach(struct ahci_hba *h, u32 no)
 	pt->ct = shadow + PAGE_SIZE;
 	pt->disk = disk_claim(BOOT_DISK_AHCI, PCI_BUS(h->bdf), PCI_DEV(h->bdf), PCI_FN(h->bdf),
 			      no, 0, "ahci");
+	pt->fc = filecheck_attach(BOOT_DISK_AHCI, PCI_BUS(h->bdf), PCI_DEV(h->bdf), PCI_FN(h->bdf),
+				  no, 0, "ahci", NULL, NULL);
 	ret = port_quiesce(pt, &cmd);
 	if (ret)
 		return ret;

@@ -135,6 +135,7 @@ static u8 *shadow_ct(struct ahci_port *pt, u32 s)
 static const char *slot_check(struct ahci_port *pt, struct ahci_slot *sl, u32 bit)
 {
 	struct ahci_cmd *c = &sl->cmd;
+	const char *why = NULL;
 	u64 sum = 0;
 
 	if (sl->prdtl > AHCI_GUEST_PRD_MAX)
@@ -154,6 +155,9 @@ static const char *slot_check(struct ahci_port *pt, struct ahci_slot *sl, u32 bi
 			return "PRD byte count differs from the sector count";
 		sl->bytes = c->nsect * DISK_SECTOR;
 		sl->crypt = pt->disk && disk_touches(pt->disk, c->lba, c->nsect);
+		if (filecheck_active(pt->fc) &&
+		    filecheck_io(pt->fc, c->lba, c->nsect, c->flags & AHCI_CMD_OUT, &why))
+			return why;
 		return NULL;
 	}
 	if (sum > AHCI_CMD_MAX_BYTES)
@@ -183,7 +187,8 @@ void ahci_slot_parse(struct ahci_port *pt, u32 s)
 		sl->cmd.why = "command table unreadable";
 		goto out;
 	}
-	if (!ahci_classify(ct + AHCI_CT_CFIS, hdr.dw0, hw_rd(h, px(pt, PX_SIG)), !!pt->disk,
+	if (!ahci_classify(ct + AHCI_CT_CFIS, hdr.dw0, hw_rd(h, px(pt, PX_SIG)),
+			   pt->disk || filecheck_active(pt->fc),
 			   &sl->cmd))
 		sl->cmd.why = slot_check(pt, sl, BIT(s));
 out:

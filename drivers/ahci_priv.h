@@ -10,6 +10,7 @@
 #include <drivers/ahci.h>
 #include <asm/spinlock.h>
 #include <mamori/disk.h>
+#include <mamori/filecheck.h>
 
 #define AHCI_CAP_S64A		BIT(31)
 #define AHCI_CAP_NP		0x1f
@@ -41,6 +42,7 @@ struct ahci_port {
 	struct ahci_hba *hba;
 	u32 no;
 	const struct disk *disk;
+	struct fc_disk *fc;		/* file access check (no boot-time reader: never active yet) */
 	u64 gclb;			/* the guest's PxCLBU:PxCLB */
 	u32 pending;			/* issued by the guest, not yet to the device */
 	u32 inflight;			/* at the device, completion not yet seen */

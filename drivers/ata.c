@@ -10,6 +10,7 @@
 #include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
+#include <mamori/filecheck.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/string.h>
@@ -110,6 +111,7 @@ struct ata_chan {
 	struct ata_taskfile cmd_tf;	/* as at the command write: what a held DMA replays */
 	u8 ctl_val;			/* the guest's device control (nIEN) */
 	const struct disk *disk[2];
+	struct fc_disk *fc[2];		/* the file access check of each unit */
 	/* the command in progress */
 	u8 proto;			/* enum ata_proto, ATA_REFUSED when idle */
 	u8 opcode;
@@ -212,11 +214,89 @@ static void ata_refuse(struct ata_chan *c, u8 op, const char *name, const char *
 	outb(c->cmd + ATA_COMMAND, ATA_CMD_NOP);
 }
 
+/*
+ * The file access check's reader (filecheck_attach()): PIO READ SECTORS EXT
+ * with nIEN set, on a channel with no command in flight (at boot, or before
+ * the guest's next command is issued); the status read at the end clears a
+ * pending interrupt, and the guest's command replays its whole taskfile.
+ */
+static int ata_fc_wait(const struct ata_chan *c, u8 want)
+{
+	u32 i;
+	u8 st;
+
+	for (i = 0; i < ATA_POLL_MAX; i++) {
+		st = inb(c->ctl);
+		if (st & ATA_ST_BSY)
+			continue;
+		if (st & ATA_ST_ERR)
+			return -EIO;
+		if ((st & want) == want)
+			return 0;
+	}
+	return -EIO;
+}
+
+static int ata_fc_read(void *ctx, u32 unit, u64 lba, u32 n, void *buf)
+{
+	struct ata_chan *c = ctx;
+	u8 *p = buf;
+	int rc = 0;
+	u32 k, s;
+
+	ata_data_trap(c);
+	outb(c->ctl, ATA_CTL_NIEN);
+	while (n && !rc) {
+		k = MIN(n, 256u);
+		outb(c->cmd + ATA_DEVICE, 0xa0 | ATA_DEV_LBA | (unit ? ATA_DEV_UNIT : 0));
+		rc = ata_fc_wait(c, 0);
+		if (rc)
+			break;
+		outb(c->cmd + 2, (u8)(k >> 8));
+		outb(c->cmd + 3, (u8)(lba >> 24));
+		outb(c->cmd + 4, (u8)(lba >> 32));
+		outb(c->cmd + 5, (u8)(lba >> 40));
+		outb(c->cmd + 2, (u8)k);
+		outb(c->cmd + 3, (u8)lba);
+		outb(c->cmd + 4, (u8)(lba >> 8));
+		outb(c->cmd + 5, (u8)(lba >> 16));
+		outb(c->cmd + ATA_COMMAND, 0x24);	/* READ SECTORS EXT */
+		for (s = 0; s < k && !rc; s++, p += DISK_SECTOR) {
+			rc = ata_fc_wait(c, ATA_ST_DRQ);
+			if (!rc)
+				insw(c->cmd, p, DISK_SECTOR / 2);
+		}
+		inb(c->cmd + ATA_COMMAND);		/* status: clears INTRQ */
+		lba += k;
+		n -= k;
+	}
+	outb(c->ctl, c->ctl_val);
+	return rc;
+}
+
+/* Refuse a sector command the file access check refuses; true if refused. */
+static bool ata_fc_refused(struct ata_chan *c, struct fc_disk *fc, u8 op,
+			   const struct ata_cmd_info *ci)
+{
+	const char *why = NULL;
+
+	if (!ci->sectors || !filecheck_active(fc))
+		return false;
+	if (!filecheck_io(fc, c->lba, c->nsect, ci->proto == ATA_PIO_OUT ||
+			  ci->proto == ATA_DMA_OUT, &why))
+		return false;
+	ata_refuse(c, op, ci->name, why);
+	return true;
+}
+
 static void ata_command(struct ata_chan *c, u8 op)
 {
-	const struct disk *d = c->disk[(c->tf.dev >> 4) & 1];
+	u32 unit = (c->tf.dev >> 4) & 1;
+	const struct disk *d = c->disk[unit];
+	struct fc_disk *fc = c->fc[unit];
 	struct ata_cmd_req rq = { .command = op, .feature = c->tf.feature[0],
-				  .lbam = c->tf.lbam[0], .lbah = c->tf.lbah[0], .encrypted = !!d };
+				  .lbam = c->tf.lbam[0], .lbah = c->tf.lbah[0],
+				  .encrypted = d || filecheck_active(fc) };
 	struct ata_cmd_info ci;
 
 	ata_idle(c);
@@ -230,9 +310,10 @@ static void ata_command(struct ata_chan *c, u8 op)
 		return ata_refuse(c, op, ci.name, "DSM on IDE (its ranges are not checked)");
 	if (ci.sectors && !ata_tf_addr_valid(&c->tf, ci.lba48))
 		return ata_refuse(c, op, ci.name, "taskfile not rewritten since a device reset");
-	if (d && ci.sectors && !(c->tf.dev & ATA_DEV_LBA))
-		return ata_refuse(c, op, ci.name, "CHS addressing on a disk with encrypted ranges");
-	if (d && ci.proto == ATA_PACKET)
+	if (rq.encrypted && ci.sectors && !(c->tf.dev & ATA_DEV_LBA))
+		return ata_refuse(c, op, ci.name, "CHS addressing on a disk with encrypted ranges "
+				  "or file rules");
+	if (rq.encrypted && ci.proto == ATA_PACKET)
 		return ata_refuse(c, op, ci.name, "PACKET to a disk with encrypted ranges");
 	c->proto = ci.proto;
 	c->opcode = op;
@@ -240,6 +321,8 @@ static void ata_command(struct ata_chan *c, u8 op)
 	c->lba48 = ci.lba48;
 	c->d = ci.sectors ? d : NULL;
 	ata_tf_decode(&c->tf, ci.lba48, &c->lba, &c->nsect);
+	if (ata_fc_refused(c, fc, op, &ci))
+		return;
 	pr_dbg("ata%u: command 0x%02x (%s) lba %lu count %u dev 0x%02x\n", c->idx, op, ci.name,
 	       c->lba, c->nsect, c->tf.dev);
 	if (ci.proto == ATA_DMA_IN || ci.proto == ATA_DMA_OUT) {
@@ -698,6 +781,14 @@ static int ata_chan_init(struct vm *vm, const struct pci_dev *pd, u32 ctrl, u32 
 		c->disk[u] = disk_claim(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
 					PCI_FN(pd->bdf), i, u, "ata");
 	c->unit_d = c->disk[0] ? c->disk[0] : c->disk[1];	/* until a command says */
+	for (u = 0; u < 2; u++) {
+		char name[] = "ata0.0";
+
+		name[3] = (char)('0' + i);
+		name[5] = (char)('0' + u);
+		c->fc[u] = filecheck_attach(BOOT_DISK_ATA, PCI_BUS(pd->bdf), PCI_DEV(pd->bdf),
+					    PCI_FN(pd->bdf), i, u, name, ata_fc_read, c);
+	}
 	mem = page_alloc((ATA_BOUNCE + ATA_PRD_SPAN) / PAGE_SIZE + 1);
 	if (!mem)
 		return -ENOMEM;

@@ -17,6 +17,7 @@
 #include <drivers/pci_ecam.h>
 #include <drivers/reset_reg.h>
 #include <drivers/vtd.h>
+#include <mamori/auth.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/net.h>
@@ -95,11 +96,12 @@ void platform_poll_faults(void)
 
 bool platform_wants_tick(void)
 {
-	return net_wants_tick();
+	return net_wants_tick() || auth_wants_tick();
 }
 
 void platform_poll_periodic(void)
 {
 	vtd_poll_periodic();
 	net_poll();	/* MACsec timers and NIC receive, without the guest's help */
+	auth_poll();	/* the file-access dialog: console input, password check, expiry */
 }

@@ -23,6 +23,16 @@ $(BUILD)/tests/test_fs: $(BUILD)/host/tests/unit/test_fs.o $(FS_SRCS:%.c=$(BUILD
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(filter %.o,$^) -o $@ -lcmocka $(HOST_LDLIBS)
 
+# The enforcement (vmm/filecheck*.c) on the same images, the oracle's sectors as the reference.
+HOST_CFLAGS_tests/unit/test_filecheck.c := -DFS_FIXTURES='"$(FS_FIXTURES)"'
+UNIT_TESTS += $(BUILD)/tests/test_filecheck
+$(BUILD)/tests/test_filecheck: $(BUILD)/host/tests/unit/test_filecheck.o \
+		$(addprefix $(BUILD)/host/vmm/,filecheck.o filecheck_resolve.o filecheck_audit.o audit.o) \
+		$(FS_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/tests/unit/stub_log.o \
+		$(FS_FIXTURES)/cases.txt
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter %.o,$^) -o $@ -lcmocka $(HOST_LDLIBS)
+
 # libFuzzer target: patched small ext4/FAT16 images (`make fuzz`; the clang rule
 # is in mgmt/mgmt.mk); the base images sit beside the binary.
 FS_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FS_SRCS) tests/fuzz/fuzz_fs.c)

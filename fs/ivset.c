@@ -120,6 +120,17 @@ u64 fs_ivset_lookup(const struct fs_ivset *s, u64 sector)
 	return 0;
 }
 
+u64 fs_ivset_range(const struct fs_ivset *s, u64 start, u64 count)
+{
+	u64 end = start + count < start ? ~0ULL : start + count, mask = 0;
+	u32 i;
+
+	/* the first interval ending past @start, then every one starting before @end */
+	for (i = ivset_find(s, start); count && i < s->n && s->iv[i].start < end; i++)
+		mask |= s->iv[i].mask;
+	return mask;
+}
+
 u64 fs_ivset_sectors(const struct fs_ivset *s, u64 mask)
 {
 	u64 total = 0;

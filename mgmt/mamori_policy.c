@@ -539,10 +539,11 @@ static void show_rules(const struct policy *p)
 	for (i = 0; i < p->n_net; i++)
 		show_net(&p->net[i]);
 	for (i = 0; i < p->n_file; i++)
-		printf("record %u file: %s %s%.0llu action %s password %s\n", p->file[i].origin,
+		printf("record %u file: part %u %s %s%.0llu action %s password %s\n",
+		       p->file[i].origin, p->file[i].part,
 		       p->file[i].match == POLICY_FILE_PATH ? "path" : "inode", p->file[i].pattern,
 		       (unsigned long long)p->file[i].inode,
-		       NAME(p->file[i].action, "require-auth", "deny"),
+		       NAME(p->file[i].action, "require-auth", "deny", "read-only"),
 		       p->file[i].key_id[0] ? p->file[i].key_id : "-");
 }
 

@@ -150,7 +150,8 @@ static void enc_file(struct wbuf *w, const struct policy_file_rule *f)
 
 	w8(w, f->match);
 	w8(w, f->action);
-	wbytes(w, NULL, 6);
+	wbytes(w, NULL, 2);
+	w32(w, f->part);
 	w64(w, f->inode);
 	wstr(w, f->key_id, POLICY_NAME_LEN);
 	wstr(w, f->pattern, POLICY_PATTERN_LEN);

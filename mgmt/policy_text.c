@@ -635,8 +635,10 @@ static int do_network(struct pctx *c)
 
 static int do_file(struct pctx *c)
 {
-	static const char *const actions[] = { "require-auth", "deny", NULL };
-	struct optdef o[] = { OPT("path"), OPT("inode"), OPT("action"), OPT("password"), OPT(NULL) };
+	static const char *const actions[] = { "require-auth", "deny", "read-only", NULL };
+	struct optdef o[] = { OPT("path"), OPT("inode"), OPT("action"), OPT("password"),
+			      OPT("part"), OPT(NULL) };
+	u64 part;
 	struct policy *pol = &c->t->pol;
 	struct policy_file_rule *r;
 	struct policy_diag d;
@@ -646,9 +648,11 @@ static int do_file(struct pctx *c)
 	r = &pol->file[pol->n_file];
 	memset(r, 0, sizeof(*r));
 	r->origin = c->line;
-	if (get_opts(c, 1, o) || need(c, o, "action") ||
-	    choice(c, "action", opt(o, "action"), actions, 1, &r->action))
+	if (get_opts(c, 1, o) || need(c, o, "action") || need(c, o, "part") ||
+	    choice(c, "action", opt(o, "action"), actions, 1, &r->action) ||
+	    num(c, "part", opt(o, "part"), POLICY_FILE_PART_MAX, &part))
 		return -1;
+	r->part = (u32)part;
 	if (!opt(o, "path") == !opt(o, "inode"))
 		return perr(c, "file: give exactly one of path=, inode=");
 	r->match = opt(o, "path") ? POLICY_FILE_PATH : POLICY_FILE_INODE;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <mamori/audit.h>
 #include <mamori/errno.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
@@ -27,6 +28,22 @@ static s64 hc_exit_stats(struct vm *vm, u64 gva, u64 size)
 	return (s64)len;
 }
 
+static s64 hc_audit_read(struct vm *vm, u64 gva, u64 size, u64 from)
+{
+	u8 buf[HC_COPY_MAX];
+	struct hc_audit *a = (struct hc_audit *)buf;
+	u64 len;
+
+	if (size < sizeof(*a) || size > HC_COPY_MAX)
+		return -EINVAL;
+	a->len = audit_read(from, a->text, (u32)(size - sizeof(*a)), &a->first, &a->next);
+	a->reserved = 0;
+	len = sizeof(*a) + a->len;
+	if (arch_guest_write(vm, gva, buf, len))
+		return -EFAULT;
+	return (s64)len;
+}
+
 s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 {
 	switch (nr) {
@@ -34,6 +51,8 @@ s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 		return hc_version();
 	case HC_EXIT_STATS:
 		return hc_exit_stats(vm, a0, a1);
+	case HC_AUDIT_READ:
+		return hc_audit_read(vm, a0, a1, a2);
 	}
 	pr_warn_ratelimited("vm%u: unknown hypercall %lu refused\n", vm->id, nr);
 	return -ENOSYS;

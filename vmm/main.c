@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* VMM entry and the one explicit boot-phase list. */
 #include "git_rev.h"
+#include <mamori/auth.h>
 #include <mamori/boot_info.h>
 #include <mamori/console.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
+#include <mamori/filecheck.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
 #include <mamori/net.h>
@@ -126,10 +128,12 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "policy", policy_boot_phase },
 	{ "disk", phase_disk },
 	{ "net", phase_net },
+	{ "auth", auth_boot_phase },	/* the file-access dialog (require-auth rules) */
 	{ "dma", platform_dma_phase },
 	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },
 	{ "devices", phase_devices },
+	{ "filecheck", filecheck_boot },	/* reads the disks through the intercepts' readers */
 	{ "dma-on", platform_dma_enable },	/* after the intercepts opened their DMA windows */
 	{ "coverage", phase_coverage },
 	{ "vmx", arch_vmm_launch },

@@ -81,9 +81,14 @@ static int policy_take_blob(struct boot_info *bi, u8 **blob)
 	return VMM_OK;
 }
 
-/* Sections this build enforces; a policy with any other rule is refused. */
+/*
+ * Sections this build enforces; a policy with any other rule is refused.
+ * File rules: exact paths and inodes (ext4) on a disk the IDE intercept
+ * reads; what else a rule asks (wildcards, a disk without a boot-time
+ * reader) is refused rule by rule in the filecheck phase (vmm/filecheck_boot.c).
+ */
 #define POLICY_ENFORCED	(BIT(POLICY_REC_CONSOLE) | BIT(POLICY_REC_DISK) | \
-			 BIT(POLICY_REC_NETWORK) | BIT(POLICY_REC_IOMMU))
+			 BIT(POLICY_REC_NETWORK) | BIT(POLICY_REC_IOMMU) | BIT(POLICY_REC_FILE))
 
 /*
  * Network rules: all three modes are enforced (vmm/net.c); encrypt needs the

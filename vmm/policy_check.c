@@ -183,8 +183,12 @@ int policy_check_file(const struct policy_file_rule *r, struct policy_diag *d)
 {
 	int ret;
 
-	if (r->action != POLICY_FILE_REQUIRE_AUTH && r->action != POLICY_FILE_DENY)
-		return policy_bad_field(d, "action", r->action, "not require-auth (1) or deny (2)");
+	if (r->action != POLICY_FILE_REQUIRE_AUTH && r->action != POLICY_FILE_DENY &&
+	    r->action != POLICY_FILE_READ_ONLY)
+		return policy_bad_field(d, "action", r->action,
+					"not require-auth (1), deny (2) or read-only (3)");
+	if (r->part < 1 || r->part > POLICY_FILE_PART_MAX)
+		return policy_bad_field(d, "part", r->part, "not a GPT partition index 1..128");
 	if (r->match == POLICY_FILE_PATH) {
 		ret = check_path(r->pattern, d);
 		if (ret)
@@ -377,6 +381,7 @@ static int check_file_refs(const struct policy *pol, struct policy_diag *d)
 		}
 		for (j = 0; j < i; j++)
 			if (r->match == pol->file[j].match && r->inode == pol->file[j].inode &&
+			    r->part == pol->file[j].part &&
 			    str_eq(r->pattern, pol->file[j].pattern, sizeof(r->pattern)))
 				return conflict(d, POLICY_REC_FILE, r->origin,
 						pol->file[j].origin, "same object as");

@@ -154,9 +154,10 @@ static int dec_file(struct dec *c, const u8 *p, u32 len)
 	r = &c->pol->file[c->pol->n_file++];
 	r->match = p[0];
 	r->action = p[1];
+	r->part = rd32(p + 4);
 	r->inode = rd64(p + 8);
 	r->origin = c->idx;
-	ret = rsvd_zero(c, p + 2, 6);
+	ret = rsvd_zero(c, p + 2, 2);
 	if (!ret)
 		ret = rd_str(c, p + 16, POLICY_NAME_LEN, r->key_id, true, "key");
 	if (!ret)

@@ -25,7 +25,7 @@ static void pause_once(void)
 }
 
 /* Drop an escape sequence: ESC, then ESC [ or ESC O up to the final byte. */
-static bool in_escape(enum esc_state *st, int c)
+static bool in_escape(u8 *st, int c)
 {
 	switch (*st) {
 	case ESC_START:
@@ -43,14 +43,57 @@ static bool in_escape(enum esc_state *st, int c)
 	}
 }
 
+void policy_line_init(struct policy_line *l, char *buf, size_t size)
+{
+	l->buf = buf;
+	l->size = size;
+	l->n = 0;
+	l->esc = ESC_NONE;
+	l->overflow = false;
+	buf[0] = 0;
+}
+
+/* Finish the line: NUL-terminate, or wipe it when it overflowed. */
+static int line_end(struct policy_line *l)
+{
+	l->buf[l->n] = 0;
+	if (!l->overflow)
+		return POLICY_LINE_OK;
+	policy_wipe(l->buf, l->size);
+	l->n = 0;
+	return POLICY_LINE_TOO_LONG;
+}
+
+int policy_line_feed(struct policy_line *l, int c)
+{
+	if (in_escape(&l->esc, c))
+		return POLICY_LINE_MORE;
+	if (c == '\r' || c == '\n')
+		return line_end(l);
+	if (c == CH_BS || c == CH_DEL) {
+		if (l->n)
+			l->buf[--l->n] = 0;
+	} else if (c == CH_CTRL_U) {
+		policy_wipe(l->buf, l->n);
+		l->n = 0;
+		l->overflow = false;
+	} else if (c < 0x20) {
+		return POLICY_LINE_MORE;
+	} else if (l->n + 1 < l->size) {
+		l->buf[l->n++] = (char)c;
+	} else {
+		l->overflow = true;
+	}
+	return POLICY_LINE_MORE;
+}
+
 int policy_read_line(int (*getc)(void *ctx), void *ctx, char *buf, size_t size,
 		     size_t *len)
 {
-	enum esc_state esc = ESC_NONE;
-	bool overflow = false;
-	size_t n = 0;
-	int c;
+	struct policy_line l;
+	int c, rc;
 
+	policy_line_init(&l, buf, size);
 	for (;;) {
 		c = getc(ctx);
 		if (c == POLICY_GETC_NONE) {
@@ -59,30 +102,13 @@ int policy_read_line(int (*getc)(void *ctx), void *ctx, char *buf, size_t size,
 		}
 		if (c == POLICY_GETC_EOF || c < 0)
 			break;
-		if (in_escape(&esc, c))
-			continue;
-		if (c == '\r' || c == '\n')
-			break;
-		if (c == CH_BS || c == CH_DEL) {
-			if (n)
-				buf[--n] = 0;
-		} else if (c == CH_CTRL_U) {
-			policy_wipe(buf, n);
-			n = 0;
-			overflow = false;
-		} else if (c < 0x20) {
-			continue;
-		} else if (n + 1 < size) {
-			buf[n++] = (char)c;
-		} else {
-			overflow = true;
+		rc = policy_line_feed(&l, c & 0xff);
+		if (rc != POLICY_LINE_MORE) {
+			*len = l.n;
+			return rc;
 		}
 	}
-	buf[n] = 0;
-	*len = n;
-	if (c >= 0 && !overflow)
-		return POLICY_LINE_OK;
 	policy_wipe(buf, size);
 	*len = 0;
-	return overflow && c >= 0 ? POLICY_LINE_TOO_LONG : POLICY_LINE_EOF;
+	return POLICY_LINE_EOF;
 }

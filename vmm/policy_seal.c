@@ -5,6 +5,8 @@
  */
 #include "policy_priv.h"
 
+#include <mamori/policy_kdf.h>
+
 #include <mbedtls/gcm.h>
 #include <mbedtls/md.h>
 #include <mbedtls/platform_util.h>
@@ -16,9 +18,7 @@
  * SHA-256 compressions per iteration instead of the four of mbedTLS's generic
  * loop, which redoes the key set-up every time (the unlock runs under Bochs).
  */
-struct hmac_sha256_pre {
-	mbedtls_sha256_context in, out;
-};
+/* struct hmac_sha256_pre is in <mamori/policy_kdf.h>. */
 
 static int hmac_pre_init(struct hmac_sha256_pre *h, const u8 *key, size_t key_len)
 {
@@ -114,6 +114,54 @@ int policy_kdf(const u8 *pass, size_t pass_len, const u8 *salt, size_t salt_len,
 	mbedtls_sha256_free(&h.out);
 	mbedtls_platform_zeroize(t, sizeof(t));
 	return ret ? -POLICY_E_CRYPTO : 0;
+}
+
+int policy_kdf_begin(struct policy_kdf_run *r, const u8 *pass, size_t pass_len,
+		     const u8 *salt, size_t salt_len, u32 iterations)
+{
+	struct hmac_sha256_pre *h = &r->h;
+	u8 be[4] = { 0, 0, 0, 1 };
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (!pass || !salt || !iterations)
+		return -POLICY_E_ARG;
+	ret = hmac_pre_init(h, pass, pass_len);
+	if (!ret)
+		ret = hmac_pre_mac(h, salt, salt_len, be, sizeof(be), r->u);
+	if (ret) {
+		policy_kdf_end(r, NULL);
+		return -POLICY_E_CRYPTO;
+	}
+	memcpy(r->t, r->u, sizeof(r->t));
+	r->done = 1;
+	r->iterations = iterations;
+	return 0;
+}
+
+int policy_kdf_step(struct policy_kdf_run *r, u32 max)
+{
+	const struct hmac_sha256_pre *h = &r->h;
+	u32 j;
+
+	for (; max && r->done < r->iterations; max--, r->done++) {
+		if (hmac_pre_mac(h, r->u, sizeof(r->u), NULL, 0, r->u)) {
+			policy_kdf_end(r, NULL);
+			return -POLICY_E_CRYPTO;
+		}
+		for (j = 0; j < sizeof(r->t); j++)
+			r->t[j] ^= r->u[j];
+	}
+	return r->done >= r->iterations;
+}
+
+void policy_kdf_end(struct policy_kdf_run *r, u8 *out)
+{
+	if (out)
+		memcpy(out, r->t, sizeof(r->t));
+	mbedtls_sha256_free(&r->h.in);
+	mbedtls_sha256_free(&r->h.out);
+	mbedtls_platform_zeroize(r, sizeof(*r));
 }
 
 static int check_secret_value(const struct policy_secret *s, struct policy_diag *d)

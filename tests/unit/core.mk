@@ -33,7 +33,8 @@ $(BUILD)/tests/test_smp: $(BUILD)/host/tests/unit/test_smp.o $(BUILD)/host/vmm/s
 
 UNIT_TESTS += $(BUILD)/tests/test_hypercall
 $(BUILD)/tests/test_hypercall: $(BUILD)/host/tests/unit/test_hypercall.o \
-		$(BUILD)/host/vmm/hypercall.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/vmm/hypercall.o $(BUILD)/host/vmm/audit.o \
+		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
@@ -48,7 +49,7 @@ $(BUILD)/tests/test_disk: $(BUILD)/host/tests/unit/test_disk.o $(BUILD)/host/vmm
 
 UNIT_TESTS += $(BUILD)/tests/test_ata
 $(BUILD)/tests/test_ata: $(BUILD)/host/tests/unit/test_ata.o $(BUILD)/host/drivers/ata.o \
-		$(BUILD)/host/drivers/ata_cmds.o
+		$(BUILD)/host/drivers/ata_cmds.o $(BUILD)/host/tests/unit/stub_filecheck.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 
@@ -56,7 +57,8 @@ UNIT_TESTS += $(BUILD)/tests/test_ahci
 $(BUILD)/tests/test_ahci: $(BUILD)/host/tests/unit/test_ahci.o $(BUILD)/host/drivers/ahci.o \
 		$(BUILD)/host/drivers/ahci_cmd.o $(BUILD)/host/drivers/ahci_bounce.o \
 		$(BUILD)/host/drivers/prd.o \
-		$(BUILD)/host/drivers/ata_cmds.o $(BUILD)/host/crypto/xts.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/drivers/ata_cmds.o $(BUILD)/host/crypto/xts.o $(BUILD)/host/tests/unit/stub_log.o \
+		$(BUILD)/host/tests/unit/stub_filecheck.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)
 
@@ -75,7 +77,8 @@ $(BUILD)/host/ata-model/drivers/ata.o: drivers/ata.c
 	$(Q)$(HOSTCC) -Itests/unit/ata_model $(HOST_CFLAGS) -DATA_HW_MODEL -MMD -MP -c $< -o $@
 $(BUILD)/tests/test_ata_model: $(BUILD)/host/tests/unit/test_ata_model.o \
 		$(BUILD)/host/ata-model/drivers/ata.o $(BUILD)/host/drivers/ata_cmds.o \
-		$(BUILD)/host/drivers/prd.o $(BUILD)/host/tests/unit/stub_log.o
+		$(BUILD)/host/drivers/prd.o $(BUILD)/host/tests/unit/stub_log.o \
+		$(BUILD)/host/tests/unit/stub_filecheck.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
 

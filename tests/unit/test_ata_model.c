@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <drivers/ata.h>
+#include <mamori/filecheck.h>
 #include "ata_model/asm/io.h"
 #include "ata_model/asm/tsc.h"
 #include <asm/apic.h>
@@ -40,6 +41,7 @@
 #define CMD		0x1f0
 #define CTL		0x3f6
 #define BM		0xc020
+#define ATA_CTL_NIEN_T	0x02
 #define MODEL_HEADS	16
 #define MODEL_SPT	63
 
@@ -670,6 +672,72 @@ static void test_refused_command_never_reaches_device(void **state)
 	}
 }
 
+struct stub_fc {
+	u64 refuse_lba, refuse_n;
+	u32 calls;
+	u64 last_lba, last_n;
+	bool last_write;
+};
+extern struct stub_fc stub_fc_state;
+
+/* The file access check's refusal (tests/unit/stub_filecheck.c) ends as an ATA abort. */
+static void test_filecheck_refusal_is_an_abort(void **state)
+{
+	static const struct { u8 op; u64 lba; u32 n; bool write; } c[] = {
+		{ 0x20, 302, 1, false }, { 0x30, 299, 2, true }, { 0x24, 303, 8, false },
+	};
+	u32 i;
+
+	stub_fc_state = (struct stub_fc){ .refuse_lba = 300, .refuse_n = 4 };
+	setup(NULL);		/* the units attach active */
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		m.ncmds = 0;
+		stub_fc_state.calls = 0;
+		taskfile(c[i].lba, c[i].n, c[i].op == 0x24);
+		out8(CMD + 7, c[i].op);
+		assert_int_equal(stub_fc_state.calls, 1);
+		assert_int_equal(stub_fc_state.last_lba, c[i].lba);
+		assert_int_equal(stub_fc_state.last_n, c[i].n);
+		assert_int_equal(stub_fc_state.last_write, c[i].write);
+		assert_int_equal(m.ncmds, 1);
+		assert_int_equal(m.cmds[0], 0x00);	/* NOP: the device aborts it */
+		assert_int_equal(in8(CMD + 7) & 0x01, 0x01);
+		assert_int_equal(in8(CMD + 1), 0x04);	/* ABRT */
+	}
+	m.ncmds = 0;
+	dma(0xc8, 301, 1, false, true);			/* DMA: refused before the BM start */
+	assert_int_equal(m.ncmds, 1);
+	assert_int_equal(m.cmds[0], 0x00);
+	m.ncmds = 0;
+	taskfile(296, 4, false);			/* beside the range: runs */
+	out8(CMD + 7, 0x20);
+	assert_int_equal(m.ncmds, 1);
+	assert_int_equal(m.cmds[0], 0x20);
+	stub_fc_state = (struct stub_fc){ 0 };
+}
+
+extern struct fc_disk stub_disks[FC_DISK_MAX];
+extern u32 stub_n;
+
+/* The check's reader: raw sectors (ciphertext in encrypted ranges), nIEN restored. */
+static void test_filecheck_reader(void **state)
+{
+	struct fc_disk *d = &stub_disks[(stub_n - 4) % FC_DISK_MAX];	/* ata0.0 */
+	static u8 buf[300 * SECT];
+
+	fill(m.disk, sizeof(m.disk), 9);
+	assert_non_null(d->read);
+	m.ncmds = 0;
+	assert_int_equal(d->read(d->read_ctx, 0, 100, 300, buf), 0);
+	assert_memory_equal(buf, m.disk + 100 * SECT, sizeof(buf));
+	assert_int_equal(m.ncmds, 2);			/* 256 + 44 sectors */
+	assert_int_equal(m.cmds[0], 0x24);
+	assert_int_equal(m.cmd_count[0], 256);
+	assert_int_equal(m.cmd_lba[1], 356);
+	assert_int_equal(m.cmd_ctl[0] & ATA_CTL_NIEN_T, ATA_CTL_NIEN_T);
+	assert_int_equal(m.ctl & ATA_CTL_NIEN_T, ATA_CTL_NIEN_T);	/* the guest's value */
+}
+
 static void test_taskfile_change_after_command_does_not_move_dma(void **state)
 {
 	u8 plain[SECT];
@@ -1121,6 +1189,8 @@ int main(void)
 		cmocka_unit_test_setup(test_dma_write_read_scattered, setup),
 		cmocka_unit_test_setup(test_dma_large_command_in_chunks, setup),
 		cmocka_unit_test_setup(test_refused_command_never_reaches_device, setup),
+		cmocka_unit_test_setup(test_filecheck_refusal_is_an_abort, setup),
+		cmocka_unit_test_setup(test_filecheck_reader, setup),
 		cmocka_unit_test_setup(test_taskfile_change_after_command_does_not_move_dma, setup),
 		cmocka_unit_test_setup(test_prd_into_vmm_memory_refused, setup),
 		cmocka_unit_test_setup(test_short_prd_table_refused, setup),

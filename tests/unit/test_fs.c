@@ -278,6 +278,15 @@ static void test_ivset_model(void **state)
 			}
 			for (x = 0; x < 64; x++)
 				assert_int_equal(fs_ivset_lookup(&s, x), model[x]);
+			{	/* fs_ivset_range: the OR of the model over a random range */
+				u64 ra = rand_r(&seed) % 70, rc = rand_r(&seed) % 70, want = 0;
+
+				for (x = ra; x < ra + rc && x < 64; x++)
+					want |= model[x];
+				assert_int_equal(fs_ivset_range(&s, ra, rc), want);
+				assert_int_equal(fs_ivset_range(&s, ra, ~0ULL),
+						 fs_ivset_range(&s, ra, 64));
+			}
 			for (x = 1; x < s.n; x++) {
 				assert_true(s.iv[x].start >= s.iv[x - 1].start + s.iv[x - 1].count);
 				assert_false(s.iv[x].mask == s.iv[x - 1].mask &&

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <mamori/audit.h>
 #include <mamori/errno.h>
 #include <mamori/hypercall.h>
 #include <mamori/vm.h>
@@ -36,6 +37,7 @@ u32 arch_exit_stats(u64 *out, u32 reasons, u64 *total)
 }
 
 static struct vm vm;
+
 
 static void test_version(void **state)
 {
@@ -88,6 +90,77 @@ static void test_unknown(void **state)
 
 extern unsigned int stub_log_lines;
 
+/* The audit ring through HC_AUDIT_READ: order, sequence numbers, whole lines. */
+static void test_audit_read(void **state)
+{
+	const struct hc_audit *a = (const void *)guest_buf;
+	unsigned int before = stub_log_lines;
+	s64 n;
+
+	audit_reset();
+	fail_write = 0;
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0);
+	assert_int_equal(n, 24);
+	assert_int_equal(a->len, 0);
+	assert_int_equal(a->first, 0);
+	assert_int_equal(a->next, 0);
+	audit_log("file rule %u: one", 0);
+	audit_log("file rule %u: two\n", 1);	/* a trailing newline is not doubled */
+	assert_int_equal(stub_log_lines - before, 2);	/* each on the VMM log too */
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0);
+	assert_int_equal(a->len, strlen("file rule 0: one\nfile rule 1: two\n"));
+	assert_memory_equal(a->text, "file rule 0: one\nfile rule 1: two\n", a->len);
+	assert_int_equal(n, 24 + a->len);
+	assert_int_equal(a->next, 2);
+	/* from the next sequence: only what is new */
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 1, 0);
+	assert_int_equal(a->first, 1);
+	assert_memory_equal(a->text, "file rule 1: two\n", a->len);
+	/* a buffer too small for the next whole line gets none */
+	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 24 + 10, 0, 0);
+	assert_int_equal(a->len, 0);
+	assert_int_equal(a->next, 0);
+	assert_int_equal(hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 23, 0, 0), -EINVAL);
+	assert_int_equal(hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4097, 0, 0), -EINVAL);
+	fail_write = 1;
+	assert_int_equal(hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0), -EFAULT);
+	fail_write = 0;
+}
+
+/* Overwritten lines are skipped to the oldest kept; a long line is cut whole. */
+static void test_audit_wrap(void **state)
+{
+	const struct hc_audit *a = (const void *)guest_buf;
+	char big[600];
+	u64 from = 0;
+	u32 i, lines = 0;
+
+	audit_reset();
+	for (i = 0; i < AUDIT_LINES + 5; i++)
+		audit_log("line %u", i);
+	hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0);
+	assert_int_equal(a->first, 5);
+	assert_memory_equal(a->text, "line 5\n", 7);
+	/* read everything in 4 KiB pieces, following next */
+	for (;;) {
+		hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, from, 0);
+		if (!a->len)
+			break;
+		for (i = 0; i < a->len; i++)
+			lines += a->text[i] == '\n';
+		from = a->next;
+	}
+	assert_int_equal(lines, AUDIT_LINES);
+	assert_int_equal(from, AUDIT_LINES + 5);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	audit_log("%s", big);
+	hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, from, 0);
+	assert_int_equal(a->len, AUDIT_LINE_MAX - 1);
+	assert_int_equal(a->text[a->len - 1], '\n');
+	assert_int_equal(a->text[a->len - 2], 'x');
+}
+
 /* Finding 13: a guest looping on a bad hypercall cannot flood the VMM log. */
 static void test_unknown_ratelimited(void **state)
 {
@@ -107,6 +180,8 @@ int main(void)
 		cmocka_unit_test(test_exit_stats_refusals),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_unknown_ratelimited),
+		cmocka_unit_test(test_audit_read),
+		cmocka_unit_test(test_audit_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

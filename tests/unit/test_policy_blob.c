@@ -27,8 +27,8 @@ static const char sample[] =
 	"disk ata channel=0 device=0 partition=2 key=d0\n"
 	"disk ahci port=3 lba=100-200 key=d0 iv-offset=100\n"
 	"network e1000 bdf=00:03.0 mode=encrypt peer=52:54:00:12:34:56 key=n0\n"
-	"file path=/etc/shadow action=require-auth password=pw\n"
-	"file inode=77 action=deny\n"
+	"file path=/etc/shadow action=require-auth password=pw part=3\n"
+	"file inode=77 action=read-only part=3\n"
 	"monitor checks=all\n"
 	"key d0 = 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n"
@@ -183,6 +183,9 @@ static void test_roundtrip(void **state)
 	assert_int_equal(pol.n_file, 2);
 	assert_string_equal(pol.file[0].pattern, "/etc/shadow");
 	assert_int_equal(pol.file[1].inode, 77);
+	assert_int_equal(pol.file[0].part, 3);
+	assert_int_equal(pol.file[0].action, POLICY_FILE_REQUIRE_AUTH);
+	assert_int_equal(pol.file[1].action, POLICY_FILE_READ_ONLY);
 	assert_int_equal(pol.sealed.count, 4);
 	assert_string_equal(pol.sealed.info[2].name, "console");
 	assert_int_equal(pol.sealed.info[2].kind, POLICY_SECRET_PHRASE);
@@ -261,7 +264,7 @@ static void test_header_defects(void **state)
 
 static void test_record_defects(void **state)
 {
-	u32 disk, con, mon, sec_off, sig;
+	u32 disk, con, mon, sec_off, sig, file, fidx;
 
 	build_sample();
 	disk = rec_off(blob, 2);
@@ -323,6 +326,21 @@ static void test_record_defects(void **state)
 	put32(blob2 + sec_off + 8 + 4, 99999);
 	expect(blob2, len, POLICY_E_FIELD, "record 7 (secrets) at offset 0x%x: iterations: "
 	       "outside the allowed 100000..10000000 (value 99999)", sec_off);
+	for (file = 0; blob[rec_off(blob, file)] != POLICY_REC_FILE; file++)
+		;
+	fidx = file;
+	file = rec_off(blob, fidx);
+	memcpy(blob2, blob, len);
+	put32(blob2 + file + 8 + 4, 0);		/* a format-1 rule without a partition */
+	expect(blob2, len, POLICY_E_FIELD, "record %u (file) at offset 0x%x: part: not a GPT "
+	       "partition index 1..128 (value 0)", fidx, file);
+	memcpy(blob2, blob, len);
+	blob2[file + 8 + 1] = 4;
+	expect(blob2, len, POLICY_E_FIELD, "record %u (file) at offset 0x%x: action: not "
+	       "require-auth (1), deny (2) or read-only (3) (value 4)", fidx, file);
+	memcpy(blob2, blob, len);
+	blob2[file + 8 + 3] = 1;
+	assert_int_equal(policy_parse(blob2, len, &pol2, NULL), -POLICY_E_FIELD);
 	memcpy(blob2, blob, len);
 	blob2[sig] = 0x43;
 	blob2[sig + 2] = POLICY_REC_IGNORABLE;

@@ -33,8 +33,8 @@ static const char good[] =
 	"cipher=aes-xts-plain64\n"
 	"network e1000 bdf=00:03.0 mode=encrypt peer=52:54:00:12:34:56 key=n0\n"
 	"network e1000 bdf=00:04.1 mode=block\n"
-	"file path=\"/home/*/secret files/*\" action=require-auth password=files\n"
-	"file inode=1234 action=deny\n"
+	"file path=\"/home/*/secret files/*\" action=require-auth password=files part=2\n"
+	"file inode=1234 action=read-only part=2\n"
 	"monitor checks=idt,syscall-msrs interval=250 action=halt\n"
 	"key d0 = random\n"
 	"key n0=random:32\n"
@@ -105,6 +105,8 @@ static void test_good(void **state)
 	assert_int_equal(p->n_file, 2);
 	assert_string_equal(p->file[0].pattern, "/home/*/secret files/*");
 	assert_int_equal(p->file[1].inode, 1234);
+	assert_int_equal(p->file[1].part, 2);
+	assert_int_equal(p->file[1].action, POLICY_FILE_READ_ONLY);
 	assert_int_equal(p->monitor.checks, POLICY_MON_IDT | POLICY_MON_SYSCALL_MSRS);
 	assert_int_equal(p->monitor.action, POLICY_MON_HALT);
 	assert_int_equal(p->monitor.interval_ms, 250);
@@ -259,16 +261,23 @@ static const struct {
 	{ "version 1\nnetwork default mode=pass\nnetwork default mode=block\n",
 	  "t.txt:3: network: a second default, as the rule on line 2" },
 	{ "version 1\nfile path=/etc/shadow\n", "t.txt:2: file: missing option 'action='" },
-	{ "version 1\nfile path=etc/shadow action=deny\n",
+	{ "version 1\nfile path=etc/shadow part=1 action=deny\n",
 	  "t.txt:2: file: path: must start with '/'" },
-	{ "version 1\nfile path=/etc/../shadow action=deny\n",
+	{ "version 1\nfile path=/etc/../shadow part=1 action=deny\n",
 	  "t.txt:2: file: path: '..' component" },
-	{ "version 1\nfile path=/a inode=3 action=deny\n",
+	{ "version 1\nfile path=/a inode=3 part=1 action=deny\n",
 	  "t.txt:2: file: give exactly one of path=, inode=" },
-	{ "version 1\nfile path=/a action=require-auth\n",
+	{ "version 1\nfile path=/a part=1 action=require-auth\n",
 	  "t.txt:2: file: action require-auth needs password=<secret name>" },
-	{ "version 1\nfile path=/a action=require-auth password=k\nkey k = random\n",
+	{ "version 1\nfile path=/a part=1 action=require-auth password=k\nkey k = random\n",
 	  "t.txt:2: file: key 'k': require-auth needs a password secret" },
+	{ "version 1\nfile path=/a action=deny\n", "t.txt:2: file: missing option 'part='" },
+	{ "version 1\nfile path=/a action=deny part=0\n",
+	  "t.txt:2: file: part: not a GPT partition index 1..128 (value 0)" },
+	{ "version 1\nfile path=/a action=deny part=129\n",
+	  "t.txt:2: file: part: out of range (maximum 128)" },
+	{ "version 1\nfile path=/a action=readonly part=1\n",
+	  "t.txt:2: file: action: 'readonly' is not one of: require-auth, deny, read-only" },
 	{ "version 1\nmonitor checks=idt,gdt\n",
 	  "t.txt:2: monitor: checks: 'gdt' is not one of: kernel-text, idt, syscall-msrs" },
 	{ "version 1\nmonitor checks=idt interval=5\n",

@@ -66,6 +66,11 @@ void fs_ivset_init(struct fs_ivset *s, struct fs_iv *storage, u32 cap);
 int fs_ivset_add(struct fs_ivset *s, u64 start, u64 count, u64 mask);
 /* fs_ivset_lookup - the mask of @sector (0: in no interval). O(log n). */
 u64 fs_ivset_lookup(const struct fs_ivset *s, u64 sector);
+/*
+ * fs_ivset_range - the OR of the masks over [@start, @start+@count).
+ * O(log n + k), k the intervals the range meets.
+ */
+u64 fs_ivset_range(const struct fs_ivset *s, u64 start, u64 count);
 /* fs_ivset_sectors - how many sectors carry any bit of @mask. */
 u64 fs_ivset_sectors(const struct fs_ivset *s, u64 mask);
 

@@ -154,6 +154,7 @@ enum vmm_status {
 	VMM_ERR_DEVICES = 11,		/* a device intercept could not be set up */
 	VMM_ERR_IOMMU = 12,		/* DMA remapping failed, or required by the policy and absent */
 	VMM_ERR_NET = 13,		/* a NIC no intercept serves is to be blocked or encrypted */
+	VMM_ERR_FILECHECK = 14,		/* a file rule (policy or built-in) cannot be enforced */
 };
 
 /* The VMM's ELF entry point: sysv ABI, called once on the boot CPU. */

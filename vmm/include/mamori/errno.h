@@ -37,6 +37,8 @@
 #define ENOTDIR		20	/* a path component is not a directory */
 #endif
 #ifndef EINVAL
+#define EACCES		13	/* access refused by a rule (file check) */
+#define ENXIO		6	/* no such device or address (a partition) */
 #define EINVAL		22	/* invalid argument */
 #define ENODEV		19	/* no such device */
 #endif

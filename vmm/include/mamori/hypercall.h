@@ -12,10 +12,11 @@
 
 #define HC_VERSION	0	/* -> (major << 32) | (minor << 16) | patch */
 #define HC_EXIT_STATS	1	/* RBX = guest VA of buffer, RCX = size -> bytes written */
-#define HC_COUNT	2
+#define HC_AUDIT_READ	2	/* RBX = guest VA, RCX = size, RDX = from sequence -> bytes written */
+#define HC_COUNT	3
 
 #define HC_ABI_MAJOR	0
-#define HC_ABI_MINOR	1
+#define HC_ABI_MINOR	2
 #define HC_ABI_PATCH	0
 
 /* Layout HC_EXIT_STATS writes: a header then @reasons counters (summed over CPUs). */
@@ -24,6 +25,19 @@ struct hc_exit_stats {
 	u32 reserved;
 	u64 total;
 	u64 count[];		/* indexed by basic exit reason */
+};
+
+/*
+ * Layout HC_AUDIT_READ writes: a header then @len bytes of whole audit lines,
+ * each ending in "\n" (no NUL). @first: sequence of the first line (the
+ * oldest kept if the asked one was overwritten); @next: ask from it next.
+ */
+struct hc_audit {
+	u64 first;
+	u64 next;
+	u32 len;
+	u32 reserved;
+	char text[];
 };
 
 struct vm;

@@ -103,7 +103,13 @@ enum policy_net_mode { POLICY_NET_ENCRYPT = 1, POLICY_NET_BLOCK = 2, POLICY_NET_
  */
 enum policy_nic { POLICY_NIC_E1000 = 1, POLICY_NIC_DEFAULT = 0xff };
 enum policy_file_match { POLICY_FILE_PATH = 1, POLICY_FILE_INODE = 2 };
-enum policy_file_action { POLICY_FILE_REQUIRE_AUTH = 1, POLICY_FILE_DENY = 2 };
+enum policy_file_action {
+	POLICY_FILE_REQUIRE_AUTH = 1,
+	POLICY_FILE_DENY = 2,
+	POLICY_FILE_READ_ONLY = 3,	/* reads allowed, every change refused */
+};
+/* GPT partition indexes a file rule may name (part=N, 1-based). */
+#define POLICY_FILE_PART_MAX		128
 enum policy_monitor_check {
 	POLICY_MON_KERNEL_TEXT = 1u << 0,
 	POLICY_MON_IDT = 1u << 1,
@@ -171,6 +177,7 @@ struct policy_net_rule {
 struct policy_file_rule {
 	u8 match;			/* enum policy_file_match */
 	u8 action;			/* enum policy_file_action */
+	u32 part;			/* GPT partition index 1..128 (docs/policy.md) */
 	u64 inode;
 	char key_id[POLICY_NAME_LEN];	/* password secret for require-auth */
 	char pattern[POLICY_PATTERN_LEN + 1];

@@ -72,6 +72,25 @@ enum policy_line_status {
 int policy_read_line(int (*getc)(void *ctx), void *ctx, char *buf, size_t size,
 		     size_t *len);
 
+/*
+ * The same editor one byte at a time, for callers that must not wait (the
+ * file-access dialog, vmm/auth.c): policy_line_init() over @buf[@size], then
+ * policy_line_feed() per input byte until it returns something other than
+ * POLICY_LINE_MORE; the result and wiping rules are policy_read_line()'s
+ * (POLICY_LINE_EOF is never returned by a feed).
+ */
+struct policy_line {
+	char *buf;
+	size_t size, n;
+	u8 esc;
+	bool overflow;
+};
+
+#define POLICY_LINE_MORE	(-1)	/* no line end yet: feed more */
+
+void policy_line_init(struct policy_line *l, char *buf, size_t size);
+int policy_line_feed(struct policy_line *l, int c);
+
 /* policy_wipe - zero @n bytes at @p in a way the compiler does not drop. */
 void policy_wipe(void *p, size_t n);
 
