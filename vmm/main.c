@@ -6,6 +6,7 @@
 #include <mamori/disk.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/monitor.h>
 #include <mamori/net.h>
 #include <mamori/policy_boot.h>
 #include <mamori/string.h>
@@ -128,6 +129,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "dma", platform_dma_phase },
 	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },
+	{ "monitor", monitor_boot_phase },	/* the policy's monitor partition */
 	{ "devices", phase_devices },
 	{ "dma-on", platform_dma_enable },	/* after the intercepts opened their DMA windows */
 	{ "coverage", phase_coverage },

@@ -10,6 +10,7 @@
 #include <asm/tsc.h>
 #include <asm/vapic.h>
 #include <asm/vmx_exit.h>
+#include <asm/vmx_monitor.h>
 #include <asm/vmx_msr.h>
 #include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
@@ -504,6 +505,15 @@ static void vmx_dispatch_exit(struct per_cpu *pc, struct guest_regs *r)
 	u64 t0 = rdtsc();
 	u32 full = (u32)vmcs_read(VM_EXIT_REASON), reason = full & 0xffff;
 
+	/* The monitor's exits have their own, deny-all handlers (vmx_monitor.c). */
+	if (vmx_monitor_active(pc)) {
+		if (vmx_monitor_exit(pc, r, full)) {	/* back in the guest's VMCS */
+			if (pc->init_pending)
+				vapic_apply_init(pc);
+			inject_pending_nmi(pc);
+		}
+		return;
+	}
 	vmx_count_exit(pc, reason);
 	if (full & VMX_EXIT_REASON_FAILED_ENTRY) {
 		handle_failed_entry(pc, r);
@@ -523,6 +533,7 @@ static void vmx_dispatch_exit(struct per_cpu *pc, struct guest_regs *r)
 		vapic_apply_init(pc);
 	inject_pending_nmi(pc);
 	pc->exit_tsc[MIN(reason, (u32)VMX_EXIT_REASONS)] += rdtsc() - t0;
+	vmx_monitor_guest_exit(pc, r, reason);	/* may switch to the monitor's VMCS */
 }
 
 void vmx_handle_exit(struct guest_regs *r)

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The monitor's main loop: one round of checks per policy interval, a
+ * heartbeat line, and a yield at the end of every round (docs/monitor.md).
+ */
+#include "hc.h"
+#include "mon.h"
+
+#define MON_VCPUS_MAX	8
+#define MON_STABLE	3	/* rounds a vCPU's control state must hold before the baseline */
+
+static struct mon_info info;
+static struct mon_vcpu_state snap[MON_VCPUS_MAX];
+static struct mon_ctl_base base[MON_VCPUS_MAX];
+
+static void mon_printf_alert(u32 sev, u32 check, const char *fmt, u64 a, u64 b, u32 cpu)
+{
+	char line[MON_TEXT_MAX];
+
+	mon_snprintf(line, sizeof(line), fmt, cpu, a, b);
+	if (sev == MON_SEV_INFO)
+		hc_log(line);
+	else
+		hc_alert(sev, check, line);
+}
+
+/* One vCPU's syscall MSRs and IDTR against its baseline; the baseline once stable. */
+static void mon_check_ctl(const struct mon_vcpu_state *v, struct mon_ctl_base *b)
+{
+	enum mon_ctl_diff d;
+
+	if (!v->valid)
+		return;
+	d = mon_ctl_step(b, v->lstar, v->cstar, v->sysenter_eip, v->idtr_base,
+			 MON_STABLE);
+	if (d == MON_CTL_BASELINE) {
+		mon_printf_alert(MON_SEV_INFO, MON_CHECK_SELF,
+				 "baseline: cpu%u lstar 0x%lx idtr 0x%lx", v->lstar, v->idtr_base,
+				 v->cpu);
+		return;
+	}
+	if (d & MON_CTL_LSTAR)
+		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_SYSCALL_MSRS,
+				 "cpu%u LSTAR changed from 0x%lx to 0x%lx", b->lstar, v->lstar,
+				 v->cpu);
+	if (d & MON_CTL_CSTAR)
+		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_SYSCALL_MSRS,
+				 "cpu%u CSTAR changed from 0x%lx to 0x%lx", b->cstar, v->cstar,
+				 v->cpu);
+	if (d & MON_CTL_SYSENTER)
+		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_SYSCALL_MSRS,
+				 "cpu%u SYSENTER_EIP changed from 0x%lx to 0x%lx",
+				 b->sysenter_eip, v->sysenter_eip, v->cpu);
+	if (d & MON_CTL_IDTR)
+		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_IDT,
+				 "cpu%u IDTR base changed from 0x%lx to 0x%lx", b->idtr, v->idtr_base,
+				 v->cpu);
+}
+
+static void mon_round(u64 round)
+{
+	char line[MON_TEXT_MAX];
+	s64 n = hc_snapshot(snap, MON_VCPUS_MAX);
+	s64 i;
+
+	for (i = 0; i < n; i++)
+		mon_check_ctl(&snap[i], &base[i]);
+	if (round < 3 || round % 10 == 0) {
+		mon_snprintf(line, sizeof(line),
+			     "heartbeat %lu: %ld vCPUs, cpu0 cr3 0x%lx rip 0x%lx",
+			     round, n, n > 0 ? snap[0].cr3 : 0, n > 0 ? snap[0].rip : 0);
+		hc_log(line);
+	}
+}
+
+void mon_main(void);
+
+void mon_main(void)
+{
+	char line[MON_TEXT_MAX];
+	u64 round = 0, last, interval;
+
+	if (hc_info(&info) < 0)
+		hc_alert(MON_SEV_WARN, MON_CHECK_SELF, "no monitor info from the VMM");
+	interval = (u64)info.interval_ms * info.tsc_per_ms;
+	mon_snprintf(line, sizeof(line),
+		     "started: abi %u, checks 0x%x, interval %u ms, slice %u us, %u vCPUs, window %lu MiB, restart %u",
+		     info.abi, info.checks, info.interval_ms, info.budget_us, info.vcpus,
+		     info.window_size >> 20, info.restarts);
+	hc_log(line);
+	last = mon_rdtsc();
+	mon_round(round++);
+	for (;;) {
+		hc_yield();
+		if (mon_rdtsc() - last < interval)
+			continue;
+		last = mon_rdtsc();
+		mon_round(round++);
+	}
+}
