@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
+#include <asm/msr.h>
 #include <linux/irqflags.h>
 
 #define HC_EXIT_STATS	1
@@ -90,8 +91,24 @@ static noinline void spin_irqs_off(unsigned int ms)
 	local_irq_restore(flags);
 }
 
+/*
+ * set_cstar=V: write IA32_CSTAR on this CPU at load (e2e attack on the
+ * syscall MSRs: Intel CPUs never use CSTAR, since SYSCALL from compatibility
+ * mode is #UD there, so the guest keeps running).
+ */
+static unsigned long set_cstar;
+module_param(set_cstar, ulong, 0400);
+
 static int __init mamori_exits_init(void)
 {
+	if (set_cstar && mamori_present()) {
+		u64 old;
+
+		rdmsrl(MSR_CSTAR, old);
+		wrmsrl(MSR_CSTAR, set_cstar);
+		pr_info("mamori_exits: cpu%d CSTAR 0x%llx -> 0x%lx\n", raw_smp_processor_id(),
+			old, set_cstar);
+	}
 	if (spin_ms && mamori_present()) {
 		pr_info("mamori_exits: cpu%d spins %u ms with interrupts off in %px..%px\n",
 			raw_smp_processor_id(), spin_ms, spin_irqs_off,

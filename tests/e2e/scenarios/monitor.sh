@@ -32,4 +32,11 @@ taskset -c 0 modprobe mamori_exits spin_ms=4000 || fail "spin load failed"
 dmesg | grep 'mamori_exits: cpu.* spins' | tail -n1 | sed 's/^.*\] /E2E-MON-SPIN: /'
 rmmod mamori_exits
 sleep 3
+
+# Attack on the syscall MSRs after the baseline: CSTAR on cpu0 (harmless on Intel).
+echo "E2E-MON-QUIET-END"
+taskset -c 0 modprobe mamori_exits set_cstar=0xffffffff8badf00d || fail "CSTAR write failed"
+dmesg | grep 'mamori_exits: cpu.* CSTAR' | tail -n1 | sed 's/^.*\] /E2E-MON-CSTAR: /'
+rmmod mamori_exits
+sleep 3
 echo "E2E-MON-OK"
