@@ -114,6 +114,19 @@ static s64 mon_snapshot(u64 gpa, u64 size)
 	return arch_monitor_snapshot(out, n);
 }
 
+static s64 mon_rammap(u64 gpa, u64 size)
+{
+	struct mon_ram_range *out;
+	u32 n = (u32)(size / sizeof(*out));
+
+	if (!n || n > MON_RAM_RANGES_MAX)
+		return -EINVAL;
+	out = arch_monitor_mem(gpa, (u64)n * sizeof(*out));
+	if (!out)
+		return -EFAULT;
+	return arch_monitor_rammap(out, n);
+}
+
 static s64 mon_info(u64 gpa, u64 size)
 {
 	struct mon_info *i = arch_monitor_mem(gpa, sizeof(*i));
@@ -145,6 +158,8 @@ s64 monitor_hypercall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 		return mon_snapshot(a0, a1);
 	case HC_MON_INFO:
 		return mon_info(a0, a1);
+	case HC_MON_RAMMAP:
+		return mon_rammap(a0, a1);
 	}
 	return -ENOSYS;		/* HC_MON_YIELD is the arch part's */
 }

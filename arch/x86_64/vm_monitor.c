@@ -28,6 +28,29 @@
 
 struct mon_vm mon_vm = { .vm = { .id = 1, .name = "monitor" } };
 
+static struct mon_ram_range mon_ram[MON_RAM_RANGES_MAX];
+static u32 mon_nram;
+
+/* Record a mapped range, merged with the last one when adjacent. */
+static void mon_ram_add(u64 base, u64 size)
+{
+	if (mon_nram && mon_ram[mon_nram - 1].base + mon_ram[mon_nram - 1].size == base) {
+		mon_ram[mon_nram - 1].size += size;
+		return;
+	}
+	if (mon_nram < MON_RAM_RANGES_MAX)
+		mon_ram[mon_nram++] = (struct mon_ram_range){ base, size };
+}
+
+u32 arch_monitor_rammap(struct mon_ram_range *out, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n && i < mon_nram; i++)
+		out[i] = mon_ram[i];
+	return i;
+}
+
 static const u8 *mon_image;
 static u64 mon_image_size;
 
@@ -64,6 +87,9 @@ static int mon_map_ram(struct ept *ept, u64 base, u64 end, u64 hide_base, u64 hi
 	}
 	if (rc || base >= end)
 		return rc;
+	if (mon_nram == MON_RAM_RANGES_MAX)
+		return 0;	/* not reported to the monitor: not mapped either */
+	mon_ram_add(base, end - base);
 	return ept_map_range(ept, MON_WINDOW_BASE + base, base, end - base, EPT_R, EPT_MT_WB,
 			     EPT_PAGE_2M);
 }

@@ -80,6 +80,8 @@ int arch_monitor_init(const struct boot_info *bi, const void *image, u64 image_s
 void *arch_monitor_mem(u64 gpa, u64 len);
 /* arch_monitor_snapshot - up to @n guest vCPU states into @out; how many. */
 u32 arch_monitor_snapshot(struct mon_vcpu_state *out, u32 n);
+/* arch_monitor_rammap - up to @n of the guest RAM ranges the window maps; how many. */
+u32 arch_monitor_rammap(struct mon_ram_range *out, u32 n);
 /* arch_monitor_window - guest-physical bytes mapped in the read-only window. */
 u64 arch_monitor_window(void);
 /* arch_monitor_tsc_per_ms - TSC cycles per millisecond. */

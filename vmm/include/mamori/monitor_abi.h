@@ -28,7 +28,10 @@
 #define HC_MON_SNAPSHOT		0x102	/* RBX buffer, RCX size -> vCPUs written */
 #define HC_MON_LOG		0x103	/* RBX text, RCX length: a heartbeat/info line -> 0 */
 #define HC_MON_INFO		0x104	/* RBX buffer, RCX size -> bytes of struct mon_info */
-#define HC_MON_END		0x105
+#define HC_MON_RAMMAP		0x105	/* RBX buffer, RCX size -> ranges of struct mon_ram_range */
+#define HC_MON_END		0x106
+
+#define MON_RAM_RANGES_MAX	64
 
 #define MON_TEXT_MAX		160	/* bytes of an alert or log text */
 
@@ -55,6 +58,11 @@ struct mon_vcpu_state {
 	unsigned int idtr_limit, gdtr_limit;
 	unsigned long lstar, cstar, star;
 	unsigned long sysenter_cs, sysenter_esp, sysenter_eip;
+};
+
+/* One guest-physical RAM range the window maps (read at MON_WINDOW_BASE + base). */
+struct mon_ram_range {
+	unsigned long base, size;
 };
 
 /* What HC_MON_INFO writes. */
