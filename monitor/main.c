@@ -6,7 +6,6 @@
 #include "hc.h"
 #include "mon.h"
 
-#define MON_VCPUS_MAX	8
 #define MON_STABLE	3	/* rounds a vCPU's control state must hold before the baseline */
 
 static struct mon_info info;
@@ -57,6 +56,14 @@ static void mon_check_ctl(const struct mon_vcpu_state *v, struct mon_ctl_base *b
 				 v->cpu);
 }
 
+void mon_log_event(const char *text)
+{
+	char line[MON_TEXT_MAX];
+
+	mon_snprintf(line, sizeof(line), "event: %s", text);
+	hc_log(line);
+}
+
 static void mon_round(u64 round)
 {
 	char line[MON_TEXT_MAX];
@@ -65,6 +72,10 @@ static void mon_round(u64 round)
 
 	for (i = 0; i < n; i++)
 		mon_check_ctl(&snap[i], &base[i]);
+#ifdef MON_HAVE_CHECKS
+	if (n > 0)
+		guard_round(snap, (u32)n);
+#endif
 	if (round < 3 || round % 10 == 0) {
 		mon_snprintf(line, sizeof(line),
 			     "heartbeat %lu: %ld vCPUs, cpu0 cr3 0x%lx rip 0x%lx",
@@ -78,20 +89,35 @@ void mon_main(void);
 void mon_main(void)
 {
 	char line[MON_TEXT_MAX];
-	u64 round = 0, last, interval;
+	u64 round = 0, last, interval, work;
 
 	if (hc_info(&info) < 0)
 		hc_alert(MON_SEV_WARN, MON_CHECK_SELF, "no monitor info from the VMM");
 	interval = (u64)info.interval_ms * info.tsc_per_ms;
+	work = (u64)info.budget_us * info.tsc_per_ms / 2000;	/* half a slice for the checks */
 	mon_snprintf(line, sizeof(line),
 		     "started: abi %u, checks 0x%x, interval %u ms, slice %u us, %u vCPUs, window %lu MiB, restart %u",
 		     info.abi, info.checks, info.interval_ms, info.budget_us, info.vcpus,
 		     info.window_size >> 20, info.restarts);
 	hc_log(line);
+#ifdef MON_HAVE_CHECKS
+	guard_init();
+#endif
 	last = mon_rdtsc();
 	mon_round(round++);
 	for (;;) {
 		hc_yield();
+#ifdef MON_HAVE_CHECKS
+		{
+			u64 t0 = mon_rdtsc();
+			s64 n = hc_snapshot(snap, MON_VCPUS_MAX);
+
+			if (n > 0)
+				guard_slice(snap, (u32)n, t0 + work, info.tsc_per_ms);
+		}
+#else
+		(void)work;
+#endif
 		if (mon_rdtsc() - last < interval)
 			continue;
 		last = mon_rdtsc();

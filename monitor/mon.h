@@ -3,11 +3,20 @@
 #ifndef MON_MON_H
 #define MON_MON_H
 
-#ifdef MAMORI_HOST_TEST
 #include <mamori/types.h>
-#else
-#include "rt.h"
-#endif
+#include <mamori/monitor_abi.h>
+
+#define MON_VCPUS_MAX	8
+
+/* mon_log_event - an event line (the checks' news, not an alert). */
+void mon_log_event(const char *text);
+
+/* guard_init - the checks' state (monitor/guard.c, with monitor/checks/ only). */
+void guard_init(void);
+/* guard_slice - go on with the checks until the TSC reaches @t_end. */
+void guard_slice(const struct mon_vcpu_state *s, u32 n, u64 t_end, u64 tsc_per_ms);
+/* guard_round - once per interval: each vCPU's IDT and syscall MSRs. */
+void guard_round(const struct mon_vcpu_state *s, u32 n);
 
 /* One vCPU's baseline of syscall MSRs and IDTR (zeroed: none yet). */
 struct mon_ctl_base {

@@ -6,8 +6,15 @@ MON_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
 	-fno-pie -fno-pic -mcmodel=small -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing -mno-red-zone \
 	-mgeneral-regs-only -mno-sse -mno-mmx -mno-avx -fcf-protection=none \
-	-fno-builtin -Ivmm/include -Imonitor -Imonitor/checks $(WARN)
-MON_SRCS := $(sort $(wildcard monitor/*.c monitor/checks/*.c))
+	-fno-builtin -Ivmm/include -Imonitor -Imonitor/checks/include $(WARN)
+# The checks (monitor/checks/, their own fragment) come as $(CHECKS_LIB);
+# monitor/guard.c drives them and is built only when they are there.
+MON_SRCS := $(sort $(wildcard monitor/*.c))
+ifeq ($(CHECKS_LIB),)
+MON_SRCS := $(filter-out monitor/guard.c,$(MON_SRCS))
+else
+MON_CFLAGS += -DMON_HAVE_CHECKS
+endif
 MON_OBJS := $(patsubst %.c,$(BUILD)/mon/%.o,$(MON_SRCS)) $(BUILD)/mon/monitor/entry.o
 
 $(BUILD)/mon/%.o: %.c
@@ -20,11 +27,11 @@ $(BUILD)/mon/%.o: %.S
 	@echo "  MONAS   $<"
 	$(Q)$(CC) -fno-pie -MMD -MP -c $< -o $@
 
-$(BUILD)/monitor/monitor.elf: $(MON_OBJS) monitor/monitor.lds
+$(BUILD)/monitor/monitor.elf: $(MON_OBJS) $(CHECKS_LIB) monitor/monitor.lds
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(LD) -static -nostdlib -no-pie -z noexecstack -z max-page-size=4096 \
-		--no-warn-rwx-segments -T monitor/monitor.lds -o $@ $(MON_OBJS)
+		--no-warn-rwx-segments -T monitor/monitor.lds -o $@ $(MON_OBJS) $(CHECKS_LIB)
 
 $(BUILD)/monitor/monitor.bin: $(BUILD)/monitor/monitor.elf
 	$(Q)$(OBJCOPY) -O binary -j .text -j .rodata -j .data $< $@

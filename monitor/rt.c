@@ -20,6 +20,18 @@ void *memcpy(void *d, const void *s, size_t n)
 	return d;
 }
 
+void *memmove(void *d, const void *s, size_t n)
+{
+	u8 *p = d;
+	const u8 *q = s;
+
+	if (p <= q || p >= q + n)
+		return memcpy(d, s, n);
+	while (n--)
+		p[n] = q[n];
+	return d;
+}
+
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const u8 *p = a, *q = b;

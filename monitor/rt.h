@@ -4,18 +4,11 @@
 #define MON_RT_H
 
 #include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdbool.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int64_t s64;
+#include <mamori/types.h>
 
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t mon_strlen(const char *s);
 /* mon_snprintf - %s %c %d %u %x with an optional l, and %%; always terminated. */
