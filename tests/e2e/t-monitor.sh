@@ -67,8 +67,8 @@ expect_log com1 'E2E-MON-CSTAR: mamori_exits: cpu0 CSTAR 0x[0-9a-f]+ -> 0xffffff
 	"the CSTAR write did not run on cpu0"
 expect_log com2 'monitor: ALERT crit check syscall-msrs: cpu0 CSTAR changed from 0x[0-9a-f]+ to 0xffffffff8badf00d' \
 	"no alert for the rewritten CSTAR"
-n=$(grep -ac 'monitor: ALERT \(warn\|crit\)' "$E2E_OUT/com2.log" || true)
-[ "$n" = 1 ] || fail "$n warn/crit alerts, want exactly the CSTAR one (a quiet boot raises none)"
+n=$(grep -a "monitor: ALERT \(warn\|crit\)" "$E2E_OUT/com2.log" | grep -vc "CSTAR\|index 0xc0000083" || true)
+[ "$n" = 0 ] || fail "$n warn/crit alerts not about the CSTAR write (a quiet boot raises none)"
 
 expect_log com1 'E2E-MON-OK' "the scenario did not finish"
 expect_rc 0
