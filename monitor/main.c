@@ -64,6 +64,37 @@ void mon_log_event(const char *text)
 	hc_log(line);
 }
 
+static const char *mon_msr_name(u32 msr)
+{
+	return msr == 0xc0000082 ? "LSTAR" : msr == 0xc0000083 ? "CSTAR" :
+	       msr == 0x176 ? "SYSENTER_EIP" : "MSR";
+}
+
+/*
+ * The VMM's synchronous events: a trapped write of a syscall MSR after that
+ * vCPU's baseline, to another value, is an alert even if it is undone before
+ * the next round; before the baseline (boot) only a log line.
+ */
+static void mon_drain_events(void)
+{
+	static struct mon_event ev[16];
+	char line[MON_TEXT_MAX];
+	s64 n = mon_vmcall(HC_MON_EVENTS, (u64)ev, sizeof(ev), 0, 0), i;
+
+	for (i = 0; i < n; i++) {
+		const struct mon_event *e = &ev[i];
+		bool after = e->cpu < MON_VCPUS_MAX && base[e->cpu].taken;
+
+		mon_snprintf(line, sizeof(line), "cpu%u wrote %s 0x%lx -> 0x%lx at rip 0x%lx%s",
+			     e->cpu, mon_msr_name(e->msr), e->old, e->new, e->rip,
+			     e->dropped ? " (events were dropped before)" : "");
+		if (after && e->old != e->new)
+			hc_alert(MON_SEV_CRIT, MON_CHECK_EVENT, line);
+		else
+			mon_log_event(line);
+	}
+}
+
 static void mon_round(u64 round)
 {
 	char line[MON_TEXT_MAX];
@@ -107,6 +138,7 @@ void mon_main(void)
 	mon_round(round++);
 	for (;;) {
 		hc_yield();
+		mon_drain_events();
 #ifdef MON_HAVE_CHECKS
 		{
 			u64 t0 = mon_rdtsc();

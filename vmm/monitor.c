@@ -9,6 +9,15 @@
 #include <mamori/string.h>
 #include <mamori/time.h>
 #include <mamori/vmm.h>
+#include <asm/spinlock.h>
+
+#define MON_EVENTS_MAX	64
+
+static struct {
+	spinlock_t lock;
+	u32 head, n, dropped;
+	struct mon_event ring[MON_EVENTS_MAX];
+} mon_ev = { .lock = SPINLOCK_INIT };
 
 static struct {
 	bool on;
@@ -127,6 +136,39 @@ static s64 mon_rammap(u64 gpa, u64 size)
 	return arch_monitor_rammap(out, n);
 }
 
+void monitor_event(const struct mon_event *ev)
+{
+	spin_lock(&mon_ev.lock);
+	if (mon_ev.n == MON_EVENTS_MAX) {
+		mon_ev.dropped++;
+	} else {
+		mon_ev.ring[(mon_ev.head + mon_ev.n) % MON_EVENTS_MAX] = *ev;
+		mon_ev.ring[(mon_ev.head + mon_ev.n) % MON_EVENTS_MAX].dropped = mon_ev.dropped;
+		mon_ev.dropped = 0;
+		mon_ev.n++;
+	}
+	spin_unlock(&mon_ev.lock);
+}
+
+static s64 mon_events(u64 gpa, u64 size)
+{
+	struct mon_event *out;
+	u32 n = (u32)(size / sizeof(*out)), k;
+
+	if (!n || n > MON_EVENTS_MAX)
+		return -EINVAL;
+	out = arch_monitor_mem(gpa, (u64)n * sizeof(*out));
+	if (!out)
+		return -EFAULT;
+	spin_lock(&mon_ev.lock);
+	for (k = 0; k < n && mon_ev.n; k++, mon_ev.n--) {
+		out[k] = mon_ev.ring[mon_ev.head];
+		mon_ev.head = (mon_ev.head + 1) % MON_EVENTS_MAX;
+	}
+	spin_unlock(&mon_ev.lock);
+	return k;
+}
+
 static s64 mon_info(u64 gpa, u64 size)
 {
 	struct mon_info *i = arch_monitor_mem(gpa, sizeof(*i));
@@ -160,6 +202,8 @@ s64 monitor_hypercall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 		return mon_info(a0, a1);
 	case HC_MON_RAMMAP:
 		return mon_rammap(a0, a1);
+	case HC_MON_EVENTS:
+		return mon_events(a0, a1);
 	}
 	return -ENOSYS;		/* HC_MON_YIELD is the arch part's */
 }

@@ -168,6 +168,7 @@ int arch_monitor_init(const struct boot_info *bi, const void *image, u64 image_s
 		return VMM_ERR_NOMEM;
 	}
 	mon_vm_reset_memory();
+	vmx_monitor_trap_msrs(vm_guest()->arch.msr_bitmap);
 	pr_info("monitor: private memory 0x%lx+%lu KiB inside the hidden VMM region, EPT %u table pages\n",
 		virt_to_phys(mon_vm.mem), MON_MEM_SIZE >> 10, mon_vm.vm.arch.ept.table_pages);
 	return VMM_OK;

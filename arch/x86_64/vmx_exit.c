@@ -295,6 +295,15 @@ static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)
 
 static void handle_wrmsr(struct per_cpu *pc, struct guest_regs *r)
 {
+	bool gp;
+
+	if (vmx_monitor_msr_write(pc, (u32)r->rcx, (r->rdx << 32) | (u32)r->rax, &gp)) {
+		if (gp)
+			vmx_inject_gp();
+		else
+			vmx_skip_instruction();
+		return;
+	}
 	if (vmx_msr_write(pc, (u32)r->rcx, (r->rdx << 32) | (u32)r->rax)) {
 		vmx_inject_gp();
 		return;

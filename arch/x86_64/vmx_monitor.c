@@ -157,6 +157,45 @@ static bool mon_controls(void)
 	return ok;
 }
 
+static bool mon_trapped_msr(u32 msr)
+{
+	return msr == MSR_STAR + 1 || msr == MSR_STAR + 2 || msr == MSR_IA32_SYSENTER_EIP;
+}
+
+void vmx_monitor_trap_msrs(u8 *bm)
+{
+	/* Write bitmaps: low MSRs at byte 2048, high (0xc0000000...) at byte 3072. */
+	bm[2048 + MSR_IA32_SYSENTER_EIP / 8] |= 1 << (MSR_IA32_SYSENTER_EIP % 8);
+	bm[3072 + 0x82 / 8] |= 1 << (0x82 % 8);		/* LSTAR */
+	bm[3072 + 0x83 / 8] |= 1 << (0x83 % 8);		/* CSTAR */
+}
+
+bool vmx_monitor_msr_write(struct per_cpu *pc, u32 msr, u64 val, bool *gp)
+{
+	struct mon_event ev = { .kind = MON_EV_MSR_WRITE, .cpu = pc->cpu_id, .msr = msr,
+				.new = val, .rip = vmcs_read(GUEST_RIP), .tsc = rdtsc() };
+
+	*gp = false;
+	if (!monitor_enabled() || !mon_trapped_msr(msr))
+		return false;
+	if (msr == MSR_IA32_SYSENTER_EIP) {
+		ev.old = vmcs_read(GUEST_SYSENTER_EIP);
+		if ((s64)(val << 16) >> 16 != (s64)val) {
+			*gp = true;	/* non-canonical */
+			return true;
+		}
+		vmx_vmwrite(GUEST_SYSENTER_EIP, val);
+	} else {
+		ev.old = rdmsr(msr);
+		if (wrmsr_safe(msr, val)) {
+			*gp = true;
+			return true;
+		}
+	}
+	monitor_event(&ev);
+	return true;
+}
+
 bool vmx_monitor_cpu_init(struct per_cpu *pc, u64 host_cr3)
 {
 	u64 *vmcs = page_alloc(1);

@@ -67,6 +67,10 @@ expect_log com1 'E2E-MON-CSTAR: mamori_exits: cpu0 CSTAR 0x[0-9a-f]+ -> 0xffffff
 	"the CSTAR write did not run on cpu0"
 expect_log com2 'monitor: ALERT crit check syscall-msrs: cpu0 CSTAR changed from 0x[0-9a-f]+ to 0xffffffff8badf00d' \
 	"no alert for the rewritten CSTAR"
+expect_log com2 'monitor: ALERT crit check event: cpu0 wrote CSTAR 0x[0-9a-f]+ -> 0xffffffff8badf00d at rip 0x' \
+	"no synchronous event alert for the trapped CSTAR write"
+expect_log com2 'monitor: event: cpu1 wrote LSTAR 0x[0-9a-f]+ -> 0x' \
+	"the boot's own LSTAR writes were not trapped as events"
 n=$(grep -a "monitor: ALERT \(warn\|crit\)" "$E2E_OUT/com2.log" | grep -vc "CSTAR\|index 0xc0000083" || true)
 [ "$n" = 0 ] || fail "$n warn/crit alerts not about the CSTAR write (a quiet boot raises none)"
 

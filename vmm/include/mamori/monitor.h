@@ -69,6 +69,11 @@ bool monitor_enabled(void);
 void monitor_config(u32 *period_ms, u32 *budget_us);
 /* monitor_hypercall - a hypercall from the monitor (VMX root, its slice). */
 s64 monitor_hypercall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3);
+/*
+ * monitor_event - queue a synchronous event for the monitor (any CPU, VMX
+ * root); the oldest are kept, newer ones counted as dropped when full.
+ */
+void monitor_event(const struct mon_event *ev);
 /* monitor_slice_ended - log an abnormal end (overrun, fault) and count restarts. */
 void monitor_slice_ended(u32 cpu, enum mon_end why, const char *what, u64 rip, bool off);
 

@@ -29,7 +29,8 @@
 #define HC_MON_LOG		0x103	/* RBX text, RCX length: a heartbeat/info line -> 0 */
 #define HC_MON_INFO		0x104	/* RBX buffer, RCX size -> bytes of struct mon_info */
 #define HC_MON_RAMMAP		0x105	/* RBX buffer, RCX size -> ranges of struct mon_ram_range */
-#define HC_MON_END		0x106
+#define HC_MON_EVENTS		0x106	/* RBX buffer, RCX size -> events of struct mon_event */
+#define HC_MON_END		0x107
 
 #define MON_RAM_RANGES_MAX	64
 
@@ -63,6 +64,19 @@ struct mon_vcpu_state {
 /* One guest-physical RAM range the window maps (read at MON_WINDOW_BASE + base). */
 struct mon_ram_range {
 	unsigned long base, size;
+};
+
+/* A synchronous event: a guest write the VMM trapped (MON_EV_*), oldest first. */
+enum mon_event_kind { MON_EV_MSR_WRITE = 1 };
+
+struct mon_event {
+	unsigned int kind;		/* enum mon_event_kind */
+	unsigned int cpu;		/* VMM CPU */
+	unsigned int msr;		/* MON_EV_MSR_WRITE: which */
+	unsigned int dropped;		/* events lost before this one (ring full) */
+	unsigned long old, new;		/* the value before and the value written */
+	unsigned long rip;		/* guest RIP of the write */
+	unsigned long tsc;
 };
 
 /* What HC_MON_INFO writes. */

@@ -46,4 +46,16 @@ bool vmx_monitor_exit(struct per_cpu *pc, struct guest_regs *r, u32 full_reason)
  */
 void vmx_monitor_guest_exit(struct per_cpu *pc, struct guest_regs *r, u32 reason);
 
+/*
+ * vmx_monitor_trap_msrs - make guest writes of LSTAR, CSTAR and SYSENTER_EIP
+ * exit (@msr_bitmap: the guest's), for the monitor's synchronous events.
+ */
+void vmx_monitor_trap_msrs(u8 *msr_bitmap);
+/*
+ * vmx_monitor_msr_write - a guest WRMSR of a trapped syscall MSR: done (the
+ * MSR, or the VMCS field for SYSENTER_EIP) and queued as an event. Return:
+ * false when @msr is not one of them; *@gp when the write faults.
+ */
+bool vmx_monitor_msr_write(struct per_cpu *pc, u32 msr, u64 val, bool *gp);
+
 #endif
