@@ -113,6 +113,13 @@ static void mon_round(u64 round)
 			     round, n, n > 0 ? snap[0].cr3 : 0, n > 0 ? snap[0].rip : 0);
 		hc_log(line);
 	}
+	if (round % 50 == 0 && hc_info(&info) > 0 && info.slices && info.tsc_per_ms) {
+		mon_snprintf(line, sizeof(line),
+			     "latency: %lu slices, the guest's cpu0 away max %lu us, mean %lu us (incl. log lines)",
+			     info.slices, info.away_max * 1000 / info.tsc_per_ms,
+			     info.away_total * 1000 / info.tsc_per_ms / info.slices);
+		hc_log(line);
+	}
 }
 
 void mon_main(void);

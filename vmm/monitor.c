@@ -181,6 +181,7 @@ static s64 mon_info(u64 gpa, u64 size)
 		.window_base = MON_WINDOW_BASE, .window_size = arch_monitor_window(),
 		.tsc_per_ms = arch_monitor_tsc_per_ms(),
 	};
+	arch_monitor_away(&i->slices, &i->away_max, &i->away_total);
 	return sizeof(*i);
 }
 

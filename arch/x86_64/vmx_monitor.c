@@ -40,7 +40,15 @@ static struct {
 	u64 tsc_per_ms;
 	struct guest_regs regs, guest;	/* the one not running */
 	u64 cr2, guest_cr2, guest_kgs;
+	u64 away_since, away_max, away_total;	/* the guest's time away, TSC */
 } mc;
+
+void arch_monitor_away(u64 *slices, u64 *max, u64 *total)
+{
+	*slices = mc.s.slices;
+	*max = mc.away_max;
+	*total = mc.away_total;
+}
 
 bool vmx_monitor_active(const struct per_cpu *pc)
 {
@@ -242,6 +250,7 @@ static void mon_arm_timer(u64 now)
 /* Guest -> monitor on the boot CPU: the guest's VMCS is current, @r its registers. */
 static void mon_enter(struct per_cpu *pc, struct guest_regs *r, u64 now)
 {
+	mc.away_since = now;
 	mon_snapshot_refresh(pc);
 	mc.guest = *r;
 	mc.guest_cr2 = read_cr2();
@@ -275,7 +284,7 @@ static void mon_enter(struct per_cpu *pc, struct guest_regs *r, u64 now)
 static void mon_leave(struct per_cpu *pc, struct guest_regs *r, enum mon_end why,
 		      const char *what)
 {
-	u64 rip = vmcs_read(GUEST_RIP);
+	u64 rip = vmcs_read(GUEST_RIP), away;
 	bool restart = mon_sched_end(&mc.s, rdtsc(), why);
 
 	mc.regs = *r;
@@ -288,6 +297,9 @@ static void mon_leave(struct per_cpu *pc, struct guest_regs *r, enum mon_end why
 	}
 	*r = mc.guest;
 	mc.active = false;
+	away = rdtsc() - mc.away_since;
+	mc.away_total += away;
+	mc.away_max = MAX(mc.away_max, away);
 	pc->vmlaunch_next = 0;
 	if (restart) {
 		mc.reset = true;

@@ -13,7 +13,7 @@
 
 need_file "$REPO/build/mamori-policy"
 { cat "$REPO/mgmt/dev-policy.txt"
-  echo "monitor checks=all interval=200 period=100 budget=2000"; } >"$E2E_OUT/monitor.txt"
+  echo "monitor checks=all interval=100 period=100 budget=2000"; } >"$E2E_OUT/monitor.txt"
 MAMORI_E2E_PASS=mamori-dev "$REPO/build/mamori-policy" build \
 	--key "$REPO/build/keys/policy-dev.key" --passphrase-env MAMORI_E2E_PASS \
 	-o "$E2E_OUT/monitor.bin" "$E2E_OUT/monitor.txt" >/dev/null ||
@@ -23,10 +23,10 @@ need_file "$REPO/build/acpi-shim.efi"
 e2e_boot --acpi-shim --cpus 2 --policy "$E2E_OUT/monitor.bin" \
 	--scenario "$E2E_DIR/scenarios/monitor.sh" --timeout 900 --until 'mamori: halted'
 expect_smp_vmm 2
-expect_log com2 'monitor: partition built: .*slice 2000 us every 100 ms on cpu0, checks every 200 ms' \
+expect_log com2 'monitor: partition built: .*slice 2000 us every 100 ms on cpu0, checks every 100 ms' \
 	"the VMM did not build the monitor partition"
 expect_log com2 'monitor: VMCS on cpu0' "no monitor VMCS"
-expect_log com2 'monitor: started: abi 1, checks 0x7, interval 200 ms, slice 2000 us, 2 vCPUs' \
+expect_log com2 'monitor: started: abi 1, checks 0x7, interval 100 ms, slice 2000 us, 2 vCPUs' \
 	"the monitor program did not start"
 expect_log com2 'monitor: heartbeat 30: 2 vCPUs' "the monitor did not keep running"
 expect_log com1 'E2E-MON: cpus 2' "the guest does not have 2 CPUs"
@@ -46,7 +46,7 @@ while read -r _ range _ nz; do
 done < <(grep -a '^E2E-MON-SCAN ' "$E2E_OUT/com1.log")
 [ -n "$inside" ] || fail "the monitor's memory $mbase is in no range the guest scanned"
 
-# Interrupts off on cpu0 for 4 s: some heartbeat shows cpu0's RIP inside the spin loop.
+# Interrupts off on cpu0 for 1.5 s: some heartbeat shows cpu0's RIP inside the spin loop.
 spin=$(grep -a 'E2E-MON-SPIN: mamori_exits: cpu0 spins' "$E2E_OUT/com1.log" | head -n1)
 [ -n "$spin" ] || fail "the spin with interrupts off did not run on cpu0"
 lo=$(echo "$spin" | sed -n 's/.* in \([0-9a-f]*\)\.\.\([0-9a-f]*\)$/\1/p')
@@ -74,6 +74,9 @@ expect_log com2 'monitor: event: cpu1 wrote LSTAR 0x[0-9a-f]+ -> 0x' \
 n=$(grep -a "monitor: ALERT \(warn\|crit\)" "$E2E_OUT/com2.log" | grep -vc "CSTAR\|index 0xc0000083" || true)
 [ "$n" = 0 ] || fail "$n warn/crit alerts not about the CSTAR write (a quiet boot raises none)"
 
+expect_log com2 'monitor: latency: [0-9]+ slices, the guest.s cpu0 away max [0-9]+ us' \
+	"no latency line from the monitor"
+grep -a 'monitor: latency:' "$E2E_OUT/com2.log" | tail -n1
 expect_log com1 'E2E-MON-OK' "the scenario did not finish"
 expect_rc 0
 expect_no_log com2 'monitor: (fault|slice overrun)' "the monitor faulted or overran"

@@ -27,8 +27,8 @@ for r in $(grep -i ': reserved$' /proc/iomem | grep -v '^ ' | cut -d' ' -f1); do
 done
 [ $n -gt 0 ] || fail "no reserved range of 16 MiB or more"
 
-# Spin 4 s with interrupts off on cpu0: the monitor must still get its slices.
-taskset -c 0 modprobe mamori_exits spin_ms=4000 || fail "spin load failed"
+# Spin 1.5 s (by the guest's TSC rate) with interrupts off on cpu0: the monitor must still get its slices.
+taskset -c 0 modprobe mamori_exits spin_ms=1500 || fail "spin load failed"
 dmesg | grep 'mamori_exits: cpu.* spins' | tail -n1 | sed 's/^.*\] /E2E-MON-SPIN: /'
 rmmod mamori_exits
 sleep 3

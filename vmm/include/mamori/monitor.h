@@ -89,6 +89,8 @@ u32 arch_monitor_snapshot(struct mon_vcpu_state *out, u32 n);
 u32 arch_monitor_rammap(struct mon_ram_range *out, u32 n);
 /* arch_monitor_window - guest-physical bytes mapped in the read-only window. */
 u64 arch_monitor_window(void);
+/* arch_monitor_away - slices so far, and the guest's longest and total time away (cycles). */
+void arch_monitor_away(u64 *slices, u64 *max, u64 *total);
 /* arch_monitor_tsc_per_ms - TSC cycles per millisecond. */
 u64 arch_monitor_tsc_per_ms(void);
 

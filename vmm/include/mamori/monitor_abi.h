@@ -90,6 +90,8 @@ struct mon_info {
 	unsigned long window_base;	/* MON_WINDOW_BASE */
 	unsigned long window_size;	/* guest-physical bytes mapped there */
 	unsigned long tsc_per_ms;
+	/* cpu0's time away from the guest per slice (world switch + monitor + its hypercalls) */
+	unsigned long slices, away_max, away_total;	/* TSC cycles */
 };
 
 #endif
