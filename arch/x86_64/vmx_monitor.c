@@ -369,9 +369,11 @@ void vmx_monitor_guest_exit(struct per_cpu *pc, struct guest_regs *r, u32 reason
 {
 	u64 now, until;
 
+	if (!mc.vmcs_pa)
+		return;		/* no monitor partition: nothing to record */
 	if (reason == EXIT_PREEMPTION_TIMER)
 		mon_snapshot_refresh(pc);
-	if (pc->cpu_id != 0 || !mc.vmcs_pa)
+	if (pc->cpu_id != 0)
 		return;
 	now = rdtsc();
 	if (mon_sched_due(&mc.s, now) && pc->state == CPU_RUNNING) {
