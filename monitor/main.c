@@ -84,9 +84,12 @@ static void mon_drain_events(void)
 	for (i = 0; i < n; i++) {
 		const struct mon_event *e = &ev[i];
 		bool after = e->cpu < MON_VCPUS_MAX && base[e->cpu].taken;
+		const char *what = e->kind == MON_EV_CR0_WP ? "CR0 (WP cleared)" :
+				   e->kind == MON_EV_CR4_SMXP ? "CR4 (SMEP/SMAP cleared)" :
+				   mon_msr_name(e->msr);
 
 		mon_snprintf(line, sizeof(line), "cpu%u wrote %s 0x%lx -> 0x%lx at rip 0x%lx%s",
-			     e->cpu, mon_msr_name(e->msr), e->old, e->new, e->rip,
+			     e->cpu, what, e->old, e->new, e->rip,
 			     e->dropped ? " (events were dropped before)" : "");
 		if (after && e->old != e->new)
 			hc_alert(MON_SEV_CRIT, MON_CHECK_EVENT, line);

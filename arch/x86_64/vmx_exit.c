@@ -233,6 +233,7 @@ static bool guest_write_cr0(struct per_cpu *pc, u64 val)
 	vmx_vmwrite(VM_ENTRY_CONTROLS, entry);
 	vmx_vmwrite(CR0_READ_SHADOW, val);
 	vmx_vmwrite(GUEST_CR0, vmx_guest_cr0(val));
+	vmx_monitor_cr_write(pc, 0, s.cr0, val);
 	return true;
 }
 
@@ -249,6 +250,7 @@ static bool guest_write_cr4(struct per_cpu *pc, u64 val)
 		return cr_refuse(pc, 4, val, "PAE PDPTEs not loadable");
 	vmx_vmwrite(CR4_READ_SHADOW, val);
 	vmx_vmwrite(GUEST_CR4, vmx_guest_cr4(val | X86_CR4_VMXE));
+	vmx_monitor_cr_write(pc, 4, s.cr4, val);
 	return true;
 }
 

@@ -204,6 +204,17 @@ bool vmx_monitor_msr_write(struct per_cpu *pc, u32 msr, u64 val, bool *gp)
 	return true;
 }
 
+void vmx_monitor_cr_write(struct per_cpu *pc, u32 cr, u64 old, u64 new)
+{
+	u64 watch = cr == 0 ? X86_CR0_WP : X86_CR4_SMEP | X86_CR4_SMAP;
+	struct mon_event ev = { .kind = cr == 0 ? MON_EV_CR0_WP : MON_EV_CR4_SMXP,
+				.cpu = pc->cpu_id, .old = old, .new = new,
+				.rip = vmcs_read(GUEST_RIP), .tsc = rdtsc() };
+
+	if (mc.vmcs_pa && (old & watch & ~new))
+		monitor_event(&ev);
+}
+
 bool vmx_monitor_cpu_init(struct per_cpu *pc, u64 host_cr3)
 {
 	u64 *vmcs = page_alloc(1);

@@ -67,7 +67,11 @@ struct mon_ram_range {
 };
 
 /* A synchronous event: a guest write the VMM trapped (MON_EV_*), oldest first. */
-enum mon_event_kind { MON_EV_MSR_WRITE = 1 };
+enum mon_event_kind {
+	MON_EV_MSR_WRITE = 1,	/* msr, old, new */
+	MON_EV_CR0_WP = 2,	/* CR0.WP cleared: old, new CR0 */
+	MON_EV_CR4_SMXP = 3,	/* CR4.SMEP or SMAP cleared: old, new CR4 */
+};
 
 struct mon_event {
 	unsigned int kind;		/* enum mon_event_kind */

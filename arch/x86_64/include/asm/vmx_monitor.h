@@ -57,5 +57,10 @@ void vmx_monitor_trap_msrs(u8 *msr_bitmap);
  * false when @msr is not one of them; *@gp when the write faults.
  */
 bool vmx_monitor_msr_write(struct per_cpu *pc, u32 msr, u64 val, bool *gp);
+/*
+ * vmx_monitor_cr_write - an emulated guest write of CR@cr from @old to @new
+ * (done): clearing CR0.WP or CR4.SMEP/SMAP is queued as an event.
+ */
+void vmx_monitor_cr_write(struct per_cpu *pc, u32 cr, u64 old, u64 new);
 
 #endif
