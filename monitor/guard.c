@@ -126,7 +126,7 @@ static bool guard_step(const struct chk_vcpu *v, const struct mon_vcpu_state *s,
 		phase = G_TEXT;
 		return true;
 	case G_TEXT:
-		rc = chk_linux_text_base(&env, v, CHK_KTEXT_LINUX_PTI, 4096, &text);
+		rc = chk_linux_text_base(&env, v, CHK_KTEXT_LINUX_PTI, 1024, &text);
 		if (rc == -EAGAIN)
 			return true;
 		if (rc) {
@@ -138,7 +138,7 @@ static bool guard_step(const struct chk_vcpu *v, const struct mon_vcpu_state *s,
 		phase = G_FIND;
 		return true;
 	case G_FIND:
-		rc = chk_jump_find_step(&jf, &env, v, 4, &start, &end);
+		rc = chk_jump_find_step(&jf, &env, v, 1, &start, &end);
 		if (rc == -EAGAIN)
 			return true;
 		if (rc || chk_jump_load_init(&jl, start, end, sites, GUARD_SITES,
@@ -161,7 +161,7 @@ static bool guard_step(const struct chk_vcpu *v, const struct mon_vcpu_state *s,
 		phase = G_KTEXT;
 		return true;
 	case G_KTEXT:
-		rc = chk_ktext_step(&kt, &env, v, 2, 512);
+		rc = chk_ktext_step(&kt, &env, v, 1, 256);
 		if (rc == -EAGAIN)
 			return true;
 		if (!rc && passes++ == 0)

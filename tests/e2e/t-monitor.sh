@@ -13,7 +13,7 @@
 
 need_file "$REPO/build/mamori-policy"
 { cat "$REPO/mgmt/dev-policy.txt"
-  echo "monitor checks=all interval=100 period=100 budget=2000"; } >"$E2E_OUT/monitor.txt"
+  echo "monitor checks=all interval=100 period=100 budget=20000"; } >"$E2E_OUT/monitor.txt"
 MAMORI_E2E_PASS=mamori-dev "$REPO/build/mamori-policy" build \
 	--key "$REPO/build/keys/policy-dev.key" --passphrase-env MAMORI_E2E_PASS \
 	-o "$E2E_OUT/monitor.bin" "$E2E_OUT/monitor.txt" >/dev/null ||
@@ -23,10 +23,10 @@ need_file "$REPO/build/acpi-shim.efi"
 e2e_boot --acpi-shim --cpus 2 --policy "$E2E_OUT/monitor.bin" \
 	--scenario "$E2E_DIR/scenarios/monitor.sh" --timeout 900 --until 'mamori: halted'
 expect_smp_vmm 2
-expect_log com2 'monitor: partition built: .*slice 2000 us every 100 ms on cpu0, checks every 100 ms' \
+expect_log com2 'monitor: partition built: .*slice 20000 us every 100 ms on cpu0, checks every 100 ms' \
 	"the VMM did not build the monitor partition"
 expect_log com2 'monitor: VMCS on cpu0' "no monitor VMCS"
-expect_log com2 'monitor: started: abi 1, checks 0x7, interval 100 ms, slice 2000 us, 2 vCPUs' \
+expect_log com2 'monitor: started: abi 1, checks 0x7, interval 100 ms, slice 20000 us, 2 vCPUs' \
 	"the monitor program did not start"
 expect_log com2 'monitor: heartbeat 30: 2 vCPUs' "the monitor did not keep running"
 expect_log com1 'E2E-MON: cpus 2' "the guest does not have 2 CPUs"

@@ -15,7 +15,7 @@ need_file "$shim"
 # Issue 14, sharing this boot: the monitor partition with 1 CPU beside the
 # same attacks (the 2-CPU case and its own checks are t-monitor).
 need_file "$REPO/build/mamori-policy"
-{ cat "$REPO/mgmt/dev-policy.txt"; echo "monitor checks=all interval=500"; } >"$E2E_OUT/monitor.txt"
+{ cat "$REPO/mgmt/dev-policy.txt"; echo "monitor checks=all interval=500 budget=20000"; } >"$E2E_OUT/monitor.txt"
 MAMORI_E2E_PASS=mamori-dev "$REPO/build/mamori-policy" build \
 	--key "$REPO/build/keys/policy-dev.key" --passphrase-env MAMORI_E2E_PASS \
 	-o "$E2E_OUT/monitor.bin" "$E2E_OUT/monitor.txt" >/dev/null ||
@@ -53,7 +53,7 @@ expect_log com2 "guest fetch of VMM memory at GPA $x refused" "no log line for t
 # The VMM kept running after the attack: it logged the exit statistics at power-off.
 expect_order com2 "guest read of VMM memory at GPA $base" 'stats: [0-9]+ VM exits at guest power-off'
 # The monitor partition ran beside the guest on its one CPU, quietly.
-expect_log com2 'monitor: started: abi 1, checks 0x7, interval 500 ms, slice 2000 us, 1 vCPUs' \
+expect_log com2 'monitor: started: abi 1, checks 0x7, interval 500 ms, slice 20000 us, 1 vCPUs' \
 	"the monitor program did not start"
 expect_log com2 'monitor: baseline: cpu0 lstar 0x' "no syscall-MSR baseline with 1 CPU"
 expect_log com2 'monitor: heartbeat 20: 1 vCPUs' "the monitor did not keep running"
