@@ -1,0 +1,27 @@
+# monitor/checks/: the monitor partition's integrity checks (kernel text, IDT,
+# syscall MSRs; docs/monitor-checks.md). Freestanding C, no libc: built with
+# the VMM's flags into $(CHECKS_LIB) for the monitor program's link (the
+# program adds $(CHECKS_LIB) and -Imonitor/checks/include -Ivmm/include),
+# and host-built for the unit test and the fuzzer.
+
+CHECKS_SRCS := monitor/checks/report.c monitor/checks/sha256.c \
+	monitor/checks/pt_walk.c monitor/checks/ktext.c monitor/checks/idt.c
+CHECKS_INC := -Imonitor/checks/include
+CHECKS_LIB := $(BUILD)/monitor/checks/libchecks.a
+$(foreach f,$(CHECKS_SRCS),$(eval CFLAGS_$(f) := $(CHECKS_INC)))
+$(foreach f,$(CHECKS_SRCS),$(eval HOST_CFLAGS_$(f) := $(CHECKS_INC)))
+HOST_CFLAGS_tests/unit/test_checks.c := $(CHECKS_INC)
+
+# Built by `make`; tools/check-freestanding.sh refuses any undefined symbol
+# beyond the four GCC may emit (memcpy, memmove, memset, memcmp).
+all: $(CHECKS_LIB)
+$(CHECKS_LIB): $(CHECKS_SRCS:%.c=$(BUILD)/%.o) monitor/checks/check-undef.sh
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
+	$(Q)monitor/checks/check-undef.sh $@
+
+UNIT_TESTS += $(BUILD)/tests/test_checks
+$(BUILD)/tests/test_checks: $(BUILD)/host/tests/unit/test_checks.o \
+		$(CHECKS_SRCS:%.c=$(BUILD)/host/%.o)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)
