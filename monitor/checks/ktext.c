@@ -88,32 +88,51 @@ static u32 kt_site_lower(const struct chk_ktext *kt, u64 va)
 	return lo;
 }
 
-/* Does @b (the site's bytes now) hold a NOP or the JMP to the site's target? */
-static bool kt_site_ok(const struct chk_site *s, const u8 *b)
+enum kt_site_state { SITE_OK, SITE_TRANSIENT, SITE_BAD };
+
+/* Do the bytes after the opcode (@b[1..]) belong to the NOP or to the JMP to the target? */
+static bool kt_site_tail(const struct chk_site *s, const u8 *b, bool *jmp)
 {
 	s64 rel;
 
 	if (s->len == 5) {
-		if (!__builtin_memcmp(b, nop5, 5))
-			return true;
 		rel = (s32)((u32)b[1] | (u32)b[2] << 8 | (u32)b[3] << 16 | (u32)b[4] << 24);
-		return b[0] == 0xe9 && s->va + 5 + (u64)rel == s->target;
+		*jmp = s->va + 5 + (u64)rel == s->target;
+		return *jmp || !__builtin_memcmp(b + 1, nop5 + 1, 4);
 	}
-	if (!__builtin_memcmp(b, nop2, 2))
-		return true;
 	rel = (s8)b[1];
-	return b[0] == 0xeb && s->va + 2 + (u64)rel == s->target;
+	*jmp = s->va + 2 + (u64)rel == s->target;
+	return *jmp || b[1] == nop2[1];
 }
 
 /*
- * Leave the sites on page @va out of kt->buf; *@bad: the VA of the first site
- * in a wrong form (0 if none).
+ * A NOP, or the JMP to the site's target: OK. An int3 on the first byte with
+ * either tail: what text_poke_bp() leaves while a patch is under way (and
+ * what a kprobe leaves for good): TRANSIENT. Anything else: BAD.
+ */
+static enum kt_site_state kt_site_check(const struct chk_site *s, const u8 *b)
+{
+	const u8 *nop = s->len == 5 ? nop5 : nop2;
+	bool jmp, tail = kt_site_tail(s, b, &jmp);
+
+	if (!__builtin_memcmp(b, nop, s->len))
+		return SITE_OK;
+	if (jmp && b[0] == (s->len == 5 ? 0xe9 : 0xeb))
+		return SITE_OK;
+	if (b[0] == 0xcc && tail)
+		return SITE_TRANSIENT;
+	return SITE_BAD;
+}
+
+/*
+ * Leave the sites on page @va out of kt->buf; bad[SITE_TRANSIENT] and
+ * bad[SITE_BAD]: the VA of the first site in that state (0 if none).
  */
 static void kt_mask_sites(struct chk_ktext *kt, const struct chk_env *env, u64 va, u64 *bad)
 {
 	u32 i;
 
-	*bad = 0;
+	bad[SITE_TRANSIENT] = bad[SITE_BAD] = 0;
 	for (i = kt_site_lower(kt, va); i < kt->nsites && kt->sites[i].va < va + PAGE_SIZE; i++) {
 		const struct chk_site *s = &kt->sites[i];
 		u64 lo = MAX(s->va, va), hi = MIN(s->va + s->len, va + PAGE_SIZE);
@@ -124,15 +143,17 @@ static void kt_mask_sites(struct chk_ktext *kt, const struct chk_env *env, u64 v
 				__builtin_memcpy(b, kt->buf + (s->va - va), s->len);
 			else if (chk_read_virt(&kt->walk, env, s->va, b, s->len))
 				b[0] = 0;	/* unreadable tail: not a valid form */
-			if (!kt_site_ok(s, b) && !*bad)
-				*bad = s->va;
+			enum kt_site_state st = kt_site_check(s, b);
+
+			if (st != SITE_OK && !bad[st])
+				bad[st] = s->va;
 		}
 		__builtin_memset(kt->buf + (lo - va), 0, hi - lo);
 	}
 }
 
 static int kt_hash(struct chk_ktext *kt, const struct chk_env *env, u64 va, u64 gpa,
-		   u8 out[CHK_SHA256_LEN], u64 *bad_site)
+		   u8 out[CHK_SHA256_LEN], u64 bad_site[3])
 {
 	if (env->read_phys(env->ctx, gpa, kt->buf, PAGE_SIZE))
 		return -EIO;
@@ -175,11 +196,11 @@ static void kt_new_page(struct chk_ktext *kt, const struct chk_env *env, u32 pos
 {
 	u8 h[CHK_SHA256_LEN];
 	u32 state = kt->baselined ? 0 : CHK_KP_BASE;
-	u64 bad;
+	u64 bad[3];
 
 	if (kt->n == kt->cap)
 		return kt_overflow(kt, env, va);
-	if (kt_hash(kt, env, va, gpa, h, &bad)) {
+	if (kt_hash(kt, env, va, gpa, h, bad)) {
 		chk_emit(env, CHK_EVENT, CHK_PAGE_READ, 0, va, gpa, 0);
 		return;
 	}
@@ -190,8 +211,9 @@ static void kt_new_page(struct chk_ktext *kt, const struct chk_env *env, u32 pos
 		chk_emit(env, CHK_EVENT, CHK_KTEXT_NEW, 0, va, 0, gpa);
 	if (flags & CHK_MAP_WRITE)
 		chk_emit(env, CHK_EVENT, CHK_KTEXT_WX, 0, va, 0, gpa);
-	if (bad)
-		chk_emit(env, CHK_EVENT, CHK_KTEXT_SITE, 0, bad, 0, 0);
+	if (bad[SITE_BAD] || bad[SITE_TRANSIENT])
+		chk_emit(env, CHK_EVENT, CHK_KTEXT_SITE, 0,
+			 bad[SITE_BAD] ? bad[SITE_BAD] : bad[SITE_TRANSIENT], 0, 0);
 }
 
 static void kt_alert(const struct chk_env *env, struct chk_kpage *p, enum chk_kind kind,
@@ -208,18 +230,24 @@ static void kt_base_page(struct chk_ktext *kt, const struct chk_env *env,
 			 struct chk_kpage *p, u64 gpa)
 {
 	u8 h[CHK_SHA256_LEN];
-	u64 bad;
+	u64 bad[3];
 
 	if (p->gpa != gpa)
 		return kt_alert(env, p, CHK_KTEXT_REMAPPED, p->va, p->gpa, gpa);
 	p->state &= ~CHK_KP_ABSENT;
-	if (kt_hash(kt, env, p->va, gpa, h, &bad))
+	if (kt_hash(kt, env, p->va, gpa, h, bad))
 		return kt_alert(env, p, CHK_PAGE_READ, p->va, gpa, 0);
-	if (bad)
-		return kt_alert(env, p, CHK_KTEXT_SITE, bad, 0, 0);
 	if (__builtin_memcmp(h, p->hash, sizeof(h)))
 		return kt_alert(env, p, CHK_KTEXT_CHANGED, p->va, gpa, gpa);
-	p->state &= ~CHK_KP_ALERTED;
+	if (bad[SITE_BAD])
+		return kt_alert(env, p, CHK_KTEXT_SITE, bad[SITE_BAD], 0, 0);
+	if (bad[SITE_TRANSIENT] && (p->state & CHK_KP_PENDING))
+		return kt_alert(env, p, CHK_KTEXT_SITE, bad[SITE_TRANSIENT], 0xcc, 0);
+	if (bad[SITE_TRANSIENT]) {	/* a patch in flight: judge it next pass */
+		p->state |= CHK_KP_PENDING;
+		return;
+	}
+	p->state &= ~(CHK_KP_ALERTED | CHK_KP_PENDING);
 }
 
 /* A late page (or a module page moved to another GPA): news, never an alert. */
@@ -227,9 +255,9 @@ static void kt_late_page(struct chk_ktext *kt, const struct chk_env *env,
 			 struct chk_kpage *p, u64 gpa)
 {
 	u8 h[CHK_SHA256_LEN];
-	u64 bad;
+	u64 bad[3];
 
-	if (kt_hash(kt, env, p->va, gpa, h, &bad)) {
+	if (kt_hash(kt, env, p->va, gpa, h, bad)) {
 		chk_emit(env, CHK_EVENT, CHK_PAGE_READ, 0, p->va, gpa, 0);
 		return;
 	}
@@ -257,7 +285,9 @@ static void kt_page(struct chk_ktext *kt, const struct chk_env *env, u64 va, u64
 	p->pass = kt->pass;
 	if (!kt->baselined) {	/* seen twice in the baseline pass: tables moved */
 		p->gpa = gpa;
-		kt_hash(kt, env, va, gpa, p->hash, &(u64){ 0 });
+		u64 bad[3];
+
+		kt_hash(kt, env, va, gpa, p->hash, bad);
 		return;
 	}
 	if ((p->state & CHK_KP_BASE) && ((p->state & CHK_KP_CORE) || p->gpa == gpa))

@@ -704,11 +704,28 @@ static void test_ktext_sites(void **state)
 	assert_int_equal(run_pass(&c, 1000), 0);
 	assert_int_equal(count_kind(CHK_KTEXT_SITE, CHK_ALERT), 1);
 	assert_int_equal(find_rep(CHK_KTEXT_SITE)->va, KTEXT_VA + 0x100);
-	/* an int3 on a site's first byte (text_poke_bp in flight, or a kprobe) */
+	/* an int3 on a site's first byte: text_poke_bp in flight, one pass of grace */
 	s1[0] = 0xcc;
+	assert_int_equal(run_pass(&c, 1000), 0);
+	assert_int_equal(count_kind(CHK_KTEXT_SITE, CHK_ALERT), 1);
+	s1[0] = 0x0f, s1[1] = 0x1f, s1[2] = 0x44, s1[3] = 0, s1[4] = 0;	/* patch done */
+	assert_int_equal(run_pass(&c, 1000), 0);
+	assert_int_equal(count_kind(CHK_KTEXT_SITE, CHK_ALERT), 1);
+	/* ... but an int3 that stays (a kprobe) alerts on the next pass */
+	s1[0] = 0xcc;
+	assert_int_equal(run_pass(&c, 1000), 0);
+	assert_int_equal(count_kind(CHK_KTEXT_SITE, CHK_ALERT), 1);
 	assert_int_equal(run_pass(&c, 1000), 0);
 	assert_int_equal(count_kind(CHK_KTEXT_SITE, CHK_ALERT), 2);
 	assert_int_equal(g.rep[g.nrep - 1].va, KTEXT_VA + 0x1ffe);
+	assert_int_equal(g.rep[g.nrep - 1].old, 0xcc);
+	/* int3 with a foreign tail: at once */
+	s2[0] = 0xcc; s2[1] = 0x33;
+	assert_int_equal(run_pass(&c, 1000), 0);
+	assert_int_equal(count_kind(CHK_KTEXT_SITE, CHK_ALERT), 3);
+	s2[0] = 0xeb; s2[1] = 0x0e;
+	assert_int_equal(run_pass(&c, 1000), 0);	/* back in form: quiet again */
+	assert_int_equal(count_alerts(), 3);
 	/* bytes next to a site are still hashed */
 	s2[2] ^= 1;
 	assert_int_equal(run_pass(&c, 1000), 0);

@@ -47,6 +47,7 @@
 #define CHK_KP_CORE		BIT(1)	/* inside cfg.core_lo .. core_hi */
 #define CHK_KP_ABSENT		BIT(2)	/* baseline core page not mapped now */
 #define CHK_KP_ALERTED		BIT(3)	/* alert raised; quiet until it is back */
+#define CHK_KP_PENDING		BIT(4)	/* a site showed int3 (patch in flight) last pass */
 
 /* struct chk_kpage - one tracked page (56 bytes); the array is sorted by @va. */
 struct chk_kpage {
@@ -60,8 +61,12 @@ struct chk_kpage {
 /*
  * struct chk_site - a patch site: @len (2 or 5) bytes at @va that may hold
  * either a NOP of that length (66 90, 0f 1f 44 00 00) or a JMP (eb rel8,
- * e9 rel32) to @target; anything else (an int3 included) is an ALERT
- * CHK_KTEXT_SITE on a baseline page. Sorted by @va, not overlapping.
+ * e9 rel32) to @target. An int3 on the first byte followed by either form's
+ * tail is what Linux's text_poke_bp() leaves while it patches (it waits for
+ * every CPU, and a vCPU preempted by the monitor holds it there): such a
+ * site is given one more pass and is an ALERT CHK_KTEXT_SITE (old = 0xcc)
+ * when it is still so (a kprobe on the site). Any other content is an ALERT
+ * CHK_KTEXT_SITE at once. Sorted by @va, not overlapping.
  */
 struct chk_site {
 	u64 va;
