@@ -5,7 +5,8 @@
 # and host-built for the unit test and the fuzzer.
 
 CHECKS_SRCS := monitor/checks/report.c monitor/checks/sha256.c \
-	monitor/checks/pt_walk.c monitor/checks/ktext.c monitor/checks/idt.c
+	monitor/checks/pt_walk.c monitor/checks/ktext.c monitor/checks/idt.c \
+	monitor/checks/linux.c
 CHECKS_INC := -Imonitor/checks/include
 CHECKS_LIB := $(BUILD)/monitor/checks/libchecks.a
 $(foreach f,$(CHECKS_SRCS),$(eval CFLAGS_$(f) := $(CHECKS_INC)))

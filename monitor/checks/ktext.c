@@ -97,11 +97,11 @@ static bool kt_site_tail(const struct chk_site *s, const u8 *b, bool *jmp)
 
 	if (s->len == 5) {
 		rel = (s32)((u32)b[1] | (u32)b[2] << 8 | (u32)b[3] << 16 | (u32)b[4] << 24);
-		*jmp = s->va + 5 + (u64)rel == s->target;
+		*jmp = 5 + rel == s->target_off;
 		return *jmp || !__builtin_memcmp(b + 1, nop5 + 1, 4);
 	}
 	rel = (s8)b[1];
-	*jmp = s->va + 2 + (u64)rel == s->target;
+	*jmp = 2 + rel == s->target_off;
 	return *jmp || b[1] == nop2[1];
 }
 

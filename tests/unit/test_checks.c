@@ -18,6 +18,7 @@
 #include <checks/pt_walk.h>
 #include <checks/ktext.h>
 #include <checks/idt.h>
+#include <checks/linux.h>
 
 #define RAM_SIZE	(16u << 20)	/* guest RAM: GPA 0 .. 16 MiB */
 #define TABLES_GPA	0x100000ull	/* page tables bump-allocated from here */
@@ -680,9 +681,9 @@ static void test_ktext_sites(void **state)
 	struct chk_vcpu c = cpu_for(build_kernel(4), false, true);
 	static const u8 nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 	struct chk_site sites[3] = {
-		{ .va = KTEXT_VA + 0x100, .target = KTEXT_VA + 0x180, .len = 5 },
-		{ .va = KTEXT_VA + 0x1ffe, .target = KTEXT_VA + 0x2010, .len = 5 },	/* across pages */
-		{ .va = KTEXT_VA + 0x3000, .target = KTEXT_VA + 0x3010, .len = 2 },
+		{ .va = KTEXT_VA + 0x100, .target_off = 0x80, .len = 5 },
+		{ .va = KTEXT_VA + 0x1ffe, .target_off = 0x12, .len = 5 },	/* across pages */
+		{ .va = KTEXT_VA + 0x3000, .target_off = 0x10, .len = 2 },
 	};
 	u8 *s0 = g.ram + 0x800100, *s1 = g.ram + 0x801ffe, *s2 = g.ram + 0x803000;
 
@@ -843,6 +844,105 @@ static void test_syscall_msrs(void **state)
 	assert_int_equal(count_kind(CHK_MSR_OUTSIDE, CHK_ALERT), 1);
 }
 
+/* ---- Linux: _text and the jump table ---- */
+
+#define JT_VA		0xffffffff82000000ull
+#define JT_GPA		0xa03000ull
+
+static void put_entry(u32 i, u64 code, u64 target)
+{
+	u8 *e = g.ram + JT_GPA + i * 16;
+	s32 c = (s32)(code - (JT_VA + i * 16));
+	s32 t = (s32)(target - (JT_VA + i * 16 + 4));
+
+	memcpy(e, &c, 4);
+	memcpy(e + 4, &t, 4);
+	memset(e + 8, 0x11, 8);		/* key: not used */
+}
+
+static void test_linux_text_base(void **state)
+{
+	struct chk_vcpu c = cpu_for(build_kernel(4), false, true);
+	u64 text = 0;
+
+	assert_int_equal(chk_linux_text_base(&env, &c, 0, 10000, &text), 0);
+	assert_int_equal(text, KTEXT_VA);
+	assert_int_equal(text - CHK_LINUX_TEXT_LINK, 0);
+	assert_int_equal(chk_linux_text_base(&env, &c, 0, 2, &text), -EAGAIN);
+	c = cpu_for(new_table(), false, true);
+	assert_int_equal(chk_linux_text_base(&env, &c, 0, 10000, &text), -ENOENT);
+}
+
+static struct chk_site jsites[16];
+
+static void test_linux_jump_table(void **state)
+{
+	u64 root = build_kernel(4);
+	struct chk_vcpu c = cpu_for(root, false, true);
+	static const u8 nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	struct chk_jump_load j;
+	u8 *t = g.ram + 0x800000;
+	int ret, calls = 0;
+
+	map(root, 4, JT_VA, JT_GPA, 0, XD, 0);
+	memcpy(t + 0x500, nop5, 5);				/* disabled key */
+	t[0x300] = 0xe9; t[0x301] = 0x10; t[0x302] = t[0x303] = t[0x304] = 0;	/* enabled: -> 0x315 */
+	t[0x200] = 0x66; t[0x201] = 0x90;			/* 2-byte, disabled */
+	t[0x1000] = 0xeb; t[0x1001] = 0x20;			/* 2-byte, enabled: -> 0x1022 */
+	t[0x700] = 0x55;					/* not a jump-label form */
+	put_entry(0, KTEXT_VA + 0x500, KTEXT_VA + 0x540);
+	put_entry(1, KTEXT_VA + 0x300, KTEXT_VA + 0x315);
+	put_entry(2, KTEXT_VA + 0x200, KTEXT_VA + 0x230);
+	put_entry(3, KTEXT_VA + 0x1000, KTEXT_VA + 0x1022);
+	put_entry(4, KTEXT_VA + 0x700, KTEXT_VA + 0x740);	/* skipped */
+	put_entry(5, 0xffffffff90000000ull, KTEXT_VA);		/* unmapped: skipped */
+	put_entry(6, KTEXT_VA + 0x302, KTEXT_VA + 0x340);	/* overlaps: skipped */
+	put_entry(7, KTEXT_VA + 0x300, KTEXT_VA + 0x315);	/* duplicate: skipped */
+
+	assert_int_equal(chk_jump_load_init(&j, JT_VA, JT_VA + 8, jsites, 16, 0), -EINVAL);
+	assert_int_equal(chk_jump_load_init(&j, JT_VA + 16, JT_VA, jsites, 16, 0), -EINVAL);
+	assert_int_equal(chk_jump_load_init(&j, JT_VA, JT_VA + 17 * 16, jsites, 16, 0), -ENOSPC);
+	assert_int_equal(chk_jump_load_init(&j, JT_VA, JT_VA + 8 * 16, jsites, 16, 0), 0);
+	do {
+		ret = chk_jump_load_step(&j, &env, &c, 3);
+		assert_true(++calls < 100);
+	} while (ret == -EAGAIN);
+	assert_int_equal(ret, 0);
+	assert_true(calls > 3);
+	assert_int_equal(j.n, 4);
+	assert_int_equal(j.skipped, 4);
+	assert_int_equal(jsites[0].va, KTEXT_VA + 0x200);
+	assert_int_equal(jsites[0].len, 2);
+	assert_int_equal(jsites[0].target_off, 0x30);
+	assert_int_equal(jsites[1].va, KTEXT_VA + 0x300);
+	assert_int_equal(jsites[1].len, 5);
+	assert_int_equal(jsites[2].va, KTEXT_VA + 0x500);
+	assert_int_equal(jsites[3].va, KTEXT_VA + 0x1000);
+	assert_int_equal(jsites[3].len, 2);
+
+	/* the sites in use: flipping every key is quiet, a foreign JMP alerts */
+	kt_setup(NPAGES_CAP);
+	assert_int_equal(chk_ktext_set_sites(&kt, jsites, j.n), 0);
+	assert_int_equal(run_pass(&c, 1000), 0);
+	t[0x500] = 0xe9; t[0x501] = 0x3b; t[0x502] = t[0x503] = t[0x504] = 0;	/* -> 0x540 */
+	memcpy(t + 0x300, nop5, 5);
+	t[0x200] = 0xeb; t[0x201] = 0x2e;					/* -> 0x230 */
+	t[0x1000] = 0x66; t[0x1001] = 0x90;
+	assert_int_equal(run_pass(&c, 1000), 0);
+	assert_int_equal(g.nrep, 0);
+	t[0x1001] = 0x91;
+	assert_int_equal(run_pass(&c, 1000), 0);
+	assert_int_equal(count_kind(CHK_KTEXT_SITE, CHK_ALERT), 1);
+
+	/* an unreadable table voids the load */
+	map(root, 4, JT_VA, 0x7000000000ull & 0xfffff000, 0, XD, 0);
+	*pte_at(*pte_at(*pte_at(*pte_at(root, 511) & 0x000ffffffffff000ull, 510) &
+			0x000ffffffffff000ull, (JT_VA >> 21) & 511) & 0x000ffffffffff000ull,
+		(JT_VA >> 12) & 511) = 0x7000000000ull | P | XD;
+	assert_int_equal(chk_jump_load_init(&j, JT_VA, JT_VA + 16, jsites, 16, 0), 0);
+	assert_int_equal(chk_jump_load_step(&j, &env, &c, 10), -EIO);
+}
+
 static void test_kind_names(void **state)
 {
 	assert_string_equal(chk_kind_name(CHK_KTEXT_CHANGED), "ktext-changed");
@@ -880,6 +980,8 @@ int main(void)
 		T(test_idt_quiet_and_gate),
 		T(test_idt_idtr_and_read),
 		T(test_syscall_msrs),
+		T(test_linux_text_base),
+		T(test_linux_jump_table),
 		T(test_kind_names),
 	};
 

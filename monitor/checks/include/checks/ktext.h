@@ -61,7 +61,7 @@ struct chk_kpage {
 /*
  * struct chk_site - a patch site: @len (2 or 5) bytes at @va that may hold
  * either a NOP of that length (66 90, 0f 1f 44 00 00) or a JMP (eb rel8,
- * e9 rel32) to @target. An int3 on the first byte followed by either form's
+ * e9 rel32) to @va + @target_off (16 bytes each). An int3 on the first byte followed by either form's
  * tail is what Linux's text_poke_bp() leaves while it patches (it waits for
  * every CPU, and a vCPU preempted by the monitor holds it there): such a
  * site is given one more pass and is an ALERT CHK_KTEXT_SITE (old = 0xcc)
@@ -70,7 +70,7 @@ struct chk_kpage {
  */
 struct chk_site {
 	u64 va;
-	u64 target;
+	s32 target_off;		/* target - va */
 	u32 len;
 };
 
