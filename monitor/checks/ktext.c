@@ -190,19 +190,24 @@ static void kt_overflow(struct chk_ktext *kt, const struct chk_env *env, u64 va)
 	kt->overflow_told = true;
 }
 
-/* A page not tracked yet: the baseline, or a new page (module, BPF) after it. */
-static void kt_new_page(struct chk_ktext *kt, const struct chk_env *env, u32 pos,
+/*
+ * A page not tracked yet: the baseline, or a new page (module, BPF) after it.
+ * -EIO when it cannot be read (reported; the caller skips the mapping).
+ */
+static int kt_new_page(struct chk_ktext *kt, const struct chk_env *env, u32 pos,
 			u64 va, u64 gpa, u32 flags)
 {
 	u8 h[CHK_SHA256_LEN];
 	u32 state = kt->baselined ? 0 : CHK_KP_BASE;
 	u64 bad[3];
 
-	if (kt->n == kt->cap)
-		return kt_overflow(kt, env, va);
+	if (kt->n == kt->cap) {
+		kt_overflow(kt, env, va);
+		return 0;
+	}
 	if (kt_hash(kt, env, va, gpa, h, bad)) {
 		chk_emit(env, CHK_EVENT, CHK_PAGE_READ, 0, va, gpa, 0);
-		return;
+		return -EIO;
 	}
 	if (kt_core(kt, va))
 		state |= CHK_KP_CORE;
@@ -214,6 +219,7 @@ static void kt_new_page(struct chk_ktext *kt, const struct chk_env *env, u32 pos
 	if (bad[SITE_BAD] || bad[SITE_TRANSIENT])
 		chk_emit(env, CHK_EVENT, CHK_KTEXT_SITE, 0,
 			 bad[SITE_BAD] ? bad[SITE_BAD] : bad[SITE_TRANSIENT], 0, 0);
+	return 0;
 }
 
 static void kt_alert(const struct chk_env *env, struct chk_kpage *p, enum chk_kind kind,
@@ -272,8 +278,9 @@ static void kt_late_page(struct chk_ktext *kt, const struct chk_env *env,
 	__builtin_memcpy(p->hash, h, sizeof(h));
 }
 
-static void kt_page(struct chk_ktext *kt, const struct chk_env *env, u64 va, u64 gpa,
-		    u32 flags)
+/* Check one 4 KiB page; -EIO: an untracked page could not be read. */
+static int kt_page(struct chk_ktext *kt, const struct chk_env *env, u64 va, u64 gpa,
+		   u32 flags)
 {
 	u32 pos = kt_lower(kt, va);
 	struct chk_kpage *p;
@@ -288,11 +295,13 @@ static void kt_page(struct chk_ktext *kt, const struct chk_env *env, u64 va, u64
 		u64 bad[3];
 
 		kt_hash(kt, env, va, gpa, p->hash, bad);
-		return;
+		return 0;
 	}
 	if ((p->state & CHK_KP_BASE) && ((p->state & CHK_KP_CORE) || p->gpa == gpa))
-		return kt_base_page(kt, env, p, gpa);
-	kt_late_page(kt, env, p, gpa);
+		kt_base_page(kt, env, p, gpa);
+	else
+		kt_late_page(kt, env, p, gpa);
+	return 0;
 }
 
 struct kt_walk_arg {
@@ -301,18 +310,24 @@ struct kt_walk_arg {
 	u32 pages_left;
 };
 
-/* Walk callback: every 4 KiB granule of @m; when full, only the tracked ones. */
+/*
+ * Walk callback: every 4 KiB granule of @m; when the array is full, or after
+ * an unreadable new page (one report per mapping, not 2^18 for a bad 1 GiB
+ * page), only the tracked ones.
+ */
 static int kt_visit(void *arg, struct chk_walk *w, const struct chk_map *m)
 {
 	struct kt_walk_arg *a = arg;
 	struct chk_ktext *kt = a->kt;
 	u64 va = m->va & ~(PAGE_SIZE - 1), end = m->va + m->size;
+	bool tracked_only = false;
 
 	while (va < end) {
-		if (kt->n == kt->cap) {
+		if (kt->n == kt->cap || tracked_only) {
 			u32 i = kt_lower(kt, va);
 
-			kt_overflow(kt, a->env, va);
+			if (!tracked_only)
+				kt_overflow(kt, a->env, va);
 			if (i == kt->n || kt->pages[i].va >= end)
 				return 0;
 			va = kt->pages[i].va;
@@ -322,7 +337,8 @@ static int kt_visit(void *arg, struct chk_walk *w, const struct chk_map *m)
 			return KT_STOP;
 		}
 		a->pages_left--;
-		kt_page(kt, a->env, va, m->gpa + (va - m->va), m->flags);
+		if (kt_page(kt, a->env, va, m->gpa + (va - m->va), m->flags))
+			tracked_only = true;
 		va += PAGE_SIZE;
 	}
 	return 0;

@@ -605,6 +605,22 @@ static void test_ktext_read_failure(void **state)
 	assert_int_equal(g.rep[g.nrep - 1].va, KTEXT_VA + 0x5000);
 }
 
+/* A new 1 GiB executable page outside RAM: one report, not 2^18. */
+static void test_ktext_unreadable_huge(void **state)
+{
+	u64 root = build_kernel(4);
+	struct chk_vcpu c = cpu_for(root, false, true);
+
+	kt_setup(NPAGES_CAP);
+	assert_int_equal(run_pass(&c, 1000), 0);
+	map(root, 4, 0xffffff0000000000ull, 0x4000000000ull, 2, 0, 0);
+	assert_int_equal(run_pass(&c, 1u << 30), 0);
+	assert_int_equal(count_kind(CHK_PAGE_READ, CHK_EVENT), 1);
+	assert_int_equal(find_rep(CHK_PAGE_READ)->va, 0xffffff0000000000ull);
+	assert_int_equal(count_alerts(), 0);
+	assert_int_equal(kt.n, KT_PAGES);
+}
+
 static void test_ktext_overflow(void **state)
 {
 	struct chk_vcpu c = cpu_for(build_kernel(4), false, true);
@@ -972,6 +988,7 @@ int main(void)
 		T(test_ktext_module_events),
 		T(test_ktext_core_remap_and_unmap),
 		T(test_ktext_read_failure),
+		T(test_ktext_unreadable_huge),
 		T(test_ktext_overflow),
 		T(test_ktext_hostile_budget),
 		T(test_ktext_la57_pti),
