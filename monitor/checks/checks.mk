@@ -26,3 +26,12 @@ $(BUILD)/tests/test_checks: $(BUILD)/host/tests/unit/test_checks.o \
 		$(CHECKS_SRCS:%.c=$(BUILD)/host/%.o)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)
+
+# libFuzzer target: the checks on hostile guest memory (`make fuzz`; the clang
+# rule is in mgmt/mgmt.mk).
+CHECKS_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(CHECKS_SRCS) tests/fuzz/fuzz_checks.c)
+FUZZERS += $(BUILD)/fuzz/fuzz_checks
+$(CHECKS_FUZZ_OBJS): POLICY_FUZZ_CFLAGS += $(CHECKS_INC) -DMAMORI_HOST_TEST
+$(BUILD)/fuzz/fuzz_checks: $(CHECKS_FUZZ_OBJS)
+	@echo "  LINK    $@"
+	$(Q)clang $(POLICY_FUZZ_CFLAGS) $^ -o $@
