@@ -35,3 +35,12 @@ $(CHECKS_FUZZ_OBJS): POLICY_FUZZ_CFLAGS += $(CHECKS_INC) -DMAMORI_HOST_TEST
 $(BUILD)/fuzz/fuzz_checks: $(CHECKS_FUZZ_OBJS)
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) $^ -o $@
+
+# checks-kscan: the checks on a kernel image instead of a live guest
+# (tools/checks-kscan.c): where _text and __jump_table are, how many sites and
+# text pages; the evidence behind docs/monitor-checks.md's numbers.
+HOST_TOOLS += $(BUILD)/checks-kscan
+HOST_CFLAGS_tools/checks-kscan.c := $(CHECKS_INC)
+$(BUILD)/checks-kscan: $(BUILD)/host/tools/checks-kscan.o $(CHECKS_SRCS:%.c=$(BUILD)/host/%.o)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) $^ -o $@ $(HOST_LDLIBS)

@@ -40,7 +40,7 @@ int chk_jump_load_init(struct chk_jump_load *j, u64 start, u64 end,
 		       struct chk_site *sites, u32 cap, u32 flags)
 {
 	__builtin_memset(j, 0, sizeof(*j));
-	if (end < start || (start | end) % CHK_LINUX_JUMP_ENTRY)
+	if (end < start || start % 8 || (end - start) % CHK_LINUX_JUMP_ENTRY)
 		return -EINVAL;
 	if ((end - start) / CHK_LINUX_JUMP_ENTRY > cap)
 		return -ENOSPC;
@@ -179,4 +179,113 @@ int chk_jump_load_step(struct chk_jump_load *j, const struct chk_env *env,
 		}
 	}
 	return j->phase == JL_DONE ? 0 : -EAGAIN;
+}
+
+int chk_jump_find_init(struct chk_jump_find *f, u64 lo, u64 hi, u32 flags)
+{
+	__builtin_memset(f, 0, sizeof(*f));
+	if (hi < lo || (lo | hi) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	f->lo = f->cursor = lo;
+	f->hi = hi;
+	f->flags = flags;
+	return 0;
+}
+
+static bool jf_in_image(u64 va)
+{
+	return va >= CHK_LINUX_KIMAGE_LO && va < CHK_LINUX_KIMAGE_HI;
+}
+
+static bool jf_exec(const struct chk_walk *w, const struct chk_env *env, u64 va)
+{
+	u64 gpa;
+	u32 fl;
+
+	return jf_in_image(va) && !chk_walk_translate(w, env, va, &gpa, &fl) &&
+	       (fl & CHK_MAP_EXEC) && !(fl & CHK_MAP_USER);
+}
+
+/* Is the 16 bytes at @va (@e) a plausible relative jump_entry? */
+static bool jf_plausible(const struct chk_walk *w, const struct chk_env *env,
+			 u64 va, const u8 *e)
+{
+	u64 code = va + (u64)(s64)le32(e), target = va + 4 + (u64)(s64)le32(e + 4);
+	u8 b[5];
+	u32 len;
+	s64 rel;
+
+	if (!jf_exec(w, env, code) || !jf_exec(w, env, target))
+		return false;
+	len = jl_site_len(w, env, code);
+	if (!len || chk_read_virt(w, env, code, b, len))
+		return false;
+	if (b[0] == 0xe9)
+		rel = le32(b + 1);
+	else if (b[0] == 0xeb)
+		rel = (s8)b[1];
+	else
+		return true;	/* a NOP: the target cannot be checked */
+	return code + len + (u64)rel == target;
+}
+
+static void jf_close(struct chk_jump_find *f, struct chk_jump_run *r)
+{
+	if (r->good > f->best.good)
+		f->best = *r;
+	__builtin_memset(r, 0, sizeof(*r));
+}
+
+static void jf_entry(struct chk_jump_find *f, struct chk_jump_run *r, u64 va, bool ok)
+{
+	if (ok) {
+		if (!r->good)
+			r->start = va;
+		r->good++;
+		r->gap = 0;
+		r->last = va + CHK_LINUX_JUMP_ENTRY;
+	} else if (r->good && ++r->gap > CHK_JUMP_FIND_GAP) {
+		jf_close(f, r);
+	}
+}
+
+/* One page of candidates; a page that is not RO data ends every run. */
+static void jf_page(struct chk_jump_find *f, const struct chk_walk *w,
+		    const struct chk_env *env, u64 va)
+{
+	u64 gpa;
+	u32 fl, off;
+
+	if (chk_walk_translate(w, env, va, &gpa, &fl) || (fl & (CHK_MAP_EXEC | CHK_MAP_USER)) ||
+	    env->read_phys(env->ctx, gpa, f->page, PAGE_SIZE)) {
+		jf_close(f, &f->cur[0]);
+		jf_close(f, &f->cur[1]);
+		return;
+	}
+	for (off = 0; off + 8 <= PAGE_SIZE; off += 8) {
+		bool ok = jf_plausible(w, env, va + off, f->page + off);
+
+		jf_entry(f, &f->cur[(off / 8) & 1], va + off, ok);
+	}
+}
+
+int chk_jump_find_step(struct chk_jump_find *f, const struct chk_env *env,
+		       const struct chk_vcpu *cpu, u32 pages, u64 *start, u64 *end)
+{
+	struct chk_walk w;
+	int ret = linux_walk(cpu, f->flags, 0, &w);
+
+	if (ret)
+		return ret;
+	for (; pages && f->cursor < f->hi; pages--, f->cursor += PAGE_SIZE)
+		jf_page(f, &w, env, f->cursor);
+	if (f->cursor < f->hi)
+		return -EAGAIN;
+	jf_close(f, &f->cur[0]);
+	jf_close(f, &f->cur[1]);
+	if (f->best.good < CHK_JUMP_FIND_MIN)
+		return -ENOENT;
+	*start = f->best.start;
+	*end = f->best.last;
+	return 0;
 }

@@ -959,6 +959,72 @@ static void test_linux_jump_table(void **state)
 	assert_int_equal(chk_jump_load_step(&j, &env, &c, 10), -EIO);
 }
 
+/* The jump table found in RO data without its bounds, then loaded and used. */
+static struct chk_jump_find jfind;
+static struct chk_site fsites[128];
+
+static void test_linux_jump_find(void **state)
+{
+	u64 root = build_kernel(4), start = 0, end = 0, base = JT_VA + 0x108;
+	struct chk_vcpu c = cpu_for(root, false, true);
+	static const u8 nop5[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	struct chk_jump_load j;
+	int ret, calls = 0;
+	u32 i;
+
+	map(root, 4, JT_VA, JT_GPA, 0, XD, 0);
+	map(root, 4, JT_VA + 0x1000, JT_GPA + 0x1000, 0, XD, 0);
+	memset(g.ram + JT_GPA, 0x5a, 0x2000);			/* not entries */
+	for (i = 0; i < 100; i++) {
+		u64 code = KTEXT_VA + 0x40 * i;
+		u8 *e = g.ram + JT_GPA + (base - JT_VA) + i * 16;
+		s32 cv = (s32)(code - (base + i * 16)), tv = (s32)(code + 0x20 - (base + i * 16 + 4));
+
+		memcpy(g.ram + 0x800000 + 0x40 * i, nop5, 5);
+		if (i % 3 == 0) {			/* an enabled key: JMP to the target */
+			g.ram[0x800000 + 0x40 * i] = 0xe9;
+			g.ram[0x800000 + 0x40 * i + 1] = 0x1b;
+			memset(g.ram + 0x800000 + 0x40 * i + 2, 0, 3);
+		}
+		memcpy(e, &cv, 4);
+		memcpy(e + 4, &tv, 4);
+		memset(e + 8, 0, 8);
+		if (i == 50 || i == 51)			/* freed init text: code not executable */
+			memset(e, 0xff, 4);
+	}
+	g.ram[0x800000 + 0x40 * 99 + 1] = 0x1c;	/* 99 % 3 == 0: a JMP elsewhere: ends the table */
+	assert_int_equal(chk_jump_find_init(&jfind, JT_VA + 1, JT_VA + 0x2000, 0), -EINVAL);
+	assert_int_equal(chk_jump_find_init(&jfind, KTEXT_VA, JT_VA + 0x2000, 0), 0);
+	do {
+		ret = chk_jump_find_step(&jfind, &env, &c, 1, &start, &end);
+		assert_true(++calls < 100000);
+	} while (ret == -EAGAIN);
+	assert_int_equal(ret, 0);
+	assert_int_equal(start, base);
+	assert_int_equal(end, base + 99 * 16);
+
+	assert_int_equal(chk_jump_load_init(&j, start, end, fsites, 128, 0), 0);
+	while ((ret = chk_jump_load_step(&j, &env, &c, 64)) == -EAGAIN)
+		;
+	assert_int_equal(ret, 0);
+	assert_int_equal(j.n, 97);
+	assert_int_equal(j.skipped, 2);
+	kt_setup(NPAGES_CAP);
+	assert_int_equal(chk_ktext_set_sites(&kt, fsites, j.n), 0);
+	assert_int_equal(run_pass(&c, 1000), 0);
+	g.ram[0x800000 + 0x40 * 3] = 0x0f;			/* key 3 off */
+	memcpy(g.ram + 0x800000 + 0x40 * 3, nop5, 5);
+	g.ram[0x800000 + 0x40 * 4] = 0xe9;			/* key 4 on */
+	g.ram[0x800000 + 0x40 * 4 + 1] = 0x1b;
+	memset(g.ram + 0x800000 + 0x40 * 4 + 2, 0, 3);
+	assert_int_equal(run_pass(&c, 1000), 0);
+	assert_int_equal(g.nrep, 0);
+
+	/* nothing like a table */
+	assert_int_equal(chk_jump_find_init(&jfind, JT_VA + 0x1000, JT_VA + 0x2000, 0), 0);
+	assert_int_equal(chk_jump_find_step(&jfind, &env, &c, 100, &start, &end), -ENOENT);
+}
+
 static void test_kind_names(void **state)
 {
 	assert_string_equal(chk_kind_name(CHK_KTEXT_CHANGED), "ktext-changed");
@@ -999,6 +1065,7 @@ int main(void)
 		T(test_syscall_msrs),
 		T(test_linux_text_base),
 		T(test_linux_jump_table),
+		T(test_linux_jump_find),
 		T(test_kind_names),
 	};
 

@@ -45,8 +45,8 @@ struct chk_jump_load {
 
 /*
  * chk_jump_load_init - prepare to load the table [@start, @end) into @sites
- * (@cap entries of 16 bytes: one per table entry). -EINVAL for a reversed or
- * unaligned range, -ENOSPC when the table has more entries than @cap.
+ * (@cap entries of 16 bytes: one per table entry). -EINVAL for a reversed
+ * range, a start not 8-aligned or a length not a multiple of 16, -ENOSPC when the table has more entries than @cap.
  */
 int chk_jump_load_init(struct chk_jump_load *j, u64 start, u64 end,
 		       struct chk_site *sites, u32 cap, u32 flags);
@@ -59,5 +59,43 @@ int chk_jump_load_init(struct chk_jump_load *j, u64 start, u64 end,
  */
 int chk_jump_load_step(struct chk_jump_load *j, const struct chk_env *env,
 		       const struct chk_vcpu *cpu, u32 budget);
+
+/*
+ * struct chk_jump_find - a resumable scan for the jump table when its bounds
+ * are not known (Debian's kernels are stripped): every 8-byte aligned
+ * position of the read-only, non-executable supervisor pages in [@lo, @hi)
+ * is tried as a struct jump_entry; an entry is plausible when its code and
+ * target lie in supervisor-executable pages of the kernel-image range, within
+ * 1 GiB of each other, and the code holds a jump-label form (a JMP: to exactly
+ * the target). The longest run of plausible entries (runs may hold up to
+ * CHK_JUMP_FIND_GAP implausible ones: entries of freed .init.text) is the
+ * table; fewer than CHK_JUMP_FIND_MIN entries is no table.
+ */
+#define CHK_JUMP_FIND_GAP	256u
+#define CHK_JUMP_FIND_MIN	64u
+
+struct chk_jump_run {
+	u64 start;		/* VA of the run's first entry */
+	u64 last;		/* VA just past its last plausible entry */
+	u32 good, gap;
+};
+
+struct chk_jump_find {
+	u64 lo, hi, cursor;
+	u32 flags;		/* CHK_KTEXT_LINUX_PTI */
+	struct chk_jump_run cur[2], best;	/* per 16-byte phase (0, 8) */
+	u8 page[4096];
+};
+
+/* chk_jump_find_init - scan [@lo, @hi) (page aligned; e.g. _text .. _text + 64 MiB). */
+int chk_jump_find_init(struct chk_jump_find *f, u64 lo, u64 hi, u32 flags);
+
+/*
+ * chk_jump_find_step - scan at most @pages more pages. -EAGAIN not done; 0
+ * done and *@start, *@end the table found (end - start a multiple of 16);
+ * -ENOENT no run of CHK_JUMP_FIND_MIN entries; -EINVAL no long mode.
+ */
+int chk_jump_find_step(struct chk_jump_find *f, const struct chk_env *env,
+		       const struct chk_vcpu *cpu, u32 pages, u64 *start, u64 *end);
 
 #endif
