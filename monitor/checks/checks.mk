@@ -6,33 +6,41 @@
 
 CHECKS_SRCS := monitor/checks/report.c monitor/checks/sha256.c \
 	monitor/checks/pt_walk.c monitor/checks/ktext.c monitor/checks/idt.c \
-	monitor/checks/linux.c
-CHECKS_INC := -Imonitor/checks/include
+	monitor/checks/linux.c monitor/checks/files.c
+CHECKS_INC := -Imonitor/checks/include -Ifs/include
 CHECKS_LIB := $(BUILD)/monitor/checks/libchecks.a
 $(foreach f,$(CHECKS_SRCS),$(eval CFLAGS_$(f) := $(CHECKS_INC)))
 $(foreach f,$(CHECKS_SRCS),$(eval HOST_CFLAGS_$(f) := $(CHECKS_INC)))
-HOST_CFLAGS_tests/unit/test_checks.c := $(CHECKS_INC)
+HOST_CFLAGS_tests/unit/test_checks.c := $(CHECKS_INC) -DCHECKS_FIXTURES='"$(BUILD)/tests/checks"'
 
-# Built by `make`; tools/check-freestanding.sh refuses any undefined symbol
-# beyond the four GCC may emit (memcpy, memmove, memset, memcmp).
+# Built by `make`, with fs/ inside for the storage check; check-undef.sh
+# refuses any undefined symbol beyond memcpy, memmove, memset, memcmp and
+# strnlen (vmm/lib/string.c has them).
 all: $(CHECKS_LIB)
-$(CHECKS_LIB): $(CHECKS_SRCS:%.c=$(BUILD)/%.o) monitor/checks/check-undef.sh
+$(CHECKS_LIB): $(CHECKS_SRCS:%.c=$(BUILD)/%.o) $(FS_SRCS:%.c=$(BUILD)/%.o) \
+		monitor/checks/check-undef.sh
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
 	$(Q)monitor/checks/check-undef.sh $@
 
 UNIT_TESTS += $(BUILD)/tests/test_checks
 $(BUILD)/tests/test_checks: $(BUILD)/host/tests/unit/test_checks.o \
-		$(CHECKS_SRCS:%.c=$(BUILD)/host/%.o)
+		$(CHECKS_SRCS:%.c=$(BUILD)/host/%.o) $(FS_SRCS:%.c=$(BUILD)/host/%.o) \
+		$(BUILD)/tests/checks/files.img
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $^ -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)
+	$(Q)$(HOSTCC) $(filter %.o,$^) -o $@ -lcmocka -lcrypto $(HOST_LDLIBS)
+
+# The storage check's image: mkfs.ext4 -d, inode numbers from debugfs.
+$(BUILD)/tests/checks/files.img: tests/unit/checks-mkimage.sh
+	@echo "  IMAGE   $@ (mkfs.ext4, debugfs)"
+	$(Q)tests/unit/checks-mkimage.sh $@
 
 # libFuzzer target: the checks on hostile guest memory (`make fuzz`; the clang
 # rule is in mgmt/mgmt.mk).
 CHECKS_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(CHECKS_SRCS) tests/fuzz/fuzz_checks.c)
 FUZZERS += $(BUILD)/fuzz/fuzz_checks
 $(CHECKS_FUZZ_OBJS): POLICY_FUZZ_CFLAGS += $(CHECKS_INC) -DMAMORI_HOST_TEST
-$(BUILD)/fuzz/fuzz_checks: $(CHECKS_FUZZ_OBJS)
+$(BUILD)/fuzz/fuzz_checks: $(CHECKS_FUZZ_OBJS) $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FS_SRCS))
 	@echo "  LINK    $@"
 	$(Q)clang $(POLICY_FUZZ_CFLAGS) $^ -o $@
 
@@ -41,6 +49,7 @@ $(BUILD)/fuzz/fuzz_checks: $(CHECKS_FUZZ_OBJS)
 # text pages; the evidence behind docs/monitor-checks.md's numbers.
 HOST_TOOLS += $(BUILD)/checks-kscan
 HOST_CFLAGS_tools/checks-kscan.c := $(CHECKS_INC)
-$(BUILD)/checks-kscan: $(BUILD)/host/tools/checks-kscan.o $(CHECKS_SRCS:%.c=$(BUILD)/host/%.o)
+$(BUILD)/checks-kscan: $(BUILD)/host/tools/checks-kscan.o $(CHECKS_SRCS:%.c=$(BUILD)/host/%.o) \
+		$(FS_SRCS:%.c=$(BUILD)/host/%.o)
 	@echo "  HOSTLD  $@"
 	$(Q)$(HOSTCC) $^ -o $@ $(HOST_LDLIBS)

@@ -22,6 +22,8 @@ static const char *const chk_names[CHK_KIND_MAX] = {
 	[CHK_MSR_CHANGED] = "syscall-msr-changed",
 	[CHK_MSR_OUTSIDE] = "syscall-msr-outside",
 	[CHK_PAGING_UNSUPPORTED] = "paging-unsupported",
+	[CHK_FILE_CHANGED] = "file-changed",
+	[CHK_FILE_ERROR] = "file-error",
 };
 
 const char *chk_kind_name(enum chk_kind kind)

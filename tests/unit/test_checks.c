@@ -4,6 +4,8 @@
  * size, NX, U/S, loops and GPAs outside RAM built in a host buffer; an IDT;
  * SHA-256 against OpenSSL. Every report is recorded and checked.
  */
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,6 +21,7 @@
 #include <checks/ktext.h>
 #include <checks/idt.h>
 #include <checks/linux.h>
+#include <checks/files.h>
 
 #define RAM_SIZE	(16u << 20)	/* guest RAM: GPA 0 .. 16 MiB */
 #define TABLES_GPA	0x100000ull	/* page tables bump-allocated from here */
@@ -1025,6 +1028,120 @@ static void test_linux_jump_find(void **state)
 	assert_int_equal(chk_jump_find_step(&jfind, &env, &c, 100, &start, &end), -ENOENT);
 }
 
+/* ---- storage: ext4 files ---- */
+
+static u8 *disk;
+static long disk_size;
+static bool disk_fail;
+
+static int disk_read(void *ctx, u64 sector, u32 count, void *buf)
+{
+	if (disk_fail || sector * 512 + (u64)count * 512 > (u64)disk_size)
+		return -EIO;
+	memcpy(buf, disk + sector * 512, (size_t)count * 512);
+	return 0;
+}
+
+static u64 image_ino(const char *path)
+{
+	FILE *f = fopen(CHECKS_FIXTURES "/files.img.ino", "r");
+	char p[64];
+	unsigned long long ino;
+	u64 r = 0;
+
+	assert_non_null(f);
+	while (fscanf(f, "%63s %llu", p, &ino) == 2)
+		if (!strcmp(p, path))
+			r = ino;
+	fclose(f);
+	return r;
+}
+
+static int run_files(struct chk_files *f, u32 sectors)
+{
+	int ret, steps = 0;
+
+	while ((ret = chk_files_step(f, &env, sectors)) == -EAGAIN)
+		assert_true(++steps < 100000);
+	return ret;
+}
+
+static void test_files(void **state)
+{
+	static u8 scratch[EXT4_SCRATCH_SIZE(4096)];
+	static struct fs_iv iv[64];
+	struct fs_blockdev dev = { .read = disk_read };
+	struct chk_file files[3] = { { .path = "/etc/passwd" }, { .path = "/bin/tool" },
+				     { .path = "/nope" } };
+	struct chk_files fc;
+	u8 content[20480] = { 0 }, expect[32], *at;
+	unsigned int elen;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	u64 hdr[3];
+	FILE *img = fopen(CHECKS_FIXTURES "/files.img", "rb");
+
+	assert_non_null(img);
+	fseek(img, 0, SEEK_END);
+	disk_size = ftell(img);
+	rewind(img);
+	disk = malloc(disk_size);
+	assert_int_equal(fread(disk, 1, disk_size, img), disk_size);
+	fclose(img);
+	disk_fail = false;
+	dev.nsectors = disk_size / 512;
+
+	chk_files_init(&fc, files, 3, &dev, scratch, sizeof(scratch), iv, 64);
+	assert_int_equal(run_files(&fc, 3), 0);
+	assert_int_equal(g.nrep, 1);			/* /nope: an event, not watched */
+	assert_int_equal(g.rep[0].kind, CHK_FILE_ERROR);
+	assert_int_equal(g.rep[0].severity, CHK_EVENT);
+	assert_int_equal(g.rep[0].index, 2);
+	assert_int_equal((s64)g.rep[0].old, -ENOENT);
+
+	/* the baseline is SHA-256(ino, type, size, data blocks), computed here by OpenSSL */
+	for (u32 i = 0; i < 20000; i++)
+		content[i] = (u8)(i * 7 + 3);
+	hdr[0] = image_ino("/bin/tool");
+	hdr[1] = FS_TYPE_REG;
+	hdr[2] = 20000;
+	assert_true(hdr[0] > 0);
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_DigestUpdate(md, hdr, sizeof(hdr));
+	EVP_DigestUpdate(md, content, sizeof(content));
+	EVP_DigestFinal_ex(md, expect, &elen);
+	EVP_MD_CTX_free(md);
+	assert_memory_equal(files[1].hash, expect, 32);
+	assert_int_equal(files[1].ino, hdr[0]);
+	assert_int_equal(files[0].ino, image_ino("/etc/passwd"));
+
+	assert_int_equal(run_files(&fc, 5), 0);	/* quiet */
+	assert_int_equal(g.nrep, 1);
+
+	at = memmem(disk, disk_size, content, 4096);	/* the file's first block */
+	assert_non_null(at);
+	at[1234] ^= 0x40;
+	assert_int_equal(run_files(&fc, 1), 0);
+	assert_int_equal(count_kind(CHK_FILE_CHANGED, CHK_ALERT), 1);
+	assert_int_equal(g.rep[g.nrep - 1].index, 1);
+	assert_int_equal(run_files(&fc, 100), 0);	/* once */
+	assert_int_equal(count_alerts(), 1);
+	at[1234] ^= 0x40;
+	assert_int_equal(run_files(&fc, 100), 0);	/* restored: quiet */
+	assert_int_equal(count_alerts(), 1);
+
+	/* the disk unreadable: one pass of grace, then an alert per watched file */
+	disk_fail = true;
+	assert_int_equal(run_files(&fc, 100), 0);
+	assert_int_equal(count_alerts(), 1);
+	assert_int_equal(run_files(&fc, 100), 0);
+	assert_int_equal(count_kind(CHK_FILE_ERROR, CHK_ALERT), 2);
+	disk_fail = false;
+	assert_int_equal(run_files(&fc, 100), 0);
+	assert_int_equal(run_files(&fc, 100), 0);
+	assert_int_equal(count_alerts(), 3);
+	free(disk);
+}
+
 static void test_kind_names(void **state)
 {
 	assert_string_equal(chk_kind_name(CHK_KTEXT_CHANGED), "ktext-changed");
@@ -1066,6 +1183,7 @@ int main(void)
 		T(test_linux_text_base),
 		T(test_linux_jump_table),
 		T(test_linux_jump_find),
+		T(test_files),
 		T(test_kind_names),
 	};
 

@@ -46,6 +46,8 @@ enum chk_kind {
 	CHK_MSR_CHANGED,	/* syscall entry MSR differs (index: MSR number; old, new) */
 	CHK_MSR_OUTSIDE,	/* syscall entry MSR points outside baseline text */
 	CHK_PAGING_UNSUPPORTED,	/* the vCPU is not in 4/5-level long-mode paging */
+	CHK_FILE_CHANGED,	/* a watched file differs (index: file; old, new: hash heads) */
+	CHK_FILE_ERROR,		/* a watched file cannot be resolved or read (old: -errno) */
 	CHK_KIND_MAX,
 };
 
