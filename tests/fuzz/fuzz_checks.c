@@ -43,7 +43,7 @@ static void fz_report(void *ctx, const struct chk_report *r)
 }
 
 static const struct chk_env env = { .read_phys = fz_read, .report = fz_report };
-static struct chk_kpage pages[256];
+static struct chk_kpage pages[48];
 static struct chk_ktext kt;
 static struct chk_idt_base idt;
 static struct chk_site sites[64];
@@ -57,7 +57,7 @@ static void fz_ktext(const struct chk_vcpu *c, u32 flags)
 	int pass, steps, ret;
 	u32 i;
 
-	chk_ktext_init(&kt, pages, 256, &cfg);
+	chk_ktext_init(&kt, pages, 48, &cfg);
 	for (pass = 0; pass < 3; pass++) {
 		steps = 0;
 		do {
