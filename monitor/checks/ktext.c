@@ -398,9 +398,12 @@ int chk_ktext_step(struct chk_ktext *kt, const struct chk_env *env,
 	if (kt->cfg.flags & CHK_KTEXT_LINUX_PTI)
 		c.cr3 &= ~CHK_LINUX_PTI_USER_BIT;
 	if (chk_walk_init(&w, &c, CHK_WALK_SUPER_EXEC | CHK_WALK_UPPER_HALF)) {
-		chk_emit(env, CHK_EVENT, CHK_PAGING_UNSUPPORTED, 0, 0, c.cr0, c.efer);
+		if (!kt->paging_told)
+			chk_emit(env, CHK_EVENT, CHK_PAGING_UNSUPPORTED, 0, 0, c.cr0, c.efer);
+		kt->paging_told = true;
 		return -EINVAL;
 	}
+	kt->paging_told = false;
 	if (!kt->in_pass || w.levels != kt->walk.levels)
 		kt_start_pass(kt, &w);
 	kt->walk.root = w.root;

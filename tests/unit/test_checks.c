@@ -690,8 +690,14 @@ static void test_ktext_not_long_mode(void **state)
 	kt_setup(NPAGES_CAP);
 	c.cr0 = 1;
 	assert_int_equal(chk_ktext_step(&kt, &env, &c, 10, 10), -EINVAL);
-	assert_int_equal(count_kind(CHK_PAGING_UNSUPPORTED, CHK_EVENT), 1);
+	assert_int_equal(chk_ktext_step(&kt, &env, &c, 10, 10), -EINVAL);
+	assert_int_equal(count_kind(CHK_PAGING_UNSUPPORTED, CHK_EVENT), 1);	/* once */
 	assert_false(chk_ktext_baselined(&kt));
+	c.cr0 |= CHK_CR0_PG;
+	assert_int_equal(run_pass(&c, 1000), 0);
+	c.cr0 = 1;
+	assert_int_equal(chk_ktext_step(&kt, &env, &c, 10, 10), -EINVAL);
+	assert_int_equal(count_kind(CHK_PAGING_UNSUPPORTED, CHK_EVENT), 2);	/* again */
 }
 
 /* Jump-label sites: NOP <-> JMP to its target is quiet; int3 or another JMP alerts. */

@@ -47,7 +47,7 @@
 #define CHK_KP_CORE		BIT(1)	/* inside cfg.core_lo .. core_hi */
 #define CHK_KP_ABSENT		BIT(2)	/* baseline core page not mapped now */
 #define CHK_KP_ALERTED		BIT(3)	/* alert raised; quiet until it is back */
-#define CHK_KP_PENDING		BIT(4)	/* a site showed int3 (patch in flight) last pass */
+#define CHK_KP_PENDING		BIT(4)	/* a site showed int3 last pass (patch in flight) */
 
 /* struct chk_kpage - one tracked page (56 bytes); the array is sorted by @va. */
 struct chk_kpage {
@@ -61,12 +61,13 @@ struct chk_kpage {
 /*
  * struct chk_site - a patch site: @len (2 or 5) bytes at @va that may hold
  * either a NOP of that length (66 90, 0f 1f 44 00 00) or a JMP (eb rel8,
- * e9 rel32) to @va + @target_off (16 bytes each). An int3 on the first byte followed by either form's
- * tail is what Linux's text_poke_bp() leaves while it patches (it waits for
- * every CPU, and a vCPU preempted by the monitor holds it there): such a
- * site is given one more pass and is an ALERT CHK_KTEXT_SITE (old = 0xcc)
- * when it is still so (a kprobe on the site). Any other content is an ALERT
- * CHK_KTEXT_SITE at once. Sorted by @va, not overlapping.
+ * e9 rel32) to @va + @target_off (16 bytes each). An int3 on the first byte
+ * followed by either form's tail is what Linux's text_poke_bp() leaves while
+ * it patches (it waits for every CPU, and a vCPU preempted by the monitor
+ * holds it there): such a site is given one more pass and is an ALERT
+ * CHK_KTEXT_SITE (old = 0xcc) when it is still so (a kprobe on the site).
+ * Any other content is an ALERT CHK_KTEXT_SITE at once. Sorted by @va, not
+ * overlapping.
  */
 struct chk_site {
 	u64 va;
@@ -101,6 +102,7 @@ struct chk_ktext {
 	bool in_pass;
 	bool baselined;		/* a whole baseline pass is done */
 	bool overflow_told;	/* CHK_KTEXT_OVERFLOW sent this pass */
+	bool paging_told;	/* CHK_PAGING_UNSUPPORTED sent, paging not back yet */
 	u32 pages_hashed;	/* this pass */
 	u8 buf[4096];		/* one page being hashed */
 };
@@ -124,7 +126,8 @@ int chk_ktext_set_sites(struct chk_ktext *kt, const struct chk_site *sites, u32 
  * @page_budget pages and read at most @read_budget page-table entries.
  * Returns -EAGAIN when the pass is not finished, 0 when it just finished
  * (the next call starts a new one), -EINVAL when @cpu is not in long-mode
- * paging (reported as CHK_PAGING_UNSUPPORTED; nothing changes).
+ * paging (reported as CHK_PAGING_UNSUPPORTED once until paging is back;
+ * nothing else changes).
  */
 int chk_ktext_step(struct chk_ktext *kt, const struct chk_env *env,
 		   const struct chk_vcpu *cpu, u32 page_budget, u32 read_budget);

@@ -19,7 +19,7 @@
 
 /* Link address of _text with CONFIG_PHYSICAL_START=0x1000000 (Debian, defconfig). */
 #define CHK_LINUX_TEXT_LINK	0xffffffff81000000ull
-/* struct jump_entry with CONFIG_HAVE_ARCH_JUMP_LABEL_RELATIVE: s32 code, s32 target, long key. */
+/* struct jump_entry, CONFIG_HAVE_ARCH_JUMP_LABEL_RELATIVE: s32 code, s32 target, long key. */
 #define CHK_LINUX_JUMP_ENTRY	16u
 
 /*
@@ -46,7 +46,8 @@ struct chk_jump_load {
 /*
  * chk_jump_load_init - prepare to load the table [@start, @end) into @sites
  * (@cap entries of 16 bytes: one per table entry). -EINVAL for a reversed
- * range, a start not 8-aligned or a length not a multiple of 16, -ENOSPC when the table has more entries than @cap.
+ * range, a start not 8-aligned or a length not a multiple of 16, -ENOSPC
+ * when the table has more entries than @cap.
  */
 int chk_jump_load_init(struct chk_jump_load *j, u64 start, u64 end,
 		       struct chk_site *sites, u32 cap, u32 flags);
