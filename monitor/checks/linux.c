@@ -249,14 +249,15 @@ static void jf_entry(struct chk_jump_find *f, struct chk_jump_run *r, u64 va, bo
 	}
 }
 
-/* One page of candidates; a page that is not RO data ends every run. */
+/* One page of candidates; a page that is not read-only data ends every run. */
 static void jf_page(struct chk_jump_find *f, const struct chk_walk *w,
 		    const struct chk_env *env, u64 va)
 {
 	u64 gpa;
 	u32 fl, off;
 
-	if (chk_walk_translate(w, env, va, &gpa, &fl) || (fl & (CHK_MAP_EXEC | CHK_MAP_USER)) ||
+	if (chk_walk_translate(w, env, va, &gpa, &fl) ||
+	    (fl & (CHK_MAP_EXEC | CHK_MAP_USER | CHK_MAP_WRITE)) ||
 	    env->read_phys(env->ctx, gpa, f->page, PAGE_SIZE)) {
 		jf_close(f, &f->cur[0]);
 		jf_close(f, &f->cur[1]);

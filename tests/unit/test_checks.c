@@ -1029,6 +1029,13 @@ static void test_linux_jump_find(void **state)
 	assert_int_equal(run_pass(&c, 1000), 0);
 	assert_int_equal(g.nrep, 0);
 
+	/* the same table in writable data is not taken (the kernel's is read-only) */
+	*pte_at(*pte_at(*pte_at(*pte_at(root, 511) & 0x000ffffffffff000ull, 510) &
+			0x000ffffffffff000ull, (JT_VA >> 21) & 511) & 0x000ffffffffff000ull,
+		(JT_VA >> 12) & 511) |= RW;
+	assert_int_equal(chk_jump_find_init(&jfind, KTEXT_VA, JT_VA + 0x2000, 0), 0);
+	assert_int_equal(chk_jump_find_step(&jfind, &env, &c, 1u << 20, &start, &end), -ENOENT);
+
 	/* nothing like a table */
 	assert_int_equal(chk_jump_find_init(&jfind, JT_VA + 0x1000, JT_VA + 0x2000, 0), 0);
 	assert_int_equal(chk_jump_find_step(&jfind, &env, &c, 100, &start, &end), -ENOENT);
