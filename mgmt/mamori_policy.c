@@ -526,11 +526,13 @@ static void show_rules(const struct policy *p)
 		printf("record %u console: %s port 0x%x baud %u, dialog timeout %u s\n", c->origin,
 		       NAME(c->kind, "uart", "framebuffer+ps2"), c->port, c->baud, c->timeout_s);
 	if (p->sections & BIT(POLICY_REC_MONITOR))
-		printf("record %u monitor: checks%s%s%s, interval %u ms, action %s\n", m->origin,
+		printf("record %u monitor: checks%s%s%s, interval %u ms, action %s, slice %u us every %u ms\n",
+		       m->origin,
 		       m->checks & POLICY_MON_KERNEL_TEXT ? " kernel-text" : "",
 		       m->checks & POLICY_MON_IDT ? " idt" : "",
 		       m->checks & POLICY_MON_SYSCALL_MSRS ? " syscall-msrs" : "",
-		       m->interval_ms, NAME(m->action, "alert", "halt"));
+		       m->interval_ms, NAME(m->action, "alert", "halt"),
+		       m->budget_us ? m->budget_us : 2000, m->period_ms ? m->period_ms : 100);
 	if (p->sections & BIT(POLICY_REC_IOMMU))
 		printf("record %u iommu: %s\n", p->iommu.origin,
 		       NAME(p->iommu.mode, "auto", "required", "optional"));

@@ -94,7 +94,8 @@ static void enc_monitor(struct wbuf *w, const struct policy_monitor *m)
 	w32(w, m->checks);
 	w32(w, m->interval_ms);
 	w8(w, m->action);
-	wbytes(w, NULL, 3);
+	w8(w, m->period_ms / 10);
+	w16(w, m->budget_us);
 	rec_end(w, r);
 }
 

@@ -394,18 +394,23 @@ static int do_monitor(struct pctx *c)
 {
 	static const char *const checks[] = { "kernel-text", "idt", "syscall-msrs", NULL };
 	static const char *const actions[] = { "alert", "halt", NULL };
-	struct optdef o[] = { OPT("checks"), OPT("interval"), OPT("action"), OPT(NULL) };
+	struct optdef o[] = { OPT("checks"), OPT("interval"), OPT("action"), OPT("period"),
+			      OPT("budget"), OPT(NULL) };
 	struct policy_monitor *m = &c->t->pol.monitor;
 	char list[TOK_LEN], *p, *save = NULL;
 	struct policy_diag d;
-	u64 interval;
+	u64 interval, period, budget;
 	u8 bit;
 
 	if (c->t->pol.sections & BIT(POLICY_REC_MONITOR))
 		return perr(c, "monitor: given twice (first on line %u)", m->origin);
 	if (get_opts(c, 1, o) || need(c, o, "checks") ||
-	    opt_num(c, o, "interval", ~0u, 1000, &interval))
+	    opt_num(c, o, "interval", ~0u, 1000, &interval) ||
+	    opt_num(c, o, "period", 2550, 0, &period) ||
+	    opt_num(c, o, "budget", 0xffff, 0, &budget))
 		return -1;
+	m->period_ms = (u32)period;
+	m->budget_us = (u32)budget;
 	m->action = POLICY_MON_ALERT;
 	if (opt(o, "action") && choice(c, "action", opt(o, "action"), actions, 1, &m->action))
 		return -1;

@@ -3,6 +3,7 @@
 #include <mamori/errno.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
+#include <mamori/monitor.h>
 #include <mamori/vm.h>
 
 static s64 hc_version(void)
@@ -46,6 +47,11 @@ static s64 hc_audit_read(struct vm *vm, u64 gva, u64 size, u64 from)
 
 s64 hypercall_dispatch(struct vm *vm, u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 {
+	if (hypercall_allowed(HC_CALLER_MONITOR, nr)) {
+		pr_warn_ratelimited("vm%u: monitor-only hypercall 0x%lx from the guest refused\n",
+				    vm->id, nr);
+		return -EPERM;
+	}
 	switch (nr) {
 	case HC_VERSION:
 		return hc_version();

@@ -9,6 +9,7 @@
 #include <mamori/filecheck.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/monitor.h>
 #include <mamori/net.h>
 #include <mamori/policy_boot.h>
 #include <mamori/string.h>
@@ -132,6 +133,7 @@ static const struct vmm_phase vmm_phases[] = {
 	{ "dma", platform_dma_phase },
 	{ "pci", platform_pci_phase },
 	{ "vm", arch_vmm_prepare },
+	{ "monitor", monitor_boot_phase },	/* the policy's monitor partition */
 	{ "devices", phase_devices },
 	{ "filecheck", filecheck_boot },	/* reads the disks through the intercepts' readers */
 	{ "dma-on", platform_dma_enable },	/* after the intercepts opened their DMA windows */

@@ -216,6 +216,15 @@ int policy_check_monitor(const struct policy_monitor *m, struct policy_diag *d)
 		return policy_bad_field(d, "interval", m->interval_ms, "must be 10..3600000 ms");
 	if (m->action != POLICY_MON_ALERT && m->action != POLICY_MON_HALT)
 		return policy_bad_field(d, "action", m->action, "not alert (1) or halt (2)");
+	if (m->period_ms && (m->period_ms < 10 || m->period_ms > 1000 || m->period_ms % 10))
+		return policy_bad_field(d, "period", m->period_ms,
+				 "must be 10..1000 ms, a multiple of 10");
+	if (m->budget_us && (m->budget_us < 100 || m->budget_us > 50000))
+		return policy_bad_field(d, "budget", m->budget_us, "must be 100..50000 us");
+	if ((m->budget_us ? m->budget_us : 2000) * 2 >
+	    (m->period_ms ? m->period_ms : 100) * 1000)
+		return policy_bad_field(d, "budget", m->budget_us,
+				 "must be at most half the period");
 	return 0;
 }
 

@@ -172,13 +172,13 @@ static int dec_monitor(struct dec *c, const u8 *p, u32 len)
 
 	if (!ret)
 		ret = singleton(c);
-	if (!ret)
-		ret = rsvd_zero(c, p + 9, 3);
 	if (ret)
 		return ret;
 	m->checks = rd32(p);
 	m->interval_ms = rd32(p + 4);
 	m->action = p[8];
+	m->period_ms = (u32)p[9] * 10;
+	m->budget_us = rd16(p + 10);
 	m->origin = c->idx;
 	return policy_check_monitor(m, c->d);
 }

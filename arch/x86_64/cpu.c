@@ -11,6 +11,8 @@
 
 _Static_assert(__builtin_offsetof(struct per_cpu, fixup_rip) == PERCPU_FIXUP_RIP,
 	       "PERCPU_FIXUP_RIP out of date");
+_Static_assert(__builtin_offsetof(struct per_cpu, vmlaunch_next) == PERCPU_VMLAUNCH_NEXT,
+	       "PERCPU_VMLAUNCH_NEXT out of date");
 _Static_assert(__builtin_offsetof(struct per_cpu, launch_rsp) == PERCPU_LAUNCH_RSP, "PERCPU_LAUNCH_RSP out of date");
 
 struct idt_gate {

@@ -123,7 +123,14 @@ vmx_exit_entry:
 	popq	%r13
 	popq	%r14
 	popq	%r15
+	cmpq	$0, %gs:PERCPU_VMLAUNCH_NEXT
+	jne	2f
 	vmresume
+	andq	$~15, %rsp
+	call	vmx_resume_failed	/* does not return */
+	ud2
+2:	movq	$0, %gs:PERCPU_VMLAUNCH_NEXT	/* a fresh VMCS (the monitor's) */
+	vmlaunch
 	andq	$~15, %rsp
 	call	vmx_resume_failed	/* does not return */
 	ud2

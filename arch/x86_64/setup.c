@@ -5,9 +5,11 @@
 #include <asm/processor.h>
 #include <asm/spec_ctrl.h>
 #include <asm/tsc.h>
+#include <asm/vmx_monitor.h>
 #include <asm/vmx_setup.h>
 #include <mamori/log.h>
 #include <mamori/mm.h>
+#include <mamori/monitor.h>
 #include <mamori/smp.h>
 #include <mamori/vm.h>
 #include <mamori/vmm.h>
@@ -116,6 +118,11 @@ int arch_vmm_launch(struct boot_info *bi)
 	host_cpu_load(pc, cr3);
 	if (!vmcs_setup_host(pc, cr3) || !vmcs_setup_controls(pc))
 		return launch_failed(-3);
+	if (monitor_enabled() && !vmx_monitor_cpu_init(pc, cr3)) {
+		pr_err("monitor: refused: the policy asks for the monitor partition, but it cannot run on cpu%u\n",
+		       pc->cpu_id);
+		return launch_failed(-3);
+	}
 	rc = arch_smp_start_aps(bi, cr3);
 	if (rc) {
 		launch_failed(-3);

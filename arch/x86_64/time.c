@@ -9,6 +9,11 @@
 
 static u64 tsc_per_ms;
 
+u64 arch_cycles_per_ms(void)
+{
+	return __atomic_load_n(&tsc_per_ms, __ATOMIC_RELAXED);
+}
+
 u64 arch_time_ms(void)
 {
 	u64 t0, per;

@@ -8,7 +8,9 @@
 #include <asm/vmx_setup.h>
 #include <asm/vmx_vcpu.h>
 #include <mamori/log.h>
+#include <asm/x86_rules.h>
 #include <mamori/mm.h>
+#include <mamori/monitor.h>
 #include <mamori/vm.h>
 
 struct vmx_config vmx_cfg;
@@ -213,6 +215,10 @@ bool vmcs_setup_controls(struct per_cpu *pc)
 	u32 pin = vmx_tick_wanted() ? vmx_cfg.pin : vmx_cfg.pin & ~vmx_sample_pin();
 	bool ok = true;
 
+	if (monitor_enabled()) {	/* the monitor's synchronous events (docs/monitor.md) */
+		cr0_mask |= X86_CR0_WP;
+		cr4_mask |= X86_CR4_SMEP | X86_CR4_SMAP;
+	}
 	ok &= vmx_vmw(PIN_BASED_VM_EXEC_CONTROL, pin);
 	ok &= vmx_vmw(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.cpu);
 	ok &= vmx_vmw(SECONDARY_VM_EXEC_CONTROL, vmx_cfg.cpu2);

@@ -10,6 +10,7 @@
 #include <asm/tsc.h>
 #include <asm/vapic.h>
 #include <asm/vmx_exit.h>
+#include <asm/vmx_monitor.h>
 #include <asm/vmx_msr.h>
 #include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
@@ -232,6 +233,7 @@ static bool guest_write_cr0(struct per_cpu *pc, u64 val)
 	vmx_vmwrite(VM_ENTRY_CONTROLS, entry);
 	vmx_vmwrite(CR0_READ_SHADOW, val);
 	vmx_vmwrite(GUEST_CR0, vmx_guest_cr0(val));
+	vmx_monitor_cr_write(pc, 0, s.cr0, val);
 	return true;
 }
 
@@ -248,6 +250,7 @@ static bool guest_write_cr4(struct per_cpu *pc, u64 val)
 		return cr_refuse(pc, 4, val, "PAE PDPTEs not loadable");
 	vmx_vmwrite(CR4_READ_SHADOW, val);
 	vmx_vmwrite(GUEST_CR4, vmx_guest_cr4(val | X86_CR4_VMXE));
+	vmx_monitor_cr_write(pc, 4, s.cr4, val);
 	return true;
 }
 
@@ -294,6 +297,15 @@ static void handle_rdmsr(struct per_cpu *pc, struct guest_regs *r)
 
 static void handle_wrmsr(struct per_cpu *pc, struct guest_regs *r)
 {
+	bool gp;
+
+	if (vmx_monitor_msr_write(pc, (u32)r->rcx, (r->rdx << 32) | (u32)r->rax, &gp)) {
+		if (gp)
+			vmx_inject_gp();
+		else
+			vmx_skip_instruction();
+		return;
+	}
 	if (vmx_msr_write(pc, (u32)r->rcx, (r->rdx << 32) | (u32)r->rax)) {
 		vmx_inject_gp();
 		return;
@@ -504,6 +516,15 @@ static void vmx_dispatch_exit(struct per_cpu *pc, struct guest_regs *r)
 	u64 t0 = rdtsc();
 	u32 full = (u32)vmcs_read(VM_EXIT_REASON), reason = full & 0xffff;
 
+	/* The monitor's exits have their own, deny-all handlers (vmx_monitor.c). */
+	if (vmx_monitor_active(pc)) {
+		if (vmx_monitor_exit(pc, r, full)) {	/* back in the guest's VMCS */
+			if (pc->init_pending)
+				vapic_apply_init(pc);
+			inject_pending_nmi(pc);
+		}
+		return;
+	}
 	vmx_count_exit(pc, reason);
 	if (full & VMX_EXIT_REASON_FAILED_ENTRY) {
 		handle_failed_entry(pc, r);
@@ -523,6 +544,7 @@ static void vmx_dispatch_exit(struct per_cpu *pc, struct guest_regs *r)
 		vapic_apply_init(pc);
 	inject_pending_nmi(pc);
 	pc->exit_tsc[MIN(reason, (u32)VMX_EXIT_REASONS)] += rdtsc() - t0;
+	vmx_monitor_guest_exit(pc, r, reason);	/* may switch to the monitor's VMCS */
 }
 
 void vmx_handle_exit(struct guest_regs *r)

@@ -6,6 +6,7 @@
 #include <asm/vmx_sample.h>
 #include <mamori/devices.h>
 #include <mamori/log.h>
+#include <mamori/monitor.h>
 #include <mamori/smp.h>
 
 #ifndef VMX_SAMPLE_TICKS
@@ -19,7 +20,7 @@ u32 vmx_sample_pin(void)
 
 bool vmx_tick_wanted(void)
 {
-	return VMX_SAMPLE_TICKS || platform_wants_tick();
+	return VMX_SAMPLE_TICKS || platform_wants_tick() || monitor_enabled();
 }
 
 bool vmx_sample_arm(void)

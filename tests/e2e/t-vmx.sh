@@ -1,5 +1,5 @@
 #!/bin/sh
-# Issue 3: Linux runs beneath Mamori; CPUID shows the hypervisor, VMX is hidden;
+# Issue 3: Linux runs beneath Mamori (with the monitor partition of issue 14 beside it); CPUID shows the hypervisor, VMX is hidden;
 # user-mode hypercalls and the VMM console are refused; root's /dev/mem reads
 # of the VMM region see no VMM byte, its writes land in a sink, and the VMM
 # logs each first access and keeps running.
@@ -12,7 +12,16 @@
 
 shim=$REPO/build/tests/e2e/args-shim.efi
 need_file "$shim"
+# Issue 14, sharing this boot: the monitor partition with 1 CPU beside the
+# same attacks (the 2-CPU case and its own checks are t-monitor).
+need_file "$REPO/build/mamori-policy"
+{ cat "$REPO/mgmt/dev-policy.txt"; echo "monitor checks=all interval=500 budget=20000"; } >"$E2E_OUT/monitor.txt"
+MAMORI_E2E_PASS=mamori-dev "$REPO/build/mamori-policy" build \
+	--key "$REPO/build/keys/policy-dev.key" --passphrase-env MAMORI_E2E_PASS \
+	-o "$E2E_OUT/monitor.bin" "$E2E_OUT/monitor.txt" >/dev/null ||
+	fail "mamori-policy build of the monitor policy failed"
 e2e_boot --scenario "$E2E_DIR/scenarios/vmx.sh" --timeout 1050 --until 'mamori: halted' \
+	--policy "$E2E_OUT/monitor.bin" \
 	--esp-put "$REPO/build/mamori.efi=\\EFI\\mamori\\loader.efi" \
 	--esp-put "$shim=\\EFI\\mamori\\args-shim.efi" --esp-put "$shim=\\EFI\\BOOT\\BOOTX64.EFI"
 expect_log com1 'args-shim: starting .*loader.efi' "the shim did not start the loader"
@@ -43,5 +52,12 @@ expect_log com2 "guest fetch of VMM memory at GPA $x refused" "no log line for t
 	fail "the fetch at $x was logged more than once"
 # The VMM kept running after the attack: it logged the exit statistics at power-off.
 expect_order com2 "guest read of VMM memory at GPA $base" 'stats: [0-9]+ VM exits at guest power-off'
+# The monitor partition ran beside the guest on its one CPU, quietly.
+expect_log com2 'monitor: started: abi 1, checks 0x7, interval 500 ms, slice 20000 us, 1 vCPUs' \
+	"the monitor program did not start"
+expect_log com2 'monitor: baseline: cpu0 lstar 0x' "no syscall-MSR baseline with 1 CPU"
+expect_log com2 'monitor: heartbeat 20: 1 vCPUs' "the monitor did not keep running"
+expect_no_log com2 'monitor: ALERT (warn|crit)' "a quiet run raised a monitor alert"
+expect_no_log com2 'monitor: (fault|slice overrun)' "the monitor faulted or overran"
 expect_no_log com2 'FATAL' "the VMM hit a fatal error"
 pass

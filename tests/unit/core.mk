@@ -34,6 +34,7 @@ $(BUILD)/tests/test_smp: $(BUILD)/host/tests/unit/test_smp.o $(BUILD)/host/vmm/s
 UNIT_TESTS += $(BUILD)/tests/test_hypercall
 $(BUILD)/tests/test_hypercall: $(BUILD)/host/tests/unit/test_hypercall.o \
 		$(BUILD)/host/vmm/hypercall.o $(BUILD)/host/vmm/audit.o \
+		$(BUILD)/host/vmm/monitor_sched.o \
 		$(BUILD)/host/tests/unit/stub_log.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -8,6 +8,7 @@
 #include <mamori/audit.h>
 #include <mamori/errno.h>
 #include <mamori/hypercall.h>
+#include <mamori/monitor.h>
 #include <mamori/vm.h>
 
 static u8 guest_buf[HC_COPY_MAX];
@@ -171,6 +172,16 @@ static void test_unknown_ratelimited(void **state)
 	assert_in_range(stub_log_lines - before, 0, 10);
 }
 
+/* Issue 14: the monitor's hypercalls are refused from the guest, with EPERM. */
+static void test_monitor_only_refused(void **state)
+{
+	u64 nr;
+
+	for (nr = HC_MON_BASE; nr < HC_MON_END; nr++)
+		assert_int_equal(hypercall_dispatch(&vm, nr, 0x1000, 16, 0, 0), -EPERM);
+	assert_int_equal(hypercall_dispatch(&vm, HC_MON_END, 0, 0, 0, 0), -ENOSYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_exit_stats),
 		cmocka_unit_test(test_exit_stats_small_buffer),
 		cmocka_unit_test(test_exit_stats_refusals),
+		cmocka_unit_test(test_monitor_only_refused),
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_unknown_ratelimited),
 		cmocka_unit_test(test_audit_read),

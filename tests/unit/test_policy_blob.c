@@ -29,7 +29,7 @@ static const char sample[] =
 	"network e1000 bdf=00:03.0 mode=encrypt peer=52:54:00:12:34:56 key=n0\n"
 	"file path=/etc/shadow action=require-auth password=pw part=3\n"
 	"file inode=77 action=read-only part=3\n"
-	"monitor checks=all\n"
+	"monitor checks=all period=50 budget=700\n"
 	"key d0 = 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\n"
 	"key n0 = ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100\n"
@@ -171,6 +171,8 @@ static void test_roundtrip(void **state)
 	assert_int_equal(pol.console.baud, 115200);
 	assert_int_equal(pol.console.origin, 0);
 	assert_int_equal(pol.monitor.checks, POLICY_MON_ALL);
+	assert_int_equal(pol.monitor.period_ms, 50);
+	assert_int_equal(pol.monitor.budget_us, 700);
 	assert_int_equal(pol.n_disk, 2);
 	assert_int_equal(pol.disk[0].gpt_index, 2);
 	assert_int_equal(pol.disk[0].origin, 2);

@@ -135,6 +135,24 @@ static void test_defaults_and_framebuffer(void **state)
 	assert_false(t.pol.sections & BIT(POLICY_REC_SECRETS));
 }
 
+/* Issue 14: the monitor's slice period and budget, their defaults and bounds. */
+static void test_monitor_slice(void **state)
+{
+	assert_int_equal(parse("version 1\nmonitor checks=all\n"), 0);
+	assert_int_equal(t.pol.monitor.period_ms, 0);	/* defaults: 100 ms, 2000 us */
+	assert_int_equal(t.pol.monitor.budget_us, 0);
+	assert_int_equal(parse("version 1\nmonitor checks=idt period=50 budget=500\n"), 0);
+	assert_int_equal(t.pol.monitor.period_ms, 50);
+	assert_int_equal(t.pol.monitor.budget_us, 500);
+	assert_int_not_equal(parse("version 1\nmonitor checks=idt period=55\n"), 0);
+	assert_int_not_equal(parse("version 1\nmonitor checks=idt period=2000\n"), 0);
+	assert_int_not_equal(parse("version 1\nmonitor checks=idt budget=50\n"), 0);
+	assert_int_not_equal(parse("version 1\nmonitor checks=idt budget=60000\n"), 0);
+	/* more than half the period */
+	assert_int_not_equal(parse("version 1\nmonitor checks=idt period=10 budget=6000\n"), 0);
+	assert_int_not_equal(parse("version 1\nmonitor checks=idt budget=50001\n"), 0);
+}
+
 /* The iommu directive: each mode, its default when absent, and bad uses. */
 static void test_iommu(void **state)
 {
@@ -352,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_network_default),
 		cmocka_unit_test(test_defaults_and_framebuffer),
+		cmocka_unit_test(test_monitor_slice),
 		cmocka_unit_test(test_iommu),
 		cmocka_unit_test(test_secrets_file),
 		cmocka_unit_test(test_bad),

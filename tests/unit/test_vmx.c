@@ -45,6 +45,11 @@ int vapic_x2apic_icr_write(struct per_cpu *pc, u64 val) { return 0; }
 int vapic_apic_base_write(struct per_cpu *pc, u64 val) { return 0; }
 void vapic_apply_init(struct per_cpu *pc) { }
 void vmx_sample_exit(struct per_cpu *pc) { }
+bool vmx_monitor_active(const struct per_cpu *pc) { return false; }
+bool vmx_monitor_exit(struct per_cpu *pc, struct guest_regs *r, u32 full) { return false; }
+void vmx_monitor_guest_exit(struct per_cpu *pc, struct guest_regs *r, u32 reason) { }
+bool vmx_monitor_msr_write(struct per_cpu *pc, u32 msr, u64 val, bool *gp) { return false; }
+void vmx_monitor_cr_write(struct per_cpu *pc, u32 cr, u64 old, u64 new) { }
 int guest_phys_read(struct vm *vm, u64 gpa, void *buf, u64 len) { return -1; }
 struct vmx_config vmx_cfg;
 int xsetbv_safe(u32 xcr, u64 val) { return -1; }

@@ -10,6 +10,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
+#include <asm/msr.h>
+#include <linux/irqflags.h>
 
 #define HC_EXIT_STATS	1
 #define STATS_BYTES	4096
@@ -66,8 +69,63 @@ static int exits_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* try_hc=N: issue hypercall N once at load, from CPL 0, and log its result (e2e). */
+static unsigned long try_hc;
+module_param(try_hc, ulong, 0400);
+
+/*
+ * spin_ms=N: spin N ms at load with interrupts off on this CPU (e2e: the
+ * monitor partition must still get its slices), logging the loop's address.
+ */
+static unsigned int spin_ms;
+module_param(spin_ms, uint, 0400);
+
+static noinline void spin_irqs_off(unsigned int ms)
+{
+	u64 end = rdtsc() + (u64)ms * tsc_khz;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	while (rdtsc() < end)
+		cpu_relax();
+	local_irq_restore(flags);
+}
+
+/*
+ * set_cstar=V: write IA32_CSTAR on this CPU at load (e2e attack on the
+ * syscall MSRs: Intel CPUs never use CSTAR, since SYSCALL from compatibility
+ * mode is #UD there, so the guest keeps running).
+ */
+static unsigned long set_cstar;
+module_param(set_cstar, ulong, 0400);
+
 static int __init mamori_exits_init(void)
 {
+	if (set_cstar && mamori_present()) {
+		u64 old;
+
+		rdmsrl(MSR_CSTAR, old);
+		wrmsrl(MSR_CSTAR, set_cstar);
+		pr_info("mamori_exits: cpu%d CSTAR 0x%llx -> 0x%lx\n", raw_smp_processor_id(),
+			old, set_cstar);
+	}
+	if (spin_ms && mamori_present()) {
+		pr_info("mamori_exits: cpu%d spins %u ms with interrupts off in %px..%px\n",
+			raw_smp_processor_id(), spin_ms, spin_irqs_off,
+			(char *)spin_irqs_off + 0x100);
+		spin_irqs_off(spin_ms);
+		pr_info("mamori_exits: spin done\n");
+	}
+	if (try_hc && mamori_present()) {
+		long ret = (long)try_hc;
+		unsigned long buf = 0;
+
+		asm volatile("vmcall"
+			     : "+a"(ret)
+			     : "b"(&buf), "c"(sizeof(buf)), "d"(0UL), "S"(0UL)
+			     : "memory");
+		pr_info("mamori_exits: hypercall 0x%lx from CPL 0 returned %ld\n", try_hc, ret);
+	}
 	if (!proc_create_single("mamori-exits", 0400, NULL, exits_show))
 		return -ENOMEM;
 	return 0;

@@ -188,6 +188,8 @@ struct policy_monitor {
 	u32 checks;			/* enum policy_monitor_check bits */
 	u32 interval_ms;
 	u8 action;			/* enum policy_monitor_action */
+	u32 period_ms;			/* slice period, 10..1000 ms (multiple of 10); 0 = 100 */
+	u32 budget_us;			/* slice budget, 100..50000 us; 0 = 2000 */
 	u32 origin;
 };
 

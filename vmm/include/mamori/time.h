@@ -11,5 +11,7 @@
  * and must come at boot, before the guest runs.
  */
 u64 arch_time_ms(void);
+/* arch_cycles_per_ms - arch_cycles() per millisecond (after the first arch_time_ms()). */
+u64 arch_cycles_per_ms(void);
 
 #endif

@@ -20,6 +20,7 @@
 #define HOST_TR			0x18
 #define PERCPU_FIXUP_RIP	8	/* offsetof(struct per_cpu, fixup_rip), for asm */
 #define PERCPU_LAUNCH_RSP	16	/* offsetof(struct per_cpu, launch_rsp) */
+#define PERCPU_VMLAUNCH_NEXT	24	/* offsetof(struct per_cpu, vmlaunch_next) */
 
 #ifndef __ASSEMBLY__
 struct vm;
@@ -45,6 +46,7 @@ struct per_cpu {
 	struct per_cpu *self;		/* must stay first: %gs:0 */
 	volatile u64 fixup_rip;		/* set around instructions that may #GP */
 	u64 launch_rsp;			/* host stack of vmx_launch(), for abort */
+	u64 vmlaunch_next;		/* the exit stub enters with VMLAUNCH (a fresh VMCS) */
 	u32 cpu_id;
 	u32 apic_id;
 	struct vm *vm;
