@@ -154,7 +154,10 @@ void log_vprintk(enum log_level level, const char *fmt, va_list ap)
 		return;
 	n = log_snprintf(line, sizeof(line), "%s", level_tag[level]);
 	log_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	console_write_line(line);
+	if (level <= LOG_ERR)	/* what stops the VMM is on the wire before it stops */
+		console_write_line(line);
+	else
+		console_queue_line(line);
 }
 
 void log_printk(enum log_level level, const char *fmt, ...)
