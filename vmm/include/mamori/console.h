@@ -26,8 +26,9 @@ u16 console_port(void);
  * baud (~87 us a byte) instead of waiting for it: console_poll() on every VM
  * exit sends what the UART has room for. Nothing is dropped: a full ring
  * waits for the UART. What must be on the wire before the VMM stops, resets,
- * powers off or waits for input is flushed (console_flush(); error and fatal
- * lines, console_getc() and the reset and power-off paths do it).
+ * powers off or waits for input is flushed (console_flush(); warning, error
+ * and fatal lines, console_getc() and the reset and power-off paths do it),
+ * so only info and debug lines wait, drained over the next VM exits.
  */
 #define CONSOLE_RING_SIZE	8192
 
