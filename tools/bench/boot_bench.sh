@@ -58,9 +58,8 @@ tsc() {
 
 # phases DIR: emulated seconds at each boot phase (docs/testing.md, "Benchmarks").
 # The loader's and the VMM's own stamps (TSC), then events Bochs logs with its
-# tick in every run alike: the guest's first MISC_ENABLE read after the
-# firmware's set-up (GRUB's start), Linux's first (the kernel's early CPU
-# set-up), Linux's local APIC set-up, the scenario's power-off.
+# tick in every run alike: the guest's first two MISC_ENABLE reads (both
+# after GRUB started), Linux's local APIC set-up, the scenario's power-off.
 phases() {
 	local d=$1 v name
 	for name in \
@@ -70,8 +69,8 @@ phases() {
 		"VMM entry|tsc $d 'starting the VMM (tsc \([0-9]*\);'" \
 		"VMX launch|tsc $d 'launching the firmware as guest (rip 0x[0-9a-f]*, tsc \([0-9]*\))'" \
 		"loader back as guest|tsc $d 'VMM started (status 0) at tsc \([0-9]*\);'" \
-		"GRUB (1st MISC_ENABLE)|tick $d 'RDMSR: Unknown register 0x1a0' 1" \
-		"Linux (2nd MISC_ENABLE)|tick $d 'RDMSR: Unknown register 0x1a0' 2" \
+		"1st MISC_ENABLE read|tick $d 'RDMSR: Unknown register 0x1a0' 1" \
+		"2nd MISC_ENABLE read|tick $d 'RDMSR: Unknown register 0x1a0' 2" \
 		"Linux APIC set-up|tick $d 'write to read-only APIC register 0x20'" \
 		"power-off|tick $d 'quit_sim called'"; do
 		v=$(eval "${name#*|}")
