@@ -133,6 +133,8 @@ for cpus in ${BOOT_BENCH_CPUS:-1 2 4}; do
 	check "development policy (disk rule) less the unlock" \
 		"$(awk -v v="$v" -v u="$u" 'BEGIN { printf "%.2f", v - u }')" "$n"
 	phase_table "$cpus"
+	sed -n 's/^.*\(boot: set-up kcycles:.*\)$/  VMM \1 (secret-free run)/p' \
+		"$out/nosecret-$cpus/com2.log" | tr -d '\r'
 	for m in "Linux version" "MAMORI-SCENARIO-START"; do
 		wv=$(milestone "$out/vmm-$cpus" "$m")
 		wn=$(milestone "$out/native-$cpus" "$m")
