@@ -15,6 +15,18 @@ static EFI_HANDLE self;
 static EFI_LOADED_IMAGE *self_image;
 static EFI_FILE_HANDLE esp_root;
 
+/* Phase stamps (TSC; on Bochs = emulated ticks), logged with "starting the VMM". */
+enum { TSC_LOADER, TSC_VMM_READ, TSC_VMM_VERIFIED, TSC_COUNT };
+static u64 tsc_mark[TSC_COUNT];
+
+static u64 loader_tsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (u64)hi << 32 | lo;
+}
+
 static EFI_STATUS open_esp(void)
 {
 	EFI_FILE_IO_INTERFACE *fs;
@@ -123,8 +135,10 @@ static int load_vmm(struct boot_info *bi, u64 svn_floor, u64 *svn, vmm_entry_fn 
 	st = loader_read_file(VMM_PATH, &buf, &size);
 	if (EFI_ERROR(st))
 		return loader_fail(L"refused vmm.elf: cannot read " VMM_PATH, st);
+	tsc_mark[TSC_VMM_READ] = loader_tsc();
 	if (vmm_authenticate(buf, size, svn_floor, svn))
 		return -1;
+	tsc_mark[TSC_VMM_VERIFIED] = loader_tsc();
 	if (vmm_sign_pubkey_dev)
 		bi->flags |= BOOT_FLAG_VMM_DEV_KEY;
 	if (elf_check(buf, size, &img, &msg))
@@ -212,13 +226,15 @@ static void run(void)
 		loader_halt(L"cannot collect boot information", EFI_LOAD_ERROR);
 	loader_fill_disks(&bi);
 	policy_var_read(&bi);
-	loader_log(L"starting the VMM\n");
+	loader_log(L"starting the VMM (tsc %ld; loader %ld, vmm.elf read %ld, verified %ld)\n",
+		   loader_tsc(), tsc_mark[TSC_LOADER], tsc_mark[TSC_VMM_READ],
+		   tsc_mark[TSC_VMM_VERIFIED]);
 	rc = entry(&bi);
 	if (rc != VMM_OK)
 		loader_halt_vmm(rc);
 	policy_var_commit(&bi);
 	vmm_svn_var_commit(svn, svn_floor);
-	loader_log(L"VMM started (status 0); chainloading %s\n", next);
+	loader_log(L"VMM started (status 0) at tsc %ld; chainloading %s\n", loader_tsc(), next);
 	st = uefi_call_wrapper(BS->StartImage, 3, next_img, NULL, NULL);
 	loader_halt_path(L"next stage returned", next, st);
 }
@@ -227,6 +243,7 @@ EFI_STATUS EFIAPI efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	InitializeLib(image, systab);
 	self = image;
+	tsc_mark[TSC_LOADER] = loader_tsc();
 	loader_log(L"Mamori loader %a (%a)\n", MAMORI_VERSION, MAMORI_GIT_REV);
 	run();
 	return EFI_LOAD_ERROR;	/* not reached: run() halts or chainloads */

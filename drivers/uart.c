@@ -25,6 +25,11 @@ void uart_init(u16 port)
 	outb(port + UART_MCR, 0x03);	/* DTR | RTS, no OUT2: no interrupts */
 }
 
+bool uart_tx_ready(u16 port)
+{
+	return inb(port + UART_LSR) & LSR_THRE;
+}
+
 void uart_putc(u16 port, char c)
 {
 	u32 spin = 1000000;

@@ -50,6 +50,7 @@ static int shutdown_pio(struct vm *vm, void *priv, u16 port, u32 size, bool in, 
 		arch_log_exit_stats("guest power-off");
 		vm_log_pio_stats(vm);
 		platform_poll_faults();
+		console_flush();	/* the last byte powers the emulator off */
 		matched = 0;
 	}
 	outb(port, (u8)*val);

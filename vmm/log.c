@@ -154,7 +154,14 @@ void log_vprintk(enum log_level level, const char *fmt, va_list ap)
 		return;
 	n = log_snprintf(line, sizeof(line), "%s", level_tag[level]);
 	log_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	console_write_line(line);
+	/*
+	 * Warnings and worse are on the wire on return (what stops the VMM, what
+	 * a guest triggered); info and debug lines go out while the guest runs.
+	 */
+	if (level <= LOG_WARN)
+		console_write_line(line);
+	else
+		console_queue_line(line);
 }
 
 void log_printk(enum log_level level, const char *fmt, ...)

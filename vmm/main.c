@@ -148,9 +148,24 @@ static bool boot_info_valid(const struct boot_info *bi)
 	       bi->cpu_count <= BOOT_CPUS_MAX && bi->disk_count <= BOOT_DISKS_MAX;
 }
 
+/* The set-up's time per phase, up to the launch (docs/testing.md, boot phases). */
+static void log_phase_times(const u64 *t)
+{
+	char line[200];
+	u32 i, len = 0;
+	u64 now = arch_cycles();
+
+	for (i = 0; i + 1 < ARRAY_SIZE(vmm_phases) && len < sizeof(line); i++)
+		len += log_snprintf(line + len, sizeof(line) - len, " %s %lu",
+				    vmm_phases[i].name,
+				    ((i + 2 < ARRAY_SIZE(vmm_phases) ? t[i + 1] : now) - t[i]) / 1000);
+	pr_info("boot: set-up kcycles:%s\n", line);
+}
+
 int vmm_entry(struct boot_info *loader_bi)
 {
 	struct boot_info *bi = &vmm_boot_info;
+	u64 t[ARRAY_SIZE(vmm_phases)];
 	u32 i;
 	int rc;
 
@@ -163,6 +178,9 @@ int vmm_entry(struct boot_info *loader_bi)
 		MAMORI_GIT_REV);
 	mm_init(bi->vmm_base, bi->vmm_size, bi->image_size);
 	for (i = 0; i < ARRAY_SIZE(vmm_phases); i++) {
+		if (i + 1 == ARRAY_SIZE(vmm_phases))
+			log_phase_times(t);
+		t[i] = arch_cycles();
 		rc = vmm_phases[i].run(bi);
 		if (rc != VMM_OK) {
 			pr_err("mamori: phase %s failed (status %d); the loader halts\n",

@@ -163,13 +163,15 @@ static int policy_unlock(const struct policy *pol, struct policy_secrets *out)
 	struct policy_diag diag;
 	size_t len;
 	u32 attempt;
-	u64 start = arch_cycles();
+	u64 start;
 	int rc, ret;
 
 	if (!console_port()) {
 		pr_err("policy: no trusted console to ask for the passphrase on\n");
 		return VMM_ERR_AUTH;
 	}
+	console_flush();	/* the queued boot lines are not part of the unlock's time */
+	start = arch_cycles();
 	for (attempt = 1; attempt <= POLICY_UNLOCK_TRIES; attempt++) {
 		console_drain();
 		console_write_line(POLICY_PROMPT);

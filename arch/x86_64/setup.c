@@ -129,8 +129,9 @@ int arch_vmm_launch(struct boot_info *bi)
 		return rc;
 	}
 	host_paging_seal();
-	pr_info("vmx: launching the firmware as guest (rip 0x%lx), VMM uses %lu KiB of %lu MiB\n",
-		vmcs_read(GUEST_RIP), mm_used_bytes() >> 10, bi->vmm_size >> 20);
+	pr_info("vmx: launching the firmware as guest (rip 0x%lx, tsc %lu), VMM uses %lu KiB "
+		"of %lu MiB\n", vmcs_read(GUEST_RIP), rdtsc(), mm_used_bytes() >> 10,
+		bi->vmm_size >> 20);
 	cpu_event(pc, CPU_EV_LAUNCHED);
 	rc = vmx_launch(&boot_ctx);
 	return launch_failed(rc);

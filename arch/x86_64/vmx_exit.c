@@ -15,6 +15,7 @@
 #include <asm/vmx_sample.h>
 #include <asm/vmx_setup.h>
 #include <asm/x86_rules.h>
+#include <mamori/console.h>
 #include <mamori/hypercall.h>
 #include <mamori/log.h>
 #include <mamori/smp.h>
@@ -553,6 +554,7 @@ void vmx_handle_exit(struct guest_regs *r)
 
 	spec_ctrl_vm_exit(&pc->guest_spec_ctrl);	/* the VMM's value first */
 	vmx_dispatch_exit(pc, r);
+	console_poll();		/* queued log bytes out while the guest runs */
 	spec_ctrl_vm_entry(pc->guest_spec_ctrl);
 }
 

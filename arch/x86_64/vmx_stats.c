@@ -2,6 +2,7 @@
 /* VM-exit statistics, exit-reason and VM-instruction error names. */
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include <asm/vmx.h>
 #include <asm/vmx_exit.h>
 #include <mamori/hypercall.h>
@@ -132,7 +133,7 @@ void arch_log_exit_stats(const char *why)
 	u32 i;
 
 	arch_exit_stats(count, VMX_EXIT_REASONS + 1, &total);
-	pr_info("stats: %lu VM exits at %s\n", total, why);
+	pr_info("stats: %lu VM exits at %s (tsc %lu)\n", total, why, rdtsc());
 	for (i = 0; i <= VMX_EXIT_REASONS; i++)
 		if (count[i])
 			pr_info("stats:   %s %lu, %lu kcycles\n", vmx_exit_reason_name(i), count[i],

@@ -5,6 +5,7 @@
 #include <asm/processor.h>
 #include <asm/vmx_vcpu.h>
 #include <asm/x86_rules.h>
+#include <mamori/console.h>
 #include <mamori/log.h>
 #include <mamori/reset.h>
 #include <mamori/vmm.h>
@@ -152,6 +153,7 @@ void platform_reset(const char *why)
 	reset_wipe_secrets(why);
 	pr_warn("platform: reset (%s)\n", why);
 	arch_log_exit_stats("reset");
+	console_flush();	/* the statistics are queued info lines */
 	/*
 	 * Keyboard-controller reset pulse first: on Bochs a 0xcf9 hard reset
 	 * clears the PIIX4 PM base and OVMF then spins on its PM timer forever.

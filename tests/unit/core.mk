@@ -109,3 +109,9 @@ $(BUILD)/tests/test_x86_rules: $(BUILD)/host/tests/unit/test_x86_rules.o \
 		$(BUILD)/host/arch/x86_64/x86_rules.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)
+
+# The queued VMM console (vmm/console.c) against a model UART.
+UNIT_TESTS += $(BUILD)/tests/test_console
+$(BUILD)/tests/test_console: $(BUILD)/host/tests/unit/test_console.o $(BUILD)/host/vmm/console.o
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $^ -o $@ -lcmocka $(HOST_LDLIBS)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <openssl/evp.h>
+#include <mamori/console.h>
 #include <mamori/devices.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
@@ -102,6 +103,14 @@ static u32 policy_wipes;
 void policy_secrets_wipe_all(void)
 {
 	policy_wipes++;
+}
+
+/* The queued console: flushed after the wipe (the caller resets next). */
+static u32 flushes_after_wipe;
+
+void console_flush(void)
+{
+	flushes_after_wipe += reset_secrets_wiped();
 }
 
 /* ---- fixtures -------------------------------------------------------------- */
@@ -609,6 +618,7 @@ static void test_wipe_before_reset(void **state)
 	reset_wipe_secrets("unit test");
 	assert_true(reset_secrets_wiped());
 	assert_int_equal(policy_wipes, 1);
+	assert_int_equal(flushes_after_wipe, 1);
 	assert_true(all_zero(key, sizeof(*key)));
 	memcpy(buf, orig, sizeof(buf));
 	assert_int_equal(disk_crypt(d, P2_START, buf, 1, true), -EIO);

@@ -11,11 +11,19 @@
 static char last_line[512];
 
 static u32 console_lines;
+static bool last_flushed;	/* the last line went out with console_write_line() */
+
+void console_queue_line(const char *s)
+{
+	console_lines++;
+	last_flushed = false;
+	strncpy(last_line, s, sizeof(last_line) - 1);
+}
 
 void console_write_line(const char *s)
 {
-	console_lines++;
-	strncpy(last_line, s, sizeof(last_line) - 1);
+	console_queue_line(s);
+	last_flushed = true;
 }
 
 static void check(const char *want, const char *fmt, ...)
@@ -53,8 +61,14 @@ static void test_levels(void **state)
 {
 	pr_err("ata0: refused command 0x%x\n", 0x92);
 	assert_string_equal(last_line, "error: ata0: refused command 0x92\n");
+	assert_true(last_flushed);	/* errors are on the wire before the VMM stops */
+	pr_fatal("stop\n");
+	assert_true(last_flushed);
+	pr_warn("warned\n");
+	assert_true(last_flushed);
 	pr_info("plain\n");
 	assert_string_equal(last_line, "plain\n");
+	assert_false(last_flushed);	/* info goes out while the guest runs */
 	pr_dbg("hidden\n");	/* above the default level: dropped */
 	assert_string_equal(last_line, "plain\n");
 }

@@ -31,6 +31,7 @@ const char policy_pubkey_fpr[] = "sha256:test";
 
 u16 console_port(void) { return 0x2f8; }
 void console_write_line(const char *s) { }
+void console_flush(void) { }
 int console_getc(void) { return -1; }
 size_t policy_diag_format(const struct policy_diag *d, char *buf, size_t size)
 {

@@ -33,6 +33,8 @@ u64 vmx_guest_cr0(u64 v) { return v; }
 u64 vmx_guest_cr4(u64 v) { return v; }
 void vmx_dump_guest_state(void) { }
 void vmx_launch_abort(void) { abort(); }
+void console_poll(void) { }
+void console_flush(void) { }
 struct per_cpu *percpu_get(u32 id) { return NULL; }
 int cpu_event(struct per_cpu *pc, int ev) { return 0; }
 bool vmcs_setup_guest_init(u32 activity) { return true; }

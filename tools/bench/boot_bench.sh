@@ -45,8 +45,62 @@ unlock_s() {
 		"$1/com2.log" | awk -v ips="$ips" '{ printf "%.2f\n", $1 / ips; exit }'
 }
 
+# tick DIR PATTERN [N]: Bochs tick of the Nth (default first) bochs.log line matching PATTERN.
+tick() {
+	awk -v p="$2" -v n="${3:-1}" '$0 ~ p && ++k == n { t = $1; sub(/[^0-9].*/, "", t);
+		print t + 0; exit }' "$1/bochs.log"
+}
+
+# tsc DIR SED-REGEX: the TSC (= Bochs ticks) the loader or the VMM logged.
+tsc() {
+	sed -n "s/.*$2.*/\1/p" "$1/com1.log" "$1/com2.log" | head -1
+}
+
+# phases DIR: emulated seconds at each boot phase (docs/testing.md, "Benchmarks").
+# The loader's and the VMM's own stamps (TSC), then events Bochs logs with its
+# tick in every run alike: the guest's first two MISC_ENABLE reads (both
+# after GRUB started), Linux's local APIC set-up, the scenario's power-off.
+phases() {
+	local d=$1 v name
+	for name in \
+		"loader start|tsc $d 'starting the VMM (tsc [0-9]*; loader \([0-9]*\),'" \
+		"vmm.elf read|tsc $d 'vmm.elf read \([0-9]*\),'" \
+		"vmm.elf verified|tsc $d 'verified \([0-9]*\))'" \
+		"VMM entry|tsc $d 'starting the VMM (tsc \([0-9]*\);'" \
+		"VMX launch|tsc $d 'launching the firmware as guest (rip 0x[0-9a-f]*, tsc \([0-9]*\))'" \
+		"loader back as guest|tsc $d 'VMM started (status 0) at tsc \([0-9]*\);'" \
+		"1st MISC_ENABLE read|tick $d 'RDMSR: Unknown register 0x1a0' 1" \
+		"2nd MISC_ENABLE read|tick $d 'RDMSR: Unknown register 0x1a0' 2" \
+		"Linux APIC set-up|tick $d 'write to read-only APIC register 0x20'" \
+		"power-off|tick $d 'quit_sim called'"; do
+		v=$(eval "${name#*|}")
+		printf '%s|%s\n' "${name%%|*}" "${v:+$(awk -v t="$v" -v i="$ips" 'BEGIN { printf "%.3f", t / i }')}"
+	done
+}
+
+# phase_table CPUS: the phases of the three runs side by side.
+phase_table() {
+	echo "boot phases ($1 CPU), emulated seconds (- = not in that run):"
+	printf '  %-26s %9s %9s %9s %9s\n' phase native secret-free development d-free-n
+	paste -d'|' <(phases "$out/native-$1") <(phases "$out/nosecret-$1") \
+		<(phases "$out/vmm-$1") | awk -F'|' '{ d = "-"
+		if ($2 != "" && $4 != "") d = sprintf("%+.3f", $4 - $2)
+		printf "  %-26s %9s %9s %9s %9s\n", $1, $2 ? $2 : "-", $4 ? $4 : "-",
+			$6 ? $6 : "-", d }'
+}
+
 pct() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", (a / b - 1) * 100 }'
+}
+
+# stats_s DIR: emulated seconds from the VMM's power-off statistics (its
+# "stats: N VM exits at guest power-off (tsc T)" line) to the power-off: the
+# time the statistics take on the console, ~1 KB at 115200 baud.
+stats_s() {
+	local t q
+	t=$(sed -n 's/.*VM exits at guest power-off (tsc \([0-9]*\)).*/\1/p' "$1/com2.log" | head -1)
+	q=$(tick "$1" 'quit_sim called')
+	[ -n "$t" ] && [ -n "$q" ] && awk -v t="$t" -v q="$q" -v i="$ips" 'BEGIN { printf "%.2f\n", (q - t) / i }'
 }
 
 # check NAME EMULATED NATIVE: print the overhead, and BELOW TARGET past it.
@@ -88,6 +142,14 @@ for cpus in ${BOOT_BENCH_CPUS:-1 2 4}; do
 	check "secret-free policy" "$s" "$n"
 	check "development policy (disk rule) less the unlock" \
 		"$(awk -v v="$v" -v u="$u" 'BEGIN { printf "%.2f", v - u }')" "$n"
+	st=$(stats_s "$out/nosecret-$cpus")
+	[ -z "$st" ] || echo "boot ($cpus CPU): secret-free policy less the VMM's power-off" \
+		"statistics (${st}s on its console): $(awk -v s="$s" -v t="$st" \
+		'BEGIN { printf "%.2f", s - t }')s, $(pct "$(awk -v s="$s" -v t="$st" \
+		'BEGIN { printf "%.2f", s - t }')" "$n")% (for comparison; the target applies above)"
+	phase_table "$cpus"
+	sed -n 's/^.*\(boot: set-up kcycles:.*\)$/  VMM \1 (secret-free run)/p' \
+		"$out/nosecret-$cpus/com2.log" | tr -d '\r'
 	for m in "Linux version" "MAMORI-SCENARIO-START"; do
 		wv=$(milestone "$out/vmm-$cpus" "$m")
 		wn=$(milestone "$out/native-$cpus" "$m")

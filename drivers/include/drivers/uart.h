@@ -10,6 +10,8 @@
 
 /* uart_init - 115200 8N1, FIFOs on, interrupts off. */
 void uart_init(u16 port);
+/* uart_tx_ready - the transmit holding register is empty (uart_putc won't wait). */
+bool uart_tx_ready(u16 port);
 /* uart_putc - wait for THR empty (bounded) and send @c. */
 void uart_putc(u16 port, char c);
 /* uart_getc - one received byte, or -1 when none is waiting. */

@@ -20,9 +20,27 @@
 void console_init(u16 port);
 /* console_port - the I/O base of the console UART (0 before console_init). */
 u16 console_port(void);
-/* console_write_line - write @s whole, "\n" -> "\r\n", serialised across CPUs. */
+/*
+ * Output is queued in a ring (CONSOLE_RING_SIZE bytes, in VMM memory) and sent
+ * while the UART takes it, so the guest runs while a line goes out at 115200
+ * baud (~87 us a byte) instead of waiting for it: console_poll() on every VM
+ * exit sends what the UART has room for. Nothing is dropped: a full ring
+ * waits for the UART. What must be on the wire before the VMM stops, resets,
+ * powers off or waits for input is flushed (console_flush(); warning, error
+ * and fatal lines, console_getc() and the reset and power-off paths do it),
+ * so only info and debug lines wait, drained over the next VM exits.
+ */
+#define CONSOLE_RING_SIZE	8192
+
+/* console_queue_line - queue @s whole, "\n" -> "\r\n"; send what fits now. */
+void console_queue_line(const char *s);
+/* console_write_line - console_queue_line() and console_flush(): on the wire on return. */
 void console_write_line(const char *s);
-/* console_getc - poll for one input byte; returns -1 when none is waiting. */
+/* console_flush - wait until every queued byte is sent. */
+void console_flush(void);
+/* console_poll - send queued bytes the UART has room for; never waits (VM exits). */
+void console_poll(void);
+/* console_getc - flush, then poll for one input byte; -1 when none is waiting. */
 int console_getc(void);
 
 #endif

@@ -20,6 +20,16 @@ static inline void spin_lock(spinlock_t *l)
 		__asm__ volatile("pause" ::: "memory");
 }
 
+/* spin_trylock - take @l if nobody holds or waits for it; true when taken. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	u16 owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+	u16 next = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &next, (u16)(owner + 1), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
