@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The audit ring: the last AUDIT_LINES audit lines, also on the VMM log. */
 #include <mamori/audit.h>
+#include <mamori/console.h>
 #include <mamori/log.h>
 #include <mamori/string.h>
 #include <asm/spinlock.h>
@@ -29,8 +30,10 @@ static void audit_vlog(u32 *limit, const char *fmt, va_list ap)
 		n--;
 	buf[n++] = '\n';
 	buf[n] = 0;
-	if (!limit || log_ratelimit(limit))
+	if (!limit || log_ratelimit(limit)) {
 		pr_info("audit: %s", buf);
+		console_flush();	/* evidence is on the wire, not in RAM (F16) */
+	}
 	spin_lock(&audit_lock);
 	l = &audit_ring[audit_seq % AUDIT_LINES];
 	memcpy(l->text, buf, (size_t)n);

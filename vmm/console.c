@@ -76,6 +76,12 @@ void console_poll(void)
 
 int console_getc(void)
 {
-	console_flush();	/* a prompt is on the wire before its answer is read */
+	/*
+	 * Callers poll: each call sends what the UART takes now, so a prompt
+	 * goes out while its answer is awaited, and a dialog polled from guest
+	 * exits never waits here for a queue the guest keeps filling (review 3
+	 * F12).
+	 */
+	console_poll();
 	return con_port ? uart_getc(con_port) : -1;
 }

@@ -101,13 +101,27 @@ static void test_full_ring_waits_never_drops(void **state)
 		assert_int_equal(wire[i], 'a' + n % 26);
 }
 
-static void test_getc_flushes_the_prompt(void **state)
+/*
+ * console_getc() never waits for the queue (review 3 F12: a dialog polled
+ * from guest exits, with the guest filling the ring, would wait for all of
+ * it), yet a polling reader drains it: the prompt goes out byte by byte.
+ */
+static void test_getc_pumps_never_waits(void **state)
 {
-	rx = 'y';
+	u32 polls = 0;
+
 	console_queue_line("passphrase: ");
 	assert_true(wire_len < 12);
+	waits = 0;
+	assert_int_equal(console_getc(), -1);
+	assert_int_equal(waits, 0);
+	assert_true(wire_len < 12);
+	while (wire_len < 12 && ++polls < 1000)
+		assert_int_equal(console_getc(), -1);
+	assert_int_equal(wire_len, 12);
+	assert_int_equal(waits, 0);
+	rx = 'y';
 	assert_int_equal(console_getc(), 'y');
-	assert_int_equal(wire_at_getc, 12);	/* the prompt was out before input was read */
 }
 
 int main(void)
@@ -116,7 +130,7 @@ int main(void)
 		cmocka_unit_test_setup(test_queue_does_not_wait, setup),
 		cmocka_unit_test_setup(test_write_line_is_on_the_wire, setup),
 		cmocka_unit_test_setup(test_full_ring_waits_never_drops, setup),
-		cmocka_unit_test_setup(test_getc_flushes_the_prompt, setup),
+		cmocka_unit_test_setup(test_getc_pumps_never_waits, setup),
 	};
 
 	console_init(0x2f8);

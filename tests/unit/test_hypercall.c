@@ -90,12 +90,13 @@ static void test_unknown(void **state)
 }
 
 extern unsigned int stub_log_lines;
+extern unsigned int stub_console_flushes;
 
 /* The audit ring through HC_AUDIT_READ: order, sequence numbers, whole lines. */
 static void test_audit_read(void **state)
 {
 	const struct hc_audit *a = (const void *)guest_buf;
-	unsigned int before = stub_log_lines;
+	unsigned int before = stub_log_lines, flushes = stub_console_flushes;
 	s64 n;
 
 	audit_reset();
@@ -108,6 +109,8 @@ static void test_audit_read(void **state)
 	audit_log("file rule %u: one", 0);
 	audit_log("file rule %u: two\n", 1);	/* a trailing newline is not doubled */
 	assert_int_equal(stub_log_lines - before, 2);	/* each on the VMM log too */
+	/* ... and on the wire when audit_log() returns, not queued (review 3 F16) */
+	assert_int_equal(stub_console_flushes - flushes, 2);
 	n = hypercall_dispatch(&vm, HC_AUDIT_READ, 0x7000, 4096, 0, 0);
 	assert_int_equal(a->len, strlen("file rule 0: one\nfile rule 1: two\n"));
 	assert_memory_equal(a->text, "file rule 0: one\nfile rule 1: two\n", a->len);

@@ -27,8 +27,9 @@ u16 console_port(void);
  * exit sends what the UART has room for. Nothing is dropped: a full ring
  * waits for the UART. What must be on the wire before the VMM stops, resets,
  * powers off or waits for input is flushed (console_flush(); warning, error
- * and fatal lines, console_getc() and the reset and power-off paths do it),
- * so only info and debug lines wait, drained over the next VM exits.
+ * and fatal lines, prompts (console_write_line()), audit lines and the reset
+ * and power-off paths do it), so only info and debug lines wait, drained over
+ * the next VM exits and by console_getc() polls.
  */
 #define CONSOLE_RING_SIZE	8192
 
@@ -40,7 +41,7 @@ void console_write_line(const char *s);
 void console_flush(void);
 /* console_poll - send queued bytes the UART has room for; never waits (VM exits). */
 void console_poll(void);
-/* console_getc - flush, then poll for one input byte; -1 when none is waiting. */
+/* console_getc - console_poll(), then poll for one input byte; -1 when none is waiting. */
 int console_getc(void);
 
 #endif
