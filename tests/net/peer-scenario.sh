@@ -7,9 +7,9 @@
 # PEER-SAK line with the transmit SA's key each time the SAK changes, until
 # the test stops the VM (or PEER-DONE after PEER_LINGER seconds).
 # PEER_PING_TRIES (80): pings tried before giving up (a Bochs end boots late).
-# Optional (t-net-encrypt): PEER_MTU, eth0's MTU (1532: macsec0 then carries
-# 1500-byte packets); PEER_BIGPING=1, 3 pings of 1500-byte IP packets after
-# the first pings (PEER-BIGPING ok=N); PEER_XFER=BYTES, receive that many
+# Optional (t-net-encrypt): PEER_MTU, eth0's MTU (macsec0 gets 32 less);
+# PEER_BIGPING=SIZE, 3 pings after
+# the first pings (PEER-BIGPING ok=N) of PEER_BIGPING bytes (ping -s); PEER_XFER=BYTES, receive that many
 # bytes on :5001 (PEER-XFER recv-bytes N recv-sha256 H), then send as many
 # random bytes to 192.0.2.1:5002 (PEER-XFER sent-sha256 H).
 . /peer.env
@@ -52,7 +52,7 @@ for i in $(seq 1 "${PEER_PING_TRIES:-80}"); do
 done
 echo "PEER-PING ok=$ok fail=$fail"
 if [ -n "${PEER_BIGPING:-}" ]; then
-	n=$(ping -c 3 -W 3 -s 1472 192.0.2.1 2>&1 | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	n=$(ping -c 3 -W 3 -s "$PEER_BIGPING" 192.0.2.1 2>&1 | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
 	echo "PEER-BIGPING ok=${n:-0}"
 fi
 if [ -n "${PEER_XFER:-}" ]; then
