@@ -10,8 +10,9 @@
 # Optional (t-net-encrypt): PEER_MTU, eth0's MTU (macsec0 gets 32 less);
 # PEER_BIGPING=SIZE, 3 pings after
 # the first pings (PEER-BIGPING ok=N) of PEER_BIGPING bytes (ping -s); PEER_XFER=BYTES, receive that many
-# bytes on :5001 (PEER-XFER recv-bytes N recv-sha256 H), then send as many
-# random bytes to 192.0.2.1:5002 (PEER-XFER sent-sha256 H).
+# bytes on :5001 (PEER-XFER recv-bytes N recv-sha256 H) and serve as many
+# random bytes as http://192.0.2.2:8080/pout (busybox httpd; PEER-XFER
+# sent-sha256 H), for a client that needs no timer of its own.
 . /peer.env
 echo "PEER-START"
 [ -z "${PEER_MTU:-}" ] || ip link set eth0 mtu "$PEER_MTU"
@@ -38,7 +39,13 @@ done
 [ -n "$m" ] || { echo "PEER-FAIL no macsec link"; tail -30 /tmp/wpa.log; exit 1; }
 ip addr add 192.0.2.2/24 dev "$m"
 echo "PEER-WPA-UP $m $(cat /sys/class/net/$m/mtu)"
-[ -z "${PEER_XFER:-}" ] || { sleep 3000 | nc -l -p 5001 >/tmp/pin & }
+if [ -n "${PEER_XFER:-}" ]; then
+	sleep 3000 | nc -l -p 5001 >/tmp/pin &
+	mkdir -p /tmp/www
+	dd if=/dev/urandom of=/tmp/www/pout bs=65536 count=$((PEER_XFER / 65536)) 2>/dev/null
+	echo "PEER-XFER sent-sha256 $(sha256sum </tmp/www/pout | cut -d' ' -f1)"
+	httpd -p 8080 -h /tmp/www
+fi
 ok=0
 fail=0
 for i in $(seq 1 "${PEER_PING_TRIES:-80}"); do
@@ -61,10 +68,6 @@ if [ -n "${PEER_XFER:-}" ]; then
 		sleep 0.5
 	done
 	echo "PEER-XFER recv-bytes $(wc -c </tmp/pin) recv-sha256 $(sha256sum </tmp/pin | cut -d' ' -f1)"
-	dd if=/dev/urandom of=/tmp/pout bs=65536 count=$((PEER_XFER / 65536)) 2>/dev/null
-	echo "PEER-XFER sent-sha256 $(sha256sum </tmp/pout | cut -d' ' -f1)"
-	nc 192.0.2.1 5002 </tmp/pout
-	echo "PEER-XFER sent rc=$?"
 fi
 ip-full macsec show
 ip-full -s link show "$m" | head -8

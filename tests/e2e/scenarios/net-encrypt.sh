@@ -32,20 +32,20 @@ for i in $(seq 1 60); do
 done
 [ $ok -ge 3 ] && echo "E2E-NET-PING=ok" || echo "E2E-NET-PING=fail ok=$ok"
 # 1468-byte IP packets, the largest at this MTU (1482-byte frames, 1514 on
-# the wire): no silent drop
-n=$(ping -c 3 -W 5 -s 1440 192.0.2.2 2>&1 | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
-echo "E2E-NET-BIGPING ok=${n:-0}"
-# the peer's file comes to our listener once it has ours
-sleep 3000 | nc -l -p 5002 >/tmp/in &
+# the wire): no silent drop. One ping per call and no sleeps from here on:
+# under Bochs's slowdown clock a timer the idle guest waits for can take a
+# minute (docs/network.md); a reply wakes it.
+n=0
+for i in 1 2 3; do
+	ping -c 1 -W 5 -s 1440 192.0.2.2 >/dev/null 2>&1 && n=$((n + 1))
+done
+echo "E2E-NET-BIGPING ok=$n"
 dd if=/dev/urandom of=/tmp/out bs=65536 count=$((E2E_XFER / 65536)) 2>/dev/null
 echo "E2E-NET: out-sha256 $(sha256sum </tmp/out | cut -d' ' -f1)"
 timeout 600 nc 192.0.2.2 5001 </tmp/out
 echo "E2E-NET: sent rc=$?"
-i=0
-while [ "$(wc -c </tmp/in)" -lt $E2E_XFER ] && [ $i -lt 3000 ]; do
-	usleep 200000
-	i=$((i + 1))
-done
+wget -q -O /tmp/in http://192.0.2.2:8080/pout
+echo "E2E-NET: wget rc=$?"
 echo "E2E-NET: in-sha256 $(sha256sum </tmp/in | cut -d' ' -f1) bytes=$(wc -c </tmp/in)"
 # plain UDP datagrams were sent to us from the bridge: none may arrive
 echo "E2E-NET-UDP $(awk '/^Udp:/ { if (h) print "InDatagrams=" $2, "NoPorts=" $3, "InErrors=" $4; h = 1 }' /proc/net/snmp)"
