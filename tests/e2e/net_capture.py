@@ -9,8 +9,9 @@ SIGTERM, OUT gets a last line "summary from_guest=N to_guest=M markers=K ...".
 Independent of the VMM: it counts what actually crossed the emulated wire.
 
 With PEER_MAC (t-net-encrypt), also sent towards the guest only (a frame sent
-on the tap reaches Bochs, not the bridge), every 0.5 s at most, each kind up
-to 40 times:
+on the tap reaches Bochs, not the bridge), once the peer's first MACsec frame
+towards the guest was seen (so the guest's NIC receives), every 0.5 s at
+most, each kind up to 40 times:
   replayed     a MACsec frame the peer sent to the guest, resent unchanged
                at least 1 s after the original passed
   forged       such a frame with its PN raised by 2^20 (above anything the
@@ -70,6 +71,7 @@ def main():
     if peer:
         counts.update(replayed=0, forged=0, foreign_sci=0, plain_udp=0)
     seen = []           # (time, frame): the peer's MACsec frames towards the guest
+    started = []        # set once the first of them passed
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     next_marker = time.monotonic()
@@ -82,6 +84,8 @@ def main():
             pass        # no carrier before Bochs opened the tap
 
     def inject(now):
+        if not started:
+            return
         if counts["plain_udp"] < INJECT_MAX:
             send("plain_udp", plain_udp(guest, peer, counts["plain_udp"]))
         old = [f for t, f in seen if now - t >= 1.0]
@@ -120,6 +124,8 @@ def main():
             macsec = frame[12:14] == b"\x88\xe5"
             if peer and outgoing and macsec and frame[6:12] == peer and len(frame) >= 28:
                 seen.append((time.monotonic(), frame))
+                started.append(1)
+                del started[1:]
                 del seen[:-8]
             log.write("%s %s %s %s %d%s\n" % ("out" if outgoing else "in", frame[6:12].hex(":"),
                                               frame[0:6].hex(":"), frame[12:14].hex(), len(frame),

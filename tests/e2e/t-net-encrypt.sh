@@ -19,7 +19,8 @@
 #    forged (bad ICV) and foreign-SCI MACsec frames and plain UDP datagrams
 #    to the guest's MAC (net_capture.py) are dropped and counted by the VMM
 #    (its "macsec: drops:" summary) and no UDP datagram reaches the guest's
-#    stack (/proc/net/snmp); the broadcast plain markers are dropped.
+#    stack (/proc/net/snmp; sent only once the peer's MACsec frames flow to
+#    the guest, so its NIC is receiving); the plain markers are dropped.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/lib-policy.sh"
 . "$E2E_DIR/lib-net.sh"
