@@ -484,9 +484,10 @@ static void show_net(const struct policy_net_rule *n)
 		return;
 	}
 	printf("record %u network: e1000 %02x:%02x.%x mode %s peer "
-	       "%02x:%02x:%02x:%02x:%02x:%02x key %s\n", n->origin, n->bus, n->dev, n->fn,
+	       "%02x:%02x:%02x:%02x:%02x:%02x key %s%s\n", n->origin, n->bus, n->dev, n->fn,
 	       mode, n->peer_mac[0], n->peer_mac[1], n->peer_mac[2], n->peer_mac[3],
-	       n->peer_mac[4], n->peer_mac[5], n->key_id[0] ? n->key_id : "-");
+	       n->peer_mac[4], n->peer_mac[5], n->key_id[0] ? n->key_id : "-",
+	       n->cipher == POLICY_NET_GCM_AES_256 ? " cipher gcm-aes-256" : "");
 }
 
 static void show_disk(const struct policy_disk_rule *r)

@@ -139,7 +139,7 @@ static void enc_net(struct wbuf *w, const struct policy_net_rule *n)
 	w8(w, n->bus);
 	w8(w, n->dev);
 	w8(w, n->fn);
-	w8(w, 0);
+	w8(w, n->cipher);
 	wbytes(w, n->peer_mac, 6);
 	wstr(w, n->key_id, POLICY_NAME_LEN);
 	rec_end(w, r);

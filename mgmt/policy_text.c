@@ -607,7 +607,9 @@ static int do_network(struct pctx *c)
 {
 	static const char *const kinds[] = { "e1000", NULL };
 	static const char *const modes[] = { "encrypt", "block", "pass", NULL };
-	struct optdef o[] = { OPT("bdf"), OPT("mode"), OPT("peer"), OPT("key"), OPT(NULL) };
+	static const char *const ciphers[] = { "gcm-aes-128", "gcm-aes-256", NULL };
+	struct optdef o[] = { OPT("bdf"), OPT("mode"), OPT("peer"), OPT("key"), OPT("cipher"),
+			      OPT(NULL) };
 	struct policy *pol = &c->t->pol;
 	struct policy_net_rule *r;
 	struct policy_diag d;
@@ -630,6 +632,11 @@ static int do_network(struct pctx *c)
 	if (opt(o, "peer") && hexbytes(opt(o, "peer"), r->peer_mac, 6, ':'))
 		return perr(c, "network: peer: '%s' is not a MAC address", opt(o, "peer"));
 	if (opt(o, "key") && key_name(c, "key", opt(o, "key"), r->key_id))
+		return -1;
+	if (opt(o, "cipher") && !strncmp(opt(o, "cipher"), "gcm-aes-xpn-", 12))
+		return perr(c, "network: cipher: '%s': XPN (64-bit PN) suites are not implemented; "
+			    "use gcm-aes-128 or gcm-aes-256", opt(o, "cipher"));
+	if (opt(o, "cipher") && choice(c, "cipher", opt(o, "cipher"), ciphers, 0, &r->cipher))
 		return -1;
 	if (policy_check_net(r, &d))
 		return perr_diag(c, &d);

@@ -82,10 +82,41 @@ int macsec_port_validate(void *priv, const u8 *in, u32 len, u8 *out, u32 cap, u3
 	return 0;
 }
 
+static void drop_summary(struct macsec_port *p)
+{
+	const u64 *d = p->secy.drops;
+	const struct mka_stats *m = &p->mka.st;
+	u64 sum = m->rx_foreign_peer + m->rx_bad_icv + m->rx_unknown_ckn + m->rx_stale_mn +
+		  m->rx_bad_format + m->rx_bad_sak;
+	int i;
+
+	for (i = 0; i < MACSEC_DROP_COUNT; i++)
+		sum += d[i];
+	if (sum == p->summary_sum)
+		return;
+	p->summary_sum = sum;
+	pr_info("macsec: drops: not-macsec=%llu bad-sectag=%llu unknown-sci=%llu no-sa=%llu "
+		"replay=%llu bad-icv=%llu; mka: foreign-peer=%llu bad-icv=%llu unknown-ckn=%llu "
+		"stale=%llu bad-format=%llu bad-sak=%llu\n",
+		(unsigned long long)d[MACSEC_DROP_NOT_MACSEC],
+		(unsigned long long)d[MACSEC_DROP_BAD_TAG],
+		(unsigned long long)d[MACSEC_DROP_UNKNOWN_SCI],
+		(unsigned long long)d[MACSEC_DROP_NO_SA],
+		(unsigned long long)d[MACSEC_DROP_REPLAY],
+		(unsigned long long)d[MACSEC_DROP_BAD_ICV],
+		(unsigned long long)m->rx_foreign_peer, (unsigned long long)m->rx_bad_icv,
+		(unsigned long long)m->rx_unknown_ckn, (unsigned long long)m->rx_stale_mn,
+		(unsigned long long)m->rx_bad_format, (unsigned long long)m->rx_bad_sak);
+}
+
 void macsec_port_tick(void *priv, u64 now_ms)
 {
 	struct macsec_port *p = priv;
 
 	p->now_ms = now_ms;
 	mka_tick(&p->mka, now_ms);
+	if (now_ms >= p->summary_ms) {
+		p->summary_ms = now_ms + MACSEC_PORT_SUMMARY_MS;
+		drop_summary(p);
+	}
 }

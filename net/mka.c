@@ -332,6 +332,11 @@ static int peer_make_live(struct mka *m, struct mka_peer *p)
 	return 0;
 }
 
+static bool sci_is_peer(const struct mka *m, u64 sci)
+{
+	return (sci >> 16) == (macsec_sci(m->cfg.peer_mac, 0) >> 16);
+}
+
 static int rx_checked(struct mka *m, const struct mka_pdu *pdu)
 {
 	struct mka_peer *p;
@@ -342,6 +347,12 @@ static int rx_checked(struct mka *m, const struct mka_pdu *pdu)
 		if (pdu->sci != m->sci && arch_random_bytes(m->mi, MKA_MI_LEN) == 0)
 			m->mn = 0;
 		return -EEXIST;
+	}
+	if (m->cfg.peer_only && !sci_is_peer(m, pdu->sci)) {
+		m->st.rx_foreign_peer++;
+		pr_warn_ratelimited("mka: ignored an MKPDU from SCI %016llx: not the configured "
+				    "peer\n", (unsigned long long)pdu->sci);
+		return -EPERM;
 	}
 	p = peer_by_mi(m, pdu->mi);
 	if (p && pdu->mn <= p->mn) {

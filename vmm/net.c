@@ -64,18 +64,28 @@ int net_init(const struct policy *pol, const struct policy_secrets *s)
 	return ret;
 }
 
-/* The CAK||CKN for the NIC at @bdf, or NULL. */
-static const u8 *net_key_of(u16 bdf)
+/* The rule naming the NIC at @bdf (its own, not the default), or NULL. */
+static const struct policy_net_rule *net_rule_of(u16 bdf, u32 *idx)
 {
 	u32 i;
 
 	for (i = 0; net_policy && i < net_policy->n_net && i < POLICY_MAX_NET_RULES; i++) {
 		const struct policy_net_rule *r = &net_policy->net[i];
 
-		if (r->nic != POLICY_NIC_DEFAULT && bdf == (u16)(r->bus << 8 | r->dev << 3 | r->fn))
-			return net_key_ok[i] ? net_keys[i] : NULL;
+		if (r->nic != POLICY_NIC_DEFAULT && bdf == (u16)(r->bus << 8 | r->dev << 3 | r->fn)) {
+			*idx = i;
+			return r;
+		}
 	}
 	return NULL;
+}
+
+/* The CAK||CKN for the NIC at @bdf, or NULL. */
+static const u8 *net_key_of(u16 bdf)
+{
+	u32 i;
+
+	return net_rule_of(bdf, &i) && net_key_ok[i] ? net_keys[i] : NULL;
 }
 
 const char *net_mode_name(u8 mode)
@@ -86,6 +96,11 @@ const char *net_mode_name(u8 mode)
 	case POLICY_NET_PASS: return "pass";
 	default: return "?";
 	}
+}
+
+const char *net_cipher_name(u8 cipher)
+{
+	return cipher == POLICY_NET_GCM_AES_256 ? "GCM-AES-256" : "GCM-AES-128";
 }
 
 u8 net_mode_of(u16 bdf)
@@ -131,24 +146,29 @@ int net_port_open(struct net_port *p, u16 bdf, const char *model)
 int net_port_secure(struct net_port *p, const u8 mac[6])
 {
 	const u8 *key = net_key_of(p->bdf);
+	const struct policy_net_rule *r;
 	u64 now;
+	u32 i;
 	int ret;
 
 	if (p->mode != POLICY_NET_ENCRYPT)
 		return 0;
-	if (!key || !p->ops || !p->ops->xmit || !p->ops->poll)
+	r = net_rule_of(p->bdf, &i);
+	if (!key || !r || !p->ops || !p->ops->xmit || !p->ops->poll)
 		return -ENOSYS;
 	now = arch_time_ms();
-	ret = net_secy_start(p, key, mac, now);
+	ret = net_secy_start(p, r, key, mac, now);
 	if (ret) {
 		pr_err("net: %s %02x:%02x.%x: MACsec port not started (%d); not intercepted\n",
 		       p->model, p->bdf >> 8, (p->bdf >> 3) & 31, p->bdf & 7, ret);
 		return ret;
 	}
-	pr_info("net: %s %02x:%02x.%x: MACsec (GCM-AES-128, MKA hello %u ms) on "
-		"%02x:%02x:%02x:%02x:%02x:%02x, SCI port 1\n", p->model, p->bdf >> 8,
-		(p->bdf >> 3) & 31, p->bdf & 7, 2000, mac[0], mac[1], mac[2], mac[3], mac[4],
-		mac[5]);
+	pr_info("net: %s %02x:%02x.%x: MACsec (%s, MKA hello %u ms) on "
+		"%02x:%02x:%02x:%02x:%02x:%02x, SCI port 1; only peer "
+		"%02x:%02x:%02x:%02x:%02x:%02x\n", p->model, p->bdf >> 8,
+		(p->bdf >> 3) & 31, p->bdf & 7, net_cipher_name(r->cipher), 2000, mac[0], mac[1],
+		mac[2], mac[3], mac[4], mac[5], r->peer_mac[0], r->peer_mac[1], r->peer_mac[2],
+		r->peer_mac[3], r->peer_mac[4], r->peer_mac[5]);
 	__atomic_store_n(&net_last_poll, now ? now : 1, __ATOMIC_RELAXED);	/* net_poll() on */
 	return 0;
 }

@@ -25,7 +25,8 @@ static int net_secy_send(void *ctx, const u8 *frame, size_t len)
 	return net_port_xmit(ctx, frame, (u32)len);
 }
 
-int net_secy_start(struct net_port *p, const u8 *key, const u8 mac[6], u64 now_ms)
+int net_secy_start(struct net_port *p, const struct policy_net_rule *r, const u8 *key,
+		   const u8 mac[6], u64 now_ms)
 {
 	struct net_secy *s = page_alloc(ALIGN_UP(sizeof(*s), PAGE_SIZE) / PAGE_SIZE);
 	struct mka_ops ops = { net_secy_send, p };
@@ -42,7 +43,9 @@ int net_secy_start(struct net_port *p, const u8 *key, const u8 mac[6], u64 now_m
 	memcpy(cfg.mac, mac, 6);
 	cfg.port = 1;
 	cfg.priority = NET_SECY_PRIORITY;
-	cfg.cipher = MACSEC_GCM_AES_128;
+	cfg.cipher = r->cipher == POLICY_NET_GCM_AES_256 ? MACSEC_GCM_AES_256 : MACSEC_GCM_AES_128;
+	cfg.peer_only = true;
+	memcpy(cfg.peer_mac, r->peer_mac, 6);
 	s->port = p;
 	ret = macsec_port_init(&s->mp, &cfg, 0, &ops, now_ms);
 	memset(&cfg, 0, sizeof(cfg));

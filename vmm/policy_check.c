@@ -160,6 +160,9 @@ int policy_check_net(const struct policy_net_rule *r, struct policy_diag *d)
 		return policy_bad_field(d, "peer", r->peer_mac[0], "encrypt needs a unicast peer MAC");
 	if (!enc && mac)
 		return policy_bad_field(d, "peer", r->peer_mac[0], "only allowed with mode encrypt");
+	if (r->cipher > POLICY_NET_GCM_AES_256 || (!enc && r->cipher))
+		return policy_bad_field(d, "cipher", r->cipher,
+					"gcm-aes-128 (0) or gcm-aes-256 (1), encrypt only");
 	return check_key_id(r->key_id, enc, d);
 }
 

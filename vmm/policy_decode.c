@@ -134,11 +134,10 @@ static int dec_net(struct dec *c, const u8 *p, u32 len)
 	r->bus = p[2];
 	r->dev = p[3];
 	r->fn = p[4];
+	r->cipher = p[5];
 	memcpy(r->peer_mac, p + 6, 6);
 	r->origin = c->idx;
-	ret = rsvd_zero(c, p + 5, 1);
-	if (!ret)
-		ret = rd_str(c, p + 12, POLICY_NAME_LEN, r->key_id, true, "key");
+	ret = rd_str(c, p + 12, POLICY_NAME_LEN, r->key_id, true, "key");
 	return ret ? ret : policy_check_net(r, c->d);
 }
 

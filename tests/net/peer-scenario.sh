@@ -7,8 +7,15 @@
 # PEER-SAK line with the transmit SA's key each time the SAK changes, until
 # the test stops the VM (or PEER-DONE after PEER_LINGER seconds).
 # PEER_PING_TRIES (80): pings tried before giving up (a Bochs end boots late).
+# Optional (t-net-encrypt): PEER_MTU, eth0's MTU (macsec0 gets 32 less);
+# PEER_BIGPING=SIZE, 3 pings after
+# the first pings (PEER-BIGPING ok=N) of PEER_BIGPING bytes (ping -s); PEER_XFER=BYTES, receive that many
+# bytes on :5001 (PEER-XFER recv-bytes N recv-sha256 H) and serve as many
+# random bytes as http://192.0.2.2:8080/pout (busybox httpd; PEER-XFER
+# sent-sha256 H), for a client that needs no timer of its own.
 . /peer.env
 echo "PEER-START"
+[ -z "${PEER_MTU:-}" ] || ip link set eth0 mtu "$PEER_MTU"
 ip link set eth0 up
 cat >/tmp/wpa.conf <<CONF
 eapol_version=3
@@ -31,7 +38,14 @@ for i in $(seq 1 40); do
 done
 [ -n "$m" ] || { echo "PEER-FAIL no macsec link"; tail -30 /tmp/wpa.log; exit 1; }
 ip addr add 192.0.2.2/24 dev "$m"
-echo "PEER-WPA-UP $m"
+echo "PEER-WPA-UP $m $(cat /sys/class/net/$m/mtu)"
+if [ -n "${PEER_XFER:-}" ]; then
+	sleep 3000 | nc -l -p 5001 >/tmp/pin &
+	mkdir -p /tmp/www
+	dd if=/dev/urandom of=/tmp/www/pout bs=65536 count=$((PEER_XFER / 65536)) 2>/dev/null
+	echo "PEER-XFER sent-sha256 $(sha256sum </tmp/www/pout | cut -d' ' -f1)"
+	httpd -p 8080 -h /tmp/www
+fi
 ok=0
 fail=0
 for i in $(seq 1 "${PEER_PING_TRIES:-80}"); do
@@ -44,6 +58,17 @@ for i in $(seq 1 "${PEER_PING_TRIES:-80}"); do
 	fi
 done
 echo "PEER-PING ok=$ok fail=$fail"
+if [ -n "${PEER_BIGPING:-}" ]; then
+	n=$(ping -c 3 -W 3 -s "$PEER_BIGPING" 192.0.2.1 2>&1 | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	echo "PEER-BIGPING ok=${n:-0}"
+fi
+if [ -n "${PEER_XFER:-}" ]; then
+	for i in $(seq 1 1200); do
+		[ "$(wc -c </tmp/pin)" -ge "$PEER_XFER" ] && break
+		sleep 0.5
+	done
+	echo "PEER-XFER recv-bytes $(wc -c </tmp/pin) recv-sha256 $(sha256sum </tmp/pin | cut -d' ' -f1)"
+fi
 ip-full macsec show
 ip-full -s link show "$m" | head -8
 echo "PEER-WPA-BAD-ICV $(grep -c 'Computed ICV is not equal' /tmp/wpa.log)"

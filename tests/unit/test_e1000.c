@@ -1115,6 +1115,8 @@ static int peer_send(void *ctx, const u8 *f, size_t len)
 	return 0;
 }
 
+static enum macsec_cipher test_cipher = MACSEC_GCM_AES_128;
+
 static void encrypt_policy(struct policy *pol, struct policy_secrets *sec)
 {
 	memset(pol, 0, sizeof(*pol));
@@ -1123,6 +1125,8 @@ static void encrypt_policy(struct policy *pol, struct policy_secrets *sec)
 	pol->net[0] = (struct policy_net_rule){ .nic = POLICY_NIC_E1000, .mode = POLICY_NET_ENCRYPT,
 						.dev = 3, .key_id = "net0" };
 	memcpy(pol->net[0].peer_mac, peer_mac, 6);
+	pol->net[0].cipher = test_cipher == MACSEC_GCM_AES_256 ? POLICY_NET_GCM_AES_256 :
+								  POLICY_NET_GCM_AES_128;
 	sec->count = 1;
 	strcpy(sec->s[0].name, "net0");
 	sec->s[0].kind = POLICY_SECRET_KEY;
@@ -1183,7 +1187,7 @@ static void run_idle(u32 ms)
 static void peer_start(void)
 {
 	struct mka_config cfg = { .cak_len = 16, .ckn_len = 16, .port = 1, .priority = 32,
-				  .cipher = MACSEC_GCM_AES_128 };
+				  .cipher = test_cipher };
 	struct mka_ops ops = { peer_send, NULL };
 
 	memcpy(cfg.cak, cak_ckn, 16);
@@ -1252,7 +1256,21 @@ static void test_encrypt_mka(void **state)
 	/* the device takes the 32 longer frames and the MKA group address */
 	assert_int_equal(R(E1000_RCTL) & (E1000_RCTL_LPE | E1000_RCTL_MPE),
 			 E1000_RCTL_LPE | E1000_RCTL_MPE);
+	assert_int_equal(mine->secy.cipher, test_cipher);
+	assert_int_equal(peer.secy.cipher, test_cipher);
 	macsec_port_stop(&peer);
+}
+
+/*
+ * cipher=gcm-aes-256: the same run with the policy's suite; the VMM's MKA
+ * distributes a 32-byte SAK with the GCM-AES-256 suite ID and a peer of
+ * that suite installs it (a peer of the other suite would refuse it).
+ */
+static void test_encrypt_mka_gcm256(void **state)
+{
+	test_cipher = MACSEC_GCM_AES_256;
+	test_encrypt_mka(state);
+	test_cipher = MACSEC_GCM_AES_128;
 }
 
 /* A peer with another CAK: no live peer, no SAK, no frame through either way. */
@@ -1323,6 +1341,10 @@ static void test_encrypt_refusals(void **state)
 	assert_int_equal(e1000_secure(nic), 0);
 	assert_int_equal(((struct macsec_port *)port.secy_priv)->mka.cfg.mac[5], 0x01);
 	assert_int_equal(((struct macsec_port *)port.secy_priv)->mka.cfg.mac[0], 0x02);
+	/* the rule's peer= reaches MKA: only that SCI may become a live peer */
+	assert_true(((struct macsec_port *)port.secy_priv)->mka.cfg.peer_only);
+	assert_memory_equal(((struct macsec_port *)port.secy_priv)->mka.cfg.peer_mac, peer_mac, 6);
+	assert_int_equal(((struct macsec_port *)port.secy_priv)->secy.cipher, MACSEC_GCM_AES_128);
 }
 
 int main(void)
@@ -1348,6 +1370,7 @@ int main(void)
 		cmocka_unit_test(test_coverage_pass_default),
 		cmocka_unit_test(test_encrypt_without_secy),
 		cmocka_unit_test(test_encrypt_mka),
+		cmocka_unit_test(test_encrypt_mka_gcm256),
 		cmocka_unit_test(test_encrypt_wrong_cak),
 		cmocka_unit_test(test_encrypt_refusals),
 	};

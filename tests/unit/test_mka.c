@@ -424,6 +424,59 @@ static void test_mka_reboot_new_sak(void **state)
 	node_stop(&nb);
 }
 
+/*
+ * peer= enforced (cfg.peer_only): a member holding the right CAK but with an
+ * SCI other than the configured peer's never becomes live and gets no SAK;
+ * its MKPDUs are counted. Even a third party holding the SAK itself cannot
+ * get a data frame through under its own SCI (no receive SC: unknown-sci).
+ */
+static struct node nc;
+
+static void test_mka_peer_only(void **state)
+{
+	u8 in[100], wire[200], out[200];
+	size_t wl, ol;
+	u64 now = 1000;
+
+	node_start(&na, &nc, 1, 0x10, cak_dev, 16, MACSEC_GCM_AES_128, now);
+	na.m.cfg.peer_only = true;
+	memcpy(na.m.cfg.peer_mac, "\x02\x00\x00\x00\x00\x02", 6);	/* nb's */
+	node_start(&nc, &na, 3, 0x20, cak_dev, 16, MACSEC_GCM_AES_128, now);
+	run(&na, &nc, &now, 5000);
+	assert_int_equal(mka_live_peers(&na.m), 0);
+	assert_int_equal(mka_live_peers(&nc.m), 0);
+	assert_true(na.m.st.rx_foreign_peer >= 2);
+	assert_int_equal(na.m.st.rx_bad_icv, 0);
+	assert_int_equal(na.m.st.saks_made + nc.m.st.saks_made, 0);
+	assert_false(mka_secured(&na.m) || mka_secured(&nc.m));
+	node_stop(&nc);
+
+	/* The configured peer (same CAK, MAC ...:02) is accepted as before. */
+	node_start(&nb, &na, 2, MKA_PRIO_NEVER, cak_dev, 16, MACSEC_GCM_AES_128, now);
+	na.other = &nb;
+	run(&na, &nb, &now, 3000);
+	assert_int_equal(mka_live_peers(&na.m), 1);
+	assert_true(mka_secured(&na.m) && mka_secured(&nb.m));
+	assert_int_equal(data(&nb, &na, NULL, NULL), MACSEC_OK);
+
+	/* A foreign SCI with the SAK itself: dropped as unknown-sci, counted. */
+	assert_int_equal(macsec_secy_init(&nc.y, macsec_sci((const u8 *)"\x02\0\0\0\0\x03", 1),
+					  MACSEC_GCM_AES_128, 0), 0);
+	assert_int_equal(macsec_tx_sa_install(&nc.y, na.m.latest.an, na.m.latest.key,
+					      na.m.latest.ki, 1), 0);
+	assert_int_equal(macsec_tx_use(&nc.y, na.m.latest.an), 0);
+	memset(in, 0x5a, sizeof(in));
+	in[12] = 0x08;
+	in[13] = 0x00;
+	assert_int_equal(macsec_protect(&nc.y, in, sizeof(in), wire, sizeof(wire), &wl), 0);
+	assert_int_equal(macsec_validate(&na.y, wire, wl, out, sizeof(out), &ol),
+			 MACSEC_DROP_UNKNOWN_SCI);
+	assert_int_equal(na.y.drops[MACSEC_DROP_UNKNOWN_SCI], 1);
+	macsec_secy_clear(&nc.y);
+	node_stop(&na);
+	node_stop(&nb);
+}
+
 static void test_mka_needs_entropy(void **state)
 {
 	struct mka_config cfg = { .cak_len = 16, .ckn_len = 1, .priority = 1 };
@@ -464,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_mka_election_gcm256),
 		cmocka_unit_test(test_mka_rollover),
 		cmocka_unit_test(test_mka_reboot_new_sak),
+		cmocka_unit_test(test_mka_peer_only),
 		cmocka_unit_test(test_mka_needs_entropy),
 		cmocka_unit_test(test_heap_released),
 	};

@@ -438,7 +438,9 @@ static void test_conflict(void **state)
 static void test_network_default(void **state)
 {
 	static const char txt[] = "version 1\nnetwork default mode=pass\n"
-				  "network e1000 bdf=00:03.0 mode=block\n";
+				  "network e1000 bdf=00:03.0 mode=block\n"
+				  "network e1000 bdf=00:04.0 mode=encrypt peer=52:54:00:12:34:56 "
+				  "key=n cipher=gcm-aes-256\nkey n = random:32\n";
 	static struct policy_text t;
 	u32 r0;
 
@@ -447,7 +449,14 @@ static void test_network_default(void **state)
 	assert_int_equal(policy_text_finish(&t), 0);
 	assert_int_equal(policy_encode(&t.pol, &t.sec, seal_key, blob2, sizeof(blob2), &len2), 0);
 	assert_int_equal(policy_parse(blob2, len2, &pol, NULL), 0);
-	assert_int_equal(pol.n_net, 2);
+	assert_int_equal(pol.n_net, 3);
+	assert_int_equal(pol.net[2].cipher, POLICY_NET_GCM_AES_256);
+	assert_int_equal(pol.net[1].cipher, POLICY_NET_GCM_AES_128);
+	r0 = rec_off(blob2, 2);
+	blob2[r0 + 8 + 5] = 2;	/* cipher: neither suite */
+	expect(blob2, len2, POLICY_E_FIELD, "record 2 (network) at offset 0x%x: cipher: "
+	       "gcm-aes-128 (0) or gcm-aes-256 (1), encrypt only (value 2)", r0);
+	blob2[r0 + 8 + 5] = 1;
 	assert_int_equal(pol.net[0].nic, POLICY_NIC_DEFAULT);
 	assert_int_equal(pol.net[0].mode, POLICY_NET_PASS);
 	assert_int_equal(policy_net_mode(&pol, 0, 3, 0, NULL), POLICY_NET_BLOCK);

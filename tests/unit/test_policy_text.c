@@ -62,6 +62,13 @@ static void test_network_default(void **state)
 	assert_ptr_equal(r, &p->net[0]);
 	assert_int_equal(parse("version 1\n"), 0);
 	assert_int_equal(policy_net_mode(p, 0, 0, 0, NULL), POLICY_NET_BLOCK);
+	/* cipher= picks the MACsec suite; gcm-aes-128 when absent */
+	assert_int_equal(parse("version 1\nnetwork e1000 bdf=00:03.0 mode=encrypt "
+			       "peer=52:54:00:12:34:56 key=n cipher=gcm-aes-256\n"
+			       "network e1000 bdf=00:04.0 mode=encrypt peer=52:54:00:12:34:57 "
+			       "key=n\nkey n = random:32\n"), 0);
+	assert_int_equal(p->net[0].cipher, POLICY_NET_GCM_AES_256);
+	assert_int_equal(p->net[1].cipher, POLICY_NET_GCM_AES_128);
 }
 
 static void test_good(void **state)
@@ -276,6 +283,15 @@ static const struct {
 	{ "version 1\nnetwork default mode=pass bdf=00:03.0\n",
 	  "t.txt:2: network: unknown option 'bdf' (expected: mode)" },
 	{ "version 1\nnetwork default\n", "t.txt:2: network: missing option 'mode='" },
+	{ "version 1\nnetwork e1000 bdf=00:03.0 mode=encrypt peer=52:54:00:12:34:56 key=n "
+	  "cipher=gcm-aes-xpn-256\n",
+	  "t.txt:2: network: cipher: 'gcm-aes-xpn-256': XPN (64-bit PN) suites are not "
+	  "implemented; use gcm-aes-128 or gcm-aes-256" },
+	{ "version 1\nnetwork e1000 bdf=00:03.0 mode=encrypt peer=52:54:00:12:34:56 key=n "
+	  "cipher=aes\n",
+	  "t.txt:2: network: cipher: 'aes' is not one of: gcm-aes-128, gcm-aes-256" },
+	{ "version 1\nnetwork e1000 bdf=00:03.0 mode=pass cipher=gcm-aes-256\n",
+	  "t.txt:2: network: cipher: gcm-aes-128 (0) or gcm-aes-256 (1), encrypt only (value 1)" },
 	{ "version 1\nnetwork default mode=pass\nnetwork default mode=block\n",
 	  "t.txt:3: network: a second default, as the rule on line 2" },
 	{ "version 1\nfile path=/etc/shadow\n", "t.txt:2: file: missing option 'action='" },

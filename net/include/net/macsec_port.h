@@ -25,6 +25,8 @@ struct macsec_port {
 	struct mka mka;
 	u64 now_ms;		/* of the last tick: MKPDUs received get this time */
 	u64 mkpdus;		/* EAPOL frames consumed */
+	u64 summary_ms;		/* next drop summary due */
+	u64 summary_sum;	/* drops counted at the last summary */
 	u32 nlog;
 };
 
@@ -39,6 +41,11 @@ void macsec_port_stop(struct macsec_port *p);
 
 int macsec_port_protect(void *priv, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len);
 int macsec_port_validate(void *priv, const u8 *in, u32 len, u8 *out, u32 cap, u32 *out_len);
+/*
+ * macsec_port_tick - MKA's timers; every MACSEC_PORT_SUMMARY_MS, when a drop
+ * counter moved, one log line with every counter ("macsec: drops: ...").
+ */
 void macsec_port_tick(void *priv, u64 now_ms);
+#define MACSEC_PORT_SUMMARY_MS	5000
 
 #endif

@@ -44,6 +44,8 @@ struct mka_config {
 	u8 priority;		/* key server priority; lower wins */
 	enum macsec_cipher cipher;	/* the cipher suite this key server distributes */
 	u64 pn_rekey;		/* 0: MKA_PN_REKEY_DEFAULT */
+	bool peer_only;		/* only the SCI with MAC @peer_mac may be a peer */
+	u8 peer_mac[6];
 };
 
 struct mka_ops {
@@ -80,6 +82,7 @@ struct mka_stats {
 	u64 rx_bad_icv;
 	u64 rx_stale_mn;	/* MN did not increase (replay) */
 	u64 rx_bad_sak;		/* Distributed SAK refused (unwrap, role, suite) */
+	u64 rx_foreign_peer;	/* valid ICV, but an SCI other than the configured peer's */
 	u64 tx;
 	u64 tx_fail;
 	u64 saks_made;		/* as key server */
@@ -121,7 +124,10 @@ void mka_stop(struct mka *m);
 
 /*
  * mka_receive - one EAPOL frame (DA onwards) the NIC layer received. Frames
- * that fail any check are counted in m->st and ignored. Returns 0 if it was
+ * that fail any check are counted in m->st and ignored; with cfg.peer_only,
+ * an MKPDU whose SCI is not the configured peer's MAC (|| any port) is
+ * counted in rx_foreign_peer and ignored (-EPERM): that member never
+ * becomes live, so it gets no receive SC and no SAK. Returns 0 if it was
  * accepted, else a negative code (for tests; the NIC layer only drops).
  */
 int mka_receive(struct mka *m, const u8 *frame, size_t len, u64 now_ms);

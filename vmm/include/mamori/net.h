@@ -133,9 +133,14 @@ bool net_wants_tick(void);
 
 /*
  * net_secy_start - the MACsec layer (vmm/net_secy.c, over net/macsec_port.h)
- * for @p: @key is the rule's CAK||CKN. Sets @p->secy and @p->secy_priv.
+ * for @p under rule @r (its cipher; MKA accepts only @r->peer_mac's SCI as a
+ * peer): @key is the rule's CAK||CKN. Sets @p->secy and @p->secy_priv.
  */
-int net_secy_start(struct net_port *p, const u8 *key, const u8 mac[6], u64 now_ms);
+struct policy_net_rule;
+int net_secy_start(struct net_port *p, const struct policy_net_rule *r, const u8 *key,
+		   const u8 mac[6], u64 now_ms);
+/* net_cipher_name - "GCM-AES-128" or "GCM-AES-256" for a rule's cipher. */
+const char *net_cipher_name(u8 cipher);
 
 /*
  * net_uncovered - the NIC at @bdf (@vendor:@device, for the log) is not

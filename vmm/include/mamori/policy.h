@@ -96,6 +96,8 @@ enum policy_disk_range {
 };
 enum policy_cipher { POLICY_CIPHER_AES_XTS_PLAIN64 = 1 };
 enum policy_net_mode { POLICY_NET_ENCRYPT = 1, POLICY_NET_BLOCK = 2, POLICY_NET_PASS = 3 };
+/* A network rule's MACsec cipher suite (encrypt only; 0 = the default). */
+enum policy_net_cipher { POLICY_NET_GCM_AES_128 = 0, POLICY_NET_GCM_AES_256 = 1 };
 /*
  * POLICY_NIC_DEFAULT: the policy-wide default (`network default mode=M`),
  * for every NIC no other rule names; bdf zero, block or pass only, at most
@@ -169,6 +171,7 @@ struct policy_net_rule {
 	u8 nic;				/* enum policy_nic */
 	u8 mode;			/* enum policy_net_mode */
 	u8 bus, dev, fn;
+	u8 cipher;			/* enum policy_net_cipher */
 	u8 peer_mac[6];
 	char key_id[POLICY_NAME_LEN];
 	u32 origin;
