@@ -79,8 +79,20 @@ static void handle_init(struct per_cpu *pc, struct guest_regs *r)
 /* SIPI in wait-for-SIPI: start the guest's real-mode code at vector:0000. */
 static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 {
-	u8 vector = (u8)vmcs_read(EXIT_QUALIFICATION);
+	u8 vector;
 
+	/*
+	 * Before the boot CPU's first VM entry no guest can send a SIPI: this
+	 * is the VMM's own second start-up IPI (apic_start_cpu()) reaching an
+	 * AP that parked in wait-for-SIPI within 200 us of the first. It is
+	 * ignored; the vCPU stays in wait-for-SIPI (run, it would execute the
+	 * VMM's trampoline as guest code).
+	 */
+	if (!pc->vm->arch.ept_live) {
+		pr_dbg("cpu%u: the VMM's own second start-up SIPI ignored\n", pc->cpu_id);
+		return;
+	}
+	vector = (u8)vmcs_read(EXIT_QUALIFICATION);
 	if (cpu_event(pc, CPU_EV_SIPI))
 		return;
 	log_printk(pc->sipis++ < 2 ? LOG_INFO : LOG_DBG,

@@ -38,7 +38,8 @@ void console_flush(void) { }
 struct per_cpu *percpu_get(u32 id) { return NULL; }
 int cpu_event(struct per_cpu *pc, int ev) { return 0; }
 bool vmcs_setup_guest_init(u32 activity) { return true; }
-bool vmcs_guest_sipi(u8 vector) { return true; }
+static unsigned int guest_sipis;
+bool vmcs_guest_sipi(u8 vector) { guest_sipis++; return true; }
 void arch_vm_ept_sync(struct vm *vm) { }
 void udelay(u32 us) { }
 void reset_wipe_secrets(const char *why) { }
@@ -279,6 +280,27 @@ static void test_nmi_kicks_merged(void **state)
 	assert_false(vmx_nmi_take_kick(&pc));
 }
 
+/*
+ * The VMM's own second start-up SIPI, reaching an AP already parked in
+ * wait-for-SIPI before the boot CPU launched its guest, must not start the
+ * vCPU at the VMM's trampoline (seen once the console stopped slowing APs
+ * down: every 2- and 4-CPU boot triple-faulted on cpu1). Without the check
+ * this test reaches the VMREAD of the exit qualification and dies.
+ */
+static void test_sipi_before_launch_ignored(void **state)
+{
+	static struct vm vm;
+	static struct per_cpu pc;
+
+	pc.vm = &vm;
+	pc.state = CPU_WAIT_SIPI;
+	vm.arch.ept_live = false;
+	handle_sipi(&pc, NULL);
+	assert_int_equal(guest_sipis, 0);
+	assert_false(pc.sipi_fresh);
+	assert_int_equal(pc.state, CPU_WAIT_SIPI);
+}
+
 /* At most two guest NMIs wait, as on hardware (one in service, one latched). */
 static void test_nmi_queue_bounded(void **state)
 {
@@ -294,6 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adjust_ctls),
+		cmocka_unit_test(test_sipi_before_launch_ignored),
 		cmocka_unit_test(test_fixed_bits),
 		cmocka_unit_test(test_cpuid_leaf1),
 		cmocka_unit_test(test_cpuid_cr4_mirrors),
