@@ -64,7 +64,7 @@ bool mon_sched_end(struct mon_sched *s, u64 now, enum mon_end why)
 
 bool mon_sched_starved(const struct mon_sched *s, u64 now)
 {
-	return !s->off && !s->running && now > s->next &&
+	return s->slices && !s->off && !s->running && now > s->next &&
 	       now - s->next > s->period * MON_STARVE_PERIODS;
 }
 

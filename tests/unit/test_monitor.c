@@ -123,9 +123,12 @@ static void test_sched_starved(void **state)
 	struct mon_sched s;
 
 	mon_sched_init(&s, P, B, 0);
-	assert_false(mon_sched_starved(&s, P));
-	assert_false(mon_sched_starved(&s, P + MON_STARVE_PERIODS * P));
-	assert_true(mon_sched_starved(&s, P + MON_STARVE_PERIODS * P + 1));
+	assert_false(mon_sched_starved(&s, 100 * P));	/* no slice yet: the boot */
+	mon_sched_begin(&s, P);
+	mon_sched_end(&s, P + 1, MON_END_YIELD);
+	assert_false(mon_sched_starved(&s, 2 * P));
+	assert_false(mon_sched_starved(&s, 2 * P + MON_STARVE_PERIODS * P));
+	assert_true(mon_sched_starved(&s, 2 * P + MON_STARVE_PERIODS * P + 1));
 	mon_sched_begin(&s, 10 * P);
 	assert_false(mon_sched_starved(&s, 20 * P));	/* running: not starved */
 	mon_sched_end(&s, 10 * P + 1, MON_END_YIELD);

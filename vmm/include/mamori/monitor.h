@@ -61,6 +61,7 @@ bool mon_sched_end(struct mon_sched *s, u64 now, enum mon_end why);
 /*
  * mon_sched_starved - the next slice is more than MON_STARVE_PERIODS periods
  * overdue at @now (no CPU switched to the monitor: its CPU makes no exits).
+ * Only after a first slice (the guest's boot before its first exit is not).
  */
 bool mon_sched_starved(const struct mon_sched *s, u64 now);
 
