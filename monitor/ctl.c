@@ -26,7 +26,8 @@ static bool mon_ctl_ready(const struct mon_kbase *kb, struct mon_ctl_base *b,
 	b->rounds++;
 	if (b->stable >= stable)
 		return true;
-	return kb->taken && b->rounds >= MON_CTL_ROUNDS_MAX(stable);
+	/* LSTAR 0: not a kernel CPU yet (firmware, an AP not brought up): never compared */
+	return kb->taken && v->lstar && b->rounds >= MON_CTL_ROUNDS_MAX(stable);
 }
 
 unsigned int mon_ctl_step(struct mon_kbase *kb, struct mon_ctl_base *b,

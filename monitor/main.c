@@ -7,6 +7,7 @@
 #include "mon.h"
 
 #define MON_STABLE	3	/* rounds a vCPU's control state must hold before the baseline */
+#define MON_EV_RECORDS	(64 * 5)	/* the VMM's event records: CPUs x sources */
 
 static struct mon_info info;
 static struct mon_vcpu_state snap[MON_VCPUS_MAX];
@@ -102,8 +103,9 @@ static void mon_drain_events(void)
 	static struct mon_event ev[16];
 	char line[MON_TEXT_MAX];
 	s64 n, i;
+	u32 rounds = 0;
 
-	do {
+	do {		/* every record once (the VMM drains round robin), not forever */
 		n = mon_vmcall(HC_MON_EVENTS, (u64)ev, sizeof(ev), 0, 0);
 		for (i = 0; i < n; i++) {
 			const struct mon_event *e = &ev[i];
@@ -120,7 +122,7 @@ static void mon_drain_events(void)
 			else
 				mon_log_event(line);
 		}
-	} while (n == (s64)ARRAY_SIZE(ev));
+	} while (n == (s64)ARRAY_SIZE(ev) && ++rounds < MON_EV_RECORDS / ARRAY_SIZE(ev));
 }
 
 static void mon_round(u64 round)

@@ -60,7 +60,9 @@ enum mon_ctl_diff {
  * mon_ctl_step - one round for one vCPU (@v its values now). Until the vCPU
  * is compared, its values must hold @stable rounds with LSTAR set (the
  * kernel's, not the firmware's zero), or MON_CTL_ROUNDS_MAX rounds pass once
- * a baseline exists. Then the first such vCPU makes the kernel-wide baseline
+ * a baseline exists and its LSTAR is set (a vCPU still in firmware or not yet
+ * brought up by the kernel has LSTAR 0 and is not compared; a later write of
+ * LSTAR is a synchronous event, checked against the baseline). Then the first such vCPU makes the kernel-wide baseline
  * @kb (MON_CTL_BASELINE); any other is compared with it from then on, every
  * round: MON_CTL_MATCH the first time if equal, else the set of fields that
  * differ from the baseline and from what was last reported (a value is

@@ -288,6 +288,10 @@ static void test_ctl_flapping_compared(void **state)
 
 	for (i = 0; i < 4; i++)
 		step(&kb, &cpu0, LSTAR, CSTAR, IDT);
+	/* an AP still in firmware (LSTAR 0, its own IDT) for long: not compared (t-monitor) */
+	for (i = 0; i < 40; i++)
+		assert_int_equal(step(&kb, &cpu1, 0, 0, i & 1 ? 0x1f2200e8 : 0x7000), MON_CTL_SAME);
+	assert_false(cpu1.compared);
 	for (i = 0; i < 16; i++) {
 		d = step(&kb, &cpu1, LSTAR, CSTAR, i & 1 ? IDT : 0xbad000);
 		seen |= d;
