@@ -23,7 +23,7 @@ MAMORI_E2E_PASS=mamori-dev "$REPO/build/mamori-policy" build \
 
 need_file "$REPO/build/acpi-shim.efi"
 e2e_boot --acpi-shim --cpus 2 --policy "$E2E_OUT/monitor.bin" \
-	--scenario "$E2E_DIR/scenarios/monitor.sh" --timeout 900 --until 'mamori: halted'
+	--scenario "$E2E_DIR/scenarios/monitor.sh" --timeout 1200 --until 'mamori: halted'
 expect_smp_vmm 2
 expect_log com2 'monitor: partition built: .*slice 20000 us every 100 ms on cpu0, checks every 100 ms' \
 	"the VMM did not build the monitor partition"
@@ -32,7 +32,7 @@ expect_log com2 'monitor: started: abi 1, checks 0x7, interval 100 ms, slice 200
 	"the monitor program did not start"
 expect_log com2 'monitor: heartbeat 30: 2 vCPUs' "the monitor did not keep running"
 expect_log com1 'E2E-MON: cpus 2' "the guest does not have 2 CPUs"
-expect_log com1 'E2E-MON-HC: mamori_exits: hypercall 0x101 from CPL 0 returned -1$' \
+expect_log com1 'E2E-MON-HC: mamori_exits: hypercall 0x101 from CPL 0 returned -1\b' \
 	"the guest kernel's monitor hypercall was not refused with -EPERM"
 expect_log com2 'vm0: monitor-only hypercall 0x101 from the guest refused' \
 	"no log line for the refused monitor hypercall"
@@ -45,11 +45,11 @@ while read -r _ range _ nz; do
 	s=${range%-*} e=${range#*-}
 	[ "$nz" = 0 ] || fail "guest root saw $nz non-zero bytes in $range"
 	[ $((mbase)) -ge $((s)) ] && [ $((mbase + (2 << 20))) -le $((e)) ] && inside=$range
-done < <(grep -a '^E2E-MON-SCAN ' "$E2E_OUT/com1.log")
+done < <(grep -a '^E2E-MON-SCAN ' "$E2E_OUT/com1.log" | tr -d '\r')
 [ -n "$inside" ] || fail "the monitor's memory $mbase is in no range the guest scanned"
 
-# Interrupts off on cpu0 for 1.5 s: some heartbeat shows cpu0's RIP inside the spin loop.
-spin=$(grep -a 'E2E-MON-SPIN: mamori_exits: cpu0 spins' "$E2E_OUT/com1.log" | head -n1)
+# Interrupts off on cpu0 for 0.5 s (guest TSC rate): some heartbeat shows cpu0's RIP inside the spin loop.
+spin=$(grep -a 'E2E-MON-SPIN: mamori_exits: cpu0 spins' "$E2E_OUT/com1.log" | tr -d '\r' | head -n1)
 [ -n "$spin" ] || fail "the spin with interrupts off did not run on cpu0"
 lo=$(echo "$spin" | sed -n 's/.* in \([0-9a-f]*\)\.\.\([0-9a-f]*\)$/\1/p')
 hi=$(echo "$spin" | sed -n 's/.* in \([0-9a-f]*\)\.\.\([0-9a-f]*\)$/\2/p')
