@@ -406,7 +406,8 @@ void vmx_monitor_guest_exit(struct per_cpu *pc, struct guest_regs *r, u32 reason
 		mon_snapshot_refresh(pc);
 	now = rdtsc();
 	/* Any CPU's exit: the watchdog (review 3, F9). */
-	if (mon_sched_starved(&mc.s, now) && !__atomic_exchange_n(&mc.starved, true, __ATOMIC_SEQ_CST))
+	if (mon_sched_starved(&mc.s, now) &&
+	    !__atomic_exchange_n(&mc.starved, true, __ATOMIC_SEQ_CST))
 		monitor_starved(pc->cpu_id, (now - mc.s.next) / mc.tsc_per_ms);
 	if (pc->cpu_id != 0)
 		return;
