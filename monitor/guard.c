@@ -106,6 +106,48 @@ static void guard_say(const char *what, u64 a, u64 b)
 	hc_log(line);
 }
 
+/*
+ * Review 3, F5: the kernel-text baseline's digest (SHA-256 over each baseline
+ * page's VA and hash, in VA order) goes to the VMM, which keeps it across
+ * restarts; a restarted monitor compares its new baseline with it, so text
+ * patched while it was down is an alert, not its new baseline.
+ */
+static void guard_keep_text(void)
+{
+	struct mon_keep k = { 0 };
+	struct chk_sha256 h;
+	u8 d[CHK_SHA256_LEN];
+	char line[MON_TEXT_MAX];
+	u64 digest = 0, n = 0;
+	u32 i;
+
+	chk_sha256_init(&h);
+	for (i = 0; i < kt.n; i++) {
+		if (!(kt.pages[i].state & CHK_KP_BASE))
+			continue;
+		chk_sha256_update(&h, &kt.pages[i].va, sizeof(kt.pages[i].va));
+		chk_sha256_update(&h, kt.pages[i].hash, CHK_SHA256_LEN);
+		n++;
+	}
+	chk_sha256_final(&h, d);
+	memcpy(&digest, d, sizeof(digest));
+	if (mon_vmcall(HC_MON_KEEP, (u64)&k, sizeof(k), 0, 0))
+		return;
+	if (k.text_set) {
+		if (k.text_digest == digest && k.text_pages == n) {
+			guard_say("kernel text as kept before the restart (pages, digest)", n, digest);
+			return;
+		}
+		mon_snprintf(line, sizeof(line),
+			     "kernel text differs from the baseline kept before the restart: %lu pages digest 0x%lx, kept %lu 0x%lx",
+			     n, digest, k.text_pages, k.text_digest);
+		hc_alert(MON_SEV_CRIT, MON_CHECK_KERNEL_TEXT, line);
+		return;
+	}
+	k = (struct mon_keep){ .text_set = 1, .text_digest = digest, .text_pages = n };
+	mon_vmcall(HC_MON_KEEP, (u64)&k, sizeof(k), 1, 0);
+}
+
 /* One step of the current phase on vCPU 0's paging; false: nothing more this slice. */
 static bool guard_step(const struct chk_vcpu *v, const struct mon_vcpu_state *s, u32 n,
 		       u64 now, u64 tsc_per_ms)
@@ -164,8 +206,10 @@ static bool guard_step(const struct chk_vcpu *v, const struct mon_vcpu_state *s,
 		rc = chk_ktext_step(&kt, &env, v, 1, 256);
 		if (rc == -EAGAIN)
 			return true;
-		if (!rc && passes++ == 0)
+		if (!rc && passes++ == 0) {
 			guard_say("kernel-text baseline done (pages, text)", kt.n, text);
+			guard_keep_text();
+		}
 		return false;
 	case G_OFF:
 		return false;

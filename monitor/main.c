@@ -7,53 +7,75 @@
 #include "mon.h"
 
 #define MON_STABLE	3	/* rounds a vCPU's control state must hold before the baseline */
+#define MON_EV_RECORDS	(64 * 5)	/* the VMM's event records: CPUs x sources */
 
 static struct mon_info info;
 static struct mon_vcpu_state snap[MON_VCPUS_MAX];
 static struct mon_ctl_base base[MON_VCPUS_MAX];
+static struct mon_kbase kbase;
+static struct mon_keep keep;
 
-static void mon_printf_alert(u32 sev, u32 check, const char *fmt, u64 a, u64 b, u32 cpu)
+/* The baseline to the VMM, which keeps it across restarts of the monitor (HC_MON_KEEP). */
+static void mon_keep_ctl(void)
+{
+	keep = (struct mon_keep){ .ctl_set = 1, .lstar = kbase.v.lstar, .cstar = kbase.v.cstar,
+				  .sysenter_eip = kbase.v.sysenter_eip, .idtr = kbase.v.idtr };
+	if (mon_vmcall(HC_MON_KEEP, (u64)&keep, sizeof(keep), 1, 0))
+		hc_alert(MON_SEV_CRIT, MON_CHECK_SELF, "the VMM did not keep the baseline");
+}
+
+/* After a restart: the baseline the VMM kept, never one from the guest as it is now. */
+static void mon_kept_baseline(void)
 {
 	char line[MON_TEXT_MAX];
 
-	mon_snprintf(line, sizeof(line), fmt, cpu, a, b);
-	if (sev == MON_SEV_INFO)
-		hc_log(line);
-	else
-		hc_alert(sev, check, line);
+	if (mon_vmcall(HC_MON_KEEP, (u64)&keep, sizeof(keep), 0, 0) || !keep.ctl_set)
+		return;
+	kbase.v = (struct mon_ctl_vals){ keep.lstar, keep.cstar, keep.sysenter_eip, keep.idtr };
+	kbase.taken = 1;
+	mon_snprintf(line, sizeof(line), "baseline kept by the VMM: lstar 0x%lx idtr 0x%lx",
+		     kbase.v.lstar, kbase.v.idtr);
+	hc_log(line);
 }
 
-/* One vCPU's syscall MSRs and IDTR against its baseline; the baseline once stable. */
+static void mon_ctl_alert(u32 check, const char *what, u32 cpu, u64 was, u64 now)
+{
+	char line[MON_TEXT_MAX];
+
+	mon_snprintf(line, sizeof(line), "cpu%u %s changed from 0x%lx (baseline) to 0x%lx", cpu,
+		     what, was, now);
+	hc_alert(MON_SEV_CRIT, check, line);
+}
+
+/* One vCPU's syscall MSRs and IDTR against the kernel-wide baseline (review 3, F14). */
 static void mon_check_ctl(const struct mon_vcpu_state *v, struct mon_ctl_base *b)
 {
-	enum mon_ctl_diff d;
+	struct mon_ctl_vals now = { v->lstar, v->cstar, v->sysenter_eip, v->idtr_base };
+	char line[MON_TEXT_MAX];
+	unsigned int d;
 
 	if (!v->valid)
 		return;
-	d = mon_ctl_step(b, v->lstar, v->cstar, v->sysenter_eip, v->idtr_base,
-			 MON_STABLE);
-	if (d == MON_CTL_BASELINE) {
-		mon_printf_alert(MON_SEV_INFO, MON_CHECK_SELF,
-				 "baseline: cpu%u lstar 0x%lx idtr 0x%lx", v->lstar, v->idtr_base,
-				 v->cpu);
+	d = mon_ctl_step(&kbase, b, &now, MON_STABLE);
+	if (d == MON_CTL_BASELINE || d == MON_CTL_MATCH) {
+		mon_snprintf(line, sizeof(line), "baseline: cpu%u lstar 0x%lx idtr 0x%lx %s", v->cpu,
+			     v->lstar, v->idtr_base,
+			     d == MON_CTL_BASELINE ? "(kernel-wide, from this vCPU)" :
+			     "(matches the kernel-wide one)");
+		hc_log(line);
+		if (d == MON_CTL_BASELINE)
+			mon_keep_ctl();
 		return;
 	}
 	if (d & MON_CTL_LSTAR)
-		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_SYSCALL_MSRS,
-				 "cpu%u LSTAR changed from 0x%lx to 0x%lx", b->lstar, v->lstar,
-				 v->cpu);
+		mon_ctl_alert(MON_CHECK_SYSCALL_MSRS, "LSTAR", v->cpu, kbase.v.lstar, v->lstar);
 	if (d & MON_CTL_CSTAR)
-		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_SYSCALL_MSRS,
-				 "cpu%u CSTAR changed from 0x%lx to 0x%lx", b->cstar, v->cstar,
-				 v->cpu);
+		mon_ctl_alert(MON_CHECK_SYSCALL_MSRS, "CSTAR", v->cpu, kbase.v.cstar, v->cstar);
 	if (d & MON_CTL_SYSENTER)
-		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_SYSCALL_MSRS,
-				 "cpu%u SYSENTER_EIP changed from 0x%lx to 0x%lx",
-				 b->sysenter_eip, v->sysenter_eip, v->cpu);
+		mon_ctl_alert(MON_CHECK_SYSCALL_MSRS, "SYSENTER_EIP", v->cpu, kbase.v.sysenter_eip,
+			      v->sysenter_eip);
 	if (d & MON_CTL_IDTR)
-		mon_printf_alert(MON_SEV_CRIT, MON_CHECK_IDT,
-				 "cpu%u IDTR base changed from 0x%lx to 0x%lx", b->idtr, v->idtr_base,
-				 v->cpu);
+		mon_ctl_alert(MON_CHECK_IDT, "IDTR base", v->cpu, kbase.v.idtr, v->idtr_base);
 }
 
 void mon_log_event(const char *text)
@@ -71,31 +93,36 @@ static const char *mon_msr_name(u32 msr)
 }
 
 /*
- * The VMM's synchronous events: a trapped write of a syscall MSR after that
- * vCPU's baseline, to another value, is an alert even if it is undone before
- * the next round; before the baseline (boot) only a log line.
+ * The VMM's synchronous events, one record per vCPU and register with every
+ * value-changing write since the last drain folded in (review 3, F4): after
+ * the baseline, a value other than the baseline's is an alert even if it was
+ * undone before the next round (mon_event_alert); before it only a log line.
  */
 static void mon_drain_events(void)
 {
 	static struct mon_event ev[16];
 	char line[MON_TEXT_MAX];
-	s64 n = mon_vmcall(HC_MON_EVENTS, (u64)ev, sizeof(ev), 0, 0), i;
+	s64 n, i;
+	u32 rounds = 0;
 
-	for (i = 0; i < n; i++) {
-		const struct mon_event *e = &ev[i];
-		bool after = e->cpu < MON_VCPUS_MAX && base[e->cpu].taken;
-		const char *what = e->kind == MON_EV_CR0_WP ? "CR0 (WP cleared)" :
-				   e->kind == MON_EV_CR4_SMXP ? "CR4 (SMEP/SMAP cleared)" :
-				   mon_msr_name(e->msr);
+	do {		/* every record once (the VMM drains round robin), not forever */
+		n = mon_vmcall(HC_MON_EVENTS, (u64)ev, sizeof(ev), 0, 0);
+		for (i = 0; i < n; i++) {
+			const struct mon_event *e = &ev[i];
+			const char *what = e->kind == MON_EV_CR0_WP ? "CR0 (WP cleared)" :
+					   e->kind == MON_EV_CR4_SMXP ? "CR4 (SMEP/SMAP cleared)" :
+					   mon_msr_name(e->msr);
 
-		mon_snprintf(line, sizeof(line), "cpu%u wrote %s 0x%lx -> 0x%lx at rip 0x%lx%s",
-			     e->cpu, what, e->old, e->new, e->rip,
-			     e->dropped ? " (events were dropped before)" : "");
-		if (after && e->old != e->new)
-			hc_alert(MON_SEV_CRIT, MON_CHECK_EVENT, line);
-		else
-			mon_log_event(line);
-	}
+			mon_snprintf(line, sizeof(line),
+				     "cpu%u wrote %s 0x%lx -> 0x%lx at rip 0x%lx (%u writes, %u values, last 0x%lx, base 0x%lx)",
+				     e->cpu, what, e->old, e->new, e->rip, e->writes, e->nvals,
+				     e->last, mon_kbase_msr(&kbase, e->msr));
+			if (mon_event_alert(&kbase, e))
+				hc_alert(MON_SEV_CRIT, MON_CHECK_EVENT, line);
+			else
+				mon_log_event(line);
+		}
+	} while (n == (s64)ARRAY_SIZE(ev) && ++rounds < MON_EV_RECORDS / ARRAY_SIZE(ev));
 }
 
 static void mon_round(u64 round)
@@ -141,6 +168,7 @@ void mon_main(void)
 		     info.abi, info.checks, info.interval_ms, info.budget_us, info.vcpus,
 		     info.window_size >> 20, info.restarts);
 	hc_log(line);
+	mon_kept_baseline();
 #ifdef MON_HAVE_CHECKS
 	guard_init();
 #endif

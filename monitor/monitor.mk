@@ -45,6 +45,7 @@ $(BUILD)/vmm/monitor_image.o: vmm/monitor_image.S $(BUILD)/monitor/monitor.bin
 # The monitor's pure helpers on the host.
 UNIT_TESTS += $(BUILD)/tests/test_monitor
 $(BUILD)/tests/test_monitor: $(BUILD)/host/tests/unit/test_monitor.o \
-		$(BUILD)/host/monitor/ctl.o $(BUILD)/host/vmm/monitor_sched.o
+		$(BUILD)/host/monitor/ctl.o $(BUILD)/host/vmm/monitor_sched.o \
+		$(BUILD)/host/vmm/monitor_state.o
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -o $@ $^ -lcmocka $(HOST_LDLIBS)

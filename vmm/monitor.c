@@ -11,18 +11,18 @@
 #include <mamori/vmm.h>
 #include <asm/spinlock.h>
 
-#define MON_EVENTS_MAX	64
+#define MON_EVENTS_MAX	64	/* records per HC_MON_EVENTS */
 
 static struct {
 	spinlock_t lock;
-	u32 head, n, dropped;
-	struct mon_event ring[MON_EVENTS_MAX];
+	struct mon_evq q;
 } mon_ev = { .lock = SPINLOCK_INIT };
 
 static struct {
-	bool on;
+	bool on, halt;
 	u32 checks, interval_ms, period_ms, budget_us, vcpus;
 	volatile u32 restarts;
+	struct mon_keep keep;	/* the baseline across restarts (HC_MON_KEEP) */
 } mon;
 
 bool monitor_enabled(void)
@@ -49,6 +49,7 @@ int monitor_boot_phase(struct boot_info *bi)
 	mon.interval_ms = m->interval_ms;
 	mon.period_ms = m->period_ms ? m->period_ms : MON_PERIOD_MS_DEFAULT;
 	mon.budget_us = m->budget_us ? m->budget_us : MON_BUDGET_US_DEFAULT;
+	mon.halt = m->action == POLICY_MON_HALT;
 	mon.vcpus = bi->cpu_count;
 	rc = arch_monitor_init(bi, monitor_image, (u64)(monitor_image_end - monitor_image));
 	if (rc) {
@@ -57,9 +58,10 @@ int monitor_boot_phase(struct boot_info *bi)
 		return rc;
 	}
 	mon.on = true;
-	pr_info("monitor: partition built: program %lu bytes (embedded in vmm.elf), %lu KiB private, guest RAM window %lu MiB read-only; slice %u us every %u ms on cpu0, checks every %u ms\n",
+	pr_info("monitor: partition built: program %lu bytes (embedded in vmm.elf), %lu KiB private, guest RAM window %lu MiB read-only; slice %u us every %u ms on cpu0, checks every %u ms, action %s\n",
 		(u64)(monitor_image_end - monitor_image), MON_MEM_SIZE >> 10,
-		arch_monitor_window() >> 20, mon.budget_us, mon.period_ms, mon.interval_ms);
+		arch_monitor_window() >> 20, mon.budget_us, mon.period_ms, mon.interval_ms,
+		mon.halt ? "halt" : "alert");
 	return VMM_OK;
 }
 
@@ -97,7 +99,22 @@ static s64 mon_alert(u64 sev, u64 check, u64 gpa, u64 len)
 		return -EINVAL;
 	pr_warn("monitor: ALERT %s check %s: %s (at %lu ms)\n", sevs[sev], mon_check_name(check),
 		text, arch_time_ms());
+	if (sev == MON_SEV_CRIT && mon.halt)
+		arch_monitor_halt_guest();
 	return 0;
+}
+
+void monitor_crit(const char *fmt, ...)
+{
+	char text[MON_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	pr_warn("monitor: ALERT crit check self: %s (at %lu ms)\n", text, arch_time_ms());
+	if (mon.halt)
+		arch_monitor_halt_guest();
 }
 
 static s64 mon_log(u64 gpa, u64 len)
@@ -138,16 +155,14 @@ static s64 mon_rammap(u64 gpa, u64 size)
 
 void monitor_event(const struct mon_event *ev)
 {
+	int rc;
+
 	spin_lock(&mon_ev.lock);
-	if (mon_ev.n == MON_EVENTS_MAX) {
-		mon_ev.dropped++;
-	} else {
-		mon_ev.ring[(mon_ev.head + mon_ev.n) % MON_EVENTS_MAX] = *ev;
-		mon_ev.ring[(mon_ev.head + mon_ev.n) % MON_EVENTS_MAX].dropped = mon_ev.dropped;
-		mon_ev.dropped = 0;
-		mon_ev.n++;
-	}
+	rc = mon_evq_add(&mon_ev.q, ev);
 	spin_unlock(&mon_ev.lock);
+	if (rc < 0)
+		monitor_crit("event of kind %u (msr 0x%x) on cpu%u has no record: not checked",
+			     ev->kind, ev->msr, ev->cpu);
 }
 
 static s64 mon_events(u64 gpa, u64 size)
@@ -161,12 +176,33 @@ static s64 mon_events(u64 gpa, u64 size)
 	if (!out)
 		return -EFAULT;
 	spin_lock(&mon_ev.lock);
-	for (k = 0; k < n && mon_ev.n; k++, mon_ev.n--) {
-		out[k] = mon_ev.ring[mon_ev.head];
-		mon_ev.head = (mon_ev.head + 1) % MON_EVENTS_MAX;
-	}
+	k = mon_evq_drain(&mon_ev.q, out, n);
 	spin_unlock(&mon_ev.lock);
 	return k;
+}
+
+/* HC_MON_KEEP: a0 buffer, a1 size, a2 0 read / 1 add. */
+static s64 mon_keep(u64 gpa, u64 size, u64 op)
+{
+	struct mon_keep *k = arch_monitor_mem(gpa, sizeof(*k)), in;
+	int rc;
+
+	if (size < sizeof(*k) || !k || op > 1)
+		return -EINVAL;
+	if (!op) {
+		*k = mon.keep;
+		return 0;
+	}
+	in = *k;
+	rc = mon_keep_update(&mon.keep, &in);
+	if (rc)
+		monitor_crit("the monitor tried to replace its kept baseline (lstar 0x%lx idtr 0x%lx, kept 0x%lx 0x%lx): refused",
+			     in.lstar, in.idtr, mon.keep.lstar, mon.keep.idtr);
+	else if (in.ctl_set || in.text_set)
+		pr_info("monitor: baseline kept by the VMM: lstar 0x%lx cstar 0x%lx sysenter_eip 0x%lx idtr 0x%lx, text %lu pages digest 0x%lx\n",
+			mon.keep.lstar, mon.keep.cstar, mon.keep.sysenter_eip, mon.keep.idtr,
+			mon.keep.text_pages, mon.keep.text_digest);
+	return rc;
 }
 
 static s64 mon_info(u64 gpa, u64 size)
@@ -205,20 +241,35 @@ s64 monitor_hypercall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3)
 		return mon_rammap(a0, a1);
 	case HC_MON_EVENTS:
 		return mon_events(a0, a1);
+	case HC_MON_KEEP:
+		return mon_keep(a0, a1, a2);
 	}
 	return -ENOSYS;		/* HC_MON_YIELD is the arch part's */
 }
 
-void monitor_slice_ended(u32 cpu, enum mon_end why, const char *what, u64 rip, bool off)
+void monitor_slice_ended(u32 cpu, enum mon_end why, const char *what, u64 rip, bool restart,
+			 bool failing)
 {
 	static u32 n;
+	const char *how = why == MON_END_OVERRUN ? "slice overrun" : "fault";
 
+	if (!restart) {		/* preempted: it resumes, its state intact */
+		if (log_ratelimit(&n))
+			pr_warn("monitor: %s on cpu%u at rip 0x%lx: %s; preempted, it resumes next slice\n",
+				how, cpu, rip, what);
+		return;
+	}
 	mon.restarts++;
-	if (log_ratelimit(&n) || off)
-		pr_err("monitor: %s on cpu%u at rip 0x%lx: %s (restart %u); the guest goes on\n",
-		       why == MON_END_OVERRUN ? "slice overrun" : "fault", cpu, rip, what,
-		       mon.restarts);
-	if (off)
-		pr_err("monitor: %u failures in a row: the monitor partition is off\n",
-		       MON_FAULTS_MAX);
+	pr_warn("monitor: ALERT crit check self: monitor %s on cpu%u at rip 0x%lx: %s; restart %u%s (at %lu ms)\n",
+		how, cpu, rip, what, mon.restarts,
+		mon.keep.ctl_set ? ", the baseline kept by the VMM stays" : "", arch_time_ms());
+	if (failing)
+		monitor_crit("the monitor failed %u slices in a row: retried every %u ms, checks not running",
+			     MON_FAULTS_MAX, mon.period_ms * MON_BACKOFF_PERIODS);
+}
+
+void monitor_starved(u32 cpu, u64 ms)
+{
+	monitor_crit("the monitor got no slice for %lu ms (seen from cpu%u): cpu0 makes no VM exits",
+		     ms, cpu);
 }

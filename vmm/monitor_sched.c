@@ -46,15 +46,26 @@ bool mon_sched_end(struct mon_sched *s, u64 now, enum mon_end why)
 	if (why == MON_END_YIELD) {
 		s->yields++;
 		s->faults_in_row = 0;
+		s->failing = false;
 		return false;
 	}
 	if (why == MON_END_OVERRUN)
 		s->overruns++;
 	else
 		s->faults++;
-	if (++s->faults_in_row >= MON_FAULTS_MAX)
-		s->off = true;
+	if (++s->faults_in_row < MON_FAULTS_MAX && why == MON_END_OVERRUN)
+		return false;		/* preempted: it resumes in the next slice */
+	if (s->faults_in_row >= MON_FAULTS_MAX) {
+		s->failing = true;
+		s->next = now + s->period * MON_BACKOFF_PERIODS;
+	}
 	return true;
+}
+
+bool mon_sched_starved(const struct mon_sched *s, u64 now)
+{
+	return s->slices && !s->off && !s->running && now > s->next &&
+	       now - s->next > s->period * MON_STARVE_PERIODS;
 }
 
 bool hypercall_allowed(enum hc_caller caller, u64 nr)

@@ -120,10 +120,7 @@ static int policy_check_net_modes(const struct policy *pol)
 /* Fail closed on coverage: a rule this build cannot enforce stops the boot. */
 static int policy_check_coverage(const struct policy *pol, u16 console_port)
 {
-	/* The monitor's action=halt is not built yet (docs/monitor.md): refused. */
-	u32 enforced = POLICY_ENFORCED & ~(pol->monitor.action == POLICY_MON_HALT ?
-					   BIT(POLICY_REC_MONITOR) : 0);
-	u16 sec = policy_unenforced_section(pol, enforced, console_port);
+	u16 sec = policy_unenforced_section(pol, POLICY_ENFORCED, console_port);
 
 	if (pol->ignored)
 		pr_warn("policy: %u unknown optional record(s) skipped\n", pol->ignored);

@@ -1,6 +1,6 @@
 # vmm/: the arch-neutral core.
 VMM_OBJS += $(addprefix $(BUILD)/vmm/, main.o log.o console.o mm.o vm.o devices.o smp.o \
-	hypercall.o monitor.o monitor_sched.o disk.o net.o net_secy.o reset.o \
+	hypercall.o monitor.o monitor_sched.o monitor_state.o disk.o net.o net_secy.o reset.o \
 	filecheck.o filecheck_resolve.o filecheck_boot.o filecheck_audit.o)
 
 # build/vmm-debug.elf: the same VMM logging at debug level (every power-of-two

@@ -35,6 +35,7 @@
 static struct {
 	u64 vmcs_pa;
 	bool launched, active, reset;
+	bool starved, halted;		/* the watchdog alerted; the guest is halted (any CPU) */
 	struct mon_sched s;
 	u32 rate;			/* preemption timer: TSC >> rate */
 	u64 tsc_per_ms;
@@ -186,6 +187,7 @@ bool vmx_monitor_msr_write(struct per_cpu *pc, u32 msr, u64 val, bool *gp)
 	*gp = false;
 	if (!monitor_enabled() || !mon_trapped_msr(msr))
 		return false;
+	/* The write is done below either way; a same value is no event (review 3, F4). */
 	if (msr == MSR_IA32_SYSENTER_EIP) {
 		ev.old = vmcs_read(GUEST_SYSENTER_EIP);
 		if ((s64)(val << 16) >> 16 != (s64)val) {
@@ -200,7 +202,8 @@ bool vmx_monitor_msr_write(struct per_cpu *pc, u32 msr, u64 val, bool *gp)
 			return true;
 		}
 	}
-	monitor_event(&ev);
+	if (ev.old != ev.new)
+		monitor_event(&ev);
 	return true;
 }
 
@@ -266,10 +269,14 @@ static void mon_enter(struct per_cpu *pc, struct guest_regs *r, u64 now)
 	mc.guest = *r;
 	mc.guest_cr2 = read_cr2();
 	mc.guest_kgs = rdmsr(MSR_KERNEL_GS_BASE);
+	if (mc.starved) {
+		mc.starved = false;
+		pr_warn("monitor: slices again on cpu%u after the starvation\n", pc->cpu_id);
+	}
 	if (!vmx_ptrld(&mc.vmcs_pa)) {
-		pr_err("monitor: VMPTRLD of its VMCS failed: monitor off\n");
 		mc.s.off = true;
 		vmx_ptrld(&pc->vmcs_pa);
+		monitor_crit("VMPTRLD of the monitor's VMCS failed: the monitor cannot run");
 		return;
 	}
 	if (mc.reset) {
@@ -279,6 +286,7 @@ static void mon_enter(struct per_cpu *pc, struct guest_regs *r, u64 now)
 		if (!mon_guest_state()) {
 			mc.s.off = true;
 			vmx_ptrld(&pc->vmcs_pa);
+			monitor_crit("the monitor's guest state could not be set: the monitor cannot run");
 			return;
 		}
 		mc.reset = false;
@@ -312,10 +320,10 @@ static void mon_leave(struct per_cpu *pc, struct guest_regs *r, enum mon_end why
 	mc.away_total += away;
 	mc.away_max = MAX(mc.away_max, away);
 	pc->vmlaunch_next = 0;
-	if (restart) {
+	if (restart)
 		mc.reset = true;
-		monitor_slice_ended(pc->cpu_id, why, what, rip, mc.s.off);
-	}
+	if (why != MON_END_YIELD)
+		monitor_slice_ended(pc->cpu_id, why, what, rip, restart, mc.s.failing);
 }
 
 static void mon_vmcall(struct per_cpu *pc, struct guest_regs *r)
@@ -337,6 +345,7 @@ static void mon_vmcall(struct per_cpu *pc, struct guest_regs *r)
 
 bool vmx_monitor_exit(struct per_cpu *pc, struct guest_regs *r, u32 full)
 {
+	u64 t0 = rdtsc();
 	u32 reason = full & 0xffff, info;
 	char what[64];
 
@@ -344,7 +353,7 @@ bool vmx_monitor_exit(struct per_cpu *pc, struct guest_regs *r, u32 full)
 	if (full & VMX_EXIT_REASON_FAILED_ENTRY) {
 		log_snprintf(what, sizeof(what), "VM entry failed: %s",
 			     vmx_exit_reason_name(reason));
-		mc.s.faults_in_row = MON_FAULTS_MAX;	/* it would fail again: off */
+		mc.s.faults_in_row = MON_FAULTS_MAX - 1;	/* it would fail again: failing */
 		mon_leave(pc, r, MON_END_FAULT, what);
 		return true;
 	}
@@ -362,6 +371,8 @@ bool vmx_monitor_exit(struct per_cpu *pc, struct guest_regs *r, u32 full)
 			if (!vmx_nmi_take_kick(pc))
 				vmx_nmi_queue(pc);	/* the guest's: delivered after the slice */
 			vmx_nmi_unblock();
+			/* the VMM's time, not the monitor's budget (review 3, F5) */
+			mon_sched_credit(&mc.s, rdtsc() - t0);
 			mon_arm_timer(rdtsc());
 			return false;
 		}
@@ -376,17 +387,30 @@ bool vmx_monitor_exit(struct per_cpu *pc, struct guest_regs *r, u32 full)
 	return true;
 }
 
+void arch_monitor_halt_guest(void)
+{
+	mc.halted = true;
+	pr_fatal("monitor: the guest is halted (policy monitor action=halt)\n");
+	cpu_halt_forever();
+}
+
 void vmx_monitor_guest_exit(struct per_cpu *pc, struct guest_regs *r, u32 reason)
 {
 	u64 now, until;
 
 	if (!mc.vmcs_pa)
 		return;		/* no monitor partition: nothing to record */
+	if (mc.halted)
+		cpu_halt_forever();
 	if (reason == EXIT_PREEMPTION_TIMER)
 		mon_snapshot_refresh(pc);
+	now = rdtsc();
+	/* Any CPU's exit: the watchdog (review 3, F9). */
+	if (mon_sched_starved(&mc.s, now) &&
+	    !__atomic_exchange_n(&mc.starved, true, __ATOMIC_SEQ_CST))
+		monitor_starved(pc->cpu_id, (now - mc.s.next) / mc.tsc_per_ms);
 	if (pc->cpu_id != 0)
 		return;
-	now = rdtsc();
 	if (mon_sched_due(&mc.s, now) && pc->state == CPU_RUNNING) {
 		mon_enter(pc, r, now);
 		if (mc.active)

@@ -6,8 +6,10 @@
 # root's /dev/mem reads of the VMM region, which holds the monitor's private
 # memory, see only zeros; a guest spinning with interrupts off on cpu0 is
 # still preempted for the monitor (its heartbeat names the spin loop's RIP);
-# the quiet boot produces no alert, and CSTAR rewritten on cpu0 afterwards
-# (harmless on Intel) is one crit alert of the syscall-msrs check.
+# the quiet boot produces no alert; 64 same-value LSTAR writes then CSTAR set
+# and restored at once is a crit event alert (review 3, F4); CSTAR
+# rewritten on cpu0 afterwards (harmless on Intel) is one crit alert of the
+# syscall-msrs check naming the baseline's value.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/lib-smp.sh"
 
@@ -65,7 +67,11 @@ expect_log com2 'monitor: baseline: cpu0 lstar 0x' "no syscall-MSR baseline on c
 expect_log com2 'monitor: baseline: cpu1 lstar 0x' "no syscall-MSR baseline on cpu1"
 expect_log com1 'E2E-MON-CSTAR: mamori_exits: cpu0 CSTAR 0x[0-9a-f]+ -> 0xffffffff8badf00d' \
 	"the CSTAR write did not run on cpu0"
-expect_log com2 'monitor: ALERT crit check syscall-msrs: cpu0 CSTAR changed from 0x[0-9a-f]+ to 0xffffffff8badf00d' \
+expect_log com1 'E2E-MON-FLOOD: mamori_exits: cpu0 flood: 64 LSTAR writes of 0x[0-9a-f]+, CSTAR 0x[0-9a-f]+ -> 0xffffffff8badc0de -> 0x' \
+	"the flood and CSTAR set-and-restore did not run on cpu0"
+expect_log com2 'monitor: ALERT crit check event: cpu0 wrote CSTAR 0x[0-9a-f]+ -> 0xffffffff8badc0de at rip 0x' \
+	"the CSTAR set-and-restore after 64 same-value LSTAR writes was no alert (review 3, F4)"
+expect_log com2 'monitor: ALERT crit check syscall-msrs: cpu0 CSTAR changed from 0x[0-9a-f]+ \(baseline\) to 0xffffffff8badf00d' \
 	"no alert for the rewritten CSTAR"
 expect_log com2 'monitor: ALERT crit check event: cpu0 wrote CSTAR 0x[0-9a-f]+ -> 0xffffffff8badf00d at rip 0x' \
 	"no synchronous event alert for the trapped CSTAR write"

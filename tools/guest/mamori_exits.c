@@ -99,8 +99,38 @@ static noinline void spin_irqs_off(unsigned int ms)
 static unsigned long set_cstar;
 module_param(set_cstar, ulong, 0400);
 
+/*
+ * flood=N flood_cstar=V: review 3 F4's attack on the synchronous events:
+ * N writes of LSTAR's own value (each trapped), then CSTAR set to V and
+ * restored at once, with interrupts off on this CPU.
+ */
+static unsigned int flood;
+module_param(flood, uint, 0400);
+static unsigned long flood_cstar;
+module_param(flood_cstar, ulong, 0400);
+
+static void flood_then_set_restore(void)
+{
+	unsigned long flags;
+	unsigned int i;
+	u64 lstar, cstar;
+
+	local_irq_save(flags);
+	rdmsrl(MSR_LSTAR, lstar);
+	rdmsrl(MSR_CSTAR, cstar);
+	for (i = 0; i < flood; i++)
+		wrmsrl(MSR_LSTAR, lstar);
+	wrmsrl(MSR_CSTAR, flood_cstar);
+	wrmsrl(MSR_CSTAR, cstar);
+	local_irq_restore(flags);
+	pr_info("mamori_exits: cpu%d flood: %u LSTAR writes of 0x%llx, CSTAR 0x%llx -> 0x%lx -> 0x%llx\n",
+		raw_smp_processor_id(), flood, lstar, cstar, flood_cstar, cstar);
+}
+
 static int __init mamori_exits_init(void)
 {
+	if (flood && flood_cstar && mamori_present())
+		flood_then_set_restore();
 	if (set_cstar && mamori_present()) {
 		u64 old;
 

@@ -38,8 +38,14 @@ rmmod mamori_exits
 busy() { head -c "$1" /dev/zero | md5sum >/dev/null; }
 busy 30000000
 
-# Attack on the syscall MSRs after the baseline: CSTAR on cpu0 (harmless on Intel).
+# Review 3 F4: 64 same-value LSTAR writes (the old event ring's size), then
+# CSTAR set to another value and restored at once: still an alert.
 echo "E2E-MON-QUIET-END"
+taskset -c 0 modprobe mamori_exits flood=64 flood_cstar=0xffffffff8badc0de || fail "flood failed"
+dmesg | grep 'mamori_exits: cpu.* flood' | tail -n1 | sed 's/^.*\] /E2E-MON-FLOOD: /'
+rmmod mamori_exits
+
+# Attack on the syscall MSRs after the baseline: CSTAR on cpu0 (harmless on Intel).
 taskset -c 0 modprobe mamori_exits set_cstar=0xffffffff8badf00d || fail "CSTAR write failed"
 dmesg | grep 'mamori_exits: cpu.* CSTAR' | tail -n1 | sed 's/^.*\] /E2E-MON-CSTAR: /'
 rmmod mamori_exits

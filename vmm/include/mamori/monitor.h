@@ -15,7 +15,9 @@
 
 #define MON_PERIOD_MS_DEFAULT	100
 #define MON_BUDGET_US_DEFAULT	2000
-#define MON_FAULTS_MAX		8	/* restarts in a row without a yield: monitor off */
+#define MON_FAULTS_MAX		8	/* slices in a row without a yield: failing (backoff, alert) */
+#define MON_BACKOFF_PERIODS	10	/* a failing monitor is retried every 10 periods */
+#define MON_STARVE_PERIODS	3	/* a slice this many periods overdue: starved (alert) */
 
 /* Why a slice ended. */
 enum mon_end { MON_END_YIELD, MON_END_OVERRUN, MON_END_FAULT };
@@ -26,8 +28,9 @@ struct mon_sched {
 	u64 next;		/* the next slice may start at or after this */
 	u64 start;		/* of the running slice */
 	bool running;
-	bool off;		/* too many faults in a row: never again */
-	u32 faults_in_row;
+	bool off;		/* the VMX switch itself failed: never again (an alert) */
+	bool failing;		/* MON_FAULTS_MAX slices in a row without a yield */
+	u32 faults_in_row;	/* slices ended without a yield since the last yield */
 	u64 slices, yields, overruns, faults;
 };
 
@@ -47,11 +50,50 @@ void mon_sched_credit(struct mon_sched *s, u64 cycles);
 /*
  * mon_sched_end - the slice ends at @now for @why. The next starts one period
  * after this one started, and never sooner than period - budget from now (a
- * late slice does not cause a burst). Return: true when the monitor must be
- * restarted (overrun or fault); a MON_FAULTS_MAX-th fault in a row without a
- * yield turns it off (s->off).
+ * late slice does not cause a burst). An overrun only preempts: the monitor
+ * resumes where it was in the next slice. Return: true when the monitor must
+ * be restarted: a fault, or the MON_FAULTS_MAX-th slice in a row without a
+ * yield. From then on it is failing (s->failing, the caller alerts) and
+ * retried every MON_BACKOFF_PERIODS periods until it yields again; it is
+ * never turned off.
  */
 bool mon_sched_end(struct mon_sched *s, u64 now, enum mon_end why);
+/*
+ * mon_sched_starved - the next slice is more than MON_STARVE_PERIODS periods
+ * overdue at @now (no CPU switched to the monitor: its CPU makes no exits).
+ * Only after a first slice (the guest's boot before its first exit is not).
+ */
+bool mon_sched_starved(const struct mon_sched *s, u64 now);
+
+/*
+ * The synchronous events (mon_event in mamori/monitor_abi.h): one record per
+ * vCPU and watched register. Pure (unit-tested); the caller locks.
+ */
+#define MON_EV_SOURCES		5	/* LSTAR, CSTAR, SYSENTER_EIP, CR0.WP, CR4.SMEP/SMAP */
+#define MON_EV_CPUS		64	/* = BOOT_CPUS_MAX */
+
+struct mon_evq {
+	struct mon_event rec[MON_EV_CPUS * MON_EV_SOURCES];
+	u32 next;		/* where the next drain starts (round robin) */
+};
+
+/*
+ * mon_evq_add - fold @ev into its source's record. A write of the value
+ * already there (old == new) is not recorded. Return: 1 recorded, 0 not a
+ * change, -EINVAL for a source or CPU without a record.
+ */
+int mon_evq_add(struct mon_evq *q, const struct mon_event *ev);
+/* mon_evq_drain - up to @n pending records into @out, each then cleared; how many. */
+u32 mon_evq_drain(struct mon_evq *q, struct mon_event *out, u32 n);
+/* mon_evq_pending - records not drained yet. */
+u32 mon_evq_pending(const struct mon_evq *q);
+
+/*
+ * mon_keep_update - add @in to the kept baseline @k (HC_MON_KEEP): each part
+ * (syscall MSRs + IDTR, kernel text) is write-once. Return: 0, or -EPERM
+ * when @in sets a part already kept with other values (@k unchanged).
+ */
+int mon_keep_update(struct mon_keep *k, const struct mon_keep *in);
 
 /* Who issued a VMCALL. */
 enum hc_caller { HC_CALLER_GUEST, HC_CALLER_MONITOR };
@@ -70,12 +112,25 @@ void monitor_config(u32 *period_ms, u32 *budget_us);
 /* monitor_hypercall - a hypercall from the monitor (VMX root, its slice). */
 s64 monitor_hypercall(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3);
 /*
- * monitor_event - queue a synchronous event for the monitor (any CPU, VMX
- * root); the oldest are kept, newer ones counted as dropped when full.
+ * monitor_event - record a synchronous event for the monitor (any CPU, VMX
+ * root): folded into its source's record (mon_evq_add), never dropped.
  */
 void monitor_event(const struct mon_event *ev);
-/* monitor_slice_ended - log an abnormal end (overrun, fault) and count restarts. */
-void monitor_slice_ended(u32 cpu, enum mon_end why, const char *what, u64 rip, bool off);
+/*
+ * monitor_slice_ended - a slice ended without a yield. A restart (@restart)
+ * is a crit alert each time; @failing (MON_FAULTS_MAX in a row) is a crit
+ * alert and, with the policy's action=halt, halts the guest.
+ */
+void monitor_slice_ended(u32 cpu, enum mon_end why, const char *what, u64 rip, bool restart,
+			 bool failing);
+/* monitor_starved - no slice for @ms ms (watchdog on any CPU): crit alert, halt per policy. */
+void monitor_starved(u32 cpu, u64 ms);
+/*
+ * monitor_crit - a crit alert of the VMM about the monitor itself (the
+ * console line of HC_MON_ALERT); with the policy's action=halt the guest is
+ * halted (arch_monitor_halt_guest).
+ */
+void monitor_crit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* --- arch hooks (arch/x86_64/vm_monitor.c, vmx_monitor.c) --- */
 
@@ -93,6 +148,11 @@ u64 arch_monitor_window(void);
 void arch_monitor_away(u64 *slices, u64 *max, u64 *total);
 /* arch_monitor_tsc_per_ms - TSC cycles per millisecond. */
 u64 arch_monitor_tsc_per_ms(void);
+/*
+ * arch_monitor_halt_guest - stop the guest for good (policy monitor
+ * action=halt): this CPU halts now, the others at their next VM exit.
+ */
+void arch_monitor_halt_guest(void) __noreturn;
 
 extern const u8 monitor_image[], monitor_image_end[];
 

@@ -30,7 +30,8 @@
 #define HC_MON_INFO		0x104	/* RBX buffer, RCX size -> bytes of struct mon_info */
 #define HC_MON_RAMMAP		0x105	/* RBX buffer, RCX size -> ranges of struct mon_ram_range */
 #define HC_MON_EVENTS		0x106	/* RBX buffer, RCX size -> events of struct mon_event */
-#define HC_MON_END		0x107
+#define HC_MON_KEEP		0x107	/* RBX struct mon_keep, RCX size, RDX 0 read / 1 add -> 0 */
+#define HC_MON_END		0x108
 
 #define MON_RAM_RANGES_MAX	64
 
@@ -66,21 +67,47 @@ struct mon_ram_range {
 	unsigned long base, size;
 };
 
-/* A synchronous event: a guest write the VMM trapped (MON_EV_*), oldest first. */
+/*
+ * A synchronous event source: one watched register of one vCPU (a guest write
+ * the VMM trapped, MON_EV_*). The VMM keeps one record per source, not a
+ * queue: writes of the value already there are not recorded, and all the
+ * value-changing writes since the monitor last drained the source are folded
+ * into its record, so a flood cannot push an attack out.
+ */
 enum mon_event_kind {
 	MON_EV_MSR_WRITE = 1,	/* msr, old, new */
 	MON_EV_CR0_WP = 2,	/* CR0.WP cleared: old, new CR0 */
 	MON_EV_CR4_SMXP = 3,	/* CR4.SMEP or SMAP cleared: old, new CR4 */
 };
 
+#define MON_EV_VALS		4	/* distinct values a record keeps */
+
 struct mon_event {
 	unsigned int kind;		/* enum mon_event_kind */
 	unsigned int cpu;		/* VMM CPU */
 	unsigned int msr;		/* MON_EV_MSR_WRITE: which */
-	unsigned int dropped;		/* events lost before this one (ring full) */
-	unsigned long old, new;		/* the value before and the value written */
-	unsigned long rip;		/* guest RIP of the write */
-	unsigned long tsc;
+	unsigned int writes;		/* value-changing writes folded into this record */
+	unsigned long old;		/* the value before the first of them */
+	unsigned long new;		/* the first value written */
+	unsigned long last;		/* the last value written (the current one) */
+	unsigned long rip;		/* guest RIP of the first write */
+	unsigned long tsc;		/* of the first write */
+	unsigned int nvals;		/* distinct values written; > MON_EV_VALS: more than vals[] holds */
+	unsigned int rsvd;
+	unsigned long vals[MON_EV_VALS];	/* the first MON_EV_VALS distinct values written */
+};
+
+/*
+ * What the VMM keeps for the monitor across its restarts (HC_MON_KEEP): the
+ * kernel-wide baseline. Each part (ctl_set, text_set) is write-once: an add
+ * of other values for a part already set is refused (-EPERM), changes nothing.
+ */
+struct mon_keep {
+	unsigned int ctl_set;		/* lstar..idtr hold the baseline */
+	unsigned int text_set;		/* text_digest, text_pages hold it */
+	unsigned long lstar, cstar, sysenter_eip, idtr;
+	unsigned long text_digest;	/* the kernel-text baseline's digest (checks) */
+	unsigned long text_pages;
 };
 
 /* What HC_MON_INFO writes. */
