@@ -79,6 +79,25 @@ static int fake_read(void *ctx, u32 unit, u64 lba, u32 n, void *buf)
 	return 0;
 }
 
+static void put64(u8 *p, u64 v)
+{
+	memcpy(p, &v, 8);
+}
+
+/* A GPT header (CRCs not set: the loader checked them, the VMM does not). */
+static void gpt_header(u64 my, u64 alt, u64 entries)
+{
+	u8 *h = disk + my * 512;
+	u32 n = 128, sz = 128;
+
+	memcpy(h, "EFI PART", 8);
+	put64(h + 24, my);
+	put64(h + 32, alt);
+	put64(h + 72, entries);
+	memcpy(h + 80, &n, 4);
+	memcpy(h + 84, &sz, 4);
+}
+
 static u64 load(const char *name)
 {
 	char path[256];
@@ -92,10 +111,12 @@ static u64 load(const char *name)
 	len = ftell(f);
 	fseek(f, 0, SEEK_SET);
 	free(disk);
-	disk_sectors = PART + (u64)len / 512 + 8;
+	disk_sectors = PART + (u64)len / 512 + 40;
 	disk = calloc(disk_sectors, 512);
 	assert_int_equal(fread(disk + PART * 512, 1, len, f), len);
 	fclose(f);
+	gpt_header(1, disk_sectors - 1, 2);
+	gpt_header(disk_sectors - 1, 1, disk_sectors - 33);
 	return (u64)len / 512;
 }
 
@@ -137,6 +158,7 @@ static u64 oracle(const char *img, const char *path, const char *kind, u64 *firs
 static struct fc_disk *attach(void)
 {
 	filecheck_reset();
+	arena_used = 0;		/* the disks' memory goes with them */
 	return filecheck_attach(BOOT_DISK_ATA, 0, 1, 1, 0, 0, "ata0.0", fake_read, NULL);
 }
 
@@ -367,6 +389,162 @@ static void test_require_auth(void **state)
 	auth_answer = AUTH_DENY;
 }
 
+
+/* The entry of 8.3 name @name83 (11 bytes) in the partition, relative byte offset. */
+static u64 fat_entry(const char *name83)
+{
+	u64 i;
+
+	for (i = PART * 512; i + 32 <= disk_sectors * 512; i += 32)
+		if (!memcmp(disk + i, name83, 11))
+			return i;
+	fail();
+	return 0;
+}
+
+/*
+ * review-3 F1 (a): the anchors the resolution starts from are protected:
+ * the GPT (primary and backup header and entries, the protective MBR), the
+ * FAT BPB and its backup. A rewritten BPB_RootClus is refused before it lands.
+ */
+static void test_anchors_fat(void **state)
+{
+	u64 n = load("fat32-512.img"), last = disk_sectors - 1;
+	struct fc_rule r = rule(POLICY_FILE_READ_ONLY, elf, n, false);
+	struct fc_disk *d = attach();
+	const char *why = NULL;
+	u32 bad;
+
+	assert_int_equal(filecheck_setup(&r, 1, &bad), 0);
+	assert_int_equal(filecheck_io(d, PART + 0, 1, true, &why), -EACCES);	/* BPB */
+	assert_int_equal(filecheck_io(d, PART + 6, 1, true, &why), -EACCES);	/* backup */
+	assert_int_equal(filecheck_io(d, 0, 1, true, &why), -EACCES);		/* MBR */
+	assert_int_equal(filecheck_io(d, 1, 1, true, &why), -EACCES);		/* GPT */
+	assert_int_equal(filecheck_io(d, 33, 1, true, &why), -EACCES);		/* entries */
+	assert_int_equal(filecheck_io(d, last, 1, true, &why), -EACCES);	/* backup */
+	assert_int_equal(filecheck_io(d, last - 32, 1, true, &why), -EACCES);
+	/* reads of the anchors stay allowed; FSInfo (free-count hints) stays writable */
+	assert_int_equal(filecheck_io(d, PART + 0, 1, false, &why), 0);
+	assert_int_equal(filecheck_io(d, PART + 1, 1, true, &why), 0);
+	assert_false(d->locked);
+}
+
+/*
+ * review-3 F1 (b): a re-resolution whose answer moved (here the entry of
+ * vmm.elf now names /lower.txt's clusters: what a redirected directory would
+ * give) fails closed: the disk is locked for writes, and the new answer is
+ * not silently added as if it were the file.
+ */
+static void test_moved_answer_locks(void **state)
+{
+	u64 n = load("fat32-512.img"), e = fat_entry("VMM     ELF"), l = fat_entry("LOWER   TXT");
+	u64 free_data;
+	struct fc_rule r = rule(POLICY_FILE_READ_ONLY, elf, n, false);
+	struct fc_disk *d = attach();
+	const char *why = NULL;
+	u32 bad;
+
+	oracle("fat32-512.img", "/sp01", "D", &free_data);
+	assert_int_equal(filecheck_setup(&r, 1, &bad), 0);
+	memcpy(disk + e + 20, disk + l + 20, 2);	/* first cluster, high */
+	memcpy(disk + e + 26, disk + l + 26, 6);	/* low and the size */
+	d->stale = BIT(0);				/* as after a watched write */
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, true, &why), -EACCES);
+	assert_true(d->locked);
+}
+
+/* review-3 F1 (a), ext4: a write of the superblock or group descriptors is watched. */
+static void test_anchors_ext4(void **state)
+{
+	u64 n = load("e4-default.img");
+	struct fc_rule r = rule(POLICY_FILE_DENY, "/big/blob", n, true);
+	struct fc_disk *d = attach();
+	const u8 *sb = disk + PART * 512 + 1024;
+	u32 bs = 1024u << sb[24], fdb, it;
+	u64 gdt;
+	const char *why = NULL;
+	u32 bad;
+
+	memcpy(&fdb, sb + 20, 4);
+	gdt = (u64)(fdb + 1) * (bs / 512);
+	assert_int_equal(filecheck_setup(&r, 1, &bad), 0);
+	assert_int_equal(filecheck_io(d, PART + 2, 1, true, &why), 0);
+	assert_int_equal(d->stale, BIT(0));
+	assert_int_equal(filecheck_io(d, PART + gdt, 1, true, &why), 0);
+	assert_int_equal(d->stale, BIT(0));
+	/* the guest moves group 0's inode table: the next command finds it, fail closed */
+	memcpy(&it, disk + (PART + gdt) * 512 + 8, 4);
+	it += 1;
+	memcpy(disk + (PART + gdt) * 512 + 8, &it, 4);
+	assert_int_equal(filecheck_io(d, PART + gdt, 1, true, &why), -EACCES);
+	assert_true(d->locked);
+}
+
+/* review-3 F15: a locked disk refuses a write even when a session would allow it. */
+static void test_locked_beats_session(void **state)
+{
+	u64 n = load("fat32-512.img"), auth_data;
+	struct fc_rule r = rule(POLICY_FILE_REQUIRE_AUTH, lfn, n, false);
+	struct fc_disk *d = attach();
+	const char *why = NULL;
+	u32 bad;
+
+	oracle("fat32-512.img", lfn, "D", &auth_data);
+	assert_int_equal(filecheck_setup(&r, 1, &bad), 0);
+	d->locked = true;
+	auth_answer = AUTH_ALLOW;
+	auth_asked = 0;
+	assert_int_equal(filecheck_io(d, PART + auth_data, 1, true, &why), -EACCES);
+	assert_int_equal(auth_asked, 0);
+	assert_int_equal(filecheck_io(d, PART + auth_data, 1, false, &why), 0);
+	auth_answer = AUTH_DENY;
+}
+
+/*
+ * review-3 F2: two disks re-resolving at once. The reader of disk A runs a
+ * whole resolution on disk B in the middle of A's (what a second CPU does on
+ * another channel); A's answer must still be the oracle's.
+ */
+int fc_resolves(struct fc_disk *d, const struct fc_rule *r);
+
+static struct fc_disk *nest_b;
+static struct fc_rule nest_rule;
+static u32 nest_at;
+
+static int nest_read(void *ctx, u32 unit, u64 lba, u32 n, void *buf)
+{
+	int rc = fake_read(ctx, unit, lba, n, buf);
+
+	if (nest_b && nest_at && !--nest_at)
+		assert_int_equal(fc_resolves(nest_b, &nest_rule), 0);
+	return rc;
+}
+
+static void test_two_disks_at_once(void **state)
+{
+	u64 n = load("fat32-512.img"), elf_data, total, lfn_data;
+	struct fc_rule r = rule(POLICY_FILE_READ_ONLY, elf, n, false);
+	struct fc_disk *a, *b;
+	u32 bad, k;
+
+	total = oracle("fat32-512.img", elf, "D", &elf_data);
+	oracle("fat32-512.img", lfn, "D", &lfn_data);
+	for (k = 2; k < 40; k += 3) {
+		filecheck_reset();
+		arena_used = 0;
+		a = filecheck_attach(BOOT_DISK_ATA, 0, 1, 1, 0, 0, "ata0.0", nest_read, NULL);
+		b = filecheck_attach(BOOT_DISK_ATA, 0, 1, 1, 0, 1, "ata0.1", fake_read, NULL);
+		nest_rule = rule(POLICY_FILE_DENY, "/many/file-number-036.txt", n, false);
+		nest_rule.disk = 1;
+		nest_b = b;
+		nest_at = k;
+		assert_int_equal(filecheck_setup(&r, 1, &bad), 0);
+		nest_b = NULL;
+		assert_int_equal(fs_ivset_sectors(&a->data, BIT(0)), total);
+	}
+}
+
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +554,11 @@ int main(void)
 		cmocka_unit_test(test_reresolve_locks),
 		cmocka_unit_test(test_ext4),
 		cmocka_unit_test(test_require_auth),
+		cmocka_unit_test(test_anchors_fat),
+		cmocka_unit_test(test_moved_answer_locks),
+		cmocka_unit_test(test_anchors_ext4),
+		cmocka_unit_test(test_locked_beats_session),
+		cmocka_unit_test(test_two_disks_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

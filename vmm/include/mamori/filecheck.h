@@ -49,7 +49,9 @@ struct fc_rule {
  * @rules: bits of the rules on this disk; 0 = nothing to check.
  * @read_deny: rules whose data may not be read (deny, require-auth).
  * @stale: rules whose FS_PATH sectors the guest wrote: re-resolved before
- *	the next command of this disk runs.
+ *	the next command of this disk runs; the answer must be the old one
+ *	(else the disk locks), except for rules in @grow (written through an
+ *	open require-auth session: their file may legitimately grow).
  * @locked: a re-resolution failed: every write to the disk is refused.
  */
 struct fc_disk {
@@ -61,8 +63,11 @@ struct fc_disk {
 	void *read_ctx;
 	const struct disk *crypt;	/* encrypted ranges: reads decrypt through it */
 	u64 rules, read_deny, stale;
+	u64 grow;			/* stale rules a session wrote: may change */
 	bool locked;
 	struct fs_ivset data, meta, path;
+	u8 *scratch;			/* this disk's resolution buffers (F2) */
+	struct fs_iv *tmp_iv;
 	spinlock_t lock;
 };
 
