@@ -15,6 +15,7 @@ static u32 fc_ndisks;
 struct fc_rule fc_rules[FC_RULES_MAX];
 u64 fc_rule_bits;
 u64 fc_auth_rules;
+u64 fc_fenced;
 
 struct fc_disk *fc_disk_at(u32 i)
 {
@@ -98,6 +99,8 @@ static void fc_refresh(struct fc_disk *d)
 	for (i = 0; i < FC_RULES_MAX; i++) {
 		if (!(stale & BIT(i)))
 			continue;
+		if (fc_fenced & BIT(i))
+			continue;	/* the whole partition is the rule's already */
 		rc = fc_resolve_rule(d, &fc_rules[i], i, !(grow & BIT(i)));
 		if (!rc || d->locked)
 			continue;
@@ -189,4 +192,5 @@ void filecheck_reset(void)
 	memset(fc_rules, 0, sizeof(fc_rules));
 	fc_rule_bits = 0;
 	fc_auth_rules = 0;
+	fc_fenced = 0;
 }

@@ -8,6 +8,7 @@
 extern struct fc_rule fc_rules[FC_RULES_MAX];
 extern u64 fc_rule_bits;		/* rule slots in use */
 extern u64 fc_auth_rules;		/* policy require-auth rules: the dialog decides */
+extern u64 fc_fenced;			/* rules that did not resolve at boot: partition fenced */
 
 struct fc_disk *fc_disk_at(u32 i);
 u32 fc_disk_count(void);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* File access check: one rule through fs/ into a disk's sets, read through disk encryption. */
+#include <mamori/audit.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/log.h>
@@ -273,6 +274,39 @@ int fc_probe(struct fc_disk *d, u64 start, u64 count, bool ext4)
 	return fs_fat_mount(&fat, &bd, d->scratch, FC_SCRATCH);
 }
 
+/* Errors the disk's content (the guest, since the last boot) can cause: fenced, not a halt. */
+static bool fc_fenceable(int rc)
+{
+	return rc == -ENOENT || rc == -EBADMSG || rc == -ENOTDIR || rc == -ELOOP ||
+	       rc == -E2BIG || rc == -ENOSPC || rc == -EIO || rc == -EOPNOTSUPP;
+}
+
+/*
+ * Rule @i did not resolve at boot (review-3 F7/F8): fence its partition
+ * instead of halting. Every write to the partition is refused; for a rule
+ * whose data may not be read (deny, require-auth) every read too, and no
+ * dialog opens it. The disk's GPT stays protected. 0 or an error (halt).
+ */
+static int fc_fence(struct fc_disk *d, const struct fc_rule *r, u32 i, int why)
+{
+	int rc = fs_ivset_add(&d->meta, r->part_start, r->part_count, BIT(i));
+
+	if (!rc && r->action != POLICY_FILE_READ_ONLY)
+		rc = fs_ivset_add(&d->data, r->part_start, r->part_count, BIT(i));
+	if (!rc)
+		rc = fc_gpt_anchors(d, BIT(i));
+	if (rc)
+		return rc;
+	fc_fenced |= BIT(i);
+	pr_err("filecheck: %s rule %u (%s) does not resolve (%d): %s LBA %lu+%lu fenced: "
+	       "writes%s refused until the disk is repaired\n", r->builtin ? "built-in" : "policy",
+	       r->builtin ? i - FC_BUILTIN_BIT : r->origin, r->path, why, d->name, r->part_start,
+	       r->part_count, r->action != POLICY_FILE_READ_ONLY ? " and reads" : "");
+	audit_log("filecheck: %s partition LBA %lu+%lu fenced: rule %u (%s) does not resolve "
+		  "(%d)", d->name, r->part_start, r->part_count, i, r->path, why);
+	return 0;
+}
+
 int filecheck_setup(const struct fc_rule *rules, u32 n, u32 *bad)
 {
 	u32 i;
@@ -289,12 +323,15 @@ int filecheck_setup(const struct fc_rule *rules, u32 n, u32 *bad)
 		fc_rules[i] = rules[i];
 		fc_rule_bits |= BIT(i);
 		rc = fc_resolve_rule(d, &rules[i], i, false);
+		if (rc && fc_fenceable(rc))
+			rc = fc_fence(d, &rules[i], i, rc);
 		if (rc)
 			return rc;
 		d->rules |= BIT(i);
 		if (rules[i].action != POLICY_FILE_READ_ONLY)
 			d->read_deny |= BIT(i);
-		if (rules[i].action == POLICY_FILE_REQUIRE_AUTH && !rules[i].builtin)
+		if (rules[i].action == POLICY_FILE_REQUIRE_AUTH && !rules[i].builtin &&
+		    !(fc_fenced & BIT(i)))
 			fc_auth_rules |= BIT(i);
 	}
 	return 0;

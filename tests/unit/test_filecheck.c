@@ -15,12 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <mamori/audit.h>
+#include <mamori/boot_info.h>
 #include <mamori/auth.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
 #include <mamori/filecheck.h>
 #include <mamori/mm.h>
 #include <mamori/policy.h>
+#include <mamori/policy_boot.h>
+#include <mamori/vmm.h>
 
 #define PART		2048ULL		/* the partition's first LBA */
 
@@ -239,20 +242,30 @@ static void test_fat_offset(void **state)
 	assert_int_equal(decide(d, deny_data - PART, 1, false, NULL), FC_ALLOW);
 }
 
-/* A rule that does not resolve fails: filecheck_setup names it (the boot then stops). */
+/*
+ * A rule that does not resolve because of the disk's content fences its
+ * partition (review-3 F8; it stopped the boot before): reads and writes of a
+ * deny rule's partition refused. One without a boot-time reader still fails.
+ */
 static void test_unresolvable(void **state)
 {
-	u64 n = load("fat32-512.img");
-	struct fc_rule rules[2] = { rule(POLICY_FILE_DENY, lfn, n, false),
+	u64 n = load("fat32-512.img"), free_data;
+	struct fc_rule rules[2] = { rule(POLICY_FILE_READ_ONLY, lfn, n, false),
 				    rule(POLICY_FILE_DENY, "/EFI/mamori/nothing", n, false) };
-	struct fc_rule on_ext4 = rule(POLICY_FILE_DENY, lfn, n, true);
+	struct fc_rule on_ext4 = rule(POLICY_FILE_READ_ONLY, lfn, n, true);
+	struct fc_disk *d = attach();
+	const char *why;
 	u32 bad = 99;
 
-	attach();
-	assert_int_equal(filecheck_setup(rules, 2, &bad), -ENOENT);
-	assert_int_equal(bad, 1);
-	attach();
-	assert_int_equal(filecheck_setup(&on_ext4, 1, &bad), -EBADMSG);
+	oracle("fat32-512.img", "/lower.txt", "D", &free_data);
+	assert_int_equal(filecheck_setup(rules, 2, &bad), 0);
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, false, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, true, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, PART - 1, 1, true, &why), 0);
+	d = attach();
+	assert_int_equal(filecheck_setup(&on_ext4, 1, &bad), 0);	/* -EBADMSG: fenced */
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, false, &why), 0);
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, true, &why), -EACCES);
 	/* a disk without a boot-time reader (AHCI today) */
 	filecheck_reset();
 	filecheck_attach(BOOT_DISK_AHCI, 0, 2, 0, 0, 0, "ahci", NULL, NULL);
@@ -545,6 +558,120 @@ static void test_two_disks_at_once(void **state)
 }
 
 
+/* ---- filecheck_boot(): the built-in rule and the policy's rules ---------- */
+static struct policy test_pol;
+static const struct policy *test_pol_active;
+
+const struct policy *policy_active(void)
+{
+	return test_pol_active;
+}
+
+/* A boot_info with @nparts GPT partitions at PART (of @n sectors) on ata0.0. */
+static void boot_parts(struct boot_info *bi, u32 nparts, u64 n)
+{
+	u32 i;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->disk_count = nparts;
+	for (i = 0; i < nparts; i++) {
+		bi->disks[i].kind = BOOT_DISK_ATA;
+		bi->disks[i].pci_dev = 1;
+		bi->disks[i].pci_fn = 1;
+		bi->disks[i].part_index = i + 1;
+		bi->disks[i].lba_start = PART;
+		bi->disks[i].lba_count = n;
+	}
+}
+
+/* Plant a second "EFI" entry in the root (an allowed PATH write in an earlier boot). */
+static void plant_dup(void)
+{
+	u64 r0 = root_sector(0), r1 = root_sector(1);
+
+	memcpy(disk + (PART + r1) * 512, disk + (PART + r0) * 512, 512);
+}
+
+/*
+ * review-3 F7: an ESP where vmm.elf fails to resolve with anything but
+ * -ENOENT (a planted duplicate) is not "not Mamori's": it is fenced, every
+ * write refused, reads served.
+ */
+static void test_boot_dup_esp(void **state)
+{
+	u64 n = load("fat32-512.img"), free_data, elf_data;
+	struct boot_info bi;
+	struct fc_disk *d;
+	const char *why = NULL;
+
+	oracle("fat32-512.img", "/sp01", "D", &free_data);
+	oracle("fat32-512.img", elf, "D", &elf_data);
+	plant_dup();
+	d = attach();
+	test_pol_active = NULL;
+	boot_parts(&bi, 1, n);
+	assert_int_equal(filecheck_boot(&bi), VMM_OK);
+	assert_int_equal(filecheck_io(d, PART + elf_data, 1, true, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, true, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, false, &why), 0);
+	assert_int_equal(filecheck_io(d, 1, 1, true, &why), -EACCES);	/* GPT */
+}
+
+/*
+ * review-3 F8: a policy deny rule that no longer resolves (the guest planted
+ * a duplicate on its path in an earlier boot) does not stop the boot: its
+ * partition is fenced, reads and writes refused, no dialog.
+ */
+static void test_boot_unresolvable_fences(void **state)
+{
+	u64 n = load("fat32-512.img"), free_data, deny_data;
+	struct boot_info bi;
+	struct fc_disk *d;
+	const char *why = NULL;
+
+	oracle("fat32-512.img", "/sp01", "D", &free_data);
+	oracle("fat32-512.img", lfn, "D", &deny_data);
+	plant_dup();
+	d = attach();
+	memset(&test_pol, 0, sizeof(test_pol));
+	test_pol.n_file = 1;
+	test_pol.file[0].match = POLICY_FILE_PATH;
+	test_pol.file[0].action = POLICY_FILE_DENY;
+	test_pol.file[0].part = 1;
+	strcpy(test_pol.file[0].pattern, lfn);
+	test_pol_active = &test_pol;
+	boot_parts(&bi, 1, n);
+	assert_int_equal(filecheck_boot(&bi), VMM_OK);
+	test_pol_active = NULL;
+	assert_int_equal(filecheck_io(d, PART + deny_data, 1, false, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, false, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, PART + free_data, 1, true, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, PART - 1, 1, false, &why), 0);	/* outside */
+}
+
+/*
+ * review-3 F17: each Mamori ESP gets a built-in rule per file it holds (the
+ * fixture: vmm.elf and BOOTX64.EFI); five ESPs need ten. Seventeen need more
+ * than the slots: the boot stops instead of leaving one unprotected.
+ */
+static void test_boot_many_esps(void **state)
+{
+	u64 n = load("fat32-512.img");
+	struct boot_info bi;
+	u32 i, got = 0;
+
+	attach();
+	test_pol_active = NULL;
+	boot_parts(&bi, 5, n);
+	assert_int_equal(filecheck_boot(&bi), VMM_OK);
+	for (i = FC_BUILTIN_BIT; i < FC_RULES_MAX; i++)
+		got += filecheck_rule(i) != NULL;
+	assert_int_equal(got, 10);
+	attach();
+	boot_parts(&bi, 17, n);
+	assert_int_not_equal(filecheck_boot(&bi), VMM_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +686,9 @@ int main(void)
 		cmocka_unit_test(test_anchors_ext4),
 		cmocka_unit_test(test_locked_beats_session),
 		cmocka_unit_test(test_two_disks_at_once),
+		cmocka_unit_test(test_boot_dup_esp),
+		cmocka_unit_test(test_boot_unresolvable_fences),
+		cmocka_unit_test(test_boot_many_esps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

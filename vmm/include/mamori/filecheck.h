@@ -18,9 +18,9 @@ struct boot_info;
 struct policy;
 
 #define FC_DISK_MAX		8
-/* Rule bits: policy rules 0..31, built-in rules from FC_BUILTIN_BIT. */
+/* Rule bits: policy rules 0..31, built-in rules from FC_BUILTIN_BIT (5 per ESP). */
 #define FC_BUILTIN_BIT		32
-#define FC_RULES_MAX		(FC_BUILTIN_BIT + 8)
+#define FC_RULES_MAX		64
 #define FC_IV_MAX		8192	/* intervals per set and disk */
 
 /*
@@ -122,15 +122,22 @@ int filecheck_io(struct fc_disk *d, u64 lba, u64 nsect, bool write, const char *
 /*
  * filecheck_boot - the filecheck boot phase, after the devices phase: the
  * policy's file rules and the built-in self-protection rules resolved into
- * the attached disks' sets. A rule that cannot be resolved stops the boot
- * (logged with the rule and the reason): VMM_OK or VMM_ERR_FILECHECK.
+ * the attached disks' sets. A rule the disk's content keeps from resolving
+ * (no such file, corrupt or unsupported metadata) fences its partition
+ * (filecheck_setup()); a rule this build cannot enforce (no partition, no
+ * boot-time reader, wildcards, VMM memory, more Mamori ESPs than built-in
+ * slots) stops the boot (logged with the rule and the reason): VMM_OK or
+ * VMM_ERR_FILECHECK.
  */
 int filecheck_boot(struct boot_info *bi);
 
 /*
  * filecheck_setup - resolve rules @rules[0..n) onto the attached disks (the
  * part of filecheck_boot() after the rules are chosen; unit tests call it).
- * 0 or the first error; on error the failing rule index is in *@bad.
+ * A rule that does not resolve because of what is on the disk fences its
+ * partition (every write refused; deny/require-auth: every read too; no
+ * dialog), logged and audited (review-3 F7/F8). 0 or the first other error;
+ * on error the failing rule index is in *@bad.
  */
 int filecheck_setup(const struct fc_rule *rules, u32 n, u32 *bad);
 
