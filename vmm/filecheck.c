@@ -86,7 +86,7 @@ void filecheck_decide(const struct fc_disk *d, u64 lba, u64 nsect, bool write,
  * system's anchors, review-3 F1), or that no longer resolves, or fails,
  * locks the disk for writes (fail closed): its old sectors stay protected
  * and the moved answer is never taken as the file. Rules a session wrote
- * (@d->grow) may change: their new sectors are added.
+ * (@d->grow) may change: their new sectors are added; gone is logged.
  */
 static void fc_refresh(struct fc_disk *d)
 {
@@ -102,6 +102,11 @@ static void fc_refresh(struct fc_disk *d)
 		if (fc_fenced & BIT(i))
 			continue;	/* the whole partition is the rule's already */
 		rc = fc_resolve_rule(d, &fc_rules[i], i, !(grow & BIT(i)));
+		if (rc == -ENOENT && (grow & BIT(i))) {
+			pr_warn_ratelimited("filecheck: rule %u (%s): removed through its session; "
+					    "its sectors stay protected\n", i, fc_rules[i].path);
+			continue;
+		}
 		if (!rc || d->locked)
 			continue;
 		d->locked = true;
