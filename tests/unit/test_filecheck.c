@@ -558,6 +558,31 @@ static void test_two_disks_at_once(void **state)
 }
 
 
+/*
+ * review-3 F10: a guest flooding refusals of one rule does not keep another
+ * rule's refusal off the VMM log (the rate limit is per rule and direction).
+ */
+extern unsigned int stub_log_lines;
+
+static void test_flood_hides_nothing(void **state)
+{
+	u64 n = load("fat32-512.img"), deny_data, elf_data;
+	struct fc_rule rules[2] = { rule(POLICY_FILE_DENY, lfn, n, false),
+				    rule(POLICY_FILE_READ_ONLY, elf, n, false) };
+	struct fc_disk *d = attach();
+	const char *why;
+	u32 bad, i, before;
+
+	oracle("fat32-512.img", lfn, "D", &deny_data);
+	oracle("fat32-512.img", elf, "D", &elf_data);
+	assert_int_equal(filecheck_setup(rules, 2, &bad), 0);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(filecheck_io(d, PART + deny_data, 1, false, &why), -EACCES);
+	before = stub_log_lines;
+	assert_int_equal(filecheck_io(d, PART + elf_data, 1, true, &why), -EACCES);
+	assert_int_equal(stub_log_lines, before + 1);
+}
+
 /* ---- filecheck_boot(): the built-in rule and the policy's rules ---------- */
 static struct policy test_pol;
 static const struct policy *test_pol_active;
@@ -686,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_anchors_ext4),
 		cmocka_unit_test(test_locked_beats_session),
 		cmocka_unit_test(test_two_disks_at_once),
+		cmocka_unit_test(test_flood_hides_nothing),
 		cmocka_unit_test(test_boot_dup_esp),
 		cmocka_unit_test(test_boot_unresolvable_fences),
 		cmocka_unit_test(test_boot_many_esps),
