@@ -72,7 +72,8 @@ static int fc_alloc(struct fc_disk *d)
  */
 static int fc_ext4_anchors(const struct fs_ext4 *e4, struct fs_ivset *set)
 {
-	u64 gdt = (e4->first_data_block + 1) * e4->spb;
+	/* where fs/ext4.c reads the descriptors: the block after the superblock's */
+	u64 gdt = (1024 / e4->block_size + 1) * e4->spb;
 	u64 blocks = (e4->groups * e4->desc_size + e4->block_size - 1) / e4->block_size;
 	int rc = fs_ivset_add(set, 2, 2, FS_PATH);
 
