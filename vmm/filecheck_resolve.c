@@ -249,9 +249,15 @@ int fc_resolve_rule(struct fc_disk *d, const struct fc_rule *r, u32 bit, bool sa
 
 		if (v->mask & FS_DATA)
 			rc = fs_ivset_add(&d->data, lba, v->count, BIT(bit));
-		if (!rc && (v->mask & FS_META))
+		/*
+		 * Built-in rules: the directories on Mamori's paths are protected
+		 * whole (a duplicate planted in an earlier directory block would
+		 * be the firmware's first match, and the next boot's fence comes
+		 * after the firmware has followed it).
+		 */
+		if (!rc && (v->mask & FS_META || (r->builtin && v->mask & FS_PATH)))
 			rc = fs_ivset_add(&d->meta, lba, v->count, BIT(bit));
-		if (!rc && (v->mask & FS_PATH))
+		if (!rc && (v->mask & FS_PATH) && !r->builtin)
 			rc = fs_ivset_add(&d->path, lba, v->count, BIT(bit));
 	}
 	return rc;

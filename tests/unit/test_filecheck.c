@@ -493,6 +493,25 @@ static void test_anchors_ext4(void **state)
 	assert_true(d->locked);
 }
 
+/*
+ * review-3 F7 (the firmware as the reader): for the built-in rule the
+ * directories on the path are protected whole, so no duplicate "EFI" can be
+ * planted in a root directory block for the firmware to find first.
+ */
+static void test_builtin_dirs_whole(void **state)
+{
+	u64 n = load("fat32-512.img");
+	struct fc_rule r = rule(POLICY_FILE_READ_ONLY, elf, n, false);
+	struct fc_disk *d = attach();
+	const char *why = NULL;
+	u32 bad;
+
+	r.builtin = true;
+	assert_int_equal(filecheck_setup(&r, 1, &bad), 0);
+	assert_int_equal(filecheck_io(d, PART + root_sector(1), 1, true, &why), -EACCES);
+	assert_int_equal(d->stale, 0);
+}
+
 /* review-3 F15: a locked disk refuses a write even when a session would allow it. */
 static void test_locked_beats_session(void **state)
 {
@@ -710,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_moved_answer_locks),
 		cmocka_unit_test(test_anchors_ext4),
 		cmocka_unit_test(test_locked_beats_session),
+		cmocka_unit_test(test_builtin_dirs_whole),
 		cmocka_unit_test(test_two_disks_at_once),
 		cmocka_unit_test(test_flood_hides_nothing),
 		cmocka_unit_test(test_boot_dup_esp),
