@@ -1302,6 +1302,26 @@ static void test_trim_file_rules(void **state)
 	assert_true(m_ran(0x00));
 }
 
+/* review-3 F13: no queued (NCQ) command on a port with file rules, wherever it goes. */
+static void test_ncq_file_rules(void **state)
+{
+	struct gprd prd = { G_BUF, 8 * SECT };
+	u8 fis[20];
+
+	memset(&stub_fc_state, 0, sizeof(stub_fc_state));
+	stub_fc_state.refuse_lba = 5000;
+	stub_fc_state.refuse_n = 8;
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	fis_rw(fis, 0x61, 100, 8, 0);			/* WRITE FPDMA QUEUED, elsewhere */
+	g_cmd(0, 0, fis, true, &prd, 1);
+	assert_int_equal(g_wr(P(0, PX_SACT), 1), 0);
+	assert_int_equal(g_wr(P(0, PX_CI), 1), 0);
+	m_run(0, ~0u);
+	memset(&stub_fc_state, 0, sizeof(stub_fc_state));
+	assert_false(m_ran(0x61));
+}
+
 /* PxCLB/PxFB rewrites while running are refused; FRE with FB in VMM memory too. */
 static void test_register_guards(void **state)
 {
@@ -1635,6 +1655,7 @@ int main(void)
 		cmocka_unit_test_setup(test_pool_defers, setup),
 		cmocka_unit_test_setup(test_trim, setup),
 		cmocka_unit_test_setup(test_trim_file_rules, setup),
+		cmocka_unit_test_setup(test_ncq_file_rules, setup),
 		cmocka_unit_test_setup(test_register_guards, setup),
 		cmocka_unit_test_setup(test_stop_drops, setup),
 		cmocka_unit_test_setup(test_fbs_then_fb_moved, setup),
