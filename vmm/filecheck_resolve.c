@@ -175,8 +175,15 @@ static int fc_gpt_anchors(struct fc_disk *d, u64 bit)
 
 	if (!rc)
 		rc = fc_gpt_one(d, 1, bit, &alt);
-	if (!rc)
-		rc = fc_gpt_one(d, alt, bit, &back);
+	if (rc)
+		return rc;
+	/* a missing backup (a grown disk image) is the firmware's business: its sector only */
+	rc = fc_gpt_one(d, alt, bit, &back);
+	if (rc == -EBADMSG || rc == -EIO) {
+		pr_warn_ratelimited("filecheck: %s: no valid backup GPT header at LBA %lu\n",
+				    d->name, alt);
+		rc = rc == -EIO ? 0 : fs_ivset_add(&d->meta, alt, 1, bit);
+	}
 	return rc;
 }
 

@@ -442,6 +442,21 @@ static void test_anchors_fat(void **state)
 	assert_false(d->locked);
 }
 
+/* A disk without a valid backup GPT header (a grown image): still enforced. */
+static void test_gpt_no_backup(void **state)
+{
+	u64 n = load("fat32-512.img"), last = disk_sectors - 1;
+	struct fc_rule r = rule(POLICY_FILE_READ_ONLY, elf, n, false);
+	struct fc_disk *d = attach();
+	const char *why = NULL;
+	u32 bad;
+
+	memset(disk + last * 512, 0, 512);
+	assert_int_equal(filecheck_setup(&r, 1, &bad), 0);
+	assert_int_equal(filecheck_io(d, 1, 1, true, &why), -EACCES);
+	assert_int_equal(filecheck_io(d, last, 1, true, &why), -EACCES);
+}
+
 /*
  * review-3 F1 (b): a re-resolution whose answer moved (here the entry of
  * vmm.elf now names /lower.txt's clusters: what a redirected directory would
@@ -726,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_ext4),
 		cmocka_unit_test(test_require_auth),
 		cmocka_unit_test(test_anchors_fat),
+		cmocka_unit_test(test_gpt_no_backup),
 		cmocka_unit_test(test_moved_answer_locks),
 		cmocka_unit_test(test_anchors_ext4),
 		cmocka_unit_test(test_locked_beats_session),
