@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* File access check: each decision as an audit line (VMM log, rate-limited per rule and direction; the HC_AUDIT_READ ring). */
+/*
+ * File access check: each decision as an audit line (VMM log, rate-limited
+ * per rule and direction; the HC_AUDIT_READ ring).
+ */
 #include <mamori/audit.h>
 #include <mamori/filecheck.h>
 #include "filecheck_priv.h"
