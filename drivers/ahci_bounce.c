@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* AHCI: the bounce pool and the walker of the guest's PRD tables. */
+#include <mamori/filecheck.h>
 #include "ahci_priv.h"
 #include <drivers/prd.h>
 #include <mamori/errno.h>
@@ -123,9 +124,14 @@ int ahci_bounce_crypt(struct ahci_port *pt, struct ahci_slot *sl, bool encrypt)
 	return 0;
 }
 
-/* TRIM ranges (8 bytes: LBA 47:0, count 63:48) must stay out of encrypted ranges. */
+/*
+ * TRIM ranges (8 bytes: LBA 47:0, count 63:48) must stay out of encrypted
+ * ranges and out of the file rules' protected sectors (a discard is a write;
+ * review-3 F13).
+ */
 bool ahci_dsm_touches(struct ahci_port *pt, struct ahci_slot *sl)
 {
+	const char *why;
 	u32 pos;
 
 	for (pos = 0; pos + 8 <= sl->bytes; pos += 8) {
@@ -134,7 +140,12 @@ bool ahci_dsm_touches(struct ahci_port *pt, struct ahci_slot *sl)
 		u64 e;
 
 		memcpy(&e, b, sizeof(e));
-		if ((e >> 48) && disk_touches(pt->disk, e & (BIT(48) - 1), e >> 48))
+		if (!(e >> 48))
+			continue;
+		if (disk_touches(pt->disk, e & (BIT(48) - 1), e >> 48))
+			return true;
+		if (filecheck_active(pt->fc) &&
+		    filecheck_io(pt->fc, e & (BIT(48) - 1), e >> 48, true, &why))
 			return true;
 	}
 	return false;

@@ -142,6 +142,9 @@ static const char *slot_check(struct ahci_port *pt, struct ahci_slot *sl, u32 bi
 		return "PRD count over the limit";
 	if (!!(c->flags & AHCI_CMD_NCQ) != !!(pt->gsact & bit))
 		return "PxSACT and command disagree";
+	/* queued commands would be decided before an earlier one's re-resolution (review-3 F13) */
+	if ((c->flags & AHCI_CMD_NCQ) && filecheck_active(pt->fc))
+		return "queued command on a port with file rules";
 	if (!(c->flags & (AHCI_CMD_IN | AHCI_CMD_OUT)))
 		return NULL;
 	if (ahci_prd_walk(pt, sl, AHCI_PRD_CHECK, &sum))

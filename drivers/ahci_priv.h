@@ -122,7 +122,10 @@ enum ahci_prd_op { AHCI_PRD_CHECK, AHCI_PRD_GATHER, AHCI_PRD_SCATTER };
 int ahci_prd_walk(struct ahci_port *pt, struct ahci_slot *sl, enum ahci_prd_op op, u64 *sum);
 /* ahci_bounce_crypt - en/decrypt @sl's bounce chunks in place (disk_crypt()). */
 int ahci_bounce_crypt(struct ahci_port *pt, struct ahci_slot *sl, bool encrypt);
-/* ahci_dsm_touches - a TRIM range in @sl's gathered payload touches an encrypted range. */
+/*
+ * ahci_dsm_touches - a TRIM range in @sl's payload touches an encrypted range
+ * or a file rule's protected sectors.
+ */
 bool ahci_dsm_touches(struct ahci_port *pt, struct ahci_slot *sl);
 
 /* ---- ahci_cmd.c: issue and completion ---- */

@@ -27,7 +27,8 @@ $(BUILD)/tests/test_fs: $(BUILD)/host/tests/unit/test_fs.o $(FS_SRCS:%.c=$(BUILD
 HOST_CFLAGS_tests/unit/test_filecheck.c := -DFS_FIXTURES='"$(FS_FIXTURES)"'
 UNIT_TESTS += $(BUILD)/tests/test_filecheck
 $(BUILD)/tests/test_filecheck: $(BUILD)/host/tests/unit/test_filecheck.o \
-		$(addprefix $(BUILD)/host/vmm/,filecheck.o filecheck_resolve.o filecheck_audit.o audit.o) \
+		$(addprefix $(BUILD)/host/vmm/,filecheck.o filecheck_resolve.o filecheck_boot.o \
+			filecheck_audit.o audit.o) \
 		$(FS_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/tests/unit/stub_log.o \
 		$(FS_FIXTURES)/cases.txt
 	@mkdir -p $(@D)

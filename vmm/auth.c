@@ -105,6 +105,8 @@ void auth_granted(struct auth_state *st, u64 now)
 	struct auth_rule_state *rs = &st->rule[st->d_rule];
 	u32 secs = st->pol->console.timeout_s;
 
+	if (!rs->session || rs->session_access < st->d_access)
+		rs->session_access = st->d_access;
 	rs->session = true;
 	rs->session_until = now + (u64)secs * 1000;
 	rs->refused = false;
@@ -174,8 +176,8 @@ static int auth_decide(struct auth_state *st, u32 rule, const char *path, u32 ac
 	struct auth_rule_state *rs = &st->rule[rule];
 	u64 now = auth_tick(st);
 
-	if (rs->session)
-		return AUTH_ALLOW;
+	if (rs->session && access <= rs->session_access)
+		return AUTH_ALLOW;	/* a read session does not write (review-3 F3) */
 	if (rs->refused && now < rs->refused_until)
 		return AUTH_DENY;
 	rs->refused = false;
@@ -183,6 +185,23 @@ static int auth_decide(struct auth_state *st, u32 rule, const char *path, u32 ac
 		return AUTH_PENDING;
 	return auth_dialog_open(st, rule, path, access, now) ? AUTH_DENY : AUTH_PENDING;
 }
+
+void auth_wipe_secrets(void)
+{
+	__atomic_store_n(&auth.phase, AUTH_IDLE, __ATOMIC_SEQ_CST);
+	policy_wipe(auth.pass, sizeof(auth.pass));
+	policy_wipe(&auth.line, sizeof(auth.line));
+	policy_wipe(&auth.kdf, sizeof(auth.kdf));
+	policy_wipe(auth.d_path, sizeof(auth.d_path));
+}
+
+#ifdef MAMORI_HOST_TEST
+const void *auth_state_bytes(size_t *len)
+{
+	*len = sizeof(auth);
+	return &auth;
+}
+#endif
 
 int auth_request(u32 rule, const char *path, u32 access)
 {

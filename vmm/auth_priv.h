@@ -9,6 +9,7 @@
 
 struct auth_rule_state {
 	bool session;			/* open until session_until */
+	u32 session_access;		/* the access it was opened for (review-3 F3) */
 	bool refused;			/* refused until refused_until */
 	u64 session_until, refused_until;
 };
@@ -46,5 +47,10 @@ void auth_refused(struct auth_state *st, u64 now, u32 hold_ms, const char *why);
 const struct policy_secret *auth_password(const struct auth_state *st, u32 rule);
 /* auth_phrase - the policy's phrase secret, or NULL. */
 const struct policy_secret *auth_phrase(const struct auth_state *st);
+
+#ifdef MAMORI_HOST_TEST
+/* auth_state_bytes - the dialog state as bytes (unit tests look for secrets in it). */
+const void *auth_state_bytes(size_t *len);
+#endif
 
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* File access check: the attached disks, the per-command decision, re-resolution. */
+#include <mamori/audit.h>
 #include <mamori/auth.h>
 #include <mamori/disk.h>
 #include <mamori/errno.h>
@@ -14,6 +15,7 @@ static u32 fc_ndisks;
 struct fc_rule fc_rules[FC_RULES_MAX];
 u64 fc_rule_bits;
 u64 fc_auth_rules;
+u64 fc_fenced;
 
 struct fc_disk *fc_disk_at(u32 i)
 {
@@ -70,41 +72,54 @@ void filecheck_decide(const struct fc_disk *d, u64 lba, u64 nsect, bool write,
 	out->hit = data | fs_ivset_range(&d->meta, lba, nsect);
 	out->cause = out->hit;
 	out->watch = fs_ivset_range(&d->path, lba, nsect) & ~out->hit;
-	if (out->hit)
-		out->verdict = FC_REFUSE;
+	/* locked first (review-3 F15): no session lets a write through a locked disk */
+	if (d->locked)
+		out->verdict = FC_REFUSE_LOCKED;
 	else
-		out->verdict = d->locked ? FC_REFUSE_LOCKED : FC_ALLOW;
+		out->verdict = out->hit ? FC_REFUSE : FC_ALLOW;
 }
 
 /*
  * Re-resolve the stale rules of @d from the disk as it is now. The sets only
- * grow: the old answer stays protected, the new one is added. A rule that no
- * longer resolves keeps its old sectors (logged); any other failure locks
- * the disk for writes (fail closed).
+ * grow. A rule whose answer moved (a DATA/META sector that was not the
+ * rule's: a guest write redirected a directory, an inode table or the file
+ * system's anchors, review-3 F1), or that no longer resolves, or fails,
+ * locks the disk for writes (fail closed): its old sectors stay protected
+ * and the moved answer is never taken as the file. Rules a session wrote
+ * (@d->grow) may change: their new sectors are added; gone is logged.
  */
 static void fc_refresh(struct fc_disk *d)
 {
-	u64 stale = d->stale;
+	u64 stale = d->stale, grow = d->grow;
 	u32 i;
 	int rc;
 
 	d->stale = 0;
+	d->grow = 0;
 	for (i = 0; i < FC_RULES_MAX; i++) {
 		if (!(stale & BIT(i)))
 			continue;
-		rc = fc_resolve_rule(d, &fc_rules[i], i);
-		if (rc == -ENOENT) {
-			pr_warn_ratelimited("filecheck: rule %u (%s): no longer resolves after a "
-					    "guest write; its sectors stay protected\n", i,
-					    fc_rules[i].path);
+		if (fc_fenced & BIT(i))
+			continue;	/* the whole partition is the rule's already */
+		rc = fc_resolve_rule(d, &fc_rules[i], i, !(grow & BIT(i)));
+		if (rc == -ENOENT && (grow & BIT(i))) {
+			pr_warn_ratelimited("filecheck: rule %u (%s): removed through its session; "
+					    "its sectors stay protected\n", i, fc_rules[i].path);
 			continue;
 		}
-		if (rc && !d->locked) {
-			d->locked = true;
+		if (!rc || d->locked)
+			continue;
+		d->locked = true;
+		if (rc == -ESTALE)
+			pr_err("filecheck: rule %u (%s): a guest write changed what it resolves to "
+			       "(new sectors that are not the file's); every write to %s is refused "
+			       "from now on\n", i, fc_rules[i].path, d->name);
+		else
 			pr_err("filecheck: rule %u (%s): re-resolution failed (%d) after a guest "
 			       "write; every write to %s is refused from now on\n", i,
 			       fc_rules[i].path, rc, d->name);
-		}
+		audit_log("filecheck: %s locked: rule %u (%s) %s after a guest write", d->name,
+			  i, fc_rules[i].path, rc == -ESTALE ? "moved" : "failed to re-resolve");
 	}
 }
 
@@ -151,6 +166,7 @@ int filecheck_io(struct fc_disk *d, u64 lba, u64 nsect, bool write, const char *
 			if (write) {	/* its own entry or inode may have changed */
 				spin_lock(&d->lock);
 				d->stale |= dec.cause;
+				d->grow |= dec.cause;
 				spin_unlock(&d->lock);
 			}
 		} else {
@@ -181,4 +197,5 @@ void filecheck_reset(void)
 	memset(fc_rules, 0, sizeof(fc_rules));
 	fc_rule_bits = 0;
 	fc_auth_rules = 0;
+	fc_fenced = 0;
 }

@@ -109,9 +109,14 @@ static int fc_from_policy(const struct boot_info *bi, const struct policy_file_r
 /*
  * The built-in rule: on every FAT partition of an attached disk where
  * /EFI/mamori/vmm.elf resolves (the ESP the loader read it from is one),
- * Mamori's files are read-only. Returns how many ESPs were found.
+ * Mamori's files are read-only. Only a clean -ENOENT for vmm.elf means
+ * "not Mamori's ESP" (its BPB and the GPT are protected by every rule on the
+ * disk, so the guest cannot make a previous boot's ESP answer -ENOENT); any
+ * other error keeps the rule, and filecheck_setup() fences the partition
+ * (review-3 F7). Returns how many ESPs were found; *@full when a Mamori ESP
+ * did not get a slot for each of its files (review-3 F17: the boot stops).
  */
-static u32 fc_builtin(const struct boot_info *bi, u32 *n)
+static u32 fc_builtin(const struct boot_info *bi, u32 *n, bool *full)
 {
 	u32 i, j, k, esps = 0;
 
@@ -128,14 +133,18 @@ static u32 fc_builtin(const struct boot_info *bi, u32 *n)
 
 			if (!fc_same_pos(d, b) || fc_probe(d, b->lba_start, b->lba_count, false))
 				continue;
-			for (k = 0; k < ARRAY_SIZE(fc_self) && *n < FC_RULES_MAX; k++) {
+			for (k = 0; k < ARRAY_SIZE(fc_self); k++) {
 				fc_copy_str(probe.path, fc_self[k], sizeof(probe.path));
 				rc = fc_resolves(d, &probe);
-				if (!k && rc)
+				if (!k && rc == -ENOENT)
 					break;	/* not an ESP of Mamori's */
-				if (rc == -ENOENT)
-					continue;	/* optional; any other error fails closed below */
-				fc_all[(*n)++] = probe;
+				if (k && rc == -ENOENT)
+					continue;	/* optional */
+				if (*n >= FC_RULES_MAX) {
+					*full = true;
+					break;
+				}
+				fc_all[(*n)++] = probe;	/* an error: fenced by filecheck_setup() */
 				added++;
 			}
 			if (!added)
@@ -153,15 +162,22 @@ int filecheck_boot(struct boot_info *bi)
 {
 	const struct policy *pol = policy_active();
 	u32 i, n = FC_BUILTIN_BIT, bad = 0;
+	bool full = false;
 	int rc;
 
 	memset(fc_all, 0, sizeof(fc_all));
 	for (i = 0; pol && i < pol->n_file && i < POLICY_MAX_FILE_RULES; i++)
 		if (fc_from_policy(bi, &pol->file[i], i))
 			return VMM_ERR_FILECHECK;
-	if (!fc_builtin(bi, &n))
+	if (!fc_builtin(bi, &n, &full))
 		pr_warn("filecheck: self-protection: no ESP with /EFI/mamori/vmm.elf on a disk the "
 			"VMM reads at boot (IDE); Mamori's files on disk are NOT protected\n");
+	if (full) {
+		pr_err("filecheck: self-protection: more Mamori ESPs than the %u built-in rule "
+		       "slots; an ESP would be left (partly) unprotected\n",
+		       FC_RULES_MAX - FC_BUILTIN_BIT);
+		return VMM_ERR_FILECHECK;
+	}
 	rc = filecheck_setup(fc_all, n, &bad);
 	if (rc) {
 		pr_err("filecheck: %s rule %u (%s): cannot be enforced: %s (%d)\n",

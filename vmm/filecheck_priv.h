@@ -8,16 +8,21 @@
 extern struct fc_rule fc_rules[FC_RULES_MAX];
 extern u64 fc_rule_bits;		/* rule slots in use */
 extern u64 fc_auth_rules;		/* policy require-auth rules: the dialog decides */
+extern u64 fc_fenced;			/* rules that did not resolve at boot: partition fenced */
 
 struct fc_disk *fc_disk_at(u32 i);
 u32 fc_disk_count(void);
 
 /*
  * fc_resolve_rule - resolve @r (rule bit @bit) on @d from the disk as it is
- * now and add the answer to @d's sets. 0 or an fs/ error code; -ENODEV when
- * @d has no reader. On error the sets are unchanged.
+ * now and add the answer, the file system's anchors and the disk's GPT to
+ * @d's sets. @same: the answer must not have moved: -ESTALE (sets unchanged)
+ * when a DATA/META sector of the new answer is not already the rule's (a
+ * guest write redirected the path, review-3 F1). 0 or an fs/ error code;
+ * -ENODEV when @d has no reader. On error the sets may hold part of the
+ * answer (only more protection).
  */
-int fc_resolve_rule(struct fc_disk *d, const struct fc_rule *r, u32 bit);
+int fc_resolve_rule(struct fc_disk *d, const struct fc_rule *r, u32 bit, bool same);
 
 /* fc_resolves - 0 if @r resolves on @d now (the sets are not touched), else the error. */
 int fc_resolves(struct fc_disk *d, const struct fc_rule *r);

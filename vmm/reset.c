@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Secrets out of DRAM before a reset: see <mamori/reset.h>. */
+#include <mamori/auth.h>
 #include <mamori/console.h>
 #include <mamori/disk.h>
 #include <mamori/log.h>
@@ -24,8 +25,9 @@ void reset_wipe_secrets(const char *why)
 	}
 	idle = disk_wipe_keys();
 	policy_secrets_wipe_all();
+	auth_wipe_secrets();
 	__atomic_store_n(&reset_state, RESET_WIPED, __ATOMIC_SEQ_CST);
-	pr_warn("reset: disk keys and policy secrets wiped before the reset (%s)%s\n", why,
+	pr_warn("reset: disk keys, policy secrets and the dialog wiped before the reset (%s)%s\n", why,
 		idle ? "" : "; a disk transfer was still running on another CPU");
 	console_flush();	/* the caller resets next: the queued log goes out first */
 }

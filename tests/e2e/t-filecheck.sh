@@ -6,10 +6,11 @@
 # root (scenarios/filecheck.sh): cat and raw dd of the deny file fail; the
 # read-only file reads, its write, append, unlink, rename and hard link fail;
 # the free file is rewritten; overwrite and rm of the ESP's
-# /EFI/mamori/vmm.elf (built-in rule) fail. On the host afterwards (the
-# partition decrypted by disk_check.py, then debugfs; the ESP by mtools):
-# deny.txt and ro.txt unchanged and in place, free.txt changed, vmm.elf
-# unchanged. Beneath main's VMM (file rules refused) the boot halts: fails.
+# /EFI/mamori/vmm.elf (built-in rule) fail, and so does a raw dd of a BPB
+# with BPB_RootClus changed onto the ESP (review-3 F1: the anchors). On the
+# host afterwards (the partition decrypted by disk_check.py, then debugfs;
+# the ESP by mtools): deny.txt and ro.txt unchanged and in place, free.txt
+# changed, vmm.elf and the ESP's boot sector unchanged. Beneath main's VMM (file rules refused) the boot halts: fails.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/lib-disk.sh"
 . "$E2E_DIR/lib-policy.sh"
@@ -36,6 +37,8 @@ cp --sparse=always "$src" "$E2E_OUT/input.img"
 esp=$("$DISK_CHECK" --part 1 part "$src") || fail "no ESP in $src"
 MTOOLS_SKIP_CHECK=1 mcopy -n -i "$src@@$((${esp%% *} * 512))" ::/EFI/mamori/vmm.elf \
 	"$E2E_OUT/vmm.want" || fail "no vmm.elf on the image's ESP"
+dd if="$src" of="$E2E_OUT/bpb.want" bs=512 skip="${esp%% *}" count=1 2>/dev/null ||
+	fail "cannot read the ESP's boot sector"
 "$DISK_CHECK" encrypt "$E2E_OUT/input.img" "$E2E_OUT/in.ext4" ||
 	fail "encrypting the host file system into partition 2"
 rm -rf "$E2E_OUT/in" "$E2E_OUT/in.ext4"
@@ -62,7 +65,7 @@ grep -a '^FC-' "$E2E_OUT/com1.log" | tr -d '\r' | sed 's/^/filecheck: guest: /'
 # refused, but the new data block / the new entry in /free are not protected
 # (docs/filecheck.md, "What the enforcement does not do"); the host checks below.
 for t in DENY-CAT DENY-DD DENY-DD-WIDE RO-WRITE RO-UNLINK RO-RENAME FREE-WRITE \
-	ESP-OVERWRITE ESP-RM; do
+	ESP-OVERWRITE ESP-RM ESP-BPB; do
 	expect_log com1 "FC-$t: ok" "guest step $t: $(grep -a "FC-$t:" "$E2E_OUT/com1.log" | tr -d '\r')"
 done
 expect_log com1 "FC-RO-READ: READ-ONLY-CONTENT" "the read-only file did not read"
@@ -87,6 +90,8 @@ set -- $esp
 MTOOLS_SKIP_CHECK=1 mcopy -n -i "$E2E_OUT/disk.img@@$(($1 * 512))" ::/EFI/mamori/vmm.elf \
 	"$E2E_OUT/vmm.got" || fail "vmm.elf gone from the ESP"
 cmp -s "$E2E_OUT/vmm.want" "$E2E_OUT/vmm.got" || fail "the ESP's vmm.elf changed"
-echo "filecheck: host: the ESP's vmm.elf is unchanged"
-rm -f "$E2E_OUT/part2.ext4" "$E2E_OUT"/*.got "$E2E_OUT/vmm.want"
+dd if="$E2E_OUT/disk.img" of="$E2E_OUT/bpb.got" bs=512 skip="$1" count=1 2>/dev/null
+cmp -s "$E2E_OUT/bpb.want" "$E2E_OUT/bpb.got" || fail "the ESP's boot sector (BPB) changed"
+echo "filecheck: host: the ESP's vmm.elf and boot sector are unchanged"
+rm -f "$E2E_OUT/part2.ext4" "$E2E_OUT"/*.got "$E2E_OUT/vmm.want" "$E2E_OUT/bpb.want"
 pass

@@ -1270,6 +1270,58 @@ static void test_trim(void **state)
 	assert_true(m_ran(0x00));
 }
 
+/* review-3 F13: a TRIM range over a file rule's protected sectors is refused. */
+struct stub_fc {
+	u64 refuse_lba, refuse_n;
+	u32 calls;
+	u64 last_lba, last_n;
+	bool last_write;
+};
+extern struct stub_fc stub_fc_state;
+
+static void test_trim_file_rules(void **state)
+{
+	struct gprd prd = { G_BUF, SECT };
+	u8 fis[20] = { FIS_TYPE_H2D, FIS_H2D_C, 0x06, 0x01 };
+	u64 e;
+
+	memset(&stub_fc_state, 0, sizeof(stub_fc_state));
+	stub_fc_state.refuse_lba = 5000;
+	stub_fc_state.refuse_n = 8;
+	disk_setup(1000, 2000, 0);
+	attach();
+	fis[7] = 0x40;
+	fis[12] = 1;
+	e = 5004 | (u64)1 << 48;			/* a protected sector: refused */
+	memcpy(gram + G_BUF, &e, 8);
+	g_cmd(0, 0, fis, true, &prd, 1);
+	g_issue(0, 0, false);
+	m_run(0, ~0u);
+	memset(&stub_fc_state, 0, sizeof(stub_fc_state));
+	assert_false(m_ran(0x06));
+	assert_true(m_ran(0x00));
+}
+
+/* review-3 F13: no queued (NCQ) command on a port with file rules, wherever it goes. */
+static void test_ncq_file_rules(void **state)
+{
+	struct gprd prd = { G_BUF, 8 * SECT };
+	u8 fis[20];
+
+	memset(&stub_fc_state, 0, sizeof(stub_fc_state));
+	stub_fc_state.refuse_lba = 5000;
+	stub_fc_state.refuse_n = 8;
+	disk_setup(0, 1 << 20, 0);
+	attach();
+	fis_rw(fis, 0x61, 100, 8, 0);			/* WRITE FPDMA QUEUED, elsewhere */
+	g_cmd(0, 0, fis, true, &prd, 1);
+	assert_int_equal(g_wr(P(0, PX_SACT), 1), 0);
+	assert_int_equal(g_wr(P(0, PX_CI), 1), 0);
+	m_run(0, ~0u);
+	memset(&stub_fc_state, 0, sizeof(stub_fc_state));
+	assert_false(m_ran(0x61));
+}
+
 /* PxCLB/PxFB rewrites while running are refused; FRE with FB in VMM memory too. */
 static void test_register_guards(void **state)
 {
@@ -1602,6 +1654,8 @@ int main(void)
 		cmocka_unit_test_setup(test_refusal_waits_for_queue, setup),
 		cmocka_unit_test_setup(test_pool_defers, setup),
 		cmocka_unit_test_setup(test_trim, setup),
+		cmocka_unit_test_setup(test_trim_file_rules, setup),
+		cmocka_unit_test_setup(test_ncq_file_rules, setup),
 		cmocka_unit_test_setup(test_register_guards, setup),
 		cmocka_unit_test_setup(test_stop_drops, setup),
 		cmocka_unit_test_setup(test_fbs_then_fb_moved, setup),

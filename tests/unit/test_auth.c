@@ -5,6 +5,7 @@
  * independent implementation); the VMM log is captured to check the audit
  * lines and that no secret reaches it.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,8 @@
 #include <mamori/log.h>
 #include <mamori/policy_boot.h>
 #include <mamori/policy_kdf.h>
+#include <mamori/disk.h>
+#include <mamori/reset.h>
 
 #define PHRASE		"purple otter at noon"
 #define PW_A		"correct horse"
@@ -234,11 +237,66 @@ static void test_right_password_opens_session(void **state)
 		assert_non_null(strstr(ring, "session opened for 300 s"));
 		assert_null(strstr(ring, PHRASE));
 	}
-	/* Other accesses within the session: allowed without a dialog. */
+	/* Other reads within the session: allowed without a dialog. */
 	out_len = 0;
 	con_out[0] = 0;
-	assert_int_equal(auth_request(0, "/home/alice/other", AUTH_WRITE), AUTH_ALLOW);
+	assert_int_equal(auth_request(0, "/home/alice/other", AUTH_READ), AUTH_ALLOW);
 	assert_int_equal(out_len, 0);
+}
+
+/*
+ * review-3 F3: a session opened for a read does not let the guest write: the
+ * write asks again, the dialog names the write; its session then serves both.
+ */
+static void test_read_session_does_not_write(void **state)
+{
+	int v = AUTH_PENDING, i;
+
+	assert_int_equal(auth_request(0, "/home/alice/secret.txt", AUTH_READ), AUTH_PENDING);
+	type(PW_A "\r");
+	assert_int_equal(settle(0, "/home/alice/secret.txt"), AUTH_ALLOW);
+	out_len = 0;
+	con_out[0] = 0;
+	assert_int_equal(auth_request(0, "/home/alice/secret.txt", AUTH_WRITE), AUTH_PENDING);
+	assert_non_null(strstr(con_out, "Access:  write"));
+	assert_non_null(strstr(log_buf, "dialog opened for a write"));
+	/* the read session still serves reads while the write dialog is up */
+	assert_int_equal(auth_request(0, "/home/alice/secret.txt", AUTH_READ), AUTH_ALLOW);
+	type(PW_A "\r");
+	for (i = 0; i < 100000 && v == AUTH_PENDING; i++) {
+		auth_poll();
+		v = auth_request(0, "/home/alice/secret.txt", AUTH_WRITE);
+	}
+	assert_int_equal(v, AUTH_ALLOW);
+	assert_int_equal(auth_request(0, "/home/alice/secret.txt", AUTH_READ), AUTH_ALLOW);
+}
+
+/* review-3 F6: the password being typed does not survive reset_wipe_secrets(). */
+const void *auth_state_bytes(size_t *len);
+
+bool disk_wipe_keys(void)
+{
+	return true;
+}
+
+void policy_secrets_wipe_all(void)
+{
+	memset(&sec, 0, sizeof(sec));
+}
+
+static void test_reset_wipes_typed_password(void **state)
+{
+	const char *typed = "half-typed-pw";
+	size_t len;
+	const void *st = auth_state_bytes(&len);
+
+	assert_int_equal(auth_request(0, "/home/alice/secret.txt", AUTH_READ), AUTH_PENDING);
+	type(typed);
+	assert_int_equal(pump(0, "/home/alice/secret.txt"), AUTH_PENDING);
+	assert_non_null(memmem(st, len, typed, strlen(typed)));	/* it is there */
+	reset_wipe_secrets("test");
+	assert_null(memmem(st, len, typed, strlen(typed)));
+	assert_null(memmem(st, len, "/home/alice/secret.txt", 22));
 }
 
 static void test_session_expires_and_asks_again(void **state)
@@ -513,6 +571,8 @@ int main(void)
 		cmocka_unit_test_setup(test_kdf_steps_match_openssl, setup),
 		cmocka_unit_test_setup(test_init_refusals, setup),
 		cmocka_unit_test_setup(test_secrets_wiped_mid_dialog, setup),
+		cmocka_unit_test_setup(test_read_session_does_not_write, setup),
+		cmocka_unit_test_setup(test_reset_wipes_typed_password, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,5 +68,10 @@ must_fail ESP-OVERWRITE dd if=/dev/zero of=/mnt/esp/EFI/mamori/vmm.elf bs=4096 c
 	conv=notrunc oflag=direct
 must_fail ESP-RM rm /mnt/esp/EFI/mamori/vmm.elf
 umount /mnt/esp 2>/dev/null || umount -l /mnt/esp
+# review-3 F1: the BPB is an anchor. BPB_RootClus (offset 44) := 3 would make
+# the firmware and the next boot's resolution follow a crafted root.
+dd if=/dev/sda1 of=/tmp/bpb bs=512 count=1 iflag=direct 2>/dev/null || fail "cannot read the BPB"
+printf '\003\000\000\000' | dd of=/tmp/bpb bs=1 seek=44 conv=notrunc 2>/dev/null
+must_fail ESP-BPB dd if=/tmp/bpb of=/dev/sda1 bs=512 count=1 conv=notrunc,fsync oflag=direct
 sync
 echo "FC-OK"

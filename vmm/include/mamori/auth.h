@@ -8,7 +8,9 @@
  * imitate: the dialog shows the policy's anti-spoofing phrase.
  *
  * Never blocking. auth_request() answers at once:
- *   AUTH_ALLOW    a session for the rule is open: serve the access.
+ *   AUTH_ALLOW    a session for the rule is open for this access: serve it.
+ *                 A session opened for a read serves reads only; a write
+ *                 asks again with "Access: write" (review-3 F3).
  *   AUTH_DENY     refused: the user cancelled, typed 3 wrong passwords, the
  *                 dialog timed out, the rule is in back-off, or the dialog
  *                 cannot run (no password secret, secrets wiped). Fail the
@@ -127,7 +129,15 @@ void auth_poll(void);
 /* auth_wants_tick - the policy has a require-auth rule (auth_init() saw one). */
 bool auth_wants_tick(void);
 
-/* auth_session_open - a session for @rule is open now. */
+/*
+ * auth_wipe_secrets - zero the dialog's secrets (the typed password, the
+ * line editor, the KDF state keyed with it, the path) and end the dialog;
+ * called by reset_wipe_secrets() (review-3 F6). Takes no lock: the reset
+ * follows.
+ */
+void auth_wipe_secrets(void);
+
+/* auth_session_open - a session for @rule is open now (for any access). */
 bool auth_session_open(u32 rule);
 
 /*

@@ -58,6 +58,9 @@
 #ifndef EBADMSG
 #define EBADMSG		74	/* malformed or unauthenticated message */
 #endif
+#ifndef ESTALE
+#define ESTALE		116	/* an answer changed under a write (file check) */
+#endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* a format feature that is not supported */
 #endif

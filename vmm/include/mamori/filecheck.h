@@ -18,9 +18,9 @@ struct boot_info;
 struct policy;
 
 #define FC_DISK_MAX		8
-/* Rule bits: policy rules 0..31, built-in rules from FC_BUILTIN_BIT. */
+/* Rule bits: policy rules 0..31, built-in rules from FC_BUILTIN_BIT (5 per ESP). */
 #define FC_BUILTIN_BIT		32
-#define FC_RULES_MAX		(FC_BUILTIN_BIT + 8)
+#define FC_RULES_MAX		64
 #define FC_IV_MAX		8192	/* intervals per set and disk */
 
 /*
@@ -49,7 +49,9 @@ struct fc_rule {
  * @rules: bits of the rules on this disk; 0 = nothing to check.
  * @read_deny: rules whose data may not be read (deny, require-auth).
  * @stale: rules whose FS_PATH sectors the guest wrote: re-resolved before
- *	the next command of this disk runs.
+ *	the next command of this disk runs; the answer must be the old one
+ *	(else the disk locks), except for rules in @grow (written through an
+ *	open require-auth session: their file may legitimately grow).
  * @locked: a re-resolution failed: every write to the disk is refused.
  */
 struct fc_disk {
@@ -61,8 +63,11 @@ struct fc_disk {
 	void *read_ctx;
 	const struct disk *crypt;	/* encrypted ranges: reads decrypt through it */
 	u64 rules, read_deny, stale;
+	u64 grow;			/* stale rules a session wrote: may change */
 	bool locked;
 	struct fs_ivset data, meta, path;
+	u8 *scratch;			/* this disk's resolution buffers (F2) */
+	struct fs_iv *tmp_iv;
 	spinlock_t lock;
 };
 
@@ -117,15 +122,22 @@ int filecheck_io(struct fc_disk *d, u64 lba, u64 nsect, bool write, const char *
 /*
  * filecheck_boot - the filecheck boot phase, after the devices phase: the
  * policy's file rules and the built-in self-protection rules resolved into
- * the attached disks' sets. A rule that cannot be resolved stops the boot
- * (logged with the rule and the reason): VMM_OK or VMM_ERR_FILECHECK.
+ * the attached disks' sets. A rule the disk's content keeps from resolving
+ * (no such file, corrupt or unsupported metadata) fences its partition
+ * (filecheck_setup()); a rule this build cannot enforce (no partition, no
+ * boot-time reader, wildcards, VMM memory, more Mamori ESPs than built-in
+ * slots) stops the boot (logged with the rule and the reason): VMM_OK or
+ * VMM_ERR_FILECHECK.
  */
 int filecheck_boot(struct boot_info *bi);
 
 /*
  * filecheck_setup - resolve rules @rules[0..n) onto the attached disks (the
  * part of filecheck_boot() after the rules are chosen; unit tests call it).
- * 0 or the first error; on error the failing rule index is in *@bad.
+ * A rule that does not resolve because of what is on the disk fences its
+ * partition (every write refused; deny/require-auth: every read too; no
+ * dialog), logged and audited (review-3 F7/F8). 0 or the first other error;
+ * on error the failing rule index is in *@bad.
  */
 int filecheck_setup(const struct fc_rule *rules, u32 n, u32 *bad);
 
