@@ -90,6 +90,9 @@ static void handle_sipi(struct per_cpu *pc, struct guest_regs *r)
 	 */
 	if (!pc->vm->arch.ept_live) {
 		pr_dbg("cpu%u: the VMM's own second start-up SIPI ignored\n", pc->cpu_id);
+		/* Not every implementation saves wait-for-SIPI on a SIPI exit: re-arm it. */
+		if (!vmcs_setup_guest_init(GUEST_ACTIVITY_WAIT_SIPI))
+			platform_reset("cannot keep a vCPU in wait-for-SIPI");
 		return;
 	}
 	vector = (u8)vmcs_read(EXIT_QUALIFICATION);

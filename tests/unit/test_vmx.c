@@ -37,7 +37,8 @@ void console_poll(void) { }
 void console_flush(void) { }
 struct per_cpu *percpu_get(u32 id) { return NULL; }
 int cpu_event(struct per_cpu *pc, int ev) { return 0; }
-bool vmcs_setup_guest_init(u32 activity) { return true; }
+static u32 guest_init_activity = ~0u;
+bool vmcs_setup_guest_init(u32 activity) { guest_init_activity = activity; return true; }
 static unsigned int guest_sipis;
 bool vmcs_guest_sipi(u8 vector) { guest_sipis++; return true; }
 void arch_vm_ept_sync(struct vm *vm) { }
@@ -299,6 +300,8 @@ static void test_sipi_before_launch_ignored(void **state)
 	assert_int_equal(guest_sipis, 0);
 	assert_false(pc.sipi_fresh);
 	assert_int_equal(pc.state, CPU_WAIT_SIPI);
+	/* re-armed: Bochs saves the activity state as active on a SIPI exit */
+	assert_int_equal(guest_init_activity, GUEST_ACTIVITY_WAIT_SIPI);
 }
 
 /* At most two guest NMIs wait, as on hardware (one in service, one latched). */
