@@ -5,7 +5,7 @@ EFI_CFLAGS := -std=gnu11 -O2 -ffreestanding -fpic -fshort-wchar -fno-stack-prote
 	-fno-strict-aliasing -mno-red-zone -maccumulate-outgoing-args -mgeneral-regs-only \
 	-DEFI_FUNCTION_WRAPPER -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -Ivmm/include -Iarch/x86_64/include -Iboot \
 	-DMAMORI_VERSION='"$(MAMORI_VERSION)"' $(WARN) -Wno-missing-prototypes
-EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds
+EFI_LDFLAGS := -nostdlib -znocombreloc -z defs -shared -Bsymbolic -T $(EFI_LIB)/elf_x86_64_efi.lds
 
 LOADER_SRCS := boot/loader.c boot/loader_util.c boot/boot_info_efi.c \
 	boot/boot_info_build.c boot/cpu_census.c boot/elf_check.c boot/policy_var.c \
