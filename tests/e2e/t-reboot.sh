@@ -13,6 +13,6 @@ launches=$(grep -ac 'vmx: launching the firmware as guest' "$E2E_OUT/com2.log" |
 expect_no_log com2 'FATAL' "the VMM hit a fatal error"
 # Linux without ACPI tables resets through the keyboard controller (0x64 <- 0xfe):
 # the VMM wipes the disk keys and policy secrets before letting it through.
-expect_log com2 'reset: disk keys and policy secrets wiped before the reset \(guest reset through the keyboard controller' \
+expect_log com2 'reset: disk keys, policy secrets and the dialog wiped before the reset \(guest reset through the keyboard controller' \
 	"the secrets were not wiped before the guest's reset"
 pass

@@ -30,7 +30,7 @@ expect_no_log com2 'FATAL' "the VMM hit a fatal error"
 # and the guest's reset (with 4 CPUs running) wipes the secrets first.
 expect_log com2 'reset: ACPI reset register: port 0xcf9, value 0x[0-9a-f]+ \(covered by the 0xcf9 intercept\)' \
 	"the FADT's reset register was not found or not covered"
-expect_log com2 'reset: disk keys and policy secrets wiped before the reset \(guest reset through' \
+expect_log com2 'reset: disk keys, policy secrets and the dialog wiped before the reset \(guest reset through' \
 	"the secrets were not wiped before the guest's reset"
 expect_no_log com2 'a disk transfer was still running' "the wipe ran under a disk transfer"
 pass
