@@ -208,11 +208,11 @@ static bool fc_covered(const struct fs_ivset *s, u64 start, u64 count, u64 bit)
 	return true;
 }
 
-int fc_resolves(struct fc_disk *d, const struct fc_rule *r)
+/* Resolve @r afresh into @tmp (the disk's own scratch interval array). */
+static int fc_resolve_tmp(struct fc_disk *d, const struct fc_rule *r, struct fs_ivset *tmp)
 {
 	struct fc_part part = { .d = d, .start = r->part_start };
 	struct fs_blockdev bd = { .read = fc_part_read, .ctx = &part, .nsectors = r->part_count };
-	struct fs_ivset tmp;
 	int rc;
 
 	if (!d->read)
@@ -220,25 +220,24 @@ int fc_resolves(struct fc_disk *d, const struct fc_rule *r)
 	rc = fc_alloc(d);
 	if (rc)
 		return rc;
-	fs_ivset_init(&tmp, d->tmp_iv, FC_IV_MAX);
-	return fc_resolve_into(d, r, &bd, &tmp);
+	fs_ivset_init(tmp, d->tmp_iv, FC_IV_MAX);
+	return fc_resolve_into(d, r, &bd, tmp);
+}
+
+int fc_resolves(struct fc_disk *d, const struct fc_rule *r)
+{
+	struct fs_ivset tmp;
+
+	return fc_resolve_tmp(d, r, &tmp);
 }
 
 int fc_resolve_rule(struct fc_disk *d, const struct fc_rule *r, u32 bit, bool same)
 {
-	struct fc_part part = { .d = d, .start = r->part_start };
-	struct fs_blockdev bd = { .read = fc_part_read, .ctx = &part, .nsectors = r->part_count };
 	struct fs_ivset tmp;
 	u32 i;
 	int rc;
 
-	if (!d->read)
-		return -ENODEV;
-	rc = fc_alloc(d);
-	if (rc)
-		return rc;
-	fs_ivset_init(&tmp, d->tmp_iv, FC_IV_MAX);
-	rc = fc_resolve_into(d, r, &bd, &tmp);
+	rc = fc_resolve_tmp(d, r, &tmp);
 	for (i = 0; !rc && same && i < tmp.n; i++) {
 		const struct fs_iv *v = &tmp.iv[i];
 
